@@ -1,0 +1,49 @@
+"""Error types: every refusal of input is an IadsimError the CLI prints without a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class IadsimError(Exception):
+    """Base of every error iadsim raises on purpose; the CLI prints it and exits 2."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file: where it is, which field, and what was expected."""
+
+    file: str
+    line: int | None
+    column: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class InputError(IadsimError):
+    """A bad input file or value: carries one or more located problems."""
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, str):
+            problems = [Problem(file="<input>", line=None, column=None, field="", message=problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ScenarioError(InputError):
+    """A scenario file that does not parse or does not validate."""
+
+
+class ValueRangeError(IadsimError, ValueError):
+    """A numeric argument outside its physical or mathematical domain (e.g. Pfa not in (0, 1))."""

@@ -1,0 +1,60 @@
+"""Kill-chain stages and the closed set of reasons a chain stops (see docs/architecture.md).
+
+Every (aircraft, unit) pair in the ledger reports the furthest stage reached and, if the
+chain stopped short of a kill, exactly one of these reasons.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+
+class Stage(IntEnum):
+    """Kill-chain stages in order; a larger value is further along the chain."""
+
+    NONE = 0
+    IN_ENVELOPE = 1
+    LINE_OF_SIGHT = 2
+    DETECTED = 3
+    TRACKED = 4
+    REPORTED = 5
+    ASSIGNED = 6
+    FIRE_CONTROL = 7
+    LAUNCHED = 8
+    INTERCEPTED = 9
+    KILLED = 10
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Reason(StrEnum):
+    """Why a kill chain stopped. Closed: add a member here (and to docs) rather than free text."""
+
+    NONE = "NONE"  # the chain reached a kill
+    OUT_OF_RANGE = "OUT_OF_RANGE"  # never inside the weapon's range envelope
+    OUTSIDE_ALTITUDE = "OUTSIDE_ALTITUDE"  # inside range but above/below the altitude limits
+    BELOW_HORIZON = "BELOW_HORIZON"  # hidden by the 4/3-earth curvature
+    TERRAIN_MASKED = "TERRAIN_MASKED"  # hidden by terrain along the line of sight
+    CLUTTER = "CLUTTER"  # lost in ground clutter or the MTI notch
+    NOT_DETECTED = "NOT_DETECTED"  # visible but too weak (SNR) or unlucky draws
+    NOT_TRACKED = "NOT_TRACKED"  # detections never formed a firm track
+    RADAR_OFF = "RADAR_OFF"  # emission control: radar silent
+    RADAR_NOT_OPERATIONAL = "RADAR_NOT_OPERATIONAL"  # radar failed / not mission capable
+    NO_SENSOR = "NO_SENSOR"  # the unit has no sensor able to see this target
+    IN_STORAGE = "IN_STORAGE"  # a needed component is in storage
+    NOT_MISSION_CAPABLE = "NOT_MISSION_CAPABLE"  # a needed non-radar component is broken
+    LINK_DOWN = "LINK_DOWN"  # no path of working links between the components
+    NODE_DESTROYED = "NODE_DESTROYED"  # a needed node was destroyed by a strike
+    JAMMED = "JAMMED"  # a link or sensor was jammed
+    NOT_ASSIGNED = "NOT_ASSIGNED"  # C2 gave the target to someone else / to no one
+    NO_LAUNCHER = "NO_LAUNCHER"  # no launcher operational and connected
+    NO_FIRE_CONTROL_RADAR = "NO_FIRE_CONTROL_RADAR"  # no engagement-radar track to guide on
+    CREW_SUPPRESSED = "CREW_SUPPRESSED"  # crew deterred by return fire
+    CREW_NOT_READY = "CREW_NOT_READY"  # crew too slow / error / not at post
+    NO_MISSILES = "NO_MISSILES"  # magazine empty
+    UNIT_DESTROYED = "UNIT_DESTROYED"  # the unit itself was destroyed
+    MISSED = "MISSED"  # missile launched, target survived
+    TARGET_LOST = "TARGET_LOST"  # target left the envelope / track before intercept
+    TARGET_ALREADY_DOWN = "TARGET_ALREADY_DOWN"  # another unit killed it first
