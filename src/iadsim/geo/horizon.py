@@ -36,25 +36,12 @@ def curvature_drop_m(ground_range_m, k: float = K_FACTOR, radius_m: float = EART
     return d * d / (2.0 * k * radius_m)
 
 
-def above_horizon(
-    sensor_enu: np.ndarray,
-    target_enu: np.ndarray,
-    sensor_ground_m=0.0,
-    target_ground_m=0.0,
-    k: float = K_FACTOR,
-) -> np.ndarray:
-    """True where the target is above the sensor's 4/3-earth horizon.
+def above_horizon(ground_range_m, sensor_height_m, target_height_m, k: float = K_FACTOR):
+    """True where a target is above a sensor's 4/3-earth horizon.
 
-    Positions are local ENU (metres, up = height above the tangent plane at the origin
-    corrected to height above the ellipsoid by the caller); *_ground_m are the terrain
-    elevations under each, so that heights above the local surface set the tangent lengths.
-    Broadcasts over leading dimensions.
+    Heights are above the local surface (antenna mast height above its ground; target
+    height above the sea or terrain it flies over); arrays broadcast.
     """
-    sensor_enu = np.asarray(sensor_enu, float)
-    target_enu = np.asarray(target_enu, float)
-    ground = np.hypot(
-        target_enu[..., 0] - sensor_enu[..., 0], target_enu[..., 1] - sensor_enu[..., 1]
+    return np.asarray(ground_range_m, float) <= max_radar_range_m(
+        sensor_height_m, target_height_m, k
     )
-    h_a = sensor_enu[..., 2] - np.asarray(sensor_ground_m, float)
-    h_t = target_enu[..., 2] - np.asarray(target_ground_m, float)
-    return ground <= max_radar_range_m(h_a, h_t, k)
