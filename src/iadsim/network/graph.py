@@ -1,0 +1,504 @@
+"""The C2 network: nodes, links, their state over time, and cached best-path queries.
+
+State is piecewise constant in time: every outage, jamming interval and destruction time is
+a breakpoint, and between two consecutive breakpoints (an *epoch*) the set of usable links
+and nodes does not change. Shortest paths are computed once per (epoch, source) with
+Dijkstra and cached, so the engine can ask for paths as often as it likes; the caches are
+dropped only when the network or its timeline is changed (add_*, set_down, jam, destroy).
+
+When no path exists, the cause is read off the *design* path: the best path with every link
+and node up (including links the scenario marks as down from the start). The first broken
+element along that path, from the source, gives the reason (LINK_DOWN, NODE_DESTROYED,
+JAMMED) and the culprit id.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from iadsim.errors import InputError, ValueRangeError
+from iadsim.killchain import Reason
+
+NODE_KINDS: tuple[str, ...] = ("radar", "command_post", "launcher", "telar", "manpads", "relay")
+LINK_KINDS: tuple[str, ...] = ("cable", "radio", "relay")
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Node:
+    """A network node: a radar, command post, launcher, TELAR, MANPADS team or relay."""
+
+    id: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A bidirectional link between two nodes, optionally carried through relay nodes (`via`)."""
+
+    id: str
+    a: str
+    b: str
+    kind: str
+    latency_s: float
+    capacity_per_s: float = INF
+    via: tuple[str, ...] = ()
+
+
+class Intervals:
+    """A set of disjoint half-open time intervals [start, end), merged on insertion."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, intervals: Iterable[tuple[float, float]] = ()):
+        self.starts: list[float] = []
+        self.ends: list[float] = []
+        for s, e in intervals:
+            self.add(s, e)
+
+    def add(self, start: float, end: float) -> None:
+        """Insert [start, end), merging with any interval it overlaps or touches."""
+        start, end = float(start), float(end)
+        if math.isnan(start) or math.isnan(end) or end < start:
+            raise ValueRangeError(f"interval [{start}, {end}) must have start <= end")
+        if end == start:
+            return
+        pairs = list(zip(self.starts, self.ends, strict=True)) + [(start, end)]
+        pairs.sort()
+        merged: list[list[float]] = []
+        for s, e in pairs:
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.starts = [m[0] for m in merged]
+        self.ends = [m[1] for m in merged]
+
+    def contains(self, t: float) -> bool:
+        """Whether t lies inside one of the intervals."""
+        i = bisect_right(self.starts, t) - 1
+        return i >= 0 and t < self.ends[i]
+
+    def contains_many(self, t: np.ndarray) -> np.ndarray:
+        """Vectorized contains over an array of times."""
+        t = np.asarray(t, dtype=float)
+        if not self.starts:
+            return np.zeros(t.shape, dtype=bool)
+        i = np.searchsorted(np.asarray(self.starts), t, side="right") - 1
+        ends = np.asarray(self.ends)
+        return (i >= 0) & (t < ends[np.clip(i, 0, None)])
+
+    def total(self, lo: float = -INF, hi: float = INF) -> float:
+        """Total length of the intervals clipped to [lo, hi]."""
+        return float(
+            sum(
+                max(0.0, min(e, hi) - max(s, lo))
+                for s, e in zip(self.starts, self.ends, strict=True)
+            )
+        )
+
+    def as_list(self) -> list[tuple[float, float]]:
+        """The intervals as a list of (start, end) pairs."""
+        return list(zip(self.starts, self.ends, strict=True))
+
+    def breakpoints(self) -> list[float]:
+        """Every finite start and end."""
+        return [x for x in (*self.starts, *self.ends) if math.isfinite(x)]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __repr__(self) -> str:
+        return f"Intervals({self.as_list()!r})"
+
+
+@dataclass
+class _Timeline:
+    """Down, jammed and destroyed state of one element over time."""
+
+    down: Intervals = field(default_factory=Intervals)
+    jammed: Intervals = field(default_factory=Intervals)
+    destroyed_at: float = INF
+
+    def reason(self, t: float, destroyed_reason: Reason) -> Reason:
+        """The element's own reason to be unusable at t, or Reason.NONE when it works."""
+        if t >= self.destroyed_at:
+            return destroyed_reason
+        if self.jammed.starts and self.jammed.contains(t):
+            return Reason.JAMMED
+        if self.down.starts and self.down.contains(t):
+            return Reason.LINK_DOWN
+        return Reason.NONE
+
+
+@dataclass(frozen=True)
+class PathResult:
+    """The best available path between two nodes in one epoch, or why there is none."""
+
+    src: str
+    dst: str
+    ok: bool
+    latency_s: float
+    nodes: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    reason: Reason = Reason.NONE
+    culprit: str | None = None
+    blocked: tuple[tuple[str, Reason], ...] = ()
+    detail: str = ""
+
+
+class C2Network:
+    """A command-and-control network with time-varying link and node state."""
+
+    def __init__(self, cache_size: int = 4096) -> None:
+        """An empty network; `cache_size` bounds the number of cached (epoch, source) trees."""
+        self.nodes: dict[str, Node] = {}
+        self.links: dict[str, Link] = {}
+        self._tl: dict[str, _Timeline] = {}
+        self._design = nx.Graph()
+        self._cache_size = int(cache_size)
+        self._invalidate()
+
+    # ---------------------------------------------------------------- construction
+    def add_node(self, node_id: str, kind: str, up: bool = True) -> Node:
+        """Add a node; `up=False` makes it down for the whole scenario."""
+        if node_id in self._tl:
+            raise InputError(f"network: duplicate node or link id {node_id!r}")
+        if kind not in NODE_KINDS:
+            raise InputError(
+                f"network: node {node_id!r} has kind {kind!r}; expected one of {NODE_KINDS}"
+            )
+        node = Node(node_id, kind)
+        self.nodes[node_id] = node
+        self._tl[node_id] = _Timeline()
+        self._design.add_node(node_id)
+        if not up:
+            self._tl[node_id].down.add(-INF, INF)
+        self._invalidate()
+        return node
+
+    def add_link(
+        self,
+        link_id: str,
+        a: str,
+        b: str,
+        kind: str = "cable",
+        latency_s: float = 0.0,
+        capacity_per_s: float = INF,
+        up: bool = True,
+        via: Sequence[str] = (),
+    ) -> Link:
+        """Add a bidirectional link a-b; `via` lists relay nodes it depends on."""
+        if link_id in self._tl:
+            raise InputError(f"network: duplicate node or link id {link_id!r}")
+        if kind not in LINK_KINDS:
+            raise InputError(
+                f"network: link {link_id!r} has kind {kind!r}; expected one of {LINK_KINDS}"
+            )
+        for end in (a, b, *via):
+            if end not in self.nodes:
+                raise InputError(f"network: link {link_id!r} refers to unknown node {end!r}")
+        if a == b:
+            raise InputError(f"network: link {link_id!r} connects node {a!r} to itself")
+        if not (latency_s >= 0.0 and math.isfinite(latency_s)):
+            raise ValueRangeError(f"link {link_id!r}: latency_s must be finite and >= 0")
+        if not capacity_per_s > 0.0:
+            raise ValueRangeError(f"link {link_id!r}: capacity_per_s must be > 0")
+        link = Link(link_id, a, b, kind, float(latency_s), float(capacity_per_s), tuple(via))
+        self.links[link_id] = link
+        self._tl[link_id] = _Timeline()
+        if not up:
+            self._tl[link_id].down.add(-INF, INF)
+        self._invalidate()
+        return link
+
+    @classmethod
+    def from_records(
+        cls, nodes: Iterable[Mapping[str, Any]], links: Iterable[Mapping[str, Any]]
+    ) -> C2Network:
+        """Build from plain dicts: nodes {id, kind[, up]}, links {id, from, to, kind, ...}."""
+        net = cls()
+        for n in nodes:
+            net.add_node(n["id"], n["kind"], up=n.get("up", True))
+        for i, rec in enumerate(links):
+            net.add_link(
+                rec.get("id", f"link-{i}"),
+                rec.get("from", rec.get("a")),
+                rec.get("to", rec.get("b")),
+                kind=rec.get("kind", "cable"),
+                latency_s=rec.get("latency_s", 0.0),
+                capacity_per_s=rec.get("capacity_per_s", INF),
+                up=rec.get("up", True),
+                via=tuple(rec.get("via", ())),
+            )
+        return net
+
+    # ---------------------------------------------------------------- state over time
+    def _timeline(self, element_id: str) -> _Timeline:
+        try:
+            return self._tl[element_id]
+        except KeyError:
+            raise InputError(f"network: unknown node or link {element_id!r}") from None
+
+    def set_down(self, element_id: str, start: float = -INF, end: float = INF) -> None:
+        """Mark a link or node down (not working) over [start, end)."""
+        self._timeline(element_id).down.add(start, end)
+        self._invalidate()
+
+    def add_outages(self, element_id: str, intervals: Iterable[tuple[float, float]]) -> None:
+        """Mark a link or node down over each interval (e.g. a sampled failure timeline)."""
+        tl = self._timeline(element_id)
+        for s, e in intervals:
+            tl.down.add(s, e)
+        self._invalidate()
+
+    def jam(self, element_id: str, start: float, end: float = INF) -> None:
+        """Jam a link (or a radio node) over [start, end)."""
+        self._timeline(element_id).jammed.add(start, end)
+        self._invalidate()
+
+    def destroy(self, element_id: str, t: float) -> None:
+        """Destroy a node (or cut a link) at time t, for good."""
+        tl = self._timeline(element_id)
+        tl.destroyed_at = min(tl.destroyed_at, float(t))
+        self._invalidate()
+
+    def outages(self, element_id: str) -> list[tuple[float, float]]:
+        """The down intervals of an element (not counting jamming or destruction)."""
+        return self._timeline(element_id).down.as_list()
+
+    def node_reason(self, node_id: str, t: float) -> Reason:
+        """Why a node is unusable at t (NODE_DESTROYED, JAMMED, LINK_DOWN), or NONE."""
+        return self._timeline(node_id).reason(t, Reason.NODE_DESTROYED)
+
+    def link_own_reason(self, link_id: str, t: float) -> Reason:
+        """Why the link itself (ignoring its relays and endpoints) is unusable at t, or NONE."""
+        return self._timeline(link_id).reason(t, Reason.LINK_DOWN)
+
+    def link_status(self, link_id: str, t: float) -> tuple[Reason, str | None]:
+        """(reason, culprit) for a link at t, counting its endpoints and via relays."""
+        link = self.links[link_id]
+        r = self.link_own_reason(link_id, t)
+        if r is not Reason.NONE:
+            return r, link_id
+        for n in (link.a, *link.via, link.b):
+            r = self.node_reason(n, t)
+            if r is not Reason.NONE:
+                return r, n
+        return Reason.NONE, None
+
+    def link_usable(self, link_id: str, t: float) -> bool:
+        """Whether a message can cross this link at t."""
+        return self.link_status(link_id, t)[0] is Reason.NONE
+
+    def links_through(self, node_id: str) -> tuple[str, ...]:
+        """Links that depend on a node: ending at it or relayed via it."""
+        return tuple(
+            lid for lid, lk in self.links.items() if node_id in (lk.a, lk.b) or node_id in lk.via
+        )
+
+    # ---------------------------------------------------------------- epochs and caches
+    def _invalidate(self) -> None:
+        self._bps: list[float] | None = None
+        self._bps_arr: np.ndarray | None = None
+        self._graphs: dict[int, nx.Graph] = {}
+        self._trees: dict[tuple[int, str], tuple[dict[str, float], dict[str, list[str]]]] = {}
+        self._results: dict[tuple[int, str, str], PathResult] = {}
+        self._design_paths: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._design_best: dict[tuple[str, str], str] | None = None
+
+    def breakpoints(self) -> list[float]:
+        """Sorted times at which some link or node changes state."""
+        if self._bps is None:
+            pts: set[float] = set()
+            for tl in self._tl.values():
+                pts.update(tl.down.breakpoints())
+                pts.update(tl.jammed.breakpoints())
+                if math.isfinite(tl.destroyed_at):
+                    pts.add(tl.destroyed_at)
+            self._bps = sorted(pts)
+            self._bps_arr = np.asarray(self._bps, dtype=float)
+        return self._bps
+
+    def epoch(self, t: float) -> int:
+        """Index of the constant-state epoch containing t."""
+        return bisect_right(self.breakpoints(), t)
+
+    def _graph(self, e: int, t: float) -> nx.Graph:
+        g = self._graphs.get(e)
+        if g is not None:
+            return g
+        g = nx.Graph()
+        for nid in self.nodes:
+            if self.node_reason(nid, t) is Reason.NONE:
+                g.add_node(nid)
+        for lid, lk in self.links.items():
+            if self.link_status(lid, t)[0] is not Reason.NONE:
+                continue
+            cur = g.get_edge_data(lk.a, lk.b)
+            if cur is None or lk.latency_s < cur["latency"]:
+                g.add_edge(lk.a, lk.b, latency=lk.latency_s, link=lid)
+        if len(self._graphs) >= self._cache_size:
+            self._graphs.clear()
+        self._graphs[e] = g
+        return g
+
+    def _tree(self, e: int, t: float, src: str) -> tuple[dict[str, float], dict[str, list[str]]]:
+        key = (e, src)
+        tree = self._trees.get(key)
+        if tree is None:
+            g = self._graph(e, t)
+            if src in g:
+                tree = nx.single_source_dijkstra(g, src, weight="latency")
+            else:
+                tree = ({}, {})
+            if len(self._trees) >= self._cache_size:
+                self._trees.clear()
+                self._results.clear()
+            self._trees[key] = tree
+        return tree
+
+    def _design_graph_best(self) -> dict[tuple[str, str], str]:
+        if self._design_best is None:
+            best: dict[tuple[str, str], str] = {}
+            g = nx.Graph()
+            g.add_nodes_from(self.nodes)
+            for lid, lk in self.links.items():
+                key = (lk.a, lk.b) if lk.a <= lk.b else (lk.b, lk.a)
+                cur = best.get(key)
+                if cur is None or lk.latency_s < self.links[cur].latency_s:
+                    best[key] = lid
+                    g.add_edge(lk.a, lk.b, latency=lk.latency_s, link=lid)
+            self._design = g
+            self._design_best = best
+        return self._design_best
+
+    def _links_of(self, g: nx.Graph, nodes: Sequence[str]) -> tuple[str, ...]:
+        return tuple(g.edges[u, v]["link"] for u, v in zip(nodes[:-1], nodes[1:], strict=True))
+
+    def design_path(self, src: str, dst: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(nodes, links) of the best path with everything up; empty tuples if none by design."""
+        key = (src, dst)
+        res = self._design_paths.get(key)
+        if res is None:
+            self._design_graph_best()
+            for n in (src, dst):
+                if n not in self.nodes:
+                    raise InputError(f"network: unknown node {n!r}")
+            try:
+                nodes = nx.dijkstra_path(self._design, src, dst, weight="latency")
+                res = (tuple(nodes), self._links_of(self._design, nodes))
+            except nx.NetworkXNoPath:
+                res = ((), ())
+            self._design_paths[key] = res
+        return res
+
+    def design_latency(self, src: str, dst: str) -> float:
+        """Latency of the design path (inf when the design does not connect them)."""
+        nodes, links = self.design_path(src, dst)
+        if not nodes:
+            return INF
+        return float(sum(self.links[lid].latency_s for lid in links))
+
+    # ---------------------------------------------------------------- queries
+    def path(self, src: str, dst: str, t: float) -> PathResult:
+        """Best available path from src to dst at time t, or the reason there is none."""
+        e = bisect_right(self._bps if self._bps is not None else self.breakpoints(), t)
+        key = (e, src, dst)
+        res = self._results.get(key)
+        if res is not None:
+            return res
+        if src not in self.nodes or dst not in self.nodes:
+            raise InputError(f"network: unknown node in path query {src!r} -> {dst!r}")
+        dist, paths = self._tree(e, t, src)
+        if dst in dist:
+            nodes = tuple(paths[dst])
+            res = PathResult(
+                src, dst, True, float(dist[dst]), nodes, self._links_of(self._graph(e, t), nodes)
+            )
+        else:
+            res = self._explain(src, dst, t)
+        self._results[key] = res
+        return res
+
+    def _explain(self, src: str, dst: str, t: float) -> PathResult:
+        nodes, links = self.design_path(src, dst)
+        if not nodes:
+            return PathResult(
+                src, dst, False, INF, reason=Reason.LINK_DOWN, detail="not connected by design"
+            )
+        blocked: list[tuple[str, Reason]] = []
+        seen: set[str] = set()
+
+        def check_node(n: str) -> None:
+            r = self.node_reason(n, t)
+            if r is not Reason.NONE and n not in seen:
+                seen.add(n)
+                blocked.append((n, r))
+
+        check_node(nodes[0])
+        for lid, nxt in zip(links, nodes[1:], strict=True):
+            r = self.link_own_reason(lid, t)
+            if r is not Reason.NONE:
+                blocked.append((lid, r))
+            for v in self.links[lid].via:
+                check_node(v)
+            check_node(nxt)
+        if not blocked:  # cannot happen: an all-up design path is an available path
+            return PathResult(src, dst, False, INF, reason=Reason.LINK_DOWN, detail="no path")
+        culprit, reason = blocked[0]
+        return PathResult(
+            src,
+            dst,
+            False,
+            INF,
+            nodes,
+            links,
+            reason=reason,
+            culprit=culprit,
+            blocked=tuple(blocked),
+            detail="design path broken",
+        )
+
+    def latency(self, src: str, dst: str, t: float) -> float:
+        """Latency of the best available path at t (inf when there is none)."""
+        return self.path(src, dst, t).latency_s
+
+    def reachable(self, src: str, t: float) -> dict[str, float]:
+        """Every node reachable from src at t, with its path latency."""
+        e = self.epoch(t)
+        return dict(self._tree(e, t, src)[0])
+
+    def paths_many(
+        self, src: str, dst: str, times: Sequence[float] | np.ndarray
+    ) -> list[PathResult]:
+        """path() over many times, computing once per distinct epoch."""
+        times = np.asarray(times, dtype=float)
+        self.breakpoints()
+        assert self._bps_arr is not None
+        ep = np.searchsorted(self._bps_arr, times, side="right")
+        uniq, first, inv = np.unique(ep, return_index=True, return_inverse=True)
+        per = [self.path(src, dst, float(times[i])) for i in first]
+        return [per[k] for k in inv.ravel()]
+
+    def latency_many(
+        self, src: str, dst: str, times: Sequence[float] | np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(latency_s, reason) arrays over many times; latency is inf where no path exists."""
+        times = np.asarray(times, dtype=float)
+        self.breakpoints()
+        assert self._bps_arr is not None
+        ep = np.searchsorted(self._bps_arr, times, side="right")
+        uniq, first, inv = np.unique(ep, return_index=True, return_inverse=True)
+        per = [self.path(src, dst, float(times[i])) for i in first]
+        lat = np.array([p.latency_s for p in per], dtype=float)[inv.ravel()]
+        why = np.array([str(p.reason) for p in per], dtype=object)[inv.ravel()]
+        return lat.reshape(times.shape), why.reshape(times.shape)
