@@ -1,0 +1,163 @@
+"""Predicted intercept point against a constant-velocity target, and the fate of one shot.
+
+The missile leaves the launcher `launch_delay_s` after now and flies straight (no guidance
+law) with the flyout's reach s(t). Intercept is the first time t at which the missile's reach
+equals the launcher-target distance: s(t - delay) = |p0 + v t|. The root is bracketed on the
+flyout's time grid for all targets at once, then refined by vectorized bisection.
+
+Guidance matters only as a dependency: semi-active and command-guided missiles need the
+engagement radar to hold the target in track until intercept, or the shot is lost
+(NO_FIRE_CONTROL_RADAR). No seeker or guidance internals are modelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from iadsim.engagement.flyout import Flyout
+from iadsim.killchain import Reason
+
+_GRID_POINTS = 512
+_BISECTIONS = 48
+
+
+@dataclass(frozen=True)
+class Intercept:
+    """Predicted intercepts for a batch of targets; NaN / False where there is none."""
+
+    feasible: np.ndarray  # bool: an intercept exists within the flyout (and max range)
+    time_s: np.ndarray  # intercept time, seconds after "now" (includes the launch delay)
+    time_of_flight_s: np.ndarray  # missile flight time, launch to intercept
+    point_m: np.ndarray  # predicted intercept point relative to the launcher, ENU, (..., 3)
+    slant_range_m: np.ndarray  # launcher to intercept point
+    aspect_rad: np.ndarray  # target aspect at intercept: 0 head-on, pi/2 beam, pi tail
+
+
+def aspect_angle_rad(rel_position_m, velocity_mps) -> np.ndarray:
+    """Angle between target velocity and the target->launcher line: 0 head-on, pi tail-on.
+
+    A target with no velocity (hovering) is given aspect 0.
+    """
+    p = np.asarray(rel_position_m, float)
+    v = np.asarray(velocity_mps, float)
+    to_launcher = -p
+    num = np.sum(to_launcher * v, axis=-1)
+    den = np.linalg.norm(to_launcher, axis=-1) * np.linalg.norm(v, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.where(den > 0, num / np.where(den > 0, den, 1.0), 1.0)
+    return np.arccos(np.clip(c, -1.0, 1.0))
+
+
+def predict_intercept(
+    flyout: Flyout,
+    rel_position_m,
+    velocity_mps,
+    launch_delay_s: float = 0.0,
+    max_range_m: float | None = None,
+    min_range_m: float = 0.0,
+) -> Intercept:
+    """Predicted intercept of constant-velocity targets (shape (..., 3), ENU, relative to launcher).
+
+    Returns the first intercept in time; it is infeasible (NaN) when the missile's reach never
+    catches the target before the flight ends, or the intercept slant range is outside
+    [min_range_m, max_range_m] (max defaults to the flyout's kinematic range).
+    """
+    p = np.asarray(rel_position_m, float)
+    v = np.asarray(velocity_mps, float)
+    p, v = np.broadcast_arrays(p, v)
+    batch = p.shape[:-1]
+    p2 = p.reshape(-1, 3)
+    v2 = v.reshape(-1, 3)
+    n = p2.shape[0]
+    delay = float(launch_delay_s)
+    t_end = flyout.end_time_s
+    r_max = (
+        flyout.max_range_m if max_range_m is None else min(float(max_range_m), flyout.max_range_m)
+    )
+
+    tau = np.linspace(0.0, t_end, _GRID_POINTS)
+    reach = flyout.range_at(tau)
+    t = delay + tau
+    pos = p2[:, None, :] + v2[:, None, :] * t[None, :, None]
+    gap = reach[None, :] - np.linalg.norm(pos, axis=-1)  # >= 0 once the missile has caught up
+    caught = gap >= 0.0
+    has = caught.any(axis=1)
+    idx = np.argmax(caught, axis=1)
+
+    lo = np.where(idx > 0, tau[np.maximum(idx - 1, 0)], 0.0)
+    hi = tau[idx]
+    for _ in range(_BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        g = flyout.range_at(mid) - np.linalg.norm(p2 + v2 * (delay + mid)[:, None], axis=-1)
+        ahead = g >= 0.0
+        hi = np.where(ahead, mid, hi)
+        lo = np.where(ahead, lo, mid)
+    tof = np.where(idx > 0, hi, 0.0)
+    t_int = delay + tof
+    point = p2 + v2 * t_int[:, None]
+    slant = np.linalg.norm(point, axis=-1)
+    ok = has & (slant <= r_max * (1 + 1e-12)) & (slant >= min_range_m)
+    aspect = aspect_angle_rad(point, v2)
+
+    nan = np.full(n, np.nan)
+    return Intercept(
+        feasible=ok.reshape(batch),
+        time_s=np.where(ok, t_int, nan).reshape(batch),
+        time_of_flight_s=np.where(ok, tof, nan).reshape(batch),
+        point_m=np.where(ok[:, None], point, np.nan).reshape(batch + (3,)),
+        slant_range_m=np.where(ok, slant, nan).reshape(batch),
+        aspect_rad=np.where(ok, aspect, nan).reshape(batch),
+    )
+
+
+class Guidance(StrEnum):
+    """How a missile is guided, only as far as what it depends on."""
+
+    SEMI_ACTIVE = "semi_active"  # needs the engagement radar to illuminate until intercept
+    COMMAND = "command"  # needs the engagement radar track until intercept
+    ACTIVE = "active"  # autonomous after launch (notional: no mid-course dependency)
+    IR = "ir"  # passive infrared homing (MANPADS): fire and forget
+
+    @property
+    def needs_fire_control(self) -> bool:
+        """True when the launching unit's engagement radar must hold track until intercept."""
+        return self in (Guidance.SEMI_ACTIVE, Guidance.COMMAND)
+
+
+@dataclass(frozen=True)
+class ShotOutcome:
+    """Fate of one or more shots: killed (bool array) and a Reason per shot."""
+
+    killed: np.ndarray
+    reason: np.ndarray  # object array of Reason: NONE (kill), MISSED, NO_FIRE_CONTROL_RADAR
+
+
+def resolve_shots(
+    rng: np.random.Generator,
+    pk,
+    guidance: Guidance,
+    intercept_time_s,
+    track_lost_time_s=np.inf,
+) -> ShotOutcome:
+    """Draw each shot's outcome; a lost fire-control track before intercept is a miss.
+
+    One uniform is drawn per shot whatever happens, so the stream stays aligned across
+    what-if variants (common random numbers). `track_lost_time_s` is when the engagement
+    radar lost the target (inf = never); it only matters for guidance needing fire control.
+    """
+    pk_a = np.asarray(pk, float)
+    t_int = np.asarray(intercept_time_s, float)
+    lost = np.asarray(track_lost_time_s, float)
+    shape = np.broadcast_shapes(pk_a.shape, t_int.shape, lost.shape)
+    u = rng.random(shape)
+    guided = np.ones(shape, bool)
+    if guidance.needs_fire_control:
+        guided = np.broadcast_to(lost >= t_int, shape)
+    killed = guided & (u < np.broadcast_to(pk_a, shape))
+    reason = np.full(shape, Reason.MISSED, dtype=object)
+    reason[killed] = Reason.NONE
+    reason[~guided] = Reason.NO_FIRE_CONTROL_RADAR
+    return ShotOutcome(killed=killed, reason=reason)

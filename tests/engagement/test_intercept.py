@@ -1,0 +1,92 @@
+"""Predicted intercept point by hand, and the fate of a shot."""
+
+import numpy as np
+import pytest
+
+from iadsim.engagement.flyout import Flyout
+from iadsim.engagement.intercept import Guidance, aspect_angle_rad, predict_intercept, resolve_shots
+from iadsim.killchain import Reason
+
+# constant 1000 m/s missile for 30 s: reach(t) = 1000 t
+CONST = Flyout(0.0, 0.0, 0.0, launch_speed_mps=1000.0, max_time_s=30.0)
+
+
+def test_head_on_by_hand():
+    # closing speed 1200 m/s over 10 km -> 8.333 s, point at x = 10000 - 200 * 8.333
+    ic = predict_intercept(CONST, [10000.0, 0.0, 0.0], [-200.0, 0.0, 0.0])
+    assert ic.feasible
+    assert ic.time_s == pytest.approx(10000.0 / 1200.0, abs=1e-6)
+    np.testing.assert_allclose(
+        ic.point_m, [10000.0 - 200.0 * 10000.0 / 1200.0, 0.0, 0.0], atol=1e-4
+    )
+    assert ic.aspect_rad == pytest.approx(0.0, abs=1e-6)
+
+
+def test_crossing_by_hand():
+    # target 8 km north crossing east at 600 m/s: (8000^2 + (600 t)^2) = (1000 t)^2 -> t = 10 s
+    ic = predict_intercept(CONST, [0.0, 8000.0, 0.0], [600.0, 0.0, 0.0])
+    assert ic.time_s == pytest.approx(10.0, abs=1e-6)
+    np.testing.assert_allclose(ic.point_m, [6000.0, 8000.0, 0.0], atol=1e-4)
+    assert ic.slant_range_m == pytest.approx(10000.0, abs=1e-4)
+    # velocity (1, 0) against target->launcher (-0.6, -0.8): cos = -0.6
+    assert ic.aspect_rad == pytest.approx(np.arccos(-0.6), abs=1e-6)
+
+
+def test_launch_delay_by_hand():
+    # launch 2 s from now: 10000 - 200 (2 + tau) = 1000 tau -> tau = 8 s, t = 10 s
+    ic = predict_intercept(CONST, [10000.0, 0.0, 0.0], [-200.0, 0.0, 0.0], launch_delay_s=2.0)
+    assert ic.time_of_flight_s == pytest.approx(8.0, abs=1e-6)
+    assert ic.time_s == pytest.approx(10.0, abs=1e-6)
+
+
+def test_no_intercept_is_nan():
+    p = np.array([[10000.0, 0.0, 0.0], [25000.0, 0.0, 0.0], [10000.0, 0.0, 0.0]])
+    v = np.array([[1200.0, 0.0, 0.0], [100.0, 0.0, 0.0], [-200.0, 0.0, 0.0]])
+    ic = predict_intercept(CONST, p, v, max_range_m=20000.0)
+    # faster receding target; intercept beyond max range (25000 + 100 t = 1000 t -> 27.8 km)
+    assert ic.feasible.tolist() == [False, False, True]
+    assert np.isnan(ic.time_s[:2]).all()
+    assert np.isnan(ic.point_m[:2]).all()
+    assert ic.time_s[2] == pytest.approx(10000.0 / 1200.0, abs=1e-6)
+
+
+def test_batch_shapes_and_boost_coast_consistency():
+    f = Flyout(10.0, 120.0, 3.55e-5, min_speed_mps=300.0, max_time_s=200.0)
+    rng = np.random.default_rng(3)
+    p = rng.uniform(-30000, 30000, (4, 5, 3))
+    p[..., 2] = rng.uniform(50, 8000, (4, 5))
+    v = rng.uniform(-250, 250, (4, 5, 3))
+    v[..., 2] = 0.0
+    ic = predict_intercept(f, p, v, launch_delay_s=1.5)
+    assert ic.time_s.shape == (4, 5) and ic.point_m.shape == (4, 5, 3)
+    ok = ic.feasible
+    assert ok.any()
+    # the missile's reach at its time of flight equals the distance to the intercept point
+    np.testing.assert_allclose(f.range_at(ic.time_of_flight_s[ok]), ic.slant_range_m[ok], atol=0.5)
+    np.testing.assert_allclose(ic.point_m[ok], (p + v * ic.time_s[..., None])[ok], atol=1e-6)
+
+
+def test_aspect_angle():
+    assert aspect_angle_rad([1000.0, 0, 0], [-1.0, 0, 0]) == pytest.approx(0.0)
+    assert aspect_angle_rad([1000.0, 0, 0], [1.0, 0, 0]) == pytest.approx(np.pi)
+    assert aspect_angle_rad([1000.0, 0, 0], [0.0, 5.0, 0]) == pytest.approx(np.pi / 2)
+    assert aspect_angle_rad([1000.0, 0, 0], [0.0, 0.0, 0]) == pytest.approx(0.0)
+
+
+def test_semi_active_needs_track_until_intercept():
+    rng = np.random.default_rng(1)
+    out = resolve_shots(
+        rng, [1.0, 1.0, 1.0], Guidance.SEMI_ACTIVE, [20.0, 20.0, 20.0], [10.0, 20.0, np.inf]
+    )
+    assert out.killed.tolist() == [False, True, True]
+    assert out.reason.tolist() == [Reason.NO_FIRE_CONTROL_RADAR, Reason.NONE, Reason.NONE]
+    ir = resolve_shots(rng, [1.0, 0.0], Guidance.IR, 20.0, 10.0)
+    assert ir.killed.tolist() == [True, False]
+    assert ir.reason.tolist() == [Reason.NONE, Reason.MISSED]
+
+
+def test_resolve_draws_one_uniform_per_shot_whatever_happens():
+    a, b = np.random.default_rng(7), np.random.default_rng(7)
+    resolve_shots(a, [0.3] * 4, Guidance.COMMAND, 20.0, 0.0)
+    b.random(4)
+    assert a.random() == b.random()
