@@ -153,11 +153,11 @@ def engage(
     can_try = ready & inside
     if not can_try.any():
         if ready.any():
-            # the commonest envelope failure while the team was ready tells why
-            codes = code[ready]
-            worst = np.bincount(codes.astype(np.int64)).argmax()
+            # why the best opportunity (closest approach while ready) was outside the envelope
+            i_best = int(np.flatnonzero(ready)[np.argmin(rng_m[ready])])
+            worst = int(code[i_best])
             return ManpadsResult(Stage.DETECTED, EnvelopeCode(int(worst)).reason, acquired_s=t_acq)
-        return ManpadsResult(Stage.DETECTED, Reason.NOT_TRACKED, acquired_s=t_acq)
+        return ManpadsResult(Stage.DETECTED, Reason.CREW_NOT_READY, acquired_s=t_acq)
 
     dt = np.diff(t, prepend=t[0] - mtype.attempt_interval_s)
     p_attempt = lock_probability(mtype, rng_m, aspect, ir_signature_factor)
