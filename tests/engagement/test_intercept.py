@@ -90,3 +90,33 @@ def test_resolve_draws_one_uniform_per_shot_whatever_happens():
     resolve_shots(a, [0.3] * 4, Guidance.COMMAND, 20.0, 0.0)
     b.random(4)
     assert a.random() == b.random()
+
+
+def test_firing_solution_reasons():
+    from iadsim.engagement.envelope import Envelope
+    from iadsim.engagement.intercept import firing_solution
+
+    env = Envelope(
+        min_range_m=1000.0, max_range_m=20000.0, min_altitude_m=25.0, max_altitude_m=10000.0
+    )
+    p = np.array(
+        [
+            [10000.0, 0.0, 500.0],  # head-on, PIP ~8.3 km: ok
+            [25000.0, 0.0, 500.0],  # PIP at 25000 + 100 t = 1000 t -> 27.8 km > 20 km
+            [10000.0, 0.0, 12000.0],  # too high now and at the PIP
+            [10000.0, 0.0, 500.0],  # receding faster than the missile: no intercept
+            [10000.0, 0.0, 15000.0],  # too high and no intercept
+        ]
+    )
+    v = np.array([[-200.0, 0, 0], [100.0, 0, 0], [-200.0, 0, 0], [1200.0, 0, 0], [1200.0, 0, 0]])
+    sol = firing_solution(CONST, env, p, v)
+    assert sol.ok.tolist() == [True, False, False, False, False]
+    assert sol.reason.tolist() == [
+        Reason.NONE,
+        Reason.OUT_OF_RANGE,
+        Reason.OUTSIDE_ALTITUDE,
+        Reason.OUT_OF_RANGE,
+        Reason.OUTSIDE_ALTITUDE,
+    ]
+    # 500 m of height adds ~5 m to the 27.78 km of the flat case
+    assert sol.intercept.slant_range_m[1] == pytest.approx(25000.0 / 0.9, abs=10.0)

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from iadsim.engagement.envelope import Envelope, EnvelopeCode, code_reasons, crossing_offset_m
 from iadsim.engagement.flyout import Flyout
 from iadsim.killchain import Reason
 
@@ -161,3 +162,38 @@ def resolve_shots(
     reason[killed] = Reason.NONE
     reason[~guided] = Reason.NO_FIRE_CONTROL_RADAR
     return ShotOutcome(killed=killed, reason=reason)
+
+
+@dataclass(frozen=True)
+class FiringSolution:
+    """Launch decision for a batch of targets: ok, the Reason when not, and the intercept."""
+
+    ok: np.ndarray  # bool: a kinematic intercept exists and it lies inside the envelope
+    reason: np.ndarray  # object array of Reason: NONE, OUT_OF_RANGE or OUTSIDE_ALTITUDE
+    intercept: Intercept
+
+
+def firing_solution(
+    flyout: Flyout,
+    envelope: Envelope,
+    rel_position_m,
+    velocity_mps,
+    launch_delay_s: float = 0.0,
+) -> FiringSolution:
+    """May the unit launch now? The predicted intercept point must lie inside the envelope.
+
+    Without a kinematic intercept, the reason comes from the target's present position
+    (OUTSIDE_ALTITUDE if it is too high or low now, else OUT_OF_RANGE).
+    """
+    p = np.asarray(rel_position_m, float)
+    v = np.asarray(velocity_mps, float)
+    p, v = np.broadcast_arrays(p, v)
+    ic = predict_intercept(flyout, p, v, launch_delay_s=launch_delay_s)
+    speed = np.linalg.norm(v, axis=-1)
+    offset = crossing_offset_m(p, v)
+    ok_pip, code_pip = envelope.contains(ic.slant_range_m, ic.point_m[..., 2], speed, offset)
+    _, code_now = envelope.contains(np.linalg.norm(p, axis=-1), p[..., 2], speed, offset)
+    code_now = np.where(code_now == EnvelopeCode.INSIDE, EnvelopeCode.TOO_FAR, code_now)
+    code = np.where(ic.feasible, code_pip, code_now)
+    ok = ic.feasible & ok_pip
+    return FiringSolution(ok=ok, reason=code_reasons(code), intercept=ic)
