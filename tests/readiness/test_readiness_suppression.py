@@ -11,7 +11,9 @@ from iadsim.killchain import Reason
 from iadsim.readiness.suppression import (
     DEFAULT_SUPPRESSION,
     CrewSuppression,
+    crews_willingness,
     fire_decision,
+    severity_of,
     spatial_factor,
     willingness,
 )
@@ -56,3 +58,19 @@ def test_fire_decision_attribution_and_frequency():
     p = 0.6
     assert abs(refused / n - p) < 4 * math.sqrt(p * (1 - p) / n)
     assert DEFAULT_SUPPRESSION.recovery_s == 600.0
+
+
+def test_batch_matches_single_crew():
+    crews = np.array([[0.0, 0.0], [400.0, 0.0], [5000.0, 0.0]])
+    ev_t, ev_xy = np.array([10.0, 70.0]), np.array([[0.0, 100.0], [300.0, 0.0]])
+    sev = np.array([severity_of("return_fire"), severity_of("strike")])
+    t = np.array([0.0, 20.0, 100.0, 900.0])
+    w = crews_willingness(t, crews, ev_t, ev_xy, sev, sensitivity=[1.0, 0.5, 1.0], baseline=0.9)
+    assert w.shape == (3, 4)
+    for i, (x, y) in enumerate(crews):
+        d = np.hypot(ev_xy[:, 0] - x, ev_xy[:, 1] - y)
+        single = willingness(t, ev_t, d, sev, [1.0, 0.5, 1.0][i], 0.9)
+        np.testing.assert_allclose(w[i], single, atol=1e-12)
+    np.testing.assert_allclose(w[2], 0.9)
+    none = crews_willingness(5.0, crews, np.array([]), np.zeros((0, 2)), np.array([]))
+    np.testing.assert_allclose(none, 1.0)

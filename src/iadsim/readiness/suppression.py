@@ -96,6 +96,46 @@ def willingness(
     return float(out) if out.ndim == 0 else out
 
 
+def severity_of(
+    kind: SuppressiveKind | str, params: SuppressionParams = DEFAULT_SUPPRESSION
+) -> float:
+    """Severity s of an event kind ("return_fire", "strike", "casualty")."""
+    return params.severity[SuppressiveKind(kind)]
+
+
+def crews_willingness(
+    t_s: float | np.ndarray,
+    crew_xy_m: np.ndarray,
+    event_times_s: np.ndarray,
+    event_xy_m: np.ndarray,
+    event_severities: np.ndarray,
+    sensitivity: float | np.ndarray = 1.0,
+    baseline: float | np.ndarray = 1.0,
+    params: SuppressionParams = DEFAULT_SUPPRESSION,
+) -> np.ndarray:
+    """W for many crews at once: (M,) crews x times t -> shape (M,) + shape(t); ENU metres."""
+    crews = np.asarray(crew_xy_m, dtype=float).reshape(-1, np.shape(crew_xy_m)[-1])[:, :2]
+    t = np.asarray(t_s, dtype=float)
+    m = crews.shape[0]
+    sens = np.broadcast_to(np.asarray(sensitivity, dtype=float), (m,))
+    base = np.broadcast_to(np.asarray(baseline, dtype=float), (m,))
+    if np.any(sens < 0) or np.any((base < 0) | (base > 1)):
+        raise ValueRangeError("sensitivity must be >= 0 and baseline in [0, 1]")
+    tk = np.asarray(event_times_s, dtype=float).reshape(-1)
+    if tk.size == 0:
+        return np.broadcast_to(base.reshape((m,) + (1,) * t.ndim), (m,) + t.shape).copy()
+    ev = np.asarray(event_xy_m, dtype=float).reshape(tk.size, -1)[:, :2]
+    d = np.hypot(crews[:, None, 0] - ev[None, :, 0], crews[:, None, 1] - ev[None, :, 1])  # (M, K)
+    amp = sens[:, None] * np.asarray(event_severities, dtype=float).reshape(1, -1)
+    amp = amp * spatial_factor(d, params)  # (M, K)
+    dt = t[..., None] - tk  # (T..., K)
+    active = dt >= 0.0
+    decay = np.where(active, np.exp(-np.where(active, dt, 0.0) / params.recovery_s), 0.0)
+    amp_b = amp.reshape((m,) + (1,) * t.ndim + (tk.size,))
+    factors = np.clip(1.0 - amp_b * decay[None, ...], 0.0, 1.0)
+    return base.reshape((m,) + (1,) * t.ndim) * np.prod(factors, axis=-1)
+
+
 def fire_decision(w_now: float, baseline: float, u: float) -> Reason:
     """From one uniform: NONE (fires), CREW_NOT_READY (baseline reluctance) or CREW_SUPPRESSED."""
     if u < 1.0 - baseline:
