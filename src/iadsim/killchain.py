@@ -51,6 +51,7 @@ class Reason(StrEnum):
     NOT_ASSIGNED = "NOT_ASSIGNED"  # C2 gave the target to someone else / to no one
     NO_LAUNCHER = "NO_LAUNCHER"  # no launcher operational and connected
     NO_FIRE_CONTROL_RADAR = "NO_FIRE_CONTROL_RADAR"  # no engagement-radar track to guide on
+    NO_LOCK = "NO_LOCK"  # an infrared seeker (MANPADS) did not lock on
     CREW_SUPPRESSED = "CREW_SUPPRESSED"  # crew deterred by return fire
     CREW_NOT_READY = "CREW_NOT_READY"  # crew too slow / error / not at post
     NO_MISSILES = "NO_MISSILES"  # magazine empty
@@ -58,3 +59,9 @@ class Reason(StrEnum):
     MISSED = "MISSED"  # missile launched, target survived
     TARGET_LOST = "TARGET_LOST"  # target left the envelope / track before intercept
     TARGET_ALREADY_DOWN = "TARGET_ALREADY_DOWN"  # another unit killed it first
+
+
+REASONS: tuple[Reason, ...] = tuple(Reason)
+"""Reasons in a fixed order, so arrays can hold them as small integer codes."""
+REASON_CODE: dict[Reason, int] = {r: i for i, r in enumerate(REASONS)}
+"""Integer code of each reason (0 is Reason.NONE)."""

@@ -2,9 +2,12 @@
 
 State is piecewise constant in time: every outage, jamming interval and destruction time is
 a breakpoint, and between two consecutive breakpoints (an *epoch*) the set of usable links
-and nodes does not change. Shortest paths are computed once per (epoch, source) with
-Dijkstra and cached, so the engine can ask for paths as often as it likes; the caches are
-dropped only when the network or its timeline is changed (add_*, set_down, jam, destroy).
+and nodes does not change. Epochs with identical element states share a *state id* (after a
+repair the network is often back to a state it was in before). Shortest paths are computed
+once per (state, source) with Dijkstra (scipy.sparse.csgraph) and cached, so the engine can
+ask for paths as often as it likes; the caches are dropped only when the network or its
+timeline is changed (add_*, set_down, add_outages, jam, destroy). The design graph is kept
+as a networkx graph.
 
 When no path exists, the cause is read off the *design* path: the best path with every link
 and node up (including links the scenario marks as down from the start). The first broken
@@ -22,12 +25,23 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
 
 from iadsim.errors import InputError, ValueRangeError
 from iadsim.killchain import Reason
 
 NODE_KINDS: tuple[str, ...] = ("radar", "command_post", "launcher", "telar", "manpads", "relay")
-LINK_KINDS: tuple[str, ...] = ("cable", "radio", "relay")
+LINK_KINDS: tuple[str, ...] = ("cable", "radio", "relay", "internal")
+# catalog component kinds -> network node kinds (add_node accepts either)
+NODE_KIND_ALIASES: dict[str, str] = {
+    "surveillance_radar": "radar",
+    "engagement_radar": "radar",
+    "acquisition_radar": "radar",
+    "early_warning_radar": "radar",
+    "manpads_team": "manpads",
+    "tel": "launcher",
+}
 
 INF = math.inf
 
@@ -164,14 +178,16 @@ class C2Network:
         self.links: dict[str, Link] = {}
         self._tl: dict[str, _Timeline] = {}
         self._design = nx.Graph()
+        self._design_ready = False
         self._cache_size = int(cache_size)
         self._invalidate()
 
     # ---------------------------------------------------------------- construction
     def add_node(self, node_id: str, kind: str, up: bool = True) -> Node:
-        """Add a node; `up=False` makes it down for the whole scenario."""
+        """Add a node (kind or catalog kind, e.g. engagement_radar); `up=False`: down throughout."""
         if node_id in self._tl:
             raise InputError(f"network: duplicate node or link id {node_id!r}")
+        kind = NODE_KIND_ALIASES.get(kind, kind)
         if kind not in NODE_KINDS:
             raise InputError(
                 f"network: node {node_id!r} has kind {kind!r}; expected one of {NODE_KINDS}"
@@ -179,7 +195,6 @@ class C2Network:
         node = Node(node_id, kind)
         self.nodes[node_id] = node
         self._tl[node_id] = _Timeline()
-        self._design.add_node(node_id)
         if not up:
             self._tl[node_id].down.add(-INF, INF)
         self._invalidate()
@@ -307,95 +322,100 @@ class C2Network:
 
     # ---------------------------------------------------------------- epochs and caches
     def _invalidate(self) -> None:
-        self._bps: list[float] | None = None
-        self._bps_arr: np.ndarray | None = None
-        self._graphs: dict[int, nx.Graph] = {}
-        self._trees: dict[tuple[int, str], tuple[dict[str, float], dict[str, list[str]]]] = {}
+        self._c: _Compiled | None = None
+        self._graphs: dict[int, tuple[Any, dict[tuple[int, int], int]]] = {}
+        self._trees: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._results: dict[tuple[int, str, str], PathResult] = {}
         self._design_paths: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        self._design_best: dict[tuple[str, str], str] | None = None
+        self._design_ready = False
+
+    def _compiled(self) -> _Compiled:
+        if self._c is None:
+            self._c = _Compiled(self)
+        return self._c
 
     def breakpoints(self) -> list[float]:
         """Sorted times at which some link or node changes state."""
-        if self._bps is None:
-            pts: set[float] = set()
-            for tl in self._tl.values():
-                pts.update(tl.down.breakpoints())
-                pts.update(tl.jammed.breakpoints())
-                if math.isfinite(tl.destroyed_at):
-                    pts.add(tl.destroyed_at)
-            self._bps = sorted(pts)
-            self._bps_arr = np.asarray(self._bps, dtype=float)
-        return self._bps
+        return self._compiled().bps
 
     def epoch(self, t: float) -> int:
         """Index of the constant-state epoch containing t."""
-        return bisect_right(self.breakpoints(), t)
+        return bisect_right(self._compiled().bps, t)
 
-    def _graph(self, e: int, t: float) -> nx.Graph:
+    def state_id(self, t: float) -> int:
+        """Id of the network state at t: equal ids mean identical link and node states."""
+        c = self._compiled()
+        return c.state_of[bisect_right(c.bps, t)]
+
+    def _graph(self, e: int) -> tuple[Any, dict[tuple[int, int], int]]:
+        """CSR adjacency of usable links in state e, and the link chosen per node pair."""
         g = self._graphs.get(e)
-        if g is not None:
-            return g
-        g = nx.Graph()
-        for nid in self.nodes:
-            if self.node_reason(nid, t) is Reason.NONE:
-                g.add_node(nid)
-        for lid, lk in self.links.items():
-            if self.link_status(lid, t)[0] is not Reason.NONE:
-                continue
-            cur = g.get_edge_data(lk.a, lk.b)
-            if cur is None or lk.latency_s < cur["latency"]:
-                g.add_edge(lk.a, lk.b, latency=lk.latency_s, link=lid)
-        if len(self._graphs) >= self._cache_size:
-            self._graphs.clear()
-        self._graphs[e] = g
+        if g is None:
+            c = self._compiled()
+            use = np.flatnonzero(c.link_usable[e])
+            # among parallel usable links keep the fastest (then the first added)
+            order = np.lexsort((use, c.lat[use], c.pair[use]))
+            use = use[order]
+            first = np.ones(use.size, dtype=bool)
+            first[1:] = c.pair[use][1:] != c.pair[use][:-1]
+            use = use[first]
+            n = len(c.node_ids)
+            mat = csr_matrix((c.lat[use], (c.lo[use], c.hi[use])), shape=(n, n))
+            hop = {(int(c.lo[i]), int(c.hi[i])): int(i) for i in use}
+            if len(self._graphs) >= self._cache_size:
+                self._graphs.clear()
+            g = self._graphs[e] = (mat, hop)
         return g
 
-    def _tree(self, e: int, t: float, src: str) -> tuple[dict[str, float], dict[str, list[str]]]:
-        key = (e, src)
+    def _tree(self, e: int, s: int) -> tuple[np.ndarray, np.ndarray]:
+        """(distances, predecessors) from node index s in state e."""
+        key = (e, s)
         tree = self._trees.get(key)
         if tree is None:
-            g = self._graph(e, t)
-            if src in g:
-                tree = nx.single_source_dijkstra(g, src, weight="latency")
+            c = self._compiled()
+            if c.node_code[e, s] != 0:
+                dist = np.full(len(c.node_ids), INF)
+                pred = np.full(len(c.node_ids), -9999, dtype=np.int32)
             else:
-                tree = ({}, {})
+                mat, _ = self._graph(e)
+                dist, pred = dijkstra(mat, directed=False, indices=s, return_predecessors=True)
             if len(self._trees) >= self._cache_size:
                 self._trees.clear()
                 self._results.clear()
-            self._trees[key] = tree
+            tree = self._trees[key] = (dist, pred)
         return tree
 
-    def _design_graph_best(self) -> dict[tuple[str, str], str]:
-        if self._design_best is None:
-            best: dict[tuple[str, str], str] = {}
+    def _design_graph(self) -> nx.Graph:
+        if not self._design_ready:
             g = nx.Graph()
             g.add_nodes_from(self.nodes)
             for lid, lk in self.links.items():
-                key = (lk.a, lk.b) if lk.a <= lk.b else (lk.b, lk.a)
-                cur = best.get(key)
-                if cur is None or lk.latency_s < self.links[cur].latency_s:
-                    best[key] = lid
+                cur = g.get_edge_data(lk.a, lk.b)
+                if cur is None or lk.latency_s < cur["latency"]:
                     g.add_edge(lk.a, lk.b, latency=lk.latency_s, link=lid)
             self._design = g
-            self._design_best = best
-        return self._design_best
+            self._design_ready = True
+        return self._design
 
-    def _links_of(self, g: nx.Graph, nodes: Sequence[str]) -> tuple[str, ...]:
-        return tuple(g.edges[u, v]["link"] for u, v in zip(nodes[:-1], nodes[1:], strict=True))
+    def design_graph(self) -> nx.Graph:
+        """The networkx graph of the design (all up; fastest link per node pair)."""
+        return self._design_graph().copy()
 
     def design_path(self, src: str, dst: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(nodes, links) of the best path with everything up; empty tuples if none by design."""
         key = (src, dst)
         res = self._design_paths.get(key)
         if res is None:
-            self._design_graph_best()
+            g = self._design_graph()
             for n in (src, dst):
                 if n not in self.nodes:
                     raise InputError(f"network: unknown node {n!r}")
             try:
-                nodes = nx.dijkstra_path(self._design, src, dst, weight="latency")
-                res = (tuple(nodes), self._links_of(self._design, nodes))
+                nodes = nx.dijkstra_path(g, src, dst, weight="latency")
+                links = tuple(
+                    g.edges[u, v]["link"] for u, v in zip(nodes[:-1], nodes[1:], strict=True)
+                )
+                res = (tuple(nodes), links)
             except nx.NetworkXNoPath:
                 res = ((), ())
             self._design_paths[key] = res
@@ -411,44 +431,56 @@ class C2Network:
     # ---------------------------------------------------------------- queries
     def path(self, src: str, dst: str, t: float) -> PathResult:
         """Best available path from src to dst at time t, or the reason there is none."""
-        e = bisect_right(self._bps if self._bps is not None else self.breakpoints(), t)
+        c = self._c if self._c is not None else self._compiled()
+        e = c.state_of[bisect_right(c.bps, t)]
         key = (e, src, dst)
         res = self._results.get(key)
         if res is not None:
             return res
-        if src not in self.nodes or dst not in self.nodes:
-            raise InputError(f"network: unknown node in path query {src!r} -> {dst!r}")
-        dist, paths = self._tree(e, t, src)
-        if dst in dist:
-            nodes = tuple(paths[dst])
-            res = PathResult(
-                src, dst, True, float(dist[dst]), nodes, self._links_of(self._graph(e, t), nodes)
+        try:
+            s, d = c.nidx[src], c.nidx[dst]
+        except KeyError:
+            raise InputError(f"network: unknown node in path query {src!r} -> {dst!r}") from None
+        dist, pred = self._tree(e, s)
+        if math.isfinite(dist[d]):
+            idx = [d]
+            while idx[-1] != s:
+                idx.append(int(pred[idx[-1]]))
+            idx.reverse()
+            _, hop = self._graph(e)
+            links = tuple(
+                c.link_ids[hop[(a, b) if a < b else (b, a)]]
+                for a, b in zip(idx[:-1], idx[1:], strict=True)
             )
+            nodes = tuple(c.node_ids[i] for i in idx)
+            res = PathResult(src, dst, True, float(dist[d]), nodes, links)
         else:
-            res = self._explain(src, dst, t)
+            res = self._explain(src, dst, e)
         self._results[key] = res
         return res
 
-    def _explain(self, src: str, dst: str, t: float) -> PathResult:
+    def _explain(self, src: str, dst: str, e: int) -> PathResult:
         nodes, links = self.design_path(src, dst)
         if not nodes:
             return PathResult(
                 src, dst, False, INF, reason=Reason.LINK_DOWN, detail="not connected by design"
             )
+        c = self._compiled()
+        ncode, lcode = c.node_code[e], c.link_own[e]
         blocked: list[tuple[str, Reason]] = []
         seen: set[str] = set()
 
         def check_node(n: str) -> None:
-            r = self.node_reason(n, t)
-            if r is not Reason.NONE and n not in seen:
+            code = ncode[c.nidx[n]]
+            if code and n not in seen:
                 seen.add(n)
-                blocked.append((n, r))
+                blocked.append((n, _NODE_REASONS[code]))
 
         check_node(nodes[0])
         for lid, nxt in zip(links, nodes[1:], strict=True):
-            r = self.link_own_reason(lid, t)
-            if r is not Reason.NONE:
-                blocked.append((lid, r))
+            code = lcode[c.lidx[lid]]
+            if code:
+                blocked.append((lid, _LINK_REASONS[code]))
             for v in self.links[lid].via:
                 check_node(v)
             check_node(nxt)
@@ -474,31 +506,103 @@ class C2Network:
 
     def reachable(self, src: str, t: float) -> dict[str, float]:
         """Every node reachable from src at t, with its path latency."""
-        e = self.epoch(t)
-        return dict(self._tree(e, t, src)[0])
+        c = self._compiled()
+        dist, _ = self._tree(self.state_id(t), c.nidx[src])
+        return {c.node_ids[i]: float(dist[i]) for i in np.flatnonzero(np.isfinite(dist))}
+
+    def _per_epoch(self, src: str, dst: str, times: Sequence[float] | np.ndarray):
+        times = np.asarray(times, dtype=float)
+        c = self._compiled()
+        ep = np.asarray(c.state_of)[np.searchsorted(c.bps_arr, times, side="right")]
+        _, first, inv = np.unique(ep.ravel(), return_index=True, return_inverse=True)
+        per = [self.path(src, dst, float(times.ravel()[i])) for i in first]
+        return times, per, inv.ravel()
 
     def paths_many(
         self, src: str, dst: str, times: Sequence[float] | np.ndarray
     ) -> list[PathResult]:
-        """path() over many times, computing once per distinct epoch."""
-        times = np.asarray(times, dtype=float)
-        self.breakpoints()
-        assert self._bps_arr is not None
-        ep = np.searchsorted(self._bps_arr, times, side="right")
-        uniq, first, inv = np.unique(ep, return_index=True, return_inverse=True)
-        per = [self.path(src, dst, float(times[i])) for i in first]
-        return [per[k] for k in inv.ravel()]
+        """path() over many times (flattened), computing once per distinct epoch."""
+        _, per, inv = self._per_epoch(src, dst, times)
+        return [per[k] for k in inv]
 
     def latency_many(
         self, src: str, dst: str, times: Sequence[float] | np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """(latency_s, reason) arrays over many times; latency is inf where no path exists."""
-        times = np.asarray(times, dtype=float)
-        self.breakpoints()
-        assert self._bps_arr is not None
-        ep = np.searchsorted(self._bps_arr, times, side="right")
-        uniq, first, inv = np.unique(ep, return_index=True, return_inverse=True)
-        per = [self.path(src, dst, float(times[i])) for i in first]
-        lat = np.array([p.latency_s for p in per], dtype=float)[inv.ravel()]
-        why = np.array([str(p.reason) for p in per], dtype=object)[inv.ravel()]
+        times, per, inv = self._per_epoch(src, dst, times)
+        lat = np.array([p.latency_s for p in per], dtype=float)[inv]
+        why = np.array([str(p.reason) for p in per], dtype=object)[inv]
         return lat.reshape(times.shape), why.reshape(times.shape)
+
+    def state_table(self) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """(epoch start times, element ids, usable matrix epoch x element) for reports."""
+        c = self._compiled()
+        starts = np.concatenate(([-INF], c.bps_arr))
+        ids = c.node_ids + c.link_ids
+        usable = np.concatenate([c.node_code == 0, c.link_usable], axis=1)
+        return starts, ids, usable[np.asarray(c.state_of)]
+
+
+# element state codes in the compiled tables
+_NODE_REASONS = (Reason.NONE, Reason.LINK_DOWN, Reason.JAMMED, Reason.NODE_DESTROYED)
+_LINK_REASONS = (Reason.NONE, Reason.LINK_DOWN, Reason.JAMMED, Reason.LINK_DOWN)
+
+
+def _codes(tl: _Timeline, rep: np.ndarray) -> np.ndarray:
+    """State code per epoch: 0 up, 1 down, 2 jammed, 3 destroyed (the highest wins)."""
+    code = np.zeros(rep.shape, dtype=np.int8)
+    if tl.down.starts:
+        code[tl.down.contains_many(rep)] = 1
+    if tl.jammed.starts:
+        code[tl.jammed.contains_many(rep)] = 2
+    code[rep >= tl.destroyed_at] = 3
+    return code
+
+
+class _Compiled:
+    """Epoch breakpoints, the state id of each epoch, and each state's element codes."""
+
+    def __init__(self, net: C2Network) -> None:
+        pts: set[float] = set()
+        for tl in net._tl.values():
+            pts.update(tl.down.breakpoints())
+            pts.update(tl.jammed.breakpoints())
+            if math.isfinite(tl.destroyed_at):
+                pts.add(tl.destroyed_at)
+        self.bps = sorted(pts)
+        self.bps_arr = np.asarray(self.bps, dtype=float)
+        rep = np.concatenate(([-INF], self.bps_arr))  # state holds from each epoch's start
+        self.node_ids = list(net.nodes)
+        self.link_ids = list(net.links)
+        self.nidx = {n: i for i, n in enumerate(self.node_ids)}
+        self.lidx = {n: i for i, n in enumerate(self.link_ids)}
+        e = rep.size
+        self.node_code = np.zeros((e, len(self.node_ids)), dtype=np.int8)
+        for i, n in enumerate(self.node_ids):
+            self.node_code[:, i] = _codes(net._tl[n], rep)
+        self.link_own = np.zeros((e, len(self.link_ids)), dtype=np.int8)
+        for i, lid in enumerate(self.link_ids):
+            self.link_own[:, i] = _codes(net._tl[lid], rep)
+        links = [net.links[lid] for lid in self.link_ids]
+        a = np.array([self.nidx[lk.a] for lk in links], dtype=np.int64)
+        b = np.array([self.nidx[lk.b] for lk in links], dtype=np.int64)
+        self.lo, self.hi = np.minimum(a, b), np.maximum(a, b)
+        self.pair = self.lo * max(1, len(self.node_ids)) + self.hi
+        self.lat = np.array([lk.latency_s for lk in links], dtype=float)
+        # epochs with the same state of every element share one state id (and its caches)
+        both = np.concatenate([self.node_code, self.link_own], axis=1)
+        if e > 1 and both.shape[1]:
+            uniq, inv = np.unique(both, axis=0, return_inverse=True)
+        else:
+            uniq, inv = both[:1], np.zeros(e, dtype=np.int64)
+        self.state_of: list[int] = [int(i) for i in inv.ravel()]
+        self.n_states = len(uniq)
+        first = np.zeros(self.n_states, dtype=np.int64)
+        first[inv.ravel()[::-1]] = np.arange(e)[::-1]  # first epoch of each state
+        self.node_code = self.node_code[first]
+        self.link_own = self.link_own[first]
+        ok = (self.link_own == 0) & (self.node_code[:, a] == 0) & (self.node_code[:, b] == 0)
+        for i, lk in enumerate(links):
+            for v in lk.via:
+                ok[:, i] &= self.node_code[:, self.nidx[v]] == 0
+        self.link_usable = ok

@@ -1,0 +1,1 @@
+"""Attacking aircraft: routes, raids, strikes and return fire."""

@@ -1,0 +1,78 @@
+"""The event log: typed records of what happened in one replication, stored column-wise."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import pyarrow as pa
+
+
+class EventKind(StrEnum):
+    """Every kind of record the engine writes to the event log."""
+
+    AIRCRAFT_START = "aircraft_start"
+    AIRCRAFT_END = "aircraft_end"
+    STATE_SAMPLED = "state_sampled"
+    STRIKE = "strike"
+    DESTROYED = "destroyed"
+    TRACK_FIRM = "track_firm"
+    TRACK_LOST = "track_lost"
+    REPORTED = "reported"
+    LAUNCH_DECISION = "launch_decision"
+    LAUNCH = "launch"
+    LAUNCH_ABORTED = "launch_aborted"
+    INTERCEPT = "intercept"
+    KILL = "kill"
+    MISS = "miss"
+    RETURN_FIRE = "return_fire"
+    SUPPRESSED = "suppressed"
+    CREW_ERROR = "crew_error"
+
+
+EVENT_SCHEMA = pa.schema(
+    [
+        ("time_s", pa.float64()),
+        ("kind", pa.string()),
+        ("aircraft", pa.string()),
+        ("unit", pa.string()),
+        ("component", pa.string()),
+        ("detail", pa.string()),
+        ("value", pa.float64()),
+    ]
+)
+
+
+class EventLog:
+    """Append-only log; `table()` sorts stably by time so output order is deterministic."""
+
+    def __init__(self) -> None:
+        self._rows: list[tuple[float, str, str, str, str, str, float]] = []
+
+    def add(
+        self,
+        time_s: float,
+        kind: EventKind,
+        aircraft: str = "",
+        unit: str = "",
+        component: str = "",
+        detail: str = "",
+        value: float = float("nan"),
+    ) -> None:
+        self._rows.append(
+            (float(time_s), str(kind), aircraft, unit, component, detail, float(value))
+        )
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def rows(self) -> list[tuple]:
+        """Rows sorted by time (stable: same-time events keep the order they were logged)."""
+        return sorted(self._rows, key=lambda r: r[0])
+
+    def table(self) -> pa.Table:
+        rows = self.rows()
+        cols = list(zip(*rows, strict=True)) if rows else [[] for _ in EVENT_SCHEMA]
+        return pa.Table.from_arrays(
+            [pa.array(c, type=f.type) for c, f in zip(cols, EVENT_SCHEMA, strict=True)],
+            schema=EVENT_SCHEMA,
+        )

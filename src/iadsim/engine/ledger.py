@@ -1,0 +1,95 @@
+"""The kill-chain ledger: for every (aircraft, weapon unit) pair, the furthest stage reached,
+when each stage was first reached, and the reason the chain stopped.
+
+Observations come in two forms: whole timelines of stages computed vectorized before the
+event loop (what geometry, readiness and links allow at each decision time), and single
+observations from the event loop (launches, intercepts, crew refusals). The rule is the
+same for both: a further stage replaces the record; at the same stage, the later reason wins.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from iadsim.killchain import REASON_CODE, REASONS, Reason, Stage
+
+N_STAGES = len(Stage)
+
+LEDGER_SCHEMA = pa.schema(
+    [
+        ("aircraft", pa.string()),
+        ("unit", pa.string()),
+        ("stage", pa.string()),
+        ("stage_index", pa.int8()),
+        ("reason", pa.string()),
+        ("stopped_at_s", pa.float64()),
+    ]
+    + [(f"t_{s.label}_s", pa.float64()) for s in Stage if s != Stage.NONE]
+)
+
+
+class Ledger:
+    """Accumulates kill-chain observations for A aircraft x U weapon units."""
+
+    def __init__(self, aircraft: list[str], units: list[str]):
+        self.aircraft, self.units = aircraft, units
+        shape = (len(aircraft), len(units))
+        self.stage = np.full(shape, -1, np.int8)
+        self.reason = np.full(shape, REASON_CODE[Reason.OUT_OF_RANGE], np.int8)
+        self.time = np.full(shape, np.nan)
+        self.first = np.full(shape + (N_STAGES,), np.inf)
+
+    def observe_timeline(
+        self, u: int, times_s: np.ndarray, stage: np.ndarray, reason: np.ndarray
+    ) -> None:
+        """Fold a (A, K) timeline of stages/reasons for unit u; stage -1 means not observed."""
+        if stage.shape[1] == 0:
+            return
+        best = stage.max(axis=1)
+        # the last time each aircraft was at its best stage
+        at_best = stage == best[:, None]
+        last = stage.shape[1] - 1 - np.argmax(at_best[:, ::-1], axis=1)
+        rows = np.arange(stage.shape[0])
+        for a in np.flatnonzero(best >= 0):
+            self._merge(a, u, int(best[a]), int(reason[a, last[a]]), float(times_s[last[a]]))
+        for s in range(1, N_STAGES):
+            reached = stage >= s
+            any_reached = reached.any(axis=1)
+            first_k = np.argmax(reached, axis=1)
+            t_first = np.where(any_reached, times_s[first_k], np.inf)
+            self.first[rows, u, s] = np.minimum(self.first[rows, u, s], t_first)
+
+    def observe(self, a: int, u: int, stage: Stage, reason: Reason, time_s: float) -> None:
+        """Fold a single observation from the event loop."""
+        self._merge(a, u, int(stage), REASON_CODE[reason], time_s)
+        for s in range(1, int(stage) + 1):
+            self.first[a, u, s] = min(self.first[a, u, s], time_s)
+
+    def _merge(self, a: int, u: int, stage: int, reason: int, time_s: float) -> None:
+        cur = self.stage[a, u]
+        if stage > cur or (stage == cur and not time_s < self.time[a, u]):
+            self.stage[a, u] = stage
+            self.reason[a, u] = reason
+            self.time[a, u] = time_s
+
+    def table(self) -> pa.Table:
+        """One row per (aircraft, unit) pair."""
+        cols: dict[str, list] = {f.name: [] for f in LEDGER_SCHEMA}
+        for a, ac in enumerate(self.aircraft):
+            for u, un in enumerate(self.units):
+                st = max(int(self.stage[a, u]), 0)
+                reason = REASONS[self.reason[a, u]] if st != Stage.KILLED else Reason.NONE
+                if self.stage[a, u] < 0:  # never airborne while the unit was deciding
+                    reason = Reason.OUT_OF_RANGE
+                cols["aircraft"].append(ac)
+                cols["unit"].append(un)
+                cols["stage"].append(Stage(st).label)
+                cols["stage_index"].append(st)
+                cols["reason"].append(str(reason))
+                cols["stopped_at_s"].append(float(self.time[a, u]))
+                for s in Stage:
+                    if s != Stage.NONE:
+                        v = self.first[a, u, int(s)]
+                        cols[f"t_{s.label}_s"].append(float(v) if np.isfinite(v) else float("nan"))
+        return pa.table(cols, schema=LEDGER_SCHEMA)

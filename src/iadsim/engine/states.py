@@ -1,0 +1,72 @@
+"""Per-replication component states: sampled readiness, strike destruction, and what each
+means for a component's ability to work at a given time (as a reason code)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from iadsim.engine.rng import RngStreams
+from iadsim.engine.world import World
+from iadsim.killchain import REASON_CODE, Reason
+
+STATE_NAMES = ("operational", "degraded", "not_mission_capable", "in_storage")
+
+
+def sample_states(world: World, rs: RngStreams) -> list[str]:
+    """Draw each component's readiness state from its distribution (one stream each)."""
+    states = []
+    for comp in world.components:
+        probs = np.array([comp.state_probs[s] for s in STATE_NAMES])
+        u = rs.stream(f"component:{comp.id}:state").random()
+        k = int(np.searchsorted(np.cumsum(probs), u, side="right"))
+        states.append(STATE_NAMES[min(k, 3)])
+    return states
+
+
+def sample_strikes(world: World, rs: RngStreams) -> tuple[dict[str, float], list[tuple]]:
+    """Resolve scheduled strikes: which components are destroyed, and when.
+
+    Returns destroyed_at (component id -> time) and the strike records for the event log.
+    """
+    spec = world.scenario.spec
+    sites = {s.id: s for s in spec.sites}
+    destroyed: dict[str, float] = {}
+    records = []
+    for strike in spec.strikes:
+        site = sites[strike.site]
+        targets = strike.targets if strike.targets is not None else site.members
+        records.append((strike.time_s, strike.id, site.id, strike.weapon))
+        for ref in targets:
+            members = (
+                [c.id for c in world.components if c.unit == ref]
+                if ref in world.unit_index
+                else [ref]
+            )
+            for cid in members:
+                draw = rs.stream(f"strike:{strike.id}:{cid}").random()
+                if draw < strike.p_destroy:
+                    destroyed[cid] = min(destroyed.get(cid, np.inf), strike.time_s)
+    return destroyed, records
+
+
+def state_code(world: World, comp_index: int, state: str) -> int:
+    """The reason code a component's readiness state gives when it is not usable (0 if usable)."""
+    comp = world.components[comp_index]
+    if state in ("operational", "degraded"):
+        return 0
+    if state == "in_storage":
+        return REASON_CODE[Reason.IN_STORAGE]
+    if comp.is_radar:
+        return REASON_CODE[Reason.RADAR_NOT_OPERATIONAL]
+    return REASON_CODE[Reason.NOT_MISSION_CAPABLE]
+
+
+def working_code(
+    world: World, comp_index: int, state: str, destroyed_at: float, times_s: np.ndarray
+) -> np.ndarray:
+    """Per time: 0 if the component works, else why not (state, or NODE_DESTROYED)."""
+    base = state_code(world, comp_index, state)
+    code = np.full(times_s.shape, base, np.int8)
+    if base == 0:
+        code[times_s >= destroyed_at] = REASON_CODE[Reason.NODE_DESTROYED]
+    return code

@@ -1,0 +1,215 @@
+"""Build the runtime world from a validated scenario: entities in the local ENU frame.
+
+The world is seed-independent and immutable; every replication of a Monte Carlo batch
+shares it (and the Geometry computed from it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from iadsim.geo.frames import LocalFrame
+from iadsim.scenario.catalog import (
+    AircraftType,
+    ComponentKind,
+    LauncherSpec,
+    MissileType,
+    RadarSpec,
+    UnitType,
+    VisualSpec,
+)
+from iadsim.scenario.load import Scenario
+from iadsim.scenario.schema import LinkSpec, readiness_distribution
+from iadsim.threats.routes import Route
+
+RADAR_KINDS = frozenset(
+    {
+        ComponentKind.SURVEILLANCE_RADAR,
+        ComponentKind.ACQUISITION_RADAR,
+        ComponentKind.ENGAGEMENT_RADAR,
+        ComponentKind.EARLY_WARNING_RADAR,
+        ComponentKind.TELAR,
+    }
+)
+
+
+class TerrainModel(Protocol):
+    """What the engine needs of terrain: ground height and line-of-sight masking."""
+
+    def ground_m(self, east_m: np.ndarray, north_m: np.ndarray) -> np.ndarray: ...
+
+    def terrain_masked(self, sensor_enu: np.ndarray, targets_enu: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class ComponentRt:
+    """A component at run time: where it is, what it carries, how likely each state is."""
+
+    index: int
+    id: str  # UNIT/component
+    unit: str
+    type: str
+    kind: ComponentKind
+    enu: np.ndarray  # east, north, altitude MSL of the ground it stands on (m)
+    state_probs: dict[str, float]
+    radar: RadarSpec | None
+    launcher: LauncherSpec | None
+    missile: MissileType | None
+    visual: VisualSpec | None
+
+    @property
+    def is_radar(self) -> bool:
+        return self.radar is not None
+
+    @property
+    def sensor_height_m(self) -> float:
+        """Antenna (or eye) height above the ground it stands on."""
+        return self.radar.antenna_height_m if self.radar else 2.0
+
+
+@dataclass(frozen=True)
+class UnitRt:
+    """A unit at run time: its type, C2 mode and which components fill each role."""
+
+    index: int
+    id: str
+    type: str
+    spec: UnitType
+    c2_mode: str
+    enu: np.ndarray
+    components: tuple[int, ...]
+    roles: dict[str, tuple[int, ...]]
+
+    def role(self, name: str) -> tuple[int, ...]:
+        return self.roles.get(name, ())
+
+
+@dataclass(frozen=True)
+class AircraftRt:
+    """An attacking aircraft at run time."""
+
+    index: int
+    id: str
+    type: str
+    spec: AircraftType
+    route: Route
+
+
+@dataclass(frozen=True)
+class World:
+    """Everything a replication needs that does not depend on the dice."""
+
+    scenario: Scenario
+    frame: LocalFrame
+    duration_s: float
+    components: tuple[ComponentRt, ...]
+    units: tuple[UnitRt, ...]
+    aircraft: tuple[AircraftRt, ...]
+    links: tuple[LinkSpec, ...]
+    terrain: TerrainModel | None = None
+    night: bool = False
+    night_vision: bool = False
+    component_index: dict[str, int] = field(default_factory=dict)
+    unit_index: dict[str, int] = field(default_factory=dict)
+
+    def ground_m(self, east_m, north_m) -> np.ndarray:
+        """Terrain height (m MSL) under local positions; sea level without terrain."""
+        if self.terrain is None:
+            return np.zeros(np.broadcast(np.asarray(east_m), np.asarray(north_m)).shape)
+        return self.terrain.ground_m(np.asarray(east_m, float), np.asarray(north_m, float))
+
+    @property
+    def radars(self) -> list[ComponentRt]:
+        return [c for c in self.components if c.is_radar]
+
+
+def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> World:
+    """Place every unit, component and aircraft in the scenario's local ENU frame."""
+    spec, catalog = scenario.spec, scenario.catalog
+    frame = LocalFrame(spec.origin.lat_deg, spec.origin.lon_deg, 0.0)
+    if terrain is None and scenario.terrain_path is not None:
+        from iadsim.geo.terrain_adapter import load_terrain_model
+
+        terrain = load_terrain_model(scenario.terrain_path, frame)
+
+    def place(pos) -> np.ndarray:
+        enu = frame.to_enu(pos.lat_deg, pos.lon_deg, 0.0)
+        east, north = float(enu[0]), float(enu[1])
+        if pos.alt_m is not None:
+            alt = pos.alt_m
+        elif terrain is not None:
+            alt = float(terrain.ground_m(np.array([east]), np.array([north]))[0])
+        else:
+            alt = 0.0
+        return np.array([east, north, alt])
+
+    components: list[ComponentRt] = []
+    units: list[UnitRt] = []
+    for u_index, unit in enumerate(spec.units):
+        utype = catalog.units[unit.type]
+        unit_enu = place(unit.position)
+        indices = []
+        for comp in unit.components:
+            ctype = catalog.components[comp.type]
+            enu = place(comp.position) if comp.position else unit_enu
+            missile = catalog.weapons[ctype.launcher.missile] if ctype.launcher else None
+            components.append(
+                ComponentRt(
+                    index=len(components),
+                    id=f"{unit.id}/{comp.id}",
+                    unit=unit.id,
+                    type=comp.type,
+                    kind=ctype.kind,
+                    enu=enu,
+                    state_probs=readiness_distribution(comp.readiness),
+                    radar=ctype.radar,
+                    launcher=ctype.launcher,
+                    missile=missile,
+                    visual=ctype.visual,
+                )
+            )
+            indices.append(len(components) - 1)
+        roles = {
+            role: tuple(i for i in indices if components[i].kind in kinds)
+            for role, kinds in utype.roles.items()
+        }
+        units.append(
+            UnitRt(u_index, unit.id, unit.type, utype, unit.c2_mode, unit_enu, tuple(indices), roles)
+        )
+
+    aircraft = []
+    for a_index, ac in enumerate(spec.raid):
+        atype = catalog.aircraft[ac.type]
+        default_speed = ac.speed_mps or atype.cruise_speed_mps
+        enu = frame.to_enu(
+            np.array([w.lat_deg for w in ac.route]), np.array([w.lon_deg for w in ac.route]), 0.0
+        )
+        route = Route.from_waypoints(
+            enu[:, 0],
+            enu[:, 1],
+            np.array([w.alt_m for w in ac.route]),
+            np.array([w.speed_mps or default_speed for w in ac.route]),
+            np.array([w.loiter_s for w in ac.route]),
+            ac.start_s,
+            ac.altitude_mode == "agl",
+        )
+        aircraft.append(AircraftRt(a_index, ac.id, ac.type, atype, route))
+
+    duration = spec.duration_s or (max(a.route.end_s for a in aircraft) + 60.0)
+    return World(
+        scenario=scenario,
+        frame=frame,
+        duration_s=float(duration),
+        components=tuple(components),
+        units=tuple(units),
+        aircraft=tuple(aircraft),
+        links=scenario.links,
+        terrain=terrain,
+        night=spec.environment.night,
+        night_vision=spec.environment.night_vision,
+        component_index={c.id: c.index for c in components},
+        unit_index={u.id: u.index for u in units},
+    )

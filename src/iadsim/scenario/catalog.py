@@ -1,0 +1,199 @@
+"""The equipment catalog: notional component, weapon, unit and aircraft types from data files."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError
+
+from iadsim.errors import ScenarioError
+from iadsim.scenario.errors_map import problems_from_validation
+from iadsim.scenario.yaml_loader import load_yaml
+
+
+class ComponentKind(StrEnum):
+    """What a component does in the kill chain."""
+
+    SURVEILLANCE_RADAR = "surveillance_radar"
+    ACQUISITION_RADAR = "acquisition_radar"
+    ENGAGEMENT_RADAR = "engagement_radar"
+    EARLY_WARNING_RADAR = "early_warning_radar"
+    LAUNCHER = "launcher"
+    TELAR = "telar"
+    COMMAND_POST = "command_post"
+    MANPADS_TEAM = "manpads_team"
+    RELAY = "relay"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RadarSpec(_Strict):
+    """Radar parameters for the radar range equation (SI units; gains and losses in dB)."""
+
+    frequency_hz: PositiveFloat
+    peak_power_w: PositiveFloat
+    gain_db: float
+    pulse_width_s: PositiveFloat
+    noise_figure_db: float = Field(ge=0.0)
+    losses_db: float = Field(ge=0.0)
+    n_pulses: PositiveInt = 1
+    scan_period_s: PositiveFloat
+    antenna_height_m: float = Field(ge=0.0)
+    max_range_m: PositiveFloat
+    min_radial_speed_mps: float = Field(default=0.0, ge=0.0)
+    pfa: float = Field(default=1e-6, gt=0.0, lt=1.0)
+
+
+class LauncherSpec(_Strict):
+    """A launcher's missile type, ready rounds and reload time."""
+
+    missile: str
+    missiles: PositiveInt
+    reload_s: PositiveFloat
+
+
+class VisualSpec(_Strict):
+    """Acquisition by eye: notional detection ranges by light and night-vision equipment."""
+
+    detection_range_day_m: PositiveFloat
+    detection_range_night_m: PositiveFloat
+    detection_range_night_nvg_m: PositiveFloat
+
+
+class ComponentType(_Strict):
+    """A catalog component: its kind, and the radar/launcher/visual parts it carries."""
+
+    kind: ComponentKind
+    description: str
+    source: str
+    radar: RadarSpec | None = None
+    launcher: LauncherSpec | None = None
+    visual: VisualSpec | None = None
+
+
+class MissileType(_Strict):
+    """A missile's engagement envelope, mean speed and single-shot Pk by target category."""
+
+    description: str
+    source: str
+    min_range_m: float = Field(ge=0.0)
+    max_range_m: PositiveFloat
+    min_altitude_m: float = Field(ge=0.0)
+    max_altitude_m: PositiveFloat
+    mean_speed_mps: PositiveFloat
+    guidance: Literal["semi_active", "command", "active", "infrared"]
+    pk: dict[Literal["helicopter", "fixed_wing"], float]
+
+
+class UnitType(_Strict):
+    """A unit: which component kinds fill each kill-chain role, and its tempo and doctrine."""
+
+    description: str
+    source: str
+    roles: dict[
+        Literal["search", "fire_control", "launcher", "command"], list[ComponentKind]
+    ] = Field(default_factory=dict)
+    decision_period_s: PositiveFloat = 2.0
+    crew_reaction_s: PositiveFloat = 30.0
+    salvo: PositiveInt = 1
+    max_channels: PositiveInt = 1
+
+
+class RcsTable(_Strict):
+    """Radar cross-section by aspect, dBsm."""
+
+    nose: float
+    beam: float
+    tail: float
+
+
+class ReturnFireSpec(_Strict):
+    """How far an aircraft fires back at a launch it sees, and the chance a burst disables."""
+
+    range_m: float = Field(ge=0.0)
+    p_hit: float = Field(ge=0.0, le=1.0)
+
+
+class AircraftType(_Strict):
+    """An attacking aircraft type: category, signature and speed."""
+
+    description: str
+    source: str
+    category: Literal["helicopter", "fixed_wing"]
+    rcs_dbsm: RcsTable
+    swerling: Literal[0, 1, 2, 3, 4] = 1
+    cruise_speed_mps: PositiveFloat
+    return_fire: ReturnFireSpec = ReturnFireSpec(range_m=0.0, p_hit=0.0)
+
+
+class Catalog(_Strict):
+    """All catalog entries, keyed by the names scenario files use in `type:`."""
+
+    components: dict[str, ComponentType]
+    weapons: dict[str, MissileType]
+    units: dict[str, UnitType]
+    aircraft: dict[str, AircraftType]
+
+
+_FILES = {
+    "components": ComponentType,
+    "weapons": MissileType,
+    "units": UnitType,
+    "aircraft": AircraftType,
+}
+
+
+def load_catalog_dir(directory: Path) -> Catalog:
+    """Load and validate every catalog file in a directory; errors name file, line and field."""
+    sections = {}
+    for section, model in _FILES.items():
+        path = directory / f"{section}.yaml"
+        data, locations = load_yaml(path)
+        problems = []
+        entries = {}
+        if not isinstance(data, dict):
+            raise ScenarioError(problems_from_validation(None, str(path), locations, ()))
+        for key, value in data.items():
+            try:
+                entries[key] = model.model_validate(value)
+            except ValidationError as exc:
+                problems += problems_from_validation(exc, str(path), locations, (key,))
+        if problems:
+            raise ScenarioError(problems)
+        sections[section] = entries
+    catalog = Catalog(**sections)
+    _check_references(catalog, directory)
+    return catalog
+
+
+def _check_references(catalog: Catalog, directory: Path) -> None:
+    """Launchers must name a missile the catalog has."""
+    from iadsim.errors import Problem
+
+    problems = []
+    for key, comp in catalog.components.items():
+        if comp.launcher and comp.launcher.missile not in catalog.weapons:
+            problems.append(
+                Problem(
+                    str(directory / "components.yaml"),
+                    None,
+                    None,
+                    f"{key}.launcher.missile",
+                    f"unknown missile {comp.launcher.missile!r}",
+                )
+            )
+    if problems:
+        raise ScenarioError(problems)
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The catalog bundled with iadsim (src/iadsim/catalog/*.yaml)."""
+    directory = Path(str(resources.files("iadsim") / "catalog"))
+    return load_catalog_dir(directory)

@@ -1,0 +1,49 @@
+"""Turn pydantic validation errors into located Problems (file:line:col: field: message)."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from iadsim.errors import Problem
+from iadsim.scenario.yaml_loader import Location, locate
+
+
+def field_path(loc: tuple) -> str:
+    """A dotted field path with list indices in brackets: units[2].components[0].type."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def problems_from_validation(
+    exc: ValidationError | None, file: str, locations: dict[tuple, Location], prefix: tuple
+) -> list[Problem]:
+    """One Problem per pydantic error, located at the deepest field the YAML file has."""
+    if exc is None:
+        return [Problem(file, 1, 1, "", "expected a mapping at the top level")]
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = prefix + tuple(p for p in err["loc"] if not _is_union_tag(p))
+        line, col = locate(locations, loc)
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling; see docs/scenario-format.md)"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        if "input" in err and err["type"] not in ("missing", "extra_forbidden"):
+            shown = repr(err["input"])
+            if len(shown) <= 60:
+                msg += f" (got {shown})"
+        problems.append(Problem(file, line, col, field_path(loc), msg))
+    return problems
+
+
+def _is_union_tag(part) -> bool:
+    """Pydantic adds union member names (e.g. 'str', 'dict[...]') to locations; drop them."""
+    return isinstance(part, str) and (
+        part in ("str", "float", "int", "bool") or "[" in part or part.startswith("function-")
+    )

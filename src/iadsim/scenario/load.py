@@ -1,0 +1,235 @@
+"""Load a scenario file: parse YAML, validate the schema, resolve catalog types and references.
+
+Every problem found is reported at once, each as FILE:LINE:COL: field.path: message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from iadsim.errors import Problem, ScenarioError
+from iadsim.scenario.catalog import Catalog, ComponentKind, default_catalog
+from iadsim.scenario.errors_map import field_path, problems_from_validation
+from iadsim.scenario.schema import LinkSpec, ScenarioSpec
+from iadsim.scenario.yaml_loader import Location, load_yaml, locate
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario with its catalog resolved: the immutable input of every run."""
+
+    spec: ScenarioSpec
+    catalog: Catalog
+    path: Path
+    links: tuple[LinkSpec, ...] = field(default=())
+
+    @property
+    def terrain_path(self) -> Path | None:
+        if self.spec.terrain is None:
+            return None
+        return (self.path.parent / self.spec.terrain).resolve()
+
+    def component_ids(self) -> list[str]:
+        return [f"{u.id}/{c.id}" for u in self.spec.units for c in u.components]
+
+
+def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
+    """Read, validate and cross-check a scenario file; raise ScenarioError listing all problems."""
+    path = Path(path)
+    catalog = catalog or default_catalog()
+    data, locations = load_yaml(path)
+    if not isinstance(data, dict):
+        raise ScenarioError(Problem(str(path), 1, 1, "", "expected a mapping at the top level"))
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except ValidationError as exc:
+        problems = problems_from_validation(exc, str(path), locations, ())
+        # cross-reference problems of the parts that did validate are reported too
+        problems += _cross_check_raw(data, catalog, str(path), locations)
+        raise ScenarioError(_dedupe(problems)) from None
+    problems = _cross_check_raw(data, catalog, str(path), locations)
+    problems += _check_terrain(spec, path, locations)
+    if problems:
+        raise ScenarioError(_dedupe(problems))
+    links = resolve_links(spec, catalog)
+    return Scenario(spec=spec, catalog=catalog, path=path, links=links)
+
+
+def resolve_links(spec: ScenarioSpec, catalog: Catalog) -> tuple[LinkSpec, ...]:
+    """The scenario's links plus each unit's internal links as designed (unless overridden)."""
+    listed = list(spec.network.links)
+    if not spec.network.auto_internal_links:
+        return tuple(_with_ids(listed))
+    given = {frozenset((lk.from_, lk.to)) for lk in listed}
+    generated = []
+    for unit in spec.units:
+        for a, b in design_links(unit, catalog):
+            if frozenset((a, b)) not in given:
+                generated.append(
+                    LinkSpec(**{"from": a, "to": b, "kind": "internal", "latency_s": 0.2})
+                )
+    return tuple(_with_ids(listed + generated))
+
+
+def _with_ids(links: list[LinkSpec]) -> list[LinkSpec]:
+    """Give every link an id (its own, or 'from--to')."""
+    return [lk if lk.id else lk.model_copy(update={"id": f"{lk.from_}--{lk.to}"}) for lk in links]
+
+
+def design_links(unit, catalog: Catalog) -> list[tuple[str, str]]:
+    """The links a unit has as designed: sensors to command post, command post to launchers,
+    fire-control radars to launchers (or, with no command post, sensors to launchers)."""
+    kinds = {c.id: catalog.components[c.type].kind for c in unit.components if c.type in catalog.components}
+    roles = catalog.units[unit.type].roles if unit.type in catalog.units else {}
+
+    def members(role: str) -> list[str]:
+        return [cid for cid, k in kinds.items() if k in roles.get(role, [])]
+
+    search, fire, launch, command = (members(r) for r in ("search", "fire_control", "launcher", "command"))
+    pairs: list[tuple[str, str]] = []
+    for cp in command:
+        pairs += [(s, cp) for s in search if s != cp]
+        pairs += [(cp, lch) for lch in launch if lch != cp]
+    if not command:
+        pairs += [(s, lch) for s in search for lch in launch if s != lch]
+    pairs += [(f, lch) for f in fire for lch in launch if f != lch]
+    seen, out = set(), []
+    for a, b in pairs:
+        key = frozenset((a, b))
+        if key not in seen:
+            seen.add(key)
+            out.append((f"{unit.id}/{a}", f"{unit.id}/{b}"))
+    return out
+
+
+def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list[Problem]:
+    """Check references in the raw data, so they are found even when other fields are bad."""
+    problems: list[Problem] = []
+
+    def report(path: tuple, message: str) -> None:
+        line, col = locate(locations, path)
+        problems.append(Problem(file, line, col, field_path(path), message))
+
+    def items(key: str) -> Iterable[tuple[int, dict]]:
+        seq = data.get(key)
+        if isinstance(seq, list):
+            for i, item in enumerate(seq):
+                if isinstance(item, dict):
+                    yield i, item
+
+    components: set[str] = set()
+    unit_ids: dict[str, int] = {}
+    for i, unit in items("units"):
+        uid = unit.get("id")
+        if isinstance(uid, str):
+            if uid in unit_ids:
+                report(("units", i, "id"), f"duplicate unit id {uid!r}")
+            unit_ids[uid] = i
+        utype = unit.get("type")
+        if isinstance(utype, str) and utype not in catalog.units:
+            report(("units", i, "type"), _unknown("unit type", utype, catalog.units))
+        comps = unit.get("components")
+        seen: set[str] = set()
+        for j, comp in enumerate(comps if isinstance(comps, list) else []):
+            if not isinstance(comp, dict):
+                continue
+            cid, ctype = comp.get("id"), comp.get("type")
+            if isinstance(cid, str):
+                if cid in seen:
+                    report(("units", i, "components", j, "id"), f"duplicate component id {cid!r}")
+                seen.add(cid)
+                components.add(f"{uid}/{cid}")
+            if isinstance(ctype, str) and ctype not in catalog.components:
+                report(
+                    ("units", i, "components", j, "type"),
+                    _unknown("component type", ctype, catalog.components),
+                )
+    aircraft_ids: set[str] = set()
+    for i, ac in items("raid"):
+        aid = ac.get("id")
+        if isinstance(aid, str):
+            if aid in aircraft_ids:
+                report(("raid", i, "id"), f"duplicate aircraft id {aid!r}")
+            aircraft_ids.add(aid)
+        atype = ac.get("type")
+        if isinstance(atype, str) and atype not in catalog.aircraft:
+            report(("raid", i, "type"), _unknown("aircraft type", atype, catalog.aircraft))
+        if ac.get("altitude_mode") == "agl" and isinstance(ac.get("route"), list):
+            for j, wp in enumerate(ac["route"]):
+                alt = wp.get("alt_m") if isinstance(wp, dict) else None
+                if isinstance(alt, int | float) and alt < 0:
+                    report(("raid", i, "route", j, "alt_m"), "height above ground must be >= 0")
+    network = data.get("network")
+    links = network.get("links") if isinstance(network, dict) else None
+    link_ids: set[str] = set()
+    for i, link in enumerate(links if isinstance(links, list) else []):
+        if not isinstance(link, dict):
+            continue
+        if isinstance(link.get("id"), str):
+            if link["id"] in link_ids:
+                report(("network", "links", i, "id"), f"duplicate link id {link['id']!r}")
+            link_ids.add(link["id"])
+        for end in ("from", "to"):
+            ref = link.get(end)
+            if isinstance(ref, str) and ref not in components:
+                report(("network", "links", i, end), _unknown_ref(ref, components))
+        for k, ref in enumerate(link.get("via") or []):
+            if isinstance(ref, str) and ref not in components:
+                report(("network", "links", i, "via", k), _unknown_ref(ref, components))
+    site_ids: set[str] = set()
+    for i, site in items("sites"):
+        if isinstance(site.get("id"), str):
+            site_ids.add(site["id"])
+        for k, ref in enumerate(site.get("members") or []):
+            if isinstance(ref, str) and ref not in components and ref not in unit_ids:
+                report(("sites", i, "members", k), _unknown_ref(ref, components | set(unit_ids)))
+    for i, strike in items("strikes"):
+        site = strike.get("site")
+        if isinstance(site, str) and site not in site_ids:
+            report(("strikes", i, "site"), _unknown("site", site, site_ids))
+        for k, ref in enumerate(strike.get("targets") or []):
+            if isinstance(ref, str) and ref not in components and ref not in unit_ids:
+                report(("strikes", i, "targets", k), _unknown_ref(ref, components | set(unit_ids)))
+    return problems
+
+
+def _check_terrain(spec: ScenarioSpec, path: Path, locations: dict[tuple, Location]) -> list[Problem]:
+    if spec.terrain is None:
+        return []
+    terrain = (path.parent / spec.terrain).resolve()
+    if not terrain.is_file():
+        line, col = locate(locations, ("terrain",))
+        return [Problem(str(path), line, col, "terrain", f"terrain file not found: {terrain}")]
+    return []
+
+
+def _unknown(what: str, value: str, known: Iterable[str]) -> str:
+    import difflib
+
+    known = sorted(known)
+    close = difflib.get_close_matches(value, known, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(known)}"
+    return f"unknown {what} {value!r}{hint}"
+
+
+def _unknown_ref(ref: str, known: set[str]) -> str:
+    return _unknown("component reference", ref, known) + " (references are UNIT/component)"
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    out, seen = [], set()
+    for p in problems:
+        key = (p.line, p.column, p.field, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return sorted(out, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def kind_of(catalog: Catalog, type_name: str) -> ComponentKind:
+    """The kind of a catalog component type."""
+    return catalog.components[type_name].kind

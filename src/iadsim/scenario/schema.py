@@ -1,0 +1,197 @@
+"""The scenario file's schema (pydantic v2): what an analyst writes, validated field by field.
+
+Cross-references (catalog types, link endpoints, strike sites) are checked afterwards by
+`iadsim.scenario.load`, which has the catalog and the file's line numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    PositiveFloat,
+    StringConstraints,
+    model_validator,
+)
+
+Identifier = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)
+]
+ComponentRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_./\-]*$")]
+
+READINESS_STATES = ("operational", "degraded", "not_mission_capable", "in_storage")
+StateName = Literal["operational", "degraded", "not_mission_capable", "in_storage"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Position(_Strict):
+    """A WGS84 position; alt_m is metres above mean sea level (ground level if omitted)."""
+
+    lat_deg: float = Field(ge=-90.0, le=90.0)
+    lon_deg: float = Field(ge=-180.0, le=180.0)
+    alt_m: float | None = Field(default=None, ge=-500.0, le=100_000.0)
+
+
+class StateProbabilities(_Strict):
+    """Readiness as probabilities; what is not given goes to not_mission_capable."""
+
+    operational: float = Field(default=0.0, ge=0.0, le=1.0)
+    degraded: float = Field(default=0.0, ge=0.0, le=1.0)
+    not_mission_capable: float | None = Field(default=None, ge=0.0, le=1.0)
+    in_storage: float = Field(default=0.0, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> StateProbabilities:
+        given = self.operational + self.degraded + self.in_storage
+        total = given + (self.not_mission_capable or 0.0)
+        if total > 1.0 + 1e-9:
+            raise ValueError(f"state probabilities sum to {total:.3f}, more than 1")
+        if self.not_mission_capable is not None and abs(total - 1.0) > 1e-6:
+            raise ValueError(f"state probabilities sum to {total:.3f}, not 1")
+        return self
+
+    def as_dict(self) -> dict[str, float]:
+        """The four probabilities, the remainder given to not_mission_capable."""
+        nmc = self.not_mission_capable
+        if nmc is None:
+            nmc = max(0.0, 1.0 - self.operational - self.degraded - self.in_storage)
+        return {
+            "operational": self.operational,
+            "degraded": self.degraded,
+            "not_mission_capable": nmc,
+            "in_storage": self.in_storage,
+        }
+
+
+Readiness = StateName | Annotated[float, Field(ge=0.0, le=1.0)] | StateProbabilities
+
+
+def readiness_distribution(readiness: Readiness) -> dict[str, float]:
+    """Any readiness form as probabilities over the four states."""
+    if isinstance(readiness, str):
+        return {s: float(s == readiness) for s in READINESS_STATES}
+    if isinstance(readiness, int | float):
+        p = float(readiness)
+        return {"operational": p, "degraded": 0.0, "not_mission_capable": 1.0 - p, "in_storage": 0.0}
+    return readiness.as_dict()
+
+
+class ComponentSpec(_Strict):
+    """One piece of equipment in a unit: a catalog type, where it is, and how ready it is."""
+
+    id: Identifier
+    type: str
+    readiness: Readiness = "operational"
+    position: Position | None = None
+    note: str = ""
+
+
+class UnitSpec(_Strict):
+    """A fighting or sensing unit (battery, battalion, radar site, MANPADS section)."""
+
+    id: Identifier
+    type: str
+    position: Position
+    c2_mode: Literal["centralized", "autonomous", "emcon"] = "centralized"
+    components: list[ComponentSpec] = Field(min_length=1)
+    note: str = ""
+
+
+class LinkSpec(_Strict):
+    """A communication link between two components (UNIT/component ids)."""
+
+    id: Identifier | None = None
+    from_: ComponentRef = Field(alias="from")
+    to: ComponentRef
+    kind: Literal["cable", "radio", "relay", "internal"] = "cable"
+    latency_s: NonNegativeFloat = 0.5
+    up: bool = True
+    via: list[ComponentRef] = Field(default_factory=list)
+    note: str = ""
+
+
+class NetworkSpec(_Strict):
+    """Links between components. Internal links of each unit are generated as designed
+    (all up) unless `auto_internal_links` is false; a listed link overrides a generated one."""
+
+    auto_internal_links: bool = True
+    links: list[LinkSpec] = Field(default_factory=list)
+
+
+class Waypoint(_Strict):
+    """A route point; alt_m is MSL or AGL according to the aircraft's altitude_mode."""
+
+    lat_deg: float = Field(ge=-90.0, le=90.0)
+    lon_deg: float = Field(ge=-180.0, le=180.0)
+    alt_m: float = Field(ge=-500.0, le=30_000.0)
+    speed_mps: PositiveFloat | None = None
+    loiter_s: NonNegativeFloat = 0.0
+
+
+class AircraftSpec(_Strict):
+    """An attacking aircraft: catalog type, start time and route."""
+
+    id: Identifier
+    type: str
+    start_s: NonNegativeFloat = 0.0
+    speed_mps: PositiveFloat | None = Field(default=None, le=1000.0)
+    altitude_mode: Literal["msl", "agl"] = "msl"
+    route: list[Waypoint] = Field(min_length=2)
+    note: str = ""
+
+
+class SiteSpec(_Strict):
+    """A named place that strikes can hit: which units, components or relays stand there."""
+
+    id: Identifier
+    name: str = ""
+    position: Position
+    members: list[ComponentRef] = Field(default_factory=list)
+
+
+class StrikeSpec(_Strict):
+    """A scheduled strike on a named site; each target is destroyed with p_destroy."""
+
+    id: Identifier
+    site: Identifier
+    time_s: NonNegativeFloat
+    p_destroy: float = Field(default=0.9, ge=0.0, le=1.0)
+    targets: list[ComponentRef] | None = None
+    weapon: str = "precision-guided munition"
+
+
+class Environment(_Strict):
+    """Conditions for the whole scenario."""
+
+    night: bool = False
+    night_vision: bool = False
+
+
+class ScenarioSpec(_Strict):
+    """The whole scenario file."""
+
+    scenario: Identifier
+    description: str = ""
+    start_utc: AwareDatetime
+    duration_s: PositiveFloat | None = Field(default=None, le=7 * 86400)
+    origin: Position
+    terrain: str | None = None
+    environment: Environment = Environment()
+    units: list[UnitSpec] = Field(default_factory=list)
+    network: NetworkSpec = NetworkSpec()
+    raid: list[AircraftSpec] = Field(min_length=1)
+    sites: list[SiteSpec] = Field(default_factory=list)
+    strikes: list[StrikeSpec] = Field(default_factory=list)
+
+    @property
+    def start(self) -> datetime:
+        return self.start_utc
