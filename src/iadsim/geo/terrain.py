@@ -55,7 +55,9 @@ class LosResult:
 
 def _refuse(source: str, message: str) -> InputError:
     """An InputError naming the DEM file (or '<array>') and what is wrong with it."""
-    return InputError(Problem(file=source, line=None, column=None, field="terrain", message=message))
+    return InputError(
+        Problem(file=source, line=None, column=None, field="terrain", message=message)
+    )
 
 
 def ground_distance_m(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> np.ndarray:
@@ -89,7 +91,9 @@ class Terrain:
         self.source = str(source)
         z = np.asarray(elevation_m)
         if z.ndim != 2 or z.shape[0] < 2 or z.shape[1] < 2:
-            raise _refuse(self.source, f"expected a 2-D elevation grid of at least 2x2, got {z.shape}")
+            raise _refuse(
+                self.source, f"expected a 2-D elevation grid of at least 2x2, got {z.shape}"
+            )
         if not np.issubdtype(z.dtype, np.number):
             raise _refuse(self.source, f"elevations must be numbers, got dtype {z.dtype}")
         z = z.astype(np.float32)
@@ -246,8 +250,14 @@ class Terrain:
     def elevation_enu(self, frame, east_m, north_m) -> np.ndarray:
         """Bilinear elevation (m AMSL) at local ENU east/north of a LocalFrame."""
         lat, lon, _ = frame.to_geodetic(
-            np.stack(np.broadcast_arrays(np.asarray(east_m, float), np.asarray(north_m, float),
-                                         np.zeros(np.shape(east_m))), axis=-1)
+            np.stack(
+                np.broadcast_arrays(
+                    np.asarray(east_m, float),
+                    np.asarray(north_m, float),
+                    np.zeros(np.shape(east_m)),
+                ),
+                axis=-1,
+            )
         )
         return self.elevation(lat, lon)
 
@@ -272,10 +282,17 @@ class Terrain:
         (default half a DEM cell, at most ``max_samples`` per path) excluding both ends.
         """
         arrays = np.broadcast_arrays(
-            *(np.asarray(a, dtype=float) for a in (
-                sensor_lat_deg, sensor_lon_deg, sensor_alt_m,
-                target_lat_deg, target_lon_deg, target_alt_m,
-            ))
+            *(
+                np.asarray(a, dtype=float)
+                for a in (
+                    sensor_lat_deg,
+                    sensor_lon_deg,
+                    sensor_alt_m,
+                    target_lat_deg,
+                    target_lon_deg,
+                    target_alt_m,
+                )
+            )
         )
         shape = arrays[0].shape
         slat, slon, salt, tlat, tlon, talt = (a.ravel() for a in arrays)
@@ -305,8 +322,9 @@ class Terrain:
             vis = clear_terrain >= 0.0
             visible[sl] = vis
             kind[sl] = np.where(
-                vis, Obstruction.CLEAR, np.where(clear_sphere < 0.0, Obstruction.HORIZON,
-                                                 Obstruction.TERRAIN)
+                vis,
+                Obstruction.CLEAR,
+                np.where(clear_sphere < 0.0, Obstruction.HORIZON, Obstruction.TERRAIN),
             )
             clearance[sl] = clear_terrain
         return LosResult(

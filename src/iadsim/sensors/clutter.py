@@ -60,7 +60,9 @@ class ClutterParameters:
         if self.prf_hz is not None and not self.prf_hz > 0:
             raise ValueRangeError(f"prf_hz must be > 0, got {self.prf_hz}")
         if not self.sidelobe_two_way_db <= 0:
-            raise ValueRangeError(f"sidelobe_two_way_db must be <= 0, got {self.sidelobe_two_way_db}")
+            raise ValueRangeError(
+                f"sidelobe_two_way_db must be <= 0, got {self.sidelobe_two_way_db}"
+            )
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,11 @@ def clutter_rcs_m2(params: RadarParameters, range_m, grazing_rad, gamma) -> np.n
 
 
 def two_way_beam_factor_db(offset_rad, beamwidth_rad: float, sidelobe_db: float) -> np.ndarray:
-    """Two-way gain (dB, <= 0) of a Gaussian beam at an angle off boresight, floored at sidelobes."""
+    """Two-way gain (dB, <= 0) of a Gaussian beam at an angle off boresight, sidelobe floor."""
     x = np.asarray(offset_rad, dtype=float) / beamwidth_rad
-    main = -2.0 * 10.0 * np.log10(np.e) * 4.0 * np.log(2.0) * x * x  # -24.08 dB * x^2: -3 dB one-way at x = 1/2
+    main = (
+        -2.0 * 10.0 * np.log10(np.e) * 4.0 * np.log(2.0) * x * x
+    )  # -24.08 dB * x^2: -3 dB one-way at x = 1/2
     return np.maximum(main, sidelobe_db)
 
 

@@ -175,7 +175,16 @@ def compute_coverage(
             )
         curve, snr_thr = curves[key]
         pd, vis, low = _radar_coverage(
-            terrain, z, lat, lon, site, altitude_agl_m, rcs_m2, curve, snr_thr, k,
+            terrain,
+            z,
+            lat,
+            lon,
+            site,
+            altitude_agl_m,
+            rcs_m2,
+            curve,
+            snr_thr,
+            k,
             az_spacing_cells,
         )
         pds.append(pd)
@@ -219,9 +228,17 @@ def _write_tif(path: Path, data: np.ndarray, gt, nodata: float | None = None) ->
     from rasterio.transform import Affine
 
     with rasterio.open(
-        path, "w", driver="GTiff", height=data.shape[0], width=data.shape[1], count=1,
-        dtype="float32", crs="EPSG:4326", transform=Affine.from_gdal(*gt),
-        compress="deflate", nodata=nodata,
+        path,
+        "w",
+        driver="GTiff",
+        height=data.shape[0],
+        width=data.shape[1],
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=Affine.from_gdal(*gt),
+        compress="deflate",
+        nodata=nodata,
     ) as ds:
         ds.write(data.astype(np.float32), 1)
 
@@ -241,15 +258,35 @@ def _write_png(path: Path, data, result: CoverageResult, title: str, label: str,
     shade = LightSource(azdeg=315, altdeg=45).hillshade(result.elevation_m, vert_exag=0.02)
     ax.imshow(shade, cmap="gray", extent=extent, origin="upper", alpha=1.0)
     if kind == "pd":
-        im = ax.imshow(np.ma.masked_less(data, 0.01), cmap="viridis", vmin=0, vmax=1,
-                       extent=extent, origin="upper", alpha=0.65)
+        im = ax.imshow(
+            np.ma.masked_less(data, 0.01),
+            cmap="viridis",
+            vmin=0,
+            vmax=1,
+            extent=extent,
+            origin="upper",
+            alpha=0.65,
+        )
     else:
         finite = data[np.isfinite(data)]
         vmax = float(np.percentile(finite, 98)) if finite.size else 1.0
-        im = ax.imshow(np.ma.masked_invalid(data), cmap="magma_r", vmin=0,
-                       vmax=max(vmax, 1.0), extent=extent, origin="upper", alpha=0.7)
-    ax.contour(result.elevation_m, levels=[0.5], colors="tab:blue", linewidths=0.8,
-               extent=extent, origin="upper")
+        im = ax.imshow(
+            np.ma.masked_invalid(data),
+            cmap="magma_r",
+            vmin=0,
+            vmax=max(vmax, 1.0),
+            extent=extent,
+            origin="upper",
+            alpha=0.7,
+        )
+    ax.contour(
+        result.elevation_m,
+        levels=[0.5],
+        colors="tab:blue",
+        linewidths=0.8,
+        extent=extent,
+        origin="upper",
+    )
     for name, la, lo in result.sites:
         ax.plot(lo, la, marker="^", color="red", markersize=6, markeredgecolor="k")
         ax.annotate(name, (lo, la), xytext=(3, 3), textcoords="offset points", fontsize=7)
@@ -272,14 +309,27 @@ def write_coverage(out_dir: str | Path, result: CoverageResult, *, png: bool = T
     for i, name in enumerate(result.names):
         sn = _safe_name(name)
         items.append((f"pd_{sn}", result.pd[i], f"{name}: Pd per scan at {alt}", "Pd", "pd"))
-        items.append((f"lowest_agl_{sn}", result.lowest_agl_m[i],
-                      f"{name}: lowest altitude with Pd >= {result.pd_threshold:g}", "m AGL",
-                      "alt"))
-    items.append(("pd_combined", result.pd_combined, f"All radars: Pd per scan at {alt}", "Pd",
-                  "pd"))
-    items.append(("lowest_agl_combined", result.lowest_agl_combined_m,
-                  f"All radars: lowest altitude with Pd >= {result.pd_threshold:g}", "m AGL",
-                  "alt"))
+        items.append(
+            (
+                f"lowest_agl_{sn}",
+                result.lowest_agl_m[i],
+                f"{name}: lowest altitude with Pd >= {result.pd_threshold:g}",
+                "m AGL",
+                "alt",
+            )
+        )
+    items.append(
+        ("pd_combined", result.pd_combined, f"All radars: Pd per scan at {alt}", "Pd", "pd")
+    )
+    items.append(
+        (
+            "lowest_agl_combined",
+            result.lowest_agl_combined_m,
+            f"All radars: lowest altitude with Pd >= {result.pd_threshold:g}",
+            "m AGL",
+            "alt",
+        )
+    )
     written: list[Path] = []
     for stem, data, title, label, kind in items:
         tif = out / f"{stem}.tif"

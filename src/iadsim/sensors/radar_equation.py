@@ -72,7 +72,9 @@ class RadarParameters:
                 f"RadarParameters.losses_db must be >= 0 dB (a loss), got {self.losses_db}"
             )
         if isinstance(self.n_pulses, bool) or int(self.n_pulses) != self.n_pulses:
-            raise ValueRangeError(f"RadarParameters.n_pulses must be an integer, got {self.n_pulses!r}")
+            raise ValueRangeError(
+                f"RadarParameters.n_pulses must be an integer, got {self.n_pulses!r}"
+            )
         if self.n_pulses < 1:
             raise ValueRangeError(f"RadarParameters.n_pulses must be >= 1, got {self.n_pulses}")
         if not 0.0 < self.pfa < 1.0:

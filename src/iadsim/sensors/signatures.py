@@ -43,7 +43,8 @@ class Signature:
         """RCS in dBsm at aspect angle(s), radians (0 nose-on, pi/2 beam, pi tail-on)."""
         a = _fold(aspect_rad)
         return np.interp(
-            a, [0.0, math.pi / 2, math.pi],
+            a,
+            [0.0, math.pi / 2, math.pi],
             [self.rcs_nose_dbsm, self.rcs_beam_dbsm, self.rcs_tail_dbsm],
         )
 
@@ -55,7 +56,9 @@ class Signature:
         """IR radiant intensity (W/sr) at aspect angle(s), radians."""
         a = _fold(aspect_rad)
         return np.interp(
-            a, [0.0, math.pi / 2, math.pi], [self.ir_nose_w_sr, self.ir_beam_w_sr, self.ir_tail_w_sr]
+            a,
+            [0.0, math.pi / 2, math.pi],
+            [self.ir_nose_w_sr, self.ir_beam_w_sr, self.ir_tail_w_sr],
         )
 
 
@@ -102,4 +105,6 @@ def signature(type_name: str) -> Signature:
         return SIGNATURES[type_name]
     except KeyError:
         known = ", ".join(sorted(SIGNATURES))
-        raise InputError(f"unknown aircraft type {type_name!r} for signatures; known: {known}")
+        raise InputError(
+            f"unknown aircraft type {type_name!r} for signatures; known: {known}"
+        ) from None
