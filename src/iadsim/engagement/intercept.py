@@ -21,8 +21,10 @@ from iadsim.engagement.envelope import Envelope, EnvelopeCode, code_reasons, cro
 from iadsim.engagement.flyout import Flyout
 from iadsim.killchain import Reason
 
-_GRID_POINTS = 512
+_GRID_POINTS = 256
+_NEWTON_STEPS = 4
 _BISECTIONS = 48
+_TOL_M = 1e-4  # metres: Newton has converged when the gap is below this
 
 
 @dataclass(frozen=True)
@@ -88,15 +90,38 @@ def predict_intercept(
     has = caught.any(axis=1)
     idx = np.argmax(caught, axis=1)
 
-    lo = np.where(idx > 0, tau[np.maximum(idx - 1, 0)], 0.0)
-    hi = tau[idx]
-    for _ in range(_BISECTIONS):
-        mid = 0.5 * (lo + hi)
-        g = flyout.range_at(mid) - np.linalg.norm(p2 + v2 * (delay + mid)[:, None], axis=-1)
+    # refine in the bracket [lo, hi] (gap < 0 at lo, >= 0 at hi): safeguarded Newton steps
+    # from the linear interpolation of the gap, then a bisection fallback if needed
+    i0 = np.maximum(idx - 1, 0)
+    lo, hi = tau[i0], tau[idx]
+    g_lo = gap[np.arange(n), i0]
+    g_hi = gap[np.arange(n), idx]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x = np.where(g_hi > g_lo, lo - g_lo * (hi - lo) / (g_hi - g_lo), hi)
+    for _ in range(_NEWTON_STEPS):
+        rel = p2 + v2 * (delay + x)[:, None]
+        dist = np.linalg.norm(rel, axis=-1)
+        g = flyout.range_at(x) - dist
         ahead = g >= 0.0
-        hi = np.where(ahead, mid, hi)
-        lo = np.where(ahead, lo, mid)
-    tof = np.where(idx > 0, hi, 0.0)
+        hi = np.where(ahead, x, hi)
+        lo = np.where(ahead, lo, x)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dg = flyout.speed_at(x) - np.sum(rel * v2, axis=-1) / np.where(dist > 0, dist, 1.0)
+            step = x - g / dg
+        x = np.where(np.isfinite(step) & (step > lo) & (step < hi), step, 0.5 * (lo + hi))
+    g = flyout.range_at(x) - np.linalg.norm(p2 + v2 * (delay + x)[:, None], axis=-1)
+    settled = np.abs(g) <= _TOL_M
+    hi = np.where(g >= 0.0, x, hi)
+    lo = np.where(g >= 0.0, lo, x)
+    bad = has & (idx > 0) & ~settled
+    if bad.any():  # rare: Newton did not settle; bisect those targets
+        for _ in range(_BISECTIONS):
+            mid = 0.5 * (lo + hi)
+            g = flyout.range_at(mid) - np.linalg.norm(p2 + v2 * (delay + mid)[:, None], axis=-1)
+            ahead = g >= 0.0
+            hi = np.where(ahead & bad, mid, hi)
+            lo = np.where(~ahead & bad, mid, lo)
+    tof = np.where(idx > 0, np.where(bad, hi, x), 0.0)
     t_int = delay + tof
     point = p2 + v2 * t_int[:, None]
     slant = np.linalg.norm(point, axis=-1)
