@@ -7,11 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iadsim.errors import ValueRangeError
 from iadsim.readiness.evidence import (
     EvidenceParams,
     Observation,
+    ObservedKind,
     filter_posterior,
     likelihood,
     renewal_generator,
@@ -97,7 +100,7 @@ def test_emitting_is_consistent_with_operational_or_degraded():
 def test_bad_evidence_refused():
     with pytest.raises(ValueRangeError, match=r"confidence must lie in \[0, 1\]"):
         Observation(T_SCEN, "emitting", 1.5)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueRangeError, match="unknown observation 'flying'"):
         Observation(T_SCEN, "flying", 0.5)
     prior = StateDistribution.certain("operational")
     late = Observation(T_SCEN + timedelta(hours=1), "emitting", 0.5)
@@ -113,3 +116,24 @@ def test_bare_date_is_midnight_utc():
     assert o.time == datetime(2025, 11, 20, tzinfo=UTC)
     naive = Observation(datetime(2025, 11, 20, 12), "in_storage", 0.8)
     assert naive.time.tzinfo is not None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    probs=st.lists(st.floats(0.01, 1.0), min_size=4, max_size=4),
+    items=st.lists(
+        st.tuples(st.integers(0, 400), st.sampled_from(list(ObservedKind)), st.floats(0.0, 0.99)),
+        max_size=5,
+    ),
+)
+def test_posterior_is_a_distribution_and_zero_confidence_is_no_information(probs, items):
+    p = np.array(probs) / sum(probs)
+    prior = StateDistribution(p)
+    obs = [Observation(T_SCEN - timedelta(days=d), k, c) for d, k, c in items]
+    post = filter_posterior(prior, obs, T_SCEN)
+    assert post.probs.sum() == pytest.approx(1.0) and np.all(post.probs >= 0)
+    blind = [Observation(o.time, o.observed, 0.0) for o in obs]
+    expected = prior if not obs else StateDistribution(0.98 * p + 0.005)
+    np.testing.assert_allclose(
+        filter_posterior(prior, blind, T_SCEN).probs, expected.probs, atol=1e-9
+    )

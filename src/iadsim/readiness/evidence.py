@@ -95,7 +95,14 @@ class Observation:
             raise ValueRangeError(
                 f"observation confidence must lie in [0, 1], got {self.confidence}"
             )
-        object.__setattr__(self, "observed", ObservedKind(self.observed))
+        try:
+            kind = ObservedKind(self.observed)
+        except ValueError:
+            allowed = ", ".join(k.value for k in ObservedKind)
+            raise ValueRangeError(
+                f"unknown observation {self.observed!r}; expected one of: {allowed}"
+            ) from None
+        object.__setattr__(self, "observed", kind)
         object.__setattr__(self, "time", observation_time(self.time))
 
 
