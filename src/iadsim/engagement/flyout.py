@@ -86,14 +86,17 @@ class Flyout:
         return self._t.copy(), self._s.copy()
 
     def _time_grid(self) -> np.ndarray:
-        """Time samples: a quarter in the boost, the rest in the coast, up to end_time_s."""
+        """Time samples: a quarter in the boost (denser near 0), the rest in the coast."""
         t_end = self.end_time_s
         tb = min(self.boost_time_s, t_end)
         n = self.table_points
-        if tb <= 0 or tb >= t_end:
+        if tb <= 0:
             return np.linspace(0.0, t_end, n)
+        if tb >= t_end:
+            return t_end * np.linspace(0.0, 1.0, n) ** 2
         nb = max(n // 4, 8)
-        boost = np.linspace(0.0, tb, nb, endpoint=False)
+        # quadratic spacing: s ~ t^2 from rest, so t(s) ~ sqrt(s) needs fine steps near 0
+        boost = tb * np.linspace(0.0, 1.0, nb, endpoint=False) ** 2
         coast = np.linspace(tb, t_end, n - nb)
         return np.concatenate([boost, coast])
 
