@@ -134,6 +134,13 @@ def test_vectorized_queries_and_cache() -> None:
     assert [p.latency_s for p in net.paths_many("R", "L", times)] == list(lat)
     assert net.breakpoints() == [10.0, 20.0, 30.0, 40.0, 50.0]
     assert net.path("R", "L", 1.0) is net.path("R", "L", 9.0)  # same epoch: cached
+    # after the repair of c1 the network is back in its first state: shared cache entry
+    assert net.state_id(25.0) == net.state_id(0.0) != net.state_id(15.0)
+    assert net.path("R", "L", 25.0) is net.path("R", "L", 1.0)
+    starts, ids, usable = net.state_table()
+    assert list(starts) == [-math.inf, 10.0, 20.0, 30.0, 40.0, 50.0]
+    assert not usable[1, ids.index("c1")] and usable[2, ids.index("c1")]
+    assert not usable[3, ids.index("r1")] and not usable[3, ids.index("V")]
     assert net.reachable("R", 45.0) == {"R": 0.0, "CP": 0.5}
     # a change of state invalidates the caches
     net.set_down("c2", 0.0, 100.0)
