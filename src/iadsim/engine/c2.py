@@ -32,27 +32,39 @@ class Connectivity:
     """Which pairs of components are connected, epoch by epoch, in one replication."""
 
     def __init__(
-        self, components: list[str], links: tuple[LinkSpec, ...], destroyed_at: dict[str, float]
+        self,
+        components: list[str],
+        links: tuple[LinkSpec, ...],
+        destroyed_at: dict[str, float],
+        out_of_service: dict[str, int] | None = None,
     ):
+        """out_of_service: components that cannot relay messages (in storage, broken), with
+        the reason code their state gives; they can still be path endpoints."""
         self.links = links
         self.destroyed_at = destroyed_at
+        self.out_of_service = out_of_service or {}
         self.epochs = np.array(sorted({0.0, *destroyed_at.values()}))
         self._design = self._graph(links, all_up=True, alive=None)
         self._static = self._graph(links, all_up=False, alive=None)
+        in_service = {c for c in components if c not in self.out_of_service}
+        self._serviceable = self._graph(links, all_up=False, alive=in_service)
         self._graphs = []
         for t in self.epochs:
-            alive = {c for c in components if destroyed_at.get(c, np.inf) > t}
+            alive = {c for c in in_service if destroyed_at.get(c, np.inf) > t}
             self._graphs.append(self._graph(links, all_up=False, alive=alive))
         self._cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
-    @staticmethod
-    def _graph(links, all_up: bool, alive: set[str] | None) -> nx.Graph:
+    def _graph(self, links, all_up: bool, alive: set[str] | None) -> nx.Graph:
         g = nx.Graph()
         for lk in links:
             if not (all_up or lk.up):
                 continue
-            nodes = (lk.from_, lk.to, *lk.via)
-            if alive is not None and any(n not in alive for n in nodes):
+            if alive is not None and any(n not in alive for n in lk.via):
+                continue
+            ends_ok = [n in alive or n in self.out_of_service for n in (lk.from_, lk.to)] if (
+                alive is not None
+            ) else [True, True]
+            if not all(ends_ok):
                 continue
             w = lk.latency_s
             if g.has_edge(lk.from_, lk.to) and g[lk.from_][lk.to]["latency"] <= w:
@@ -72,20 +84,31 @@ class Connectivity:
                     ok[i], lat[i] = True, 0.0
                     continue
                 try:
-                    lat[i] = nx.dijkstra_path_length(g, a, b, weight="latency")
+                    lat[i] = self._latency(g, a, b)
                     ok[i] = True
                 except (nx.NetworkXNoPath, nx.NodeNotFound):
                     code[i] = self._why(a, b)
             self._cache[key] = (ok, lat, code)
         return self._cache[key]
 
+    def _latency(self, g: nx.Graph, a: str, b: str) -> float:
+        """Shortest latency from a to b where out-of-service nodes may only be endpoints."""
+        blocked = set(self.out_of_service) - {a, b}
+        view = nx.restricted_view(g, blocked, []) if blocked & set(g.nodes) else g
+        return nx.dijkstra_path_length(view, a, b, weight="latency")
+
     def _why(self, a: str, b: str) -> int:
-        """LINK_DOWN when links as given (ignoring strikes) already separate a and b,
-        NODE_DESTROYED when only destruction does."""
+        """LINK_DOWN when the links as given already separate a and b; the state code of an
+        out-of-service relay when only that does; NODE_DESTROYED when only strikes do."""
         try:
-            nx.dijkstra_path_length(self._static, a, b, weight="latency")
+            self._latency(self._static, a, b)
         except (nx.NetworkXNoPath, nx.NodeNotFound):
             return CODE_LINK_DOWN
+        try:
+            self._latency(self._serviceable, a, b)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            relays = [c for c in self.out_of_service if c not in (a, b)]
+            return self.out_of_service[relays[0]] if relays else CODE_LINK_DOWN
         return CODE_NODE_DESTROYED
 
     def designed(self, a: str, b: str) -> bool:

@@ -102,14 +102,19 @@ def sensor_geometry(world: World, comp_index: int, period_s: float) -> SensorGeo
     # 4/3-earth horizon over the sea-level sphere (heights MSL), then terrain if any
     horizon_ok = above_horizon(ground_range, sensor[2], pos[..., 2])
     code[~horizon_ok] = CODE_HORIZON
+    reach_m = comp.radar.max_range_m if comp.radar is not None else _visual_reach(world, comp)
+    code[(code == OK) & (slant > reach_m)] = CODE_RANGE
     if world.terrain is not None:
-        masked = np.zeros_like(horizon_ok)
-        for a in range(pos.shape[0]):
-            masked[a] = world.terrain.terrain_masked(sensor, pos[a])
-        code[(code == OK) & masked] = CODE_TERRAIN
+        # only paths that could otherwise be seen; identical positions (loiters) once
+        need = (code == OK) & airborne
+        if need.any():
+            pts, inverse = np.unique(pos[need], axis=0, return_inverse=True)
+            masked = world.terrain.terrain_masked(sensor, pts)[inverse.ravel()]
+            sub = code[need]
+            sub[masked] = CODE_TERRAIN
+            code[need] = sub
     if comp.radar is not None:
         radar = comp.radar
-        code[(code == OK) & (slant > radar.max_range_m)] = CODE_RANGE
         unit_los = delta / np.maximum(slant, 1.0)[..., None]
         radial = np.abs(np.einsum("akx,akx->ak", vel, unit_los))
         in_clutter = (agl < CLUTTER_HEIGHT_M) & (radial < radar.min_radial_speed_mps)
@@ -124,12 +129,6 @@ def sensor_geometry(world: World, comp_index: int, period_s: float) -> SensorGeo
         pd_nom = first_model.pd_swerling1(snr, radar.pfa)
         pd_deg = first_model.pd_swerling1(snr - DEGRADED_SNR_LOSS_DB, radar.pfa)
     else:  # acquisition by eye
-        vis = comp.visual
-        if world.night:
-            reach = vis.detection_range_night_nvg_m if world.night_vision else vis.detection_range_night_m
-        else:
-            reach = vis.detection_range_day_m
-        code[(code == OK) & (slant > reach)] = CODE_RANGE
         pd_nom = np.full(slant.shape, VISUAL_PD_PER_LOOK)
         pd_deg = pd_nom * 0.5
     visible = (code == OK) & airborne
@@ -142,6 +141,14 @@ def sensor_geometry(world: World, comp_index: int, period_s: float) -> SensorGeo
         pd_nominal=np.where(visible, pd_nom, 0.0),
         pd_degraded=np.where(visible, pd_deg, 0.0),
     )
+
+
+def _visual_reach(world: World, comp) -> float:
+    """How far a team sees an aircraft by eye in this scenario's light (notional)."""
+    vis = comp.visual
+    if not world.night:
+        return vis.detection_range_day_m
+    return vis.detection_range_night_nvg_m if world.night_vision else vis.detection_range_night_m
 
 
 def unit_geometry(world: World, unit_index: int) -> UnitGeometry:

@@ -52,7 +52,8 @@ class Ledger:
         last = stage.shape[1] - 1 - np.argmax(at_best[:, ::-1], axis=1)
         rows = np.arange(stage.shape[0])
         for a in np.flatnonzero(best >= 0):
-            self._merge(a, u, int(best[a]), int(reason[a, last[a]]), float(times_s[last[a]]))
+            code = int(reason[a, last[a]])
+            self._merge(a, u, int(best[a]), code, float(times_s[last[a]]), weak=True)
         for s in range(1, N_STAGES):
             reached = stage >= s
             any_reached = reached.any(axis=1)
@@ -66,9 +67,13 @@ class Ledger:
         for s in range(1, int(stage) + 1):
             self.first[a, u, s] = min(self.first[a, u, s], time_s)
 
-    def _merge(self, a: int, u: int, stage: int, reason: int, time_s: float) -> None:
+    def _merge(
+        self, a: int, u: int, stage: int, reason: int, time_s: float, weak: bool = False
+    ) -> None:
+        """Keep the further stage; at the same stage the later reason, unless this record is
+        weak (a timeline fold), which never overrides an event-loop observation at its stage."""
         cur = self.stage[a, u]
-        if stage > cur or (stage == cur and not time_s < self.time[a, u]):
+        if stage > cur or (not weak and stage == cur and not time_s < self.time[a, u]):
             self.stage[a, u] = stage
             self.reason[a, u] = reason
             self.time[a, u] = time_s
@@ -80,6 +85,9 @@ class Ledger:
             for u, un in enumerate(self.units):
                 st = max(int(self.stage[a, u]), 0)
                 reason = REASONS[self.reason[a, u]] if st != Stage.KILLED else Reason.NONE
+                if st != Stage.KILLED and reason == Reason.NONE:
+                    # at fire control but no launch decision fell due before the target left
+                    reason = Reason.NOT_ASSIGNED
                 if self.stage[a, u] < 0:  # never airborne while the unit was deciding
                     reason = Reason.OUT_OF_RANGE
                 cols["aircraft"].append(ac)

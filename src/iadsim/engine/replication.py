@@ -26,7 +26,7 @@ from iadsim.engine.geometry import (
 from iadsim.engine.ledger import Ledger
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.scheduler import EventQueue
-from iadsim.engine.states import sample_states, sample_strikes, working_code
+from iadsim.engine.states import sample_states, sample_strikes, state_code, working_code
 from iadsim.engine.world import UnitRt, World
 from iadsim.killchain import REASON_CODE, REASONS, Reason, Stage
 
@@ -135,7 +135,14 @@ class Replication:
             self.log.add(t, EventKind.DESTROYED, unit=comp.unit, component=cid)
         for ac in w.aircraft:
             self.log.add(ac.route.start_s, EventKind.AIRCRAFT_START, aircraft=ac.id)
-        self.conn = Connectivity([c.id for c in w.components], w.links, self.destroyed_at)
+        out_of_service = {
+            c.id: state_code(w, c.index, s)
+            for c, s in zip(w.components, self.states, strict=True)
+            if state_code(w, c.index, s) != 0
+        }
+        self.conn = Connectivity(
+            [c.id for c in w.components], w.links, self.destroyed_at, out_of_service
+        )
         self.sensors = {i: self._sensor_state(g) for i, g in self.geom.sensors.items()}
         self.cue_time = self._emcon_cues()
         self.chains = [self._unit_chain(u, self.geom.units[u.index]) for u in self.weapon_units]

@@ -31,7 +31,7 @@ class Scenario:
     def terrain_path(self) -> Path | None:
         if self.spec.terrain is None:
             return None
-        return (self.path.parent / self.spec.terrain).resolve()
+        return resolve_terrain(self.spec.terrain, self.path)
 
     def component_ids(self) -> list[str]:
         return [f"{u.id}/{c.id}" for u in self.spec.units for c in u.components]
@@ -200,11 +200,20 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
 def _check_terrain(spec: ScenarioSpec, path: Path, locations: dict[tuple, Location]) -> list[Problem]:
     if spec.terrain is None:
         return []
-    terrain = (path.parent / spec.terrain).resolve()
+    terrain = resolve_terrain(spec.terrain, path)
     if not terrain.is_file():
         line, col = locate(locations, ("terrain",))
         return [Problem(str(path), line, col, "terrain", f"terrain file not found: {terrain}")]
     return []
+
+
+def resolve_terrain(terrain: str, scenario_path: Path) -> Path:
+    """A terrain reference: `builtin:NAME` for a bundled DEM, else a path relative to the file."""
+    from iadsim.geo.terrain_adapter import BUILTIN_PREFIX, builtin_terrain_path
+
+    if terrain.startswith(BUILTIN_PREFIX):
+        return builtin_terrain_path(terrain[len(BUILTIN_PREFIX) :])
+    return (scenario_path.parent / terrain).resolve()
 
 
 def _unknown(what: str, value: str, known: Iterable[str]) -> str:

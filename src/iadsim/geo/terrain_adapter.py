@@ -1,0 +1,55 @@
+"""Adapt a geographic DEM (iadsim.geo.terrain.Terrain) to the engine's local-frame needs:
+ground height under ENU points, and terrain masking of sensor-to-target paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from iadsim.geo.frames import LocalFrame
+from iadsim.geo.terrain import Obstruction, Terrain
+
+
+@dataclass(frozen=True)
+class LocalTerrain:
+    """A Terrain seen from a LocalFrame; positions are (east, north, altitude MSL)."""
+
+    terrain: Terrain
+    frame: LocalFrame
+
+    def _latlon(self, east_m, north_m):
+        e, n = np.broadcast_arrays(np.asarray(east_m, float), np.asarray(north_m, float))
+        lat, lon, _ = self.frame.to_geodetic(np.stack([e, n, np.zeros(e.shape)], axis=-1))
+        return lat, lon
+
+    def ground_m(self, east_m, north_m) -> np.ndarray:
+        """Terrain elevation (m MSL) under local east/north positions."""
+        lat, lon = self._latlon(east_m, north_m)
+        return self.terrain.elevation(lat, lon)
+
+    def terrain_masked(self, sensor_enu: np.ndarray, targets_enu: np.ndarray) -> np.ndarray:
+        """True where terrain (not the smooth earth) hides a target from the sensor."""
+        targets_enu = np.asarray(targets_enu, float)
+        slat, slon = self._latlon(sensor_enu[0], sensor_enu[1])
+        tlat, tlon = self._latlon(targets_enu[..., 0], targets_enu[..., 1])
+        los = self.terrain.line_of_sight(
+            slat, slon, float(sensor_enu[2]), tlat, tlon, targets_enu[..., 2]
+        )
+        return los.obstruction == Obstruction.TERRAIN
+
+
+def load_terrain_model(path: Path, frame: LocalFrame) -> LocalTerrain:
+    """Load a GeoTIFF DEM for use by the engine."""
+    return LocalTerrain(Terrain.from_geotiff(path), frame)
+
+
+BUILTIN_PREFIX = "builtin:"
+
+
+def builtin_terrain_path(name: str) -> Path:
+    """Path of a DEM bundled with iadsim (src/iadsim/data/terrain/NAME.tif)."""
+    from importlib import resources
+
+    return Path(str(resources.files("iadsim") / "data" / "terrain" / f"{name}.tif"))
