@@ -186,3 +186,16 @@ def test_intervals_merge_and_contains() -> None:
     assert iv.contains(1.0) and not iv.contains(3.0) and iv.contains(8.9)
     np.testing.assert_array_equal(iv.contains_many(np.array([0, 1, 3, 5, 9])), [0, 1, 0, 1, 0])
     assert iv.total(0, 6) == pytest.approx(3.0)
+
+
+def test_route_through_waypoints() -> None:
+    net = diamond()
+    r = net.route(["R", "CP", "L"], 0.0)
+    assert r.ok and r.latency_s == pytest.approx(1.5) and r.links == ("c1", "r1")
+    net.destroy("V", 5.0)
+    r = net.route(["R", "CP", "L"], 6.0)  # CP -> L detours back through R and cable c2
+    assert r.ok and r.nodes == ("R", "CP", "R", "L") and r.latency_s == pytest.approx(4.0)
+    net.jam("c2", 5.0, 10.0)
+    r = net.route(["R", "CP", "L"], 6.0)
+    assert not r.ok and r.reason is Reason.NODE_DESTROYED and r.culprit == "V"
+    assert r.detail.startswith("CP -> L")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -499,6 +499,24 @@ class C2Network:
             blocked=tuple(blocked),
             detail="design path broken",
         )
+
+    def route(self, waypoints: Sequence[str], t: float) -> PathResult:
+        """Path through waypoints in order (e.g. radar -> CP -> launcher); first break wins."""
+        if len(waypoints) < 2:
+            raise InputError("network: a route needs at least two nodes")
+        nodes: list[str] = [waypoints[0]]
+        links: list[str] = []
+        total = 0.0
+        for a, b in zip(waypoints[:-1], waypoints[1:], strict=True):
+            p = self.path(a, b, t)
+            if not p.ok:
+                return replace(
+                    p, src=waypoints[0], dst=waypoints[-1], detail=f"{a} -> {b}: {p.detail}"
+                )
+            nodes.extend(p.nodes[1:])
+            links.extend(p.links)
+            total += p.latency_s
+        return PathResult(waypoints[0], waypoints[-1], True, total, tuple(nodes), tuple(links))
 
     def latency(self, src: str, dst: str, t: float) -> float:
         """Latency of the best available path at t (inf when there is none)."""
