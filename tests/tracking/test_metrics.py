@@ -10,8 +10,14 @@ def _one_time(tracks, truths, c, p):
     tracks = np.asarray(tracks, dtype=float).reshape(-1, 2)
     truths = np.asarray(truths, dtype=float).reshape(-1, 2)
     return gospa_over_time(
-        np.zeros(len(tracks)), np.arange(len(tracks)), tracks,
-        np.zeros(len(truths)), np.arange(len(truths)), truths, c=c, p=p,
+        np.zeros(len(tracks)),
+        np.arange(len(tracks)),
+        tracks,
+        np.zeros(len(truths)),
+        np.arange(len(truths)),
+        truths,
+        c=c,
+        p=p,
     )
 
 

@@ -61,9 +61,14 @@ def test_same_gospa_as_stonesoup_metric():
         hist = tr.history().confirmed_only()
         n_s, n_t = scn.truth.shape[:2]
         g = gospa_over_time(
-            hist.t, hist.ids, hist.x[:, [0, 2]],
-            np.repeat(scn.times, n_t), np.tile(np.arange(n_t), n_s),
-            scn.truth.reshape(-1, 4)[:, [0, 2]], c=c, p=p,
+            hist.t,
+            hist.ids,
+            hist.x[:, [0, 2]],
+            np.repeat(scn.times, n_t),
+            np.tile(np.arange(n_t), n_s),
+            scn.truth.reshape(-1, 4)[:, [0, 2]],
+            c=c,
+            p=p,
         )
         np.testing.assert_allclose(g.times, t_ss)
         np.testing.assert_allclose(g.distance, d_ss, rtol=1e-9, atol=1e-9)

@@ -38,7 +38,7 @@ def gnn_assign(dist: np.ndarray, gate: float) -> np.ndarray:
 def cheap_jpda_weights(
     d2: np.ndarray, s_det: np.ndarray, kdim: int, gate2: float, pd: float, clutter_density: float
 ) -> np.ndarray:
-    """Association probabilities beta (N, M) by Fitzgerald's cheap JPDA; 1 - row sum is the miss weight.
+    """Association probabilities beta (N, M) (Fitzgerald's cheap JPDA); 1 - row sum = miss.
 
     d2: squared Mahalanobis distances (N, M); s_det: det S per track (N,); clutter_density in
     measurement-space units (e.g. per m^2 or per m rad rad).

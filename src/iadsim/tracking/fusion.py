@@ -83,7 +83,7 @@ def _cv_batch(dt: np.ndarray, q: float, n_dims: int) -> tuple[np.ndarray, np.nda
 def covariance_intersection(
     x: np.ndarray, p: np.ndarray, group: np.ndarray, n_groups: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Fast covariance intersection per group: weights w_i ~ 1/trace(P_i), summed in information form."""
+    """Fast covariance intersection per group: weights w_i ~ 1/trace(P_i), information form."""
     info = np.linalg.inv(p)
     w = 1.0 / np.trace(p, axis1=1, axis2=2)
     wsum = np.bincount(group, weights=w, minlength=n_groups)
@@ -131,8 +131,11 @@ class FusionCenter:
         p = np.asarray(p, dtype=float).reshape(ids.size, self.d, self.d)
         if not (np.isfinite(t) and np.isfinite(x).all() and np.isfinite(p).all()):
             raise ValueRangeError(f"track report from source {source} contains NaN or inf")
-        truth = (np.full(ids.size, -1, dtype=np.int64) if truth_ids is None
-                 else np.asarray(truth_ids, dtype=np.int64).reshape(ids.size))
+        truth = (
+            np.full(ids.size, -1, dtype=np.int64)
+            if truth_ids is None
+            else np.asarray(truth_ids, dtype=np.int64).reshape(ids.size)
+        )
         src = np.full(ids.size, int(source), dtype=np.int64)
         allsrc = np.concatenate([self.src, src])
         alllid = np.concatenate([self.lid, ids])
@@ -144,7 +147,7 @@ class FusionCenter:
         last[:-1] = (s_src[1:] != s_src[:-1]) | (s_lid[1:] != s_lid[:-1])
         # the newest report per (source, local id) wins; it inherits the stored system number
         first = np.ones(order.size, dtype=bool)
-        first[1:] = ~last[:-1]
+        first[1:] = last[:-1]
         grp = np.cumsum(first) - 1
         sys_s = sys[order]
         inherited = np.full(grp[-1] + 1 if grp.size else 0, -1, dtype=np.int64)
@@ -181,8 +184,14 @@ class FusionCenter:
             self._associate_source(int(source), xp, pp)
         if self.sys.size == 0:
             d = self.d
-            return AirPicture(t, np.zeros(0, dtype=np.int64), np.zeros((0, d)), np.zeros((0, d, d)),
-                              np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+            return AirPicture(
+                t,
+                np.zeros(0, dtype=np.int64),
+                np.zeros((0, d)),
+                np.zeros((0, d, d)),
+                np.zeros(0, dtype=np.int64),
+                np.zeros(0, dtype=np.int64),
+            )
         ids, group = np.unique(self.sys, return_inverse=True)
         xf, pf = covariance_intersection(xp, pp, group, ids.size)
         n_src = np.bincount(group, minlength=ids.size)

@@ -6,7 +6,7 @@ import numpy as np
 
 
 def markov_matrix(n_models: int, p_stay: float) -> np.ndarray:
-    """Mode transition matrix PI[i, j] = P(mode j at k | mode i at k-1), `p_stay` on the diagonal."""
+    """Mode transition matrix PI[i, j] = P(j at k | i at k-1), `p_stay` on the diagonal."""
     if n_models == 1:
         return np.ones((1, 1))
     off = (1.0 - p_stay) / (n_models - 1)
@@ -18,7 +18,7 @@ def markov_matrix(n_models: int, p_stay: float) -> np.ndarray:
 def mix(
     xm: np.ndarray, pm: np.ndarray, mu: np.ndarray, trans: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """IMM interaction: mixed per-model states (N,r,D), covariances (N,r,D,D), predicted mode probs (N,r)."""
+    """IMM interaction: mixed states (N,r,D), covariances (N,r,D,D), predicted mode probs (N,r)."""
     c = mu @ trans  # (N, r): c_j = sum_i p_ij mu_i
     w = mu[:, :, None] * trans[None, :, :] / np.maximum(c[:, None, :], 1e-300)  # w[n, i, j]
     x0 = np.einsum("nij,nid->njd", w, xm)

@@ -19,7 +19,7 @@ def predict(
 def predict_position_measurement(
     x: np.ndarray, p: np.ndarray, pos: np.ndarray, r: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, None]:
-    """Linear position measurement: predicted z (B,k), innovation cov S (B,k,k), P H^T (B,D,k), H=None."""
+    """Position measurement: predicted z (B,k), S (B,k,k), P H^T (B,D,k), and H=None."""
     zp = x[:, pos]
     pht = p[:, :, pos]
     s = pht[:, pos, :] + r
@@ -29,7 +29,7 @@ def predict_position_measurement(
 def predict_polar_measurement(
     x: np.ndarray, p: np.ndarray, pos: np.ndarray, r: np.ndarray, sensor: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """EKF polar measurement (range, az[, el]) from `sensor`: z (B,k), S (B,k,k), P H^T (B,D,k), H (B,k,D)."""
+    """EKF polar (range, az[, el]) from `sensor`: z (B,k), S (B,k,k), PH^T (B,D,k), H (B,k,D)."""
     rel = x[:, pos] - sensor
     zp = cart_to_polar(rel)
     hp = polar_jacobian(rel)

@@ -1,4 +1,4 @@
-"""Tracking metrics: GOSPA over time (Stone Soup's GOSPAMetric definition, alpha = 2), breaks, swaps."""
+"""Tracking metrics: GOSPA over time (Stone Soup's GOSPAMetric, alpha = 2), breaks, swaps."""
 
 from __future__ import annotations
 
@@ -88,15 +88,19 @@ def gospa_over_time(
         atr.append(yids[a_gt[i] : b_gt[i]])
         atk.append(tk)
     dist = (loc + missed + false) ** (1.0 / p)
-    cat = lambda v, dt: np.concatenate(v) if v else np.zeros(0, dtype=dt)
     return GospaResult(
-        times, dist, loc, missed, false, cat(at, float), cat(atr, np.int64), cat(atk, np.int64)
+        times, dist, loc, missed, false, _cat(at, float), _cat(atr, np.int64), _cat(atk, np.int64)
     )
+
+
+def _cat(v: list, dt: type) -> np.ndarray:
+    """Concatenate a list of arrays, or an empty array of dtype dt."""
+    return np.concatenate(v) if v else np.zeros(0, dtype=dt)
 
 
 @dataclass
 class TruthTrackStats:
-    """Per truth id: number of track breaks, ID swaps, and seconds to its first firm track (nan: never)."""
+    """Per truth id: track breaks, ID swaps, seconds to its first firm track (nan: never)."""
 
     truth_ids: np.ndarray
     breaks: np.ndarray

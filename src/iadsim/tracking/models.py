@@ -1,4 +1,4 @@
-"""Motion and measurement models over stacked arrays; state layout is interleaved [x, vx, y, vy, (z, vz)].
+"""Motion and measurement models over stacked arrays; state layout [x, vx, y, vy, (z, vz)].
 
 Angles: azimuth clockwise from North (atan2(east, north)), elevation above the horizontal plane.
 """
@@ -31,7 +31,7 @@ def vel_index(n_dims: int) -> np.ndarray:
 
 
 def cv_matrices(dt: float, q: float, n_dims: int) -> tuple[np.ndarray, np.ndarray]:
-    """Constant-velocity transition F and process noise Q (Stone Soup's ConstantVelocity, q in m^2/s^3)."""
+    """Constant-velocity F and Q, as Stone Soup's ConstantVelocity (q in m^2/s^3)."""
     d = state_dim(n_dims)
     f = np.eye(d)
     qm = np.zeros((d, d))
@@ -95,7 +95,7 @@ def polar_to_cart(z: np.ndarray) -> np.ndarray:
 
 
 def polar_jacobian(rel: np.ndarray) -> np.ndarray:
-    """d(range, az[, el]) / d(position) at relative positions (N, n) -> (N, n, n), ranges clamped."""
+    """d(range, az[, el]) / d(position) at relative positions (N, n) -> (N, n, n), clamped."""
     rel = np.asarray(rel, dtype=float)
     n_dims = rel.shape[-1]
     e, n = rel[:, 0], rel[:, 1]

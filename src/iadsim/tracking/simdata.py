@@ -1,4 +1,4 @@
-"""Generated multi-target test data: 2-D constant-velocity targets, position plots, Pd, Poisson clutter."""
+"""Generated multi-target data: 2-D constant-velocity targets, position plots, Poisson clutter."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def make_cv_scenario(
     area_m: float = 10_000.0,
     speed_std: float = 50.0,
 ) -> CVScenario:
-    """Targets start uniformly in a square of side `area_m`; clutter is uniform in the same square."""
+    """Targets start uniformly in a square of side `area_m`; clutter is uniform in it."""
     rng = np.random.default_rng(seed)
     f, qm = cv_matrices(dt, q, 2)
     lq = np.linalg.cholesky(qm + 1e-12 * np.eye(4))

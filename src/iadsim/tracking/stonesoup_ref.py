@@ -53,7 +53,7 @@ class StoneSoupRun:
 
 
 def run_stonesoup(scn: CVScenario, s: GNNSettings, n_scans: int | None = None) -> StoneSoupRun:
-    """Run Stone Soup's KalmanPredictor/Updater + GNN + MultiMeasurementInitiator on the scenario."""
+    """Run Stone Soup's Kalman + GNN + MultiMeasurementInitiator tracker on the scenario."""
     import datetime
 
     from stonesoup.dataassociator.neighbour import GNNWith2DAssignment

@@ -474,7 +474,7 @@ class Tracker:
     def _birth(
         self, z: np.ndarray, r: np.ndarray, sensor: np.ndarray, truth_ids: np.ndarray
     ) -> None:
-        """Start tentative tracks on measurements (M, k): position from z, velocity from the prior."""
+        """Start tentative tracks on measurements (M, k); velocity from the prior."""
         m, d, rr = z.shape[0], self.d, self.n_models
         pos, vel = self._pos, self._vel
         x = np.zeros((m, d))
