@@ -199,3 +199,19 @@ def test_route_through_waypoints() -> None:
     r = net.route(["R", "CP", "L"], 6.0)
     assert not r.ok and r.reason is Reason.NODE_DESTROYED and r.culprit == "V"
     assert r.detail.startswith("CP -> L")
+
+
+def test_no_relay_node_is_an_endpoint_but_not_a_transit() -> None:
+    net = C2Network()
+    for nid, kind in [("EW", "radar"), ("CP", "command_post"), ("L", "launcher")]:
+        net.add_node(nid, kind)
+    net.add_link("a", "EW", "CP", "cable", 0.2)
+    net.add_link("b", "CP", "L", "cable", 0.3)
+    net.set_no_relay("CP", 10.0, reason=Reason.IN_STORAGE)
+    assert net.latency("EW", "L", 5.0) == pytest.approx(0.5)
+    p = net.path("EW", "L", 10.0)
+    assert not p.ok and p.reason is Reason.IN_STORAGE and p.culprit == "CP"
+    assert net.latency("EW", "CP", 10.0) == pytest.approx(0.2)  # still an endpoint
+    assert net.latency("CP", "L", 10.0) == pytest.approx(0.3)
+    net.add_link("c", "EW", "L", "radio", 2.0)
+    assert net.path("EW", "L", 10.0).links == ("c",)

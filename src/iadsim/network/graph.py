@@ -141,6 +141,8 @@ class _Timeline:
     down: Intervals = field(default_factory=Intervals)
     jammed: Intervals = field(default_factory=Intervals)
     destroyed_at: float = INF
+    norelay: Intervals = field(default_factory=Intervals)
+    norelay_reason: Reason = Reason.NOT_MISSION_CAPABLE
 
     def reason(self, t: float, destroyed_reason: Reason) -> Reason:
         """The element's own reason to be unusable at t, or Reason.NONE when it works."""
@@ -286,6 +288,22 @@ class C2Network:
         tl.destroyed_at = min(tl.destroyed_at, float(t))
         self._invalidate()
 
+    def set_no_relay(
+        self,
+        node_id: str,
+        start: float = -INF,
+        end: float = INF,
+        reason: Reason = Reason.NOT_MISSION_CAPABLE,
+    ) -> None:
+        """Node can send and receive but not forward messages over [start, end) (e.g. a
+        component in storage); paths through it break with `reason`."""
+        if node_id not in self.nodes:
+            raise InputError(f"network: unknown node {node_id!r}")
+        tl = self._tl[node_id]
+        tl.norelay.add(start, end)
+        tl.norelay_reason = Reason(reason)
+        self._invalidate()
+
     def outages(self, element_id: str) -> list[tuple[float, float]]:
         """The down intervals of an element (not counting jamming or destruction)."""
         return self._timeline(element_id).down.as_list()
@@ -308,6 +326,9 @@ class C2Network:
             r = self.node_reason(n, t)
             if r is not Reason.NONE:
                 return r, n
+            tl = self._tl[n]
+            if n in link.via and tl.norelay.starts and tl.norelay.contains(t):
+                return tl.norelay_reason, n
         return Reason.NONE, None
 
     def link_usable(self, link_id: str, t: float) -> bool:
@@ -364,7 +385,7 @@ class C2Network:
             hop = {(int(c.lo[i]), int(c.hi[i])): int(i) for i in use}
             if len(self._graphs) >= self._cache_size:
                 self._graphs.clear()
-            g = self._graphs[e] = (mat, hop)
+            g = self._graphs[e] = (mat, hop, use)
         return g
 
     def _tree(self, e: int, s: int) -> tuple[np.ndarray, np.ndarray]:
@@ -377,8 +398,19 @@ class C2Network:
                 dist = np.full(len(c.node_ids), INF)
                 pred = np.full(len(c.node_ids), -9999, dtype=np.int32)
             else:
-                mat, _ = self._graph(e)
-                dist, pred = dijkstra(mat, directed=False, indices=s, return_predecessors=True)
+                mat, _, use = self._graph(e)
+                stop = c.node_norelay[e].copy()
+                stop[s] = False
+                if stop.any():  # no transit through non-relaying nodes: drop their out-edges
+                    n = len(c.node_ids)
+                    rows = np.concatenate([c.lo[use], c.hi[use]])
+                    cols = np.concatenate([c.hi[use], c.lo[use]])
+                    keep = ~stop[rows]
+                    lat = np.concatenate([c.lat[use], c.lat[use]])[keep]
+                    mat = csr_matrix((lat, (rows[keep], cols[keep])), shape=(n, n))
+                    dist, pred = dijkstra(mat, directed=True, indices=s, return_predecessors=True)
+                else:
+                    dist, pred = dijkstra(mat, directed=False, indices=s, return_predecessors=True)
             if len(self._trees) >= self._cache_size:
                 self._trees.clear()
                 self._results.clear()
@@ -447,7 +479,7 @@ class C2Network:
             while idx[-1] != s:
                 idx.append(int(pred[idx[-1]]))
             idx.reverse()
-            _, hop = self._graph(e)
+            hop = self._graph(e)[1]
             links = tuple(
                 c.link_ids[hop[(a, b) if a < b else (b, a)]]
                 for a, b in zip(idx[:-1], idx[1:], strict=True)
@@ -470,20 +502,29 @@ class C2Network:
         blocked: list[tuple[str, Reason]] = []
         seen: set[str] = set()
 
-        def check_node(n: str) -> None:
-            code = ncode[c.nidx[n]]
-            if code and n not in seen:
+        norelay = c.node_norelay[e]
+
+        def check_node(n: str, transit: bool) -> None:
+            i = c.nidx[n]
+            code = ncode[i]
+            if n in seen:
+                return
+            if code:
                 seen.add(n)
                 blocked.append((n, _NODE_REASONS[code]))
+            elif transit and norelay[i]:
+                seen.add(n)
+                blocked.append((n, self._tl[n].norelay_reason))
 
-        check_node(nodes[0])
-        for lid, nxt in zip(links, nodes[1:], strict=True):
+        check_node(nodes[0], False)
+        last = len(links) - 1
+        for k, (lid, nxt) in enumerate(zip(links, nodes[1:], strict=True)):
             code = lcode[c.lidx[lid]]
             if code:
                 blocked.append((lid, _LINK_REASONS[code]))
             for v in self.links[lid].via:
-                check_node(v)
-            check_node(nxt)
+                check_node(v, True)
+            check_node(nxt, k < last)
         if not blocked:  # cannot happen: an all-up design path is an available path
             return PathResult(src, dst, False, INF, reason=Reason.LINK_DOWN, detail="no path")
         culprit, reason = blocked[0]
@@ -585,6 +626,7 @@ class _Compiled:
         for tl in net._tl.values():
             pts.update(tl.down.breakpoints())
             pts.update(tl.jammed.breakpoints())
+            pts.update(tl.norelay.breakpoints())
             if math.isfinite(tl.destroyed_at):
                 pts.add(tl.destroyed_at)
         self.bps = sorted(pts)
@@ -598,6 +640,10 @@ class _Compiled:
         self.node_code = np.zeros((e, len(self.node_ids)), dtype=np.int8)
         for i, n in enumerate(self.node_ids):
             self.node_code[:, i] = _codes(net._tl[n], rep)
+        self.node_norelay = np.zeros((e, len(self.node_ids)), dtype=bool)
+        for i, n in enumerate(self.node_ids):
+            if net._tl[n].norelay.starts:
+                self.node_norelay[:, i] = net._tl[n].norelay.contains_many(rep)
         self.link_own = np.zeros((e, len(self.link_ids)), dtype=np.int8)
         for i, lid in enumerate(self.link_ids):
             self.link_own[:, i] = _codes(net._tl[lid], rep)
@@ -608,7 +654,9 @@ class _Compiled:
         self.pair = self.lo * max(1, len(self.node_ids)) + self.hi
         self.lat = np.array([lk.latency_s for lk in links], dtype=float)
         # epochs with the same state of every element share one state id (and its caches)
-        both = np.concatenate([self.node_code, self.link_own], axis=1)
+        both = np.concatenate(
+            [self.node_code, self.node_norelay.astype(np.int8), self.link_own], axis=1
+        )
         if e > 1 and both.shape[1]:
             uniq, inv = np.unique(both, axis=0, return_inverse=True)
         else:
@@ -619,8 +667,11 @@ class _Compiled:
         first[inv.ravel()[::-1]] = np.arange(e)[::-1]  # first epoch of each state
         self.node_code = self.node_code[first]
         self.link_own = self.link_own[first]
+        self.node_norelay = self.node_norelay[first]
         ok = (self.link_own == 0) & (self.node_code[:, a] == 0) & (self.node_code[:, b] == 0)
         for i, lk in enumerate(links):
             for v in lk.via:
-                ok[:, i] &= self.node_code[:, self.nidx[v]] == 0
+                ok[:, i] &= (self.node_code[:, self.nidx[v]] == 0) & ~self.node_norelay[
+                    :, self.nidx[v]
+                ]
         self.link_usable = ok
