@@ -1,0 +1,14 @@
+"""Tracking: batched Kalman/IMM filters, GNN/JPDA association, track management, fusion, metrics."""
+
+from iadsim.tracking.fusion import AirPicture, FusionCenter, FusionConfig
+from iadsim.tracking.tracker import Tracker, TrackerConfig, TrackHistory, TrackTable
+
+__all__ = [
+    "AirPicture",
+    "FusionCenter",
+    "FusionConfig",
+    "TrackHistory",
+    "TrackTable",
+    "Tracker",
+    "TrackerConfig",
+]
