@@ -23,6 +23,7 @@ detection probability is the inverse, found by vectorised bisection.
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 import numpy as np
@@ -93,12 +94,27 @@ def _pd_exact(snr: np.ndarray, thr: np.ndarray, swerling: int, n: int) -> np.nda
             log_a = -thr / c - m * np.log(r) + np.log(lower_m)
         bracket = (1.0 + thr / c) - (m / (c * r)) * ratio
         return special.gammaincc(m, thr) + np.exp(log_a) * bracket
-    # swerling == 4
+    # swerling == 4: Binomial(n, 1/a) mixture of Gamma(2n - k, a); Q(m, x) built upward
+    # from Q(n, x) with Q(m + 1, x) = Q(m, x) + x^m e^-x / m! (all terms positive)
     a = 1.0 + snr / 2.0
-    p = 1.0 / a
-    k = np.arange(n + 1).reshape((-1,) + (1,) * np.ndim(a))
-    weights = stats.binom.pmf(k, n, p)
-    return np.sum(weights * special.gammaincc(2 * n - k, thr / a), axis=0)
+    x = thr / a
+    log_p = -np.log(a)
+    log_q = np.log1p(-1.0 / a) if n > 0 else 0.0
+    log_x = np.log(np.maximum(x, 1e-300))
+    q_m = special.gammaincc(n, x)  # Q(2n - k) for k = n
+    pd = np.zeros(np.broadcast_shapes(np.shape(a), np.shape(x)))
+    for k in range(n, -1, -1):
+        m = 2 * n - k
+        log_w = (
+            special.gammaln(n + 1)
+            - special.gammaln(k + 1)
+            - special.gammaln(n - k + 1)
+            + k * log_p
+            + (n - k) * log_q
+        )
+        pd = pd + np.exp(log_w) * q_m
+        q_m = q_m + np.exp(m * log_x - x - special.gammaln(m + 1))
+    return pd
 
 
 def _shnidman_snr_db(pd, pfa, swerling: int, n: int):
@@ -159,7 +175,10 @@ def detection_probability(
         return np.clip(np.maximum(pd, np.broadcast_to(pfa_a, np.shape(pd))), 0.0, 1.0)
     if method == "albersheim":
         return _albersheim_pd(snr_db, pfa_a, n)
-    # Shnidman: bisection on logit(Pd) of the monotone closed form SNR(Pd).
+    if pfa_a.ndim == 0:
+        table_snr, table_pd = _shnidman_table(float(pfa_a), sw, n)
+        return np.interp(snr_db, table_snr, table_pd)
+    # array pfa: bisection on logit(Pd) of the monotone closed form SNR(Pd)
     shape = np.broadcast_shapes(snr_db.shape, pfa_a.shape)
     target = np.broadcast_to(snr_db, shape)
     pfa_b = np.broadcast_to(pfa_a, shape)
@@ -171,6 +190,14 @@ def detection_probability(
         hi = np.where(above, mid, hi)
         lo = np.where(above, lo, mid)
     return special.expit(0.5 * (lo + hi))
+
+
+@functools.lru_cache(maxsize=256)
+def _shnidman_table(pfa: float, swerling: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shnidman's SNR(Pd) on a fine logit(Pd) grid, made monotone, for inversion by np.interp."""
+    pd = special.expit(np.linspace(-12.0, 12.0, 6001))
+    snr = np.maximum.accumulate(_shnidman_snr_db(pd, pfa, swerling, n))
+    return snr, pd
 
 
 def required_snr_db(
