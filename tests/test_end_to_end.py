@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -14,8 +15,6 @@ from iadsim.engine.run import prepare
 from iadsim.scenario import load_scenario
 from iadsim.scenario.load import Scenario, resolve_links
 from iadsim.scenario.schema import ScenarioSpec
-
-from pathlib import Path
 
 CARACAS = Path(__file__).resolve().parents[1] / "scenarios" / "caracas-2026-01-03.yaml"
 TUTORIAL = CARACAS.parent / "tutorial.yaml"
@@ -80,7 +79,8 @@ def test_bad_scenario_on_run_leaves_previous_outputs_intact(tmp_path):
     bad.write_text(TUTORIAL.read_text().replace("type: sam-medium-range", "type: sam-xx"))
     proc = subprocess.run(
         [sys.executable, "-m", "iadsim.cli", "run", str(bad), "--out", str(out)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "unknown unit type 'sam-xx'" in proc.stderr
@@ -91,8 +91,17 @@ def test_catalog_lists_required_families(capsys):
     assert run_cli("catalog", "--json") == 0
     cat = json.loads(capsys.readouterr().out)
     kinds = {c["kind"] for c in cat["components"].values()}
-    assert {"surveillance_radar", "engagement_radar", "acquisition_radar", "telar", "launcher",
-            "command_post", "early_warning_radar", "manpads_team", "relay"} <= kinds
+    assert {
+        "surveillance_radar",
+        "engagement_radar",
+        "acquisition_radar",
+        "telar",
+        "launcher",
+        "command_post",
+        "early_warning_radar",
+        "manpads_team",
+        "relay",
+    } <= kinds
     assert {"helicopter", "fixed_wing"} == {a["category"] for a in cat["aircraft"].values()}
     assert all(c["source"] for c in cat["components"].values())
 
@@ -141,7 +150,8 @@ def test_restoring_links_and_readiness_lets_the_sams_fire():
         rows = ledger_rows(fixed.replicate(seed))
         launched += sum(
             r["stage"] in ("launched", "intercepted", "killed")
-            for (ac, u), r in rows.items() if u in ("S300-BN", "BUK-BTY")
+            for (ac, u), r in rows.items()
+            if u in ("S300-BN", "BUK-BTY")
         )
         assert not any(r["reason"] in ("LINK_DOWN", "IN_STORAGE") for r in rows.values())
     assert launched > 0

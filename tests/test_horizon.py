@@ -5,7 +5,12 @@ import math
 import numpy as np
 import pytest
 
-from iadsim.geo.horizon import above_horizon, curvature_drop_m, horizon_distance_m, max_radar_range_m
+from iadsim.geo.horizon import (
+    above_horizon,
+    curvature_drop_m,
+    horizon_distance_m,
+    max_radar_range_m,
+)
 
 KR = 4.0 / 3.0 * 6_371_000.0
 

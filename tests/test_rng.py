@@ -17,7 +17,9 @@ def test_same_name_same_draws_regardless_of_creation_order():
 def test_different_names_and_seeds_differ():
     s = RngStreams(7)
     assert not np.array_equal(s.stream("a").random(4), s.stream("b").random(4))
-    assert not np.array_equal(RngStreams(1).stream("a").random(4), RngStreams(2).stream("a").random(4))
+    assert not np.array_equal(
+        RngStreams(1).stream("a").random(4), RngStreams(2).stream("a").random(4)
+    )
 
 
 def test_replication_seeds_distinct_and_stable():

@@ -40,8 +40,13 @@ def test_velocity_and_airborne():
 
 def test_agl_follows_ground():
     r = Route.from_waypoints(
-        np.array([0.0, 1000.0]), np.zeros(2), np.array([50.0, 50.0]),
-        np.array([10.0, 10.0]), np.zeros(2), 0.0, agl=True,
+        np.array([0.0, 1000.0]),
+        np.zeros(2),
+        np.array([50.0, 50.0]),
+        np.array([10.0, 10.0]),
+        np.zeros(2),
+        0.0,
+        agl=True,
     )
     p = r.positions(np.array([0.0, 50.0, 100.0]), ground=lambda e, n: e * 0.5)
     np.testing.assert_allclose(p[:, 2], [50.0, 50.0 + 250.0, 550.0])

@@ -76,11 +76,14 @@ def test_three_errors_reported_with_their_lines(tmp_path):
 
 
 def test_validate_cli_exit_2_no_traceback(tmp_path):
-    bad = GOOD.replace("type: command-post-mr", "type: nope").replace("speed_mps: 200", "speed_mps: -1")
+    bad = GOOD.replace("type: command-post-mr", "type: nope").replace(
+        "speed_mps: 200", "speed_mps: -1"
+    )
     path = write(tmp_path, bad)
     proc = subprocess.run(
         [sys.executable, "-m", "iadsim.cli", "validate", str(path)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

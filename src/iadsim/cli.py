@@ -39,7 +39,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     write_json(summary, out / "summary.json")
     if not args.quiet:
         print_run_summary(summary, console)
-    console.print(f"wrote {out / 'events.parquet'}, {out / 'ledger.parquet'}, {out / 'summary.json'}")
+    console.print(
+        f"wrote {out / 'events.parquet'}, {out / 'ledger.parquet'}, {out / 'summary.json'}"
+    )
     return 0
 
 
@@ -66,7 +68,12 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         for r in ledger.to_pylist()
     ]
     if args.json:
-        print(json.dumps({"scenario": summary.get("scenario"), "seed": summary.get("seed"), "ledger": rows}, indent=2))
+        print(
+            json.dumps(
+                {"scenario": summary.get("scenario"), "seed": summary.get("seed"), "ledger": rows},
+                indent=2,
+            )
+        )
     else:
         print_ledger(rows, Console())
     return 0
@@ -92,9 +99,11 @@ def _cmd_catalog(args: argparse.Namespace) -> int:
         t.add_column(col)
     for key, m in cat.weapons.items():
         t.add_row(
-            key, f"{m.min_range_m / 1e3:g}-{m.max_range_m / 1e3:g}",
+            key,
+            f"{m.min_range_m / 1e3:g}-{m.max_range_m / 1e3:g}",
             f"{m.min_altitude_m:g}-{m.max_altitude_m:g}",
-            f"{m.pk.get('helicopter', 0):g}/{m.pk.get('fixed_wing', 0):g}", m.description,
+            f"{m.pk.get('helicopter', 0):g}/{m.pk.get('fixed_wing', 0):g}",
+            m.description,
         )
     console.print(t)
     t = Table(title="Units")

@@ -61,9 +61,11 @@ class Connectivity:
                 continue
             if alive is not None and any(n not in alive for n in lk.via):
                 continue
-            ends_ok = [n in alive or n in self.out_of_service for n in (lk.from_, lk.to)] if (
-                alive is not None
-            ) else [True, True]
+            ends_ok = (
+                [n in alive or n in self.out_of_service for n in (lk.from_, lk.to)]
+                if (alive is not None)
+                else [True, True]
+            )
             if not all(ends_ok):
                 continue
             w = lk.latency_s

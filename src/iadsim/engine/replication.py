@@ -94,7 +94,9 @@ class ReplicationResult:
 
 def _window_any(x: np.ndarray, n: int) -> np.ndarray:
     """Count of True in the last n samples along axis 1 (inclusive)."""
-    c = np.concatenate([np.zeros((x.shape[0], 1), np.int32), np.cumsum(x, axis=1, dtype=np.int32)], 1)
+    c = np.concatenate(
+        [np.zeros((x.shape[0], 1), np.int32), np.cumsum(x, axis=1, dtype=np.int32)], 1
+    )
     k = np.arange(x.shape[1])
     return c[:, k + 1] - c[:, np.maximum(k + 1 - n, 0)]
 
@@ -127,7 +129,9 @@ class Replication:
         self.states = sample_states(w, self.rs)
         self.destroyed_at, strikes = sample_strikes(w, self.rs)
         for comp, state in zip(w.components, self.states, strict=True):
-            self.log.add(0.0, EventKind.STATE_SAMPLED, unit=comp.unit, component=comp.id, detail=state)
+            self.log.add(
+                0.0, EventKind.STATE_SAMPLED, unit=comp.unit, component=comp.id, detail=state
+            )
         for t, sid, site, weapon in strikes:
             self.log.add(t, EventKind.STRIKE, component=site, detail=f"{sid}: {weapon}")
         for cid, t in sorted(self.destroyed_at.items()):
@@ -146,7 +150,7 @@ class Replication:
         self.sensors = {i: self._sensor_state(g) for i, g in self.geom.sensors.items()}
         self.cue_time = self._emcon_cues()
         self.chains = [self._unit_chain(u, self.geom.units[u.index]) for u in self.weapon_units]
-        for ci, chain in enumerate(self.chains):
+        for ci in range(len(self.chains)):
             self._schedule_next_decision(ci, 0)
         self.queue.run(w.duration_s)
         return self._finish()
@@ -204,7 +208,8 @@ class Replication:
         outside = [
             i
             for i in self.sensors
-            if w.components[i].unit != unit.id and w.components[i].is_radar
+            if w.components[i].unit != unit.id
+            and w.components[i].is_radar
             and self.conn.designed(w.components[i].id, cp)
         ]
         return own + outside
@@ -412,8 +417,12 @@ class Replication:
             delay = float(median * np.exp(REACTION_SIGMA * crew.standard_normal()))
             self.engaged.add((ci, a))
             self.log.add(
-                t, EventKind.LAUNCH_DECISION, self.world.aircraft[a].id, unit.id,
-                self.world.components[li].id, value=delay,
+                t,
+                EventKind.LAUNCH_DECISION,
+                self.world.aircraft[a].id,
+                unit.id,
+                self.world.components[li].id,
+                value=delay,
             )
             self.queue.schedule(t + delay, self._launch, ci, a, li)
         self._schedule_next_decision(ci, k + 1)
@@ -443,7 +452,11 @@ class Replication:
             return
         if self.disabled_at.get(li, np.inf) <= t or not self._in_envelope(li, a, t):
             self.engaged.discard((ci, a))
-            why = Reason.TARGET_LOST if self.disabled_at.get(li, np.inf) > t else Reason.NODE_DESTROYED
+            why = (
+                Reason.TARGET_LOST
+                if self.disabled_at.get(li, np.inf) > t
+                else Reason.NODE_DESTROYED
+            )
             self.ledger.observe(a, ci, Stage.FIRE_CONTROL, why, t)
             self.log.add(t, EventKind.LAUNCH_ABORTED, ac.id, unit.id, comp.id, str(why))
             return
@@ -478,7 +491,10 @@ class Replication:
                 continue
             if not self.sensors[fi].firm[a, idx]:
                 continue
-            if fi == li or self.conn.status(w.components[fi].id, w.components[li].id, np.array([t])).ok[0]:
+            if (
+                fi == li
+                or self.conn.status(w.components[fi].id, w.components[li].id, np.array([t])).ok[0]
+            ):
                 return True
         return False
 
@@ -525,13 +541,21 @@ class Replication:
                 continue
             if float(np.linalg.norm(self._position(b, t) - launcher.enu)) > reach:
                 continue
-            self.log.add(t + RETURN_FIRE_DELAY_S, EventKind.RETURN_FIRE, ac.id, launcher.unit, launcher.id)
+            self.log.add(
+                t + RETURN_FIRE_DELAY_S, EventKind.RETURN_FIRE, ac.id, launcher.unit, launcher.id
+            )
             if rng.random() < ac.spec.return_fire.p_hit:
                 hit = True
         if not hit:
             return
         self.disabled_at[li] = min(self.disabled_at.get(li, np.inf), t + RETURN_FIRE_DELAY_S)
-        self.log.add(t + RETURN_FIRE_DELAY_S, EventKind.DESTROYED, unit=launcher.unit, component=launcher.id, detail="return fire")
+        self.log.add(
+            t + RETURN_FIRE_DELAY_S,
+            EventKind.DESTROYED,
+            unit=launcher.unit,
+            component=launcher.id,
+            detail="return fire",
+        )
         for unit in w.units:
             if unit.id == launcher.unit or not unit.role("launcher"):
                 continue
@@ -540,7 +564,9 @@ class Replication:
             if rng.random() < P_SUPPRESSED:
                 until = t + RETURN_FIRE_DELAY_S + SUPPRESSION_S
                 self.suppressed_until[unit.id] = max(self.suppressed_until.get(unit.id, 0.0), until)
-                self.log.add(t + RETURN_FIRE_DELAY_S, EventKind.SUPPRESSED, unit=unit.id, value=until)
+                self.log.add(
+                    t + RETURN_FIRE_DELAY_S, EventKind.SUPPRESSED, unit=unit.id, value=until
+                )
 
     # ---------------------------------------------------------------- finish
     def _finish(self) -> ReplicationResult:

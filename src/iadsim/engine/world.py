@@ -177,7 +177,9 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
             for role, kinds in utype.roles.items()
         }
         units.append(
-            UnitRt(u_index, unit.id, unit.type, utype, unit.c2_mode, unit_enu, tuple(indices), roles)
+            UnitRt(
+                u_index, unit.id, unit.type, utype, unit.c2_mode, unit_enu, tuple(indices), roles
+            )
         )
 
     aircraft = []

@@ -32,7 +32,9 @@ def _atomic(path: Path, write) -> None:
 
 def write_parquet(table: pa.Table, path: Path) -> None:
     """Write a table as Parquet, deterministically (no timestamps, fixed options)."""
-    _atomic(path, lambda tmp: pq.write_table(table, tmp, compression="zstd", write_statistics=False))
+    _atomic(
+        path, lambda tmp: pq.write_table(table, tmp, compression="zstd", write_statistics=False)
+    )
 
 
 def write_json(data: Any, path: Path) -> None:
@@ -53,11 +55,15 @@ def read_run_dir(directory: Path) -> tuple[pa.Table, pa.Table, dict]:
     for name in ("events.parquet", "ledger.parquet"):
         path = directory / name
         if not path.is_file():
-            raise InputError(Problem(str(path), None, None, "", "missing: not an iadsim run directory?"))
+            raise InputError(
+                Problem(str(path), None, None, "", "missing: not an iadsim run directory?")
+            )
         try:
             out.append(pq.read_table(path))
         except (pa.ArrowException, OSError) as exc:
-            raise InputError(Problem(str(path), None, None, "", f"corrupt Parquet file: {exc}")) from None
+            raise InputError(
+                Problem(str(path), None, None, "", f"corrupt Parquet file: {exc}")
+            ) from None
     path = directory / "summary.json"
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))

@@ -16,8 +16,7 @@ def print_run_summary(summary: dict, console: Console | None = None) -> None:
     """Per aircraft: detected, tracked, engaged, killed; then per unit where the chain stopped."""
     console = console or Console()
     console.print(
-        f"[bold]{summary['scenario']}[/]  seed {summary['seed']}  "
-        f"(all parameters notional)"
+        f"[bold]{summary['scenario']}[/]  seed {summary['seed']}  (all parameters notional)"
     )
     t = Table(title="Attacking aircraft")
     for col in ("aircraft", "type", "detected", "tracked", "reported", "engaged", "killed"):
@@ -27,8 +26,13 @@ def print_run_summary(summary: dict, console: Console | None = None) -> None:
         if row["killed"]:
             killed += f" at {row['killed_at_s']:.0f} s"
         t.add_row(
-            row["aircraft"], row["type"], _yn(row["detected"]), _yn(row["tracked"]),
-            _yn(row["reported"]), _yn(row["engaged"]), killed,
+            row["aircraft"],
+            row["type"],
+            _yn(row["detected"]),
+            _yn(row["tracked"]),
+            _yn(row["reported"]),
+            _yn(row["engaged"]),
+            killed,
         )
     console.print(t)
     print_ledger(summary["ledger"], console)
@@ -55,7 +59,9 @@ def print_ledger(rows: list[dict], console: Console | None = None) -> None:
             reason = "" if row["stage"] == "killed" else row["reason"]
             at = row.get("stopped_at_s")
             t.add_row(
-                row["unit"], row["stage"], f"[red]{reason}[/]" if reason else "[green]killed[/]",
+                row["unit"],
+                row["stage"],
+                f"[red]{reason}[/]" if reason else "[green]killed[/]",
                 "" if at is None else f"{at:.0f}",
             )
         console.print(t)

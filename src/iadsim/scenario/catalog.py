@@ -96,9 +96,9 @@ class UnitType(_Strict):
 
     description: str
     source: str
-    roles: dict[
-        Literal["search", "fire_control", "launcher", "command"], list[ComponentKind]
-    ] = Field(default_factory=dict)
+    roles: dict[Literal["search", "fire_control", "launcher", "command"], list[ComponentKind]] = (
+        Field(default_factory=dict)
+    )
     decision_period_s: PositiveFloat = 2.0
     crew_reaction_s: PositiveFloat = 30.0
     salvo: PositiveInt = 1

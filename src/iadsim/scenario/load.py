@@ -83,13 +83,19 @@ def _with_ids(links: list[LinkSpec]) -> list[LinkSpec]:
 def design_links(unit, catalog: Catalog) -> list[tuple[str, str]]:
     """The links a unit has as designed: sensors to command post, command post to launchers,
     fire-control radars to launchers (or, with no command post, sensors to launchers)."""
-    kinds = {c.id: catalog.components[c.type].kind for c in unit.components if c.type in catalog.components}
+    kinds = {
+        c.id: catalog.components[c.type].kind
+        for c in unit.components
+        if c.type in catalog.components
+    }
     roles = catalog.units[unit.type].roles if unit.type in catalog.units else {}
 
     def members(role: str) -> list[str]:
         return [cid for cid, k in kinds.items() if k in roles.get(role, [])]
 
-    search, fire, launch, command = (members(r) for r in ("search", "fire_control", "launcher", "command"))
+    search, fire, launch, command = (
+        members(r) for r in ("search", "fire_control", "launcher", "command")
+    )
     pairs: list[tuple[str, str]] = []
     for cp in command:
         pairs += [(s, cp) for s in search if s != cp]
@@ -197,7 +203,9 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
     return problems
 
 
-def _check_terrain(spec: ScenarioSpec, path: Path, locations: dict[tuple, Location]) -> list[Problem]:
+def _check_terrain(
+    spec: ScenarioSpec, path: Path, locations: dict[tuple, Location]
+) -> list[Problem]:
     if spec.terrain is None:
         return []
     terrain = resolve_terrain(spec.terrain, path)

@@ -81,7 +81,12 @@ def readiness_distribution(readiness: Readiness) -> dict[str, float]:
         return {s: float(s == readiness) for s in READINESS_STATES}
     if isinstance(readiness, int | float):
         p = float(readiness)
-        return {"operational": p, "degraded": 0.0, "not_mission_capable": 1.0 - p, "in_storage": 0.0}
+        return {
+            "operational": p,
+            "degraded": 0.0,
+            "not_mission_capable": 1.0 - p,
+            "in_storage": 0.0,
+        }
     return readiness.as_dict()
 
 

@@ -21,7 +21,9 @@ def load_yaml(path: Path) -> tuple[Any, dict[tuple, Location]]:
     except FileNotFoundError:
         raise ScenarioError(Problem(str(path), None, None, "", "file not found")) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(Problem(str(path), None, None, "", f"cannot read file: {exc}")) from None
+        raise ScenarioError(
+            Problem(str(path), None, None, "", f"cannot read file: {exc}")
+        ) from None
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
@@ -47,9 +49,11 @@ def _to_plain(node: Any, path: tuple, locations: dict[tuple, Location]) -> Any:
         out = {}
         for key, value in node.items():
             try:
-                line, col = node.lc.value(key) if not isinstance(
-                    value, CommentedMap | CommentedSeq
-                ) else node.lc.key(key)
+                line, col = (
+                    node.lc.value(key)
+                    if not isinstance(value, CommentedMap | CommentedSeq)
+                    else node.lc.key(key)
+                )
             except (KeyError, TypeError):
                 line, col = node.lc.line, node.lc.col
             locations[path + (key,)] = (line + 1, col + 1)

@@ -38,7 +38,7 @@ class Route:
         start_s: float,
         agl: bool,
     ) -> Route:
-        """Build time knots: leg i is flown at speeds_mps[i+1] (the speed given at its end point)."""
+        """Build time knots; each leg is flown at the speed given at its end waypoint."""
         t, e, n, h = [start_s], [east_m[0]], [north_m[0]], [height_m[0]]
         if loiters_s[0] > 0:
             t.append(t[-1] + loiters_s[0])
