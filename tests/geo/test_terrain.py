@@ -271,3 +271,14 @@ def test_caracas_coastal_range_masks_low_helicopter_from_the_valley():
     res = t.line_of_sight(*radar, np.array([10.66, 10.66]), -66.88, np.array([60.0, 6000.0]))
     assert res.visible.tolist() == [False, True]
     assert Obstruction(res.obstruction[0]) is Obstruction.TERRAIN
+
+
+def test_horizon_on_a_plateau_is_still_the_horizon():
+    # a flat plateau at 500 m: heights above it set the horizon (4.12 km rule), and being
+    # hidden by the plateau's own curvature is BELOW_HORIZON, not TERRAIN_MASKED
+    t = flat_terrain((-0.1, 0.1), (-0.6, 0.6), elevation_m=500.0)
+    d = 4120.0 * (math.sqrt(30.0) + math.sqrt(30.0))
+    lons = np.array([0.97, 1.03]) * d / M_PER_DEG
+    res = t.line_of_sight(0.0, 0.0, 530.0, 0.0, lons, 530.0, step_m=100.0)
+    assert res.visible.tolist() == [True, False]
+    assert Obstruction(res.obstruction[1]) is Obstruction.HORIZON

@@ -3,8 +3,9 @@
 The DEM is a north-up grid in EPSG:4326 with elevations in metres above mean sea level.
 Line of sight is computed on the 4/3 effective earth: the path is sampled, each sample's
 terrain is lowered by the curvature drop d^2/(2kR), and the straight ray from the sensor
-must pass above every sample. A blocked path is attributed to the horizon when the smooth
-sea-level earth alone would block it, otherwise to the terrain.
+must pass above every sample. A blocked path is attributed to the horizon when a smooth
+earth at the lower of the two end points' ground levels would block it alone (sea level
+for a radar looking out to sea, the plateau for one on a plateau), otherwise to terrain.
 """
 
 from __future__ import annotations
@@ -318,7 +319,11 @@ class Terrain:
             ray = salt[sl][:, None] + (t_eff - salt[sl][:, None]) * frac
             drop = d**2 / kr2
             clear_terrain = (ray - (ground - drop)).min(axis=1)
-            clear_sphere = (ray - (0.0 - drop)).min(axis=1)
+            # the smooth earth at the lower of the two end points' ground level
+            datum = np.minimum(
+                self.elevation(slat[sl], slon[sl]), self.elevation(tlat[sl], tlon[sl])
+            )[:, None]
+            clear_sphere = (ray - (datum - drop)).min(axis=1)
             vis = clear_terrain >= 0.0
             visible[sl] = vis
             kind[sl] = np.where(

@@ -142,22 +142,27 @@ def clutter_effect(
 ) -> ClutterResult:
     """SINR after clutter and Doppler filtering, and whether clutter is why a target is lost.
 
-    ``target_elevation_rad`` is the target's elevation above the clutter patch direction
-    seen from the radar (0 for a target on the ground). ``lost_in_clutter`` is true where
+    ``target_elevation_rad`` is the angle between the target and the clutter patch under it
+    seen from the radar (about height above ground / range; 0 for a target on the ground):
+    the beam is on the target, the patch is that far below boresight. ``radial_speed_mps``
+    None means no Doppler notch (e.g. a target known to be fast). ``lost_in_clutter`` is true where
     the target would pass ``required_snr_db`` without clutter but not with it (or, when
     no requirement is given, where clutter costs more than 3 dB).
     """
     snr = np.asarray(snr_db, dtype=float)
     sigma_c = clutter_rcs_m2(params, range_m, grazing_rad, gamma)
     beam = two_way_beam_factor_db(
-        np.asarray(target_elevation_rad, float) + np.asarray(grazing_rad, float),
+        np.asarray(target_elevation_rad, float),
         params.elevation_beamwidth_rad,
         clutter.sidelobe_two_way_db,
     )
     r = np.asarray(range_m, dtype=float)
     with np.errstate(divide="ignore"):
         cnr = params.snr_constant_db() + 10 * np.log10(sigma_c) - 40 * np.log10(r) + beam
-    h, in_notch = notch_response(radial_speed_mps, params.wavelength_m, clutter)
+    if radial_speed_mps is None:
+        h, in_notch = np.float64(1.0), np.zeros(np.shape(snr), bool)
+    else:
+        h, in_notch = notch_response(radial_speed_mps, params.wavelength_m, clutter)
     residual = 10.0 ** ((cnr - clutter.improvement_factor_db) / 10.0)
     sinr = snr + 10 * np.log10(h) - 10 * np.log10(1.0 + residual)
     if required_snr_db is None:

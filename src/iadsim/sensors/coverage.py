@@ -22,9 +22,15 @@ import numpy as np
 
 from iadsim.errors import ValueRangeError
 from iadsim.geo.horizon import EARTH_RADIUS_M, K_FACTOR
-from iadsim.geo.terrain import METRES_PER_DEG_LAT, Terrain
-from iadsim.sensors.detection import PdCurve, required_snr_db
+from iadsim.geo.terrain import METRES_PER_DEG_LAT, Obstruction, Terrain, ground_distance_m
+from iadsim.killchain import Reason
+from iadsim.sensors.clutter import GAMMA_DB, ClutterParameters, clutter_effect, grazing_angle_rad
+from iadsim.sensors.detection import PdCurve, detection_probability, required_snr_db
 from iadsim.sensors.radar_equation import RadarParameters, range_for_snr_m
+from iadsim.sensors.radar_equation import snr_db as radar_snr_db
+
+DEFAULT_LAND_GAMMA_DB = GAMMA_DB["rolling-hills"]
+"""Clutter reflectivity used on land cells when none is given (sea cells use GAMMA_DB['sea'])."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class RadarSite:
     antenna_agl_m: float
     params: RadarParameters
     max_range_m: float | None = None  # instrumented range; None: limited by SNR only
+    clutter: ClutterParameters | None = None  # None: clutter ignored for this radar
 
 
 @dataclass
@@ -68,6 +75,8 @@ def _radar_coverage(
     snr_thr_db: float,
     k: float,
     az_spacing_cells: float,
+    land_gamma_db: float,
+    radial_speed_mps: float | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pd, visibility and lowest detectable AGL for one radar over the grid (z, lat, lon)."""
     p = site.params
@@ -124,6 +133,20 @@ def _radar_coverage(
     visible = (altitude_agl_m >= h_los) & in_range
     slant = np.hypot(d_safe, h_t - np.float32(h_s))
     snr = np.float32(p.snr_constant_db() + 10 * math.log10(rcs_m2)) - 40 * np.log10(slant)
+    if site.clutter is not None:
+        snr = _with_clutter(
+            snr,
+            p,
+            site.clutter,
+            z,
+            h_s,
+            d_safe,
+            slant,
+            altitude_agl_m,
+            land_gamma_db,
+            radial_speed_mps,
+            k,
+        )
     pd = np.where(visible, curve(snr), 0.0).astype(np.float32)
     # lowest detectable AGL: line of sight and SNR above the threshold at that height
     slant_low = np.hypot(d_safe, z + h_los - np.float32(h_s))
@@ -131,6 +154,19 @@ def _radar_coverage(
     ok = in_range & (slant_low <= r_thr)
     lowest = np.where(ok, h_los, np.nan).astype(np.float32)
     return pd, visible, lowest
+
+
+def _with_clutter(snr, p, clutter, z, h_s, d, slant, agl, land_gamma_db, radial_speed, k):
+    """SINR after ground clutter of the cell under the target and Doppler filtering."""
+    psi = grazing_angle_rad(np.maximum(h_s - z, 1.0), d, k)
+    gamma = np.where(z <= 0.5, GAMMA_DB["sea"], land_gamma_db)
+    offset = np.asarray(agl, float) / slant
+    speed = (
+        None
+        if radial_speed is None
+        else np.broadcast_to(np.asarray(radial_speed, float), np.shape(snr))
+    )
+    return clutter_effect(snr, p, clutter, slant, psi, offset, speed, gamma).sinr_db
 
 
 def compute_coverage(
@@ -144,11 +180,16 @@ def compute_coverage(
     step: int = 1,
     k: float = K_FACTOR,
     az_spacing_cells: float = 1.5,
+    land_gamma_db: float = DEFAULT_LAND_GAMMA_DB,
+    radial_speed_mps: float | None = None,
 ) -> CoverageResult:
     """Pd per scan of each radar and combined for a target at altitude_agl_m over the grid.
 
     Also the lowest altitude above ground at which each radar (and any radar) reaches
-    ``pd_threshold``. ``step`` decimates the output grid (the sweep uses the full DEM).
+    ``pd_threshold`` (line of sight and free-space SNR; clutter is not included in that
+    map). ``step`` decimates the output grid (the sweep uses the full DEM). Radars with
+    ``clutter`` set lose SNR to ground clutter (``land_gamma_db`` on land, sea gamma where
+    the DEM is at sea level) and, when ``radial_speed_mps`` is given, to the Doppler notch.
     """
     if not radars:
         raise ValueRangeError("compute_coverage needs at least one radar")
@@ -186,6 +227,8 @@ def compute_coverage(
             snr_thr,
             k,
             az_spacing_cells,
+            land_gamma_db,
+            radial_speed_mps,
         )
         pds.append(pd)
         viss.append(vis)
@@ -214,6 +257,82 @@ def compute_coverage(
         altitude_agl_m=float(altitude_agl_m),
         pd_threshold=float(pd_threshold),
         sites=[(s.name, s.lat_deg, s.lon_deg) for s in radars],
+    )
+
+
+@dataclass(frozen=True)
+class TargetAssessment:
+    """One radar vs many target positions: Pd, SNR, SINR, line of sight and the reason code."""
+
+    pd: np.ndarray  # Pd per scan (0 where not visible)
+    snr_db: np.ndarray  # free-space SNR (radar equation)
+    sinr_db: np.ndarray  # after clutter and Doppler filtering (= snr_db without clutter)
+    visible: np.ndarray  # line of sight on the 4/3 earth over the terrain
+    obstruction: np.ndarray  # Obstruction codes (CLEAR, HORIZON, TERRAIN)
+    reason: np.ndarray  # Reason values (str): NONE, BELOW_HORIZON, TERRAIN_MASKED, CLUTTER,
+    # NOT_DETECTED (visible but Pd below pd_threshold without clutter being why)
+
+
+def assess_targets(
+    terrain: Terrain,
+    site: RadarSite,
+    lat_deg,
+    lon_deg,
+    alt_m,
+    rcs_m2,
+    swerling: int,
+    *,
+    radial_speed_mps=None,
+    land_gamma_db: float = DEFAULT_LAND_GAMMA_DB,
+    pd_threshold: float = 0.5,
+    k: float = K_FACTOR,
+) -> TargetAssessment:
+    """Pd and the kill-chain reason for one radar against many targets (altitude AMSL, m).
+
+    Vectorized over targets (e.g. every aircraft x time sample of a scenario): geometry that
+    does not depend on the dice, computed once and shared across replications.
+    """
+    p = site.params
+    lat, lon, alt, rcs = np.broadcast_arrays(
+        *(np.asarray(a, dtype=float) for a in (lat_deg, lon_deg, alt_m, rcs_m2))
+    )
+    h_s = float(terrain.elevation(site.lat_deg, site.lon_deg)) + site.antenna_agl_m
+    los = terrain.line_of_sight(site.lat_deg, site.lon_deg, h_s, lat, lon, alt, k=k)
+    d = np.maximum(ground_distance_m(site.lat_deg, site.lon_deg, lat, lon), 1.0)
+    slant = np.hypot(d, alt - h_s)
+    snr = radar_snr_db(p, slant, np.maximum(rcs, 1e-30))
+    sinr = snr
+    if site.clutter is not None:
+        ground = terrain.elevation(lat, lon)
+        sinr = _with_clutter(
+            snr,
+            p,
+            site.clutter,
+            ground,
+            h_s,
+            d,
+            slant,
+            np.maximum(alt - ground, 0.0),
+            land_gamma_db,
+            radial_speed_mps,
+            k,
+        )
+    n = p.noncoherent_pulses
+    in_range = np.ones(lat.shape, bool) if site.max_range_m is None else slant <= site.max_range_m
+    pd = np.where(los.visible & in_range, detection_probability(sinr, p.pfa, swerling, n), 0.0)
+    pd_free = detection_probability(snr, p.pfa, swerling, n)
+    reason = np.full(lat.shape, Reason.NONE.value, dtype=object)
+    reason[pd < pd_threshold] = Reason.NOT_DETECTED.value
+    reason[(pd < pd_threshold) & (pd_free >= pd_threshold) & in_range] = Reason.CLUTTER.value
+    reason[los.obstruction == Obstruction.TERRAIN] = Reason.TERRAIN_MASKED.value
+    reason[los.obstruction == Obstruction.HORIZON] = Reason.BELOW_HORIZON.value
+    return TargetAssessment(
+        pd=pd,
+        snr_db=snr,
+        sinr_db=np.asarray(sinr),
+        visible=los.visible,
+        obstruction=los.obstruction,
+        reason=reason.astype(str),
     )
 
 
