@@ -13,71 +13,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from iadsim.engine.c2 import Connectivity
+from iadsim.engine.chain import ChainMixin
+from iadsim.engine.crews import RETURN_FIRE_DELAY_S, CrewMixin
 from iadsim.engine.events import EventKind, EventLog
-from iadsim.engine.geometry import (
-    CODE_CLUTTER,
-    CODE_HORIZON,
-    CODE_RANGE,
-    CODE_TERRAIN,
-    Geometry,
-    SensorGeometry,
-    UnitGeometry,
-)
+from iadsim.engine.geometry import Geometry
 from iadsim.engine.ledger import Ledger
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.scheduler import EventQueue
-from iadsim.engine.states import sample_states, sample_strikes, state_code, working_code
-from iadsim.engine.world import UnitRt, World
-from iadsim.killchain import REASON_CODE, REASONS, Reason, Stage
-
-TRACK_M, TRACK_N = 2, 3
-"""M-of-N confirmation: a firm track needs M detections in the last N looks."""
-DETECTION_MEMORY = 3
-"""A target counts as detected if any of the last N looks saw it."""
-P_LOCK = 0.6
-"""Notional chance per look that an IR seeker locks on a visible helicopter-class target."""
-P_CREW_ERROR = 0.1
-"""Notional chance per launch decision that the crew fumbles (night doubles it)."""
-REACTION_SIGMA = 0.35
-"""Log-normal spread of crew reaction times around the unit type's median."""
-SUPPRESSION_RADIUS_M = 3000.0
-"""Notional: crews within this distance of a return-fire burst may be deterred."""
-P_SUPPRESSED = 0.7
-"""Notional chance that a crew near a return-fire burst stops fighting for a while."""
-SUPPRESSION_S = 900.0
-"""Notional time a deterred crew stays off its weapon."""
-RETURN_FIRE_DELAY_S = 5.0
-"""Notional time from seeing a launch to the burst arriving."""
-
-C_NOT_DETECTED = REASON_CODE[Reason.NOT_DETECTED]
-C_NOT_TRACKED = REASON_CODE[Reason.NOT_TRACKED]
-C_NO_FC = REASON_CODE[Reason.NO_FIRE_CONTROL_RADAR]
-C_NO_LOCK = REASON_CODE[Reason.NO_LOCK]
-C_NO_LAUNCHER = REASON_CODE[Reason.NO_LAUNCHER]
-C_RADAR_OFF = REASON_CODE[Reason.RADAR_OFF]
-
-
-@dataclass
-class SensorState:
-    """One sensor's draws in this replication, on its own look times."""
-
-    geo: SensorGeometry
-    working: np.ndarray  # (K,) int8 code, 0 = working
-    detected: np.ndarray  # (A, K) bool: detection at this look
-    recent: np.ndarray  # (A, K) bool: any detection in the last DETECTION_MEMORY looks
-    firm: np.ndarray  # (A, K) bool: M-of-N confirmed track
-
-
-@dataclass
-class UnitChain:
-    """A weapon unit's precomputed chain and what the event loop needs to launch."""
-
-    unit: UnitRt
-    geo: UnitGeometry
-    stage: np.ndarray  # (A, K) int8, -1 where not airborne
-    reason: np.ndarray  # (A, K) int8
-    ready: dict[int, np.ndarray]  # launcher component -> (A, K) bool: can fire on a now
-    candidates: np.ndarray  # decision indices where some aircraft reached fire control
+from iadsim.engine.sensing import sensor_state
+from iadsim.engine.states import sample_states, sample_strikes, state_code
+from iadsim.engine.world import World
+from iadsim.killchain import REASONS, Reason, Stage
 
 
 @dataclass
@@ -92,16 +38,7 @@ class ReplicationResult:
     aircraft: list[dict] = field(default_factory=list)
 
 
-def _window_any(x: np.ndarray, n: int) -> np.ndarray:
-    """Count of True in the last n samples along axis 1 (inclusive)."""
-    c = np.concatenate(
-        [np.zeros((x.shape[0], 1), np.int32), np.cumsum(x, axis=1, dtype=np.int32)], 1
-    )
-    k = np.arange(x.shape[1])
-    return c[:, k + 1] - c[:, np.maximum(k + 1 - n, 0)]
-
-
-class Replication:
+class Replication(ChainMixin, CrewMixin):
     """Runs one replication of a world given its precomputed geometry and a seed."""
 
     def __init__(self, geometry: Geometry, seed: int):
@@ -147,7 +84,12 @@ class Replication:
         self.conn = Connectivity(
             [c.id for c in w.components], w.links, self.destroyed_at, out_of_service
         )
-        self.sensors = {i: self._sensor_state(g) for i, g in self.geom.sensors.items()}
+        self.sensors = {
+            i: sensor_state(
+                w, g, self.states[i], self.destroyed_at.get(w.components[i].id, np.inf), self.rs
+            )
+            for i, g in self.geom.sensors.items()
+        }
         self.cue_time = self._emcon_cues()
         self.chains = [self._unit_chain(u, self.geom.units[u.index]) for u in self.weapon_units]
         for ci in range(len(self.chains)):
@@ -155,213 +97,7 @@ class Replication:
         self.queue.run(w.duration_s)
         return self._finish()
 
-    def _sensor_state(self, geo: SensorGeometry) -> SensorState:
-        w = self.world
-        comp = w.components[geo.component]
-        state = self.states[comp.index]
-        working = working_code(
-            w, comp.index, state, self.destroyed_at.get(comp.id, np.inf), geo.times_s
-        )
-        pd = geo.pd_degraded if state == "degraded" else geo.pd_nominal
-        draws = np.stack(
-            [
-                self.rs.stream(f"sensor:{comp.id}:detect:{ac.id}").random(len(geo.times_s))
-                for ac in w.aircraft
-            ]
-        )
-        detected = (draws < pd) & (working == 0)[None, :]
-        recent = _window_any(detected, DETECTION_MEMORY) > 0
-        m, n = (TRACK_M, TRACK_N) if comp.is_radar else (1, DETECTION_MEMORY)
-        firm = _window_any(detected, n) >= m
-        return SensorState(geo, working, detected, recent, firm)
-
-    def _emcon_cues(self) -> dict[str, float]:
-        """For units in emission control: the first time an outside sensor's firm track reaches
-        the command post, after which the unit's own radars radiate."""
-        w = self.world
-        cues = {}
-        for unit in w.units:
-            if unit.c2_mode != "emcon" or not unit.role("command"):
-                continue
-            cp = w.components[unit.role("command")[0]].id
-            first = np.inf
-            for si, st in self.sensors.items():
-                comp = w.components[si]
-                if comp.unit == unit.id or not self.conn.designed(comp.id, cp):
-                    continue
-                ok = self.conn.status(comp.id, cp, st.geo.times_s).ok
-                hit = st.firm.any(axis=0) & ok
-                if hit.any():
-                    first = min(first, float(st.geo.times_s[np.argmax(hit)]))
-            cues[unit.id] = first
-        return cues
-
     # ------------------------------------------------------------ the chain
-    def _unit_sensors(self, unit: UnitRt) -> list[int]:
-        """The sensors whose picture this unit fights from: its own search sensors, and (when
-        centralized) every outside sensor its command post is connected to by design."""
-        w = self.world
-        own = [i for i in unit.role("search") if i in self.sensors]
-        if unit.c2_mode == "autonomous" or not unit.role("command"):
-            return own
-        cp = w.components[unit.role("command")[0]].id
-        outside = [
-            i
-            for i in self.sensors
-            if w.components[i].unit != unit.id
-            and w.components[i].is_radar
-            and self.conn.designed(w.components[i].id, cp)
-        ]
-        return own + outside
-
-    def _look(self, si: int, times: np.ndarray):
-        """Index of each sensor's latest look at or before each time (-1 if none yet)."""
-        return np.searchsorted(self.sensors[si].geo.times_s, times, side="right") - 1
-
-    def _sensor_code(self, si: int, unit: UnitRt, idx: np.ndarray) -> np.ndarray:
-        """Working code of a sensor at look indices, with emission control applied."""
-        st = self.sensors[si]
-        code = np.where(idx >= 0, st.working[np.maximum(idx, 0)], C_NOT_DETECTED).astype(np.int8)
-        comp = self.world.components[si]
-        owner = self.world.units[self.world.unit_index[comp.unit]]
-        if owner.c2_mode == "emcon" and comp.is_radar:
-            cue = self.cue_time.get(owner.id, np.inf)
-            times = st.geo.times_s[np.maximum(idx, 0)]
-            code = np.where((code == 0) & (times < cue), C_RADAR_OFF, code).astype(np.int8)
-        return code
-
-    def _unit_chain(self, unit: UnitRt, ug: UnitGeometry) -> UnitChain:
-        w = self.world
-        times = ug.times_s
-        A, K = ug.env_code.shape
-        stage = np.where(ug.airborne, int(Stage.NONE), -1).astype(np.int8)
-        reason = ug.env_code.copy()
-        cont = ug.airborne & (ug.env_code == 0)
-        stage[cont] = Stage.IN_ENVELOPE
-
-        cps = unit.role("command")
-        centralized = unit.c2_mode != "autonomous" and bool(cps)
-        cp = w.components[cps[0]] if cps else None
-        cp_code = None
-        if centralized:
-            cp_code = working_code(
-                w, cp.index, self.states[cp.index], self.destroyed_at.get(cp.id, np.inf), times
-            )
-
-        # sensor chains: LOS -> detected -> tracked -> reported; the best sensor wins
-        best_stage = np.full((A, K), int(Stage.IN_ENVELOPE), np.int8)
-        best_reason = np.full((A, K), CODE_HORIZON, np.int8)
-        for si in self._unit_sensors(unit):
-            st = self.sensors[si]
-            idx = self._look(si, times)
-            valid = idx >= 0
-            j = np.maximum(idx, 0)
-            geo = np.where(valid[None, :], st.geo.geo_code[:, j], CODE_HORIZON)
-            s_stage = np.full((A, K), int(Stage.IN_ENVELOPE), np.int8)
-            s_reason = geo.astype(np.int8)
-            los = (geo != CODE_HORIZON) & (geo != CODE_TERRAIN)
-            s_stage[los] = Stage.LINE_OF_SIGHT
-            work = self._sensor_code(si, unit, idx)
-            ok = los & (work == 0)[None, :]
-            s_reason = np.where(los & ~ok, work[None, :], s_reason)
-            det = ok & st.recent[:, j] & valid[None, :]
-            blind = np.where((geo == CODE_CLUTTER) | (geo == CODE_RANGE), geo, C_NOT_DETECTED)
-            s_reason = np.where(ok & ~det, blind, s_reason)
-            s_stage[det] = Stage.DETECTED
-            trk = det & st.firm[:, j]
-            s_reason = np.where(det & ~trk, C_NOT_TRACKED, s_reason)
-            s_stage[trk] = Stage.TRACKED
-            comp = w.components[si]
-            if centralized and comp.index != cp.index:
-                path = self.conn.status(comp.id, cp.id, times)
-                link_code = np.where(cp_code != 0, cp_code, path.code)
-                rep = trk & ((cp_code == 0) & path.ok)[None, :]
-                s_reason = np.where(trk & ~rep, link_code[None, :], s_reason)
-            else:
-                rep = trk
-            s_stage[rep] = Stage.REPORTED
-            s_reason = np.where(rep, 0, s_reason)
-            better = s_stage > best_stage
-            best_stage = np.where(better, s_stage, best_stage)
-            best_reason = np.where(better, s_reason, best_reason)
-        stage = np.where(cont, best_stage, stage)
-        reason = np.where(cont, best_reason, reason)
-        cont &= best_stage >= Stage.REPORTED
-
-        # assignment: some launcher works and is connected to the command post
-        launchers = unit.role("launcher")
-        avail: dict[int, np.ndarray] = {}
-        link_reason = np.zeros(K, np.int8)
-        state_reason = np.full(K, C_NO_LAUNCHER, np.int8)
-        for li in reversed(launchers):  # the first launcher's reason wins
-            comp = w.components[li]
-            code = working_code(
-                w, li, self.states[li], self.destroyed_at.get(comp.id, np.inf), times
-            )
-            ok = code == 0
-            if centralized and li != cp.index:
-                path = self.conn.status(cp.id, comp.id, times)
-                link_reason = np.where(ok & ~path.ok, path.code, link_reason)
-                ok &= path.ok
-            state_reason = np.where(code != 0, code, state_reason)
-            avail[li] = ok
-        any_avail = np.logical_or.reduce(list(avail.values())) if avail else np.zeros(K, bool)
-        why = np.where(link_reason != 0, link_reason, state_reason)
-        fail = cont & ~any_avail[None, :]
-        reason = np.where(fail, why[None, :], reason)
-        cont &= any_avail[None, :]
-        stage[cont] = Stage.ASSIGNED
-
-        # fire control: a fire-control radar tracks the target and reaches a launcher
-        ready: dict[int, np.ndarray] = {li: np.zeros((A, K), bool) for li in launchers}
-        missile = next(w.components[li].missile for li in launchers)
-        if missile.guidance == "infrared":
-            fc_reason = np.full((A, K), C_NO_LOCK, np.int8)
-            for li in launchers:
-                draws = np.stack(
-                    [
-                        self.rs.stream(f"lock:{w.components[li].id}:{ac.id}").random(K)
-                        for ac in w.aircraft
-                    ]
-                )
-                ready[li] = avail[li][None, :] & (draws < P_LOCK)
-        else:
-            fcs = [i for i in unit.role("fire_control") if i in self.sensors]
-            fc_reason = np.full((A, K), C_NO_FC, np.int8)
-            fc_rank = np.zeros((A, K), np.int8)  # how far the best fire-control radar got
-            for fi in fcs:
-                st = self.sensors[fi]
-                comp = w.components[fi]
-                idx = self._look(fi, times)
-                j = np.maximum(idx, 0)
-                geo = np.where((idx >= 0)[None, :], st.geo.geo_code[:, j], CODE_HORIZON)
-                work = self._sensor_code(fi, unit, idx)
-                seen = (geo != CODE_HORIZON) & (geo != CODE_TERRAIN)
-                tracking = (work == 0)[None, :] & seen & st.firm[:, j] & (idx >= 0)[None, :]
-                rank = np.where(work != 0, 0, 1)[None, :] + seen + tracking
-                r = np.where(work[None, :] != 0, work[None, :], np.where(~seen, geo, C_NO_FC))
-                for li in launchers:
-                    if li == fi:
-                        link_ok = np.ones(K, bool)
-                        link_code = np.zeros(K, np.int8)
-                    else:
-                        path = self.conn.status(comp.id, w.components[li].id, times)
-                        link_ok, link_code = path.ok, path.code
-                    fire = tracking & (avail[li] & link_ok)[None, :]
-                    ready[li] |= fire
-                    r_l = np.where(tracking & ~link_ok[None, :], link_code[None, :], r)
-                    better = (rank + (tracking & link_ok[None, :])) > fc_rank
-                    fc_reason = np.where(better, r_l, fc_reason)
-                    fc_rank = np.where(better, rank + (tracking & link_ok[None, :]), fc_rank)
-        any_ready = np.logical_or.reduce(list(ready.values()))
-        fail = cont & ~any_ready
-        reason = np.where(fail, fc_reason, reason)
-        cont &= any_ready
-        stage[cont] = Stage.FIRE_CONTROL
-        reason = np.where(cont, 0, reason)
-        candidates = np.flatnonzero(cont.any(axis=0))
-        return UnitChain(unit, ug, stage, reason.astype(np.int8), ready, candidates)
-
     # ----------------------------------------------------------- event loop
     def _schedule_next_decision(self, ci: int, start: int) -> None:
         chain = self.chains[ci]
@@ -401,20 +137,12 @@ class Replication:
             if not loaded:
                 self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NO_MISSILES, t)
                 continue
-            if self.suppressed_until.get(unit.id, -np.inf) > t:
-                self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.CREW_SUPPRESSED, t)
-                continue
-            crew = self.rs.stream(f"unit:{unit.id}:crew")
-            p_err = P_CREW_ERROR * (2.0 if self.world.night else 1.0)
-            if crew.random() < p_err:
-                self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.CREW_NOT_READY, t)
-                self.log.add(t, EventKind.CREW_ERROR, self.world.aircraft[a].id, unit.id)
+            refusal = self._crew_refusal(unit, a, t)
+            if refusal is not None:
+                self.ledger.observe(a, ci, Stage.FIRE_CONTROL, refusal, t)
                 continue
             li = loaded[0]
-            median = unit.spec.crew_reaction_s
-            if self.states[li] == "degraded":
-                median *= 1.5
-            delay = float(median * np.exp(REACTION_SIGMA * crew.standard_normal()))
+            delay = self._reaction_delay_s(unit, li)
             self.engaged.add((ci, a))
             self.log.add(
                 t,
@@ -556,17 +284,7 @@ class Replication:
             component=launcher.id,
             detail="return fire",
         )
-        for unit in w.units:
-            if unit.id == launcher.unit or not unit.role("launcher"):
-                continue
-            if float(np.linalg.norm(unit.enu[:2] - launcher.enu[:2])) > SUPPRESSION_RADIUS_M:
-                continue
-            if rng.random() < P_SUPPRESSED:
-                until = t + RETURN_FIRE_DELAY_S + SUPPRESSION_S
-                self.suppressed_until[unit.id] = max(self.suppressed_until.get(unit.id, 0.0), until)
-                self.log.add(
-                    t + RETURN_FIRE_DELAY_S, EventKind.SUPPRESSED, unit=unit.id, value=until
-                )
+        self._suppress_nearby(launcher, t, rng)
 
     # ---------------------------------------------------------------- finish
     def _finish(self) -> ReplicationResult:

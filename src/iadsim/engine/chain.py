@@ -1,0 +1,236 @@
+"""The kill chain of each weapon unit as whole (aircraft x decision time) timelines.
+
+Gates in order: envelope, then per feeding sensor line of sight, detection, track and report
+to the command post (the sensor that got furthest speaks for the unit), then a launcher
+available through working links, then fire control. Computed once per replication before
+the event loop; see docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from iadsim.engine.geometry import (
+    CODE_CLUTTER,
+    CODE_HORIZON,
+    CODE_RANGE,
+    CODE_TERRAIN,
+    UnitGeometry,
+)
+from iadsim.engine.states import working_code
+from iadsim.engine.world import UnitRt
+from iadsim.killchain import REASON_CODE, Reason, Stage
+
+P_LOCK = 0.6
+"""Notional chance per look that an IR seeker locks on a visible helicopter-class target."""
+
+C_NOT_DETECTED = REASON_CODE[Reason.NOT_DETECTED]
+C_NOT_TRACKED = REASON_CODE[Reason.NOT_TRACKED]
+C_NO_FC = REASON_CODE[Reason.NO_FIRE_CONTROL_RADAR]
+C_NO_LOCK = REASON_CODE[Reason.NO_LOCK]
+C_NO_LAUNCHER = REASON_CODE[Reason.NO_LAUNCHER]
+C_RADAR_OFF = REASON_CODE[Reason.RADAR_OFF]
+
+
+@dataclass
+class UnitChain:
+    """A weapon unit's precomputed chain and what the event loop needs to launch."""
+
+    unit: UnitRt
+    geo: UnitGeometry
+    stage: np.ndarray  # (A, K) int8, -1 where not airborne
+    reason: np.ndarray  # (A, K) int8
+    ready: dict[int, np.ndarray]  # launcher component -> (A, K) bool: can fire on a now
+    candidates: np.ndarray  # decision indices where some aircraft reached fire control
+
+
+class ChainMixin:
+    """Builds UnitChains from a Replication's sampled states, sensors and connectivity."""
+
+    def _emcon_cues(self) -> dict[str, float]:
+        """For units in emission control: the first time an outside sensor's firm track reaches
+        the command post, after which the unit's own radars radiate."""
+        w = self.world
+        cues = {}
+        for unit in w.units:
+            if unit.c2_mode != "emcon" or not unit.role("command"):
+                continue
+            cp = w.components[unit.role("command")[0]].id
+            first = np.inf
+            for si, st in self.sensors.items():
+                comp = w.components[si]
+                if comp.unit == unit.id or not self.conn.designed(comp.id, cp):
+                    continue
+                ok = self.conn.status(comp.id, cp, st.geo.times_s).ok
+                hit = st.firm.any(axis=0) & ok
+                if hit.any():
+                    first = min(first, float(st.geo.times_s[np.argmax(hit)]))
+            cues[unit.id] = first
+        return cues
+
+    def _unit_sensors(self, unit: UnitRt) -> list[int]:
+        """The sensors whose picture this unit fights from: its own search sensors, and (when
+        centralized) every outside sensor its command post is connected to by design."""
+        w = self.world
+        own = [i for i in unit.role("search") if i in self.sensors]
+        if unit.c2_mode == "autonomous" or not unit.role("command"):
+            return own
+        cp = w.components[unit.role("command")[0]].id
+        outside = [
+            i
+            for i in self.sensors
+            if w.components[i].unit != unit.id
+            and w.components[i].is_radar
+            and self.conn.designed(w.components[i].id, cp)
+        ]
+        return own + outside
+
+    def _look(self, si: int, times: np.ndarray):
+        """Index of each sensor's latest look at or before each time (-1 if none yet)."""
+        return np.searchsorted(self.sensors[si].geo.times_s, times, side="right") - 1
+
+    def _sensor_code(self, si: int, unit: UnitRt, idx: np.ndarray) -> np.ndarray:
+        """Working code of a sensor at look indices, with emission control applied."""
+        st = self.sensors[si]
+        code = np.where(idx >= 0, st.working[np.maximum(idx, 0)], C_NOT_DETECTED).astype(np.int8)
+        comp = self.world.components[si]
+        owner = self.world.units[self.world.unit_index[comp.unit]]
+        if owner.c2_mode == "emcon" and comp.is_radar:
+            cue = self.cue_time.get(owner.id, np.inf)
+            times = st.geo.times_s[np.maximum(idx, 0)]
+            code = np.where((code == 0) & (times < cue), C_RADAR_OFF, code).astype(np.int8)
+        return code
+
+    def _unit_chain(self, unit: UnitRt, ug: UnitGeometry) -> UnitChain:
+        w = self.world
+        times = ug.times_s
+        A, K = ug.env_code.shape
+        stage = np.where(ug.airborne, int(Stage.NONE), -1).astype(np.int8)
+        reason = ug.env_code.copy()
+        cont = ug.airborne & (ug.env_code == 0)
+        stage[cont] = Stage.IN_ENVELOPE
+
+        cps = unit.role("command")
+        centralized = unit.c2_mode != "autonomous" and bool(cps)
+        cp = w.components[cps[0]] if cps else None
+        cp_code = None
+        if centralized:
+            cp_code = working_code(
+                w, cp.index, self.states[cp.index], self.destroyed_at.get(cp.id, np.inf), times
+            )
+
+        # sensor chains: LOS -> detected -> tracked -> reported; the best sensor wins
+        best_stage = np.full((A, K), int(Stage.IN_ENVELOPE), np.int8)
+        best_reason = np.full((A, K), CODE_HORIZON, np.int8)
+        for si in self._unit_sensors(unit):
+            st = self.sensors[si]
+            idx = self._look(si, times)
+            valid = idx >= 0
+            j = np.maximum(idx, 0)
+            geo = np.where(valid[None, :], st.geo.geo_code[:, j], CODE_HORIZON)
+            s_stage = np.full((A, K), int(Stage.IN_ENVELOPE), np.int8)
+            s_reason = geo.astype(np.int8)
+            los = (geo != CODE_HORIZON) & (geo != CODE_TERRAIN)
+            s_stage[los] = Stage.LINE_OF_SIGHT
+            work = self._sensor_code(si, unit, idx)
+            ok = los & (work == 0)[None, :]
+            s_reason = np.where(los & ~ok, work[None, :], s_reason)
+            det = ok & st.recent[:, j] & valid[None, :]
+            blind = np.where((geo == CODE_CLUTTER) | (geo == CODE_RANGE), geo, C_NOT_DETECTED)
+            s_reason = np.where(ok & ~det, blind, s_reason)
+            s_stage[det] = Stage.DETECTED
+            trk = det & st.firm[:, j]
+            s_reason = np.where(det & ~trk, C_NOT_TRACKED, s_reason)
+            s_stage[trk] = Stage.TRACKED
+            comp = w.components[si]
+            if centralized and comp.index != cp.index:
+                path = self.conn.status(comp.id, cp.id, times)
+                link_code = np.where(cp_code != 0, cp_code, path.code)
+                rep = trk & ((cp_code == 0) & path.ok)[None, :]
+                s_reason = np.where(trk & ~rep, link_code[None, :], s_reason)
+            else:
+                rep = trk
+            s_stage[rep] = Stage.REPORTED
+            s_reason = np.where(rep, 0, s_reason)
+            better = s_stage > best_stage
+            best_stage = np.where(better, s_stage, best_stage)
+            best_reason = np.where(better, s_reason, best_reason)
+        stage = np.where(cont, best_stage, stage)
+        reason = np.where(cont, best_reason, reason)
+        cont &= best_stage >= Stage.REPORTED
+
+        # assignment: some launcher works and is connected to the command post
+        launchers = unit.role("launcher")
+        avail: dict[int, np.ndarray] = {}
+        link_reason = np.zeros(K, np.int8)
+        state_reason = np.full(K, C_NO_LAUNCHER, np.int8)
+        for li in reversed(launchers):  # the first launcher's reason wins
+            comp = w.components[li]
+            code = working_code(
+                w, li, self.states[li], self.destroyed_at.get(comp.id, np.inf), times
+            )
+            ok = code == 0
+            if centralized and li != cp.index:
+                path = self.conn.status(cp.id, comp.id, times)
+                link_reason = np.where(ok & ~path.ok, path.code, link_reason)
+                ok &= path.ok
+            state_reason = np.where(code != 0, code, state_reason)
+            avail[li] = ok
+        any_avail = np.logical_or.reduce(list(avail.values())) if avail else np.zeros(K, bool)
+        why = np.where(link_reason != 0, link_reason, state_reason)
+        fail = cont & ~any_avail[None, :]
+        reason = np.where(fail, why[None, :], reason)
+        cont &= any_avail[None, :]
+        stage[cont] = Stage.ASSIGNED
+
+        # fire control: a fire-control radar tracks the target and reaches a launcher
+        ready: dict[int, np.ndarray] = {li: np.zeros((A, K), bool) for li in launchers}
+        missile = next(w.components[li].missile for li in launchers)
+        if missile.guidance == "infrared":
+            fc_reason = np.full((A, K), C_NO_LOCK, np.int8)
+            for li in launchers:
+                draws = np.stack(
+                    [
+                        self.rs.stream(f"lock:{w.components[li].id}:{ac.id}").random(K)
+                        for ac in w.aircraft
+                    ]
+                )
+                ready[li] = avail[li][None, :] & (draws < P_LOCK)
+        else:
+            fcs = [i for i in unit.role("fire_control") if i in self.sensors]
+            fc_reason = np.full((A, K), C_NO_FC, np.int8)
+            fc_rank = np.zeros((A, K), np.int8)  # how far the best fire-control radar got
+            for fi in fcs:
+                st = self.sensors[fi]
+                comp = w.components[fi]
+                idx = self._look(fi, times)
+                j = np.maximum(idx, 0)
+                geo = np.where((idx >= 0)[None, :], st.geo.geo_code[:, j], CODE_HORIZON)
+                work = self._sensor_code(fi, unit, idx)
+                seen = (geo != CODE_HORIZON) & (geo != CODE_TERRAIN)
+                tracking = (work == 0)[None, :] & seen & st.firm[:, j] & (idx >= 0)[None, :]
+                rank = np.where(work != 0, 0, 1)[None, :] + seen + tracking
+                r = np.where(work[None, :] != 0, work[None, :], np.where(~seen, geo, C_NO_FC))
+                for li in launchers:
+                    if li == fi:
+                        link_ok = np.ones(K, bool)
+                        link_code = np.zeros(K, np.int8)
+                    else:
+                        path = self.conn.status(comp.id, w.components[li].id, times)
+                        link_ok, link_code = path.ok, path.code
+                    fire = tracking & (avail[li] & link_ok)[None, :]
+                    ready[li] |= fire
+                    r_l = np.where(tracking & ~link_ok[None, :], link_code[None, :], r)
+                    better = (rank + (tracking & link_ok[None, :])) > fc_rank
+                    fc_reason = np.where(better, r_l, fc_reason)
+                    fc_rank = np.where(better, rank + (tracking & link_ok[None, :]), fc_rank)
+        any_ready = np.logical_or.reduce(list(ready.values()))
+        fail = cont & ~any_ready
+        reason = np.where(fail, fc_reason, reason)
+        cont &= any_ready
+        stage[cont] = Stage.FIRE_CONTROL
+        reason = np.where(cont, 0, reason)
+        candidates = np.flatnonzero(cont.any(axis=0))
+        return UnitChain(unit, ug, stage, reason.astype(np.int8), ready, candidates)
