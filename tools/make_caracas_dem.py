@@ -91,12 +91,36 @@ VALLEY_M = [
     (-66.60, 380),
 ]
 EL_VOLCAN = (10.412, -66.852, 1450.0)
+# fixed texture tables (amplitude, wavelength deg, direction deg, phase rad): ravines
+# (quebradas) running down the Avila's flanks, and rolling hills south of the valley
+RAVINES = [
+    (1.0, 0.0110, 5.0, 0.3),
+    (0.6, 0.0067, -12.0, 1.7),
+    (0.4, 0.0043, 20.0, 4.1),
+    (0.25, 0.0029, -30.0, 2.2),
+]
+HILLS = [
+    (45.0, 0.031, 30.0, 0.0),
+    (35.0, 0.022, 110.0, 1.3),
+    (25.0, 0.017, 70.0, 2.9),
+    (20.0, 0.011, 160.0, 0.7),
+    (12.0, 0.0071, 45.0, 5.1),
+]
 
 
 def _pl(points, lon):
     """Piecewise-linear function of longitude through the given (lon, value) points."""
     xs, ys = zip(*points, strict=True)
     return np.interp(lon, xs, ys)
+
+
+def _waves(lat, lon, table):
+    """Sum of plane sine waves over lat/lon (degrees) from a fixed table."""
+    out = 0.0
+    for amp, wl, direction, phase in table:
+        c, s_ = np.cos(np.radians(direction)), np.sin(np.radians(direction))
+        out = out + amp * np.sin(2 * np.pi * (lon * c + lat * s_) / wl + phase)
+    return out
 
 
 def build_dem() -> tuple[np.ndarray, tuple[float, float, float, float, float, float]]:
@@ -117,14 +141,14 @@ def build_dem() -> tuple[np.ndarray, tuple[float, float, float, float, float, fl
     )
     vlat, vlon, vh = EL_VOLCAN
     r2 = ((lat - vlat) * km_lat) ** 2 + ((lon - vlon) * km_lat * np.cos(np.radians(vlat))) ** 2
-    plateau = plateau + (vh - 1050.0) * np.exp(-r2 / (2 * 1.3**2))
-    plateau = plateau + 45.0 * np.sin(2 * np.pi * lon / 0.031) * np.sin(2 * np.pi * lat / 0.027)
+    bump = np.exp(-r2 / (2 * 1.3**2))
+    plateau = plateau + (vh - 1050.0) * bump + _waves(lat, lon, HILLS) * (1 - bump)
     # carve the Caracas valley: flat floor, sides rising ~60 m per km^2 from the axis
     u_km = np.abs(lat - valley_lat) * km_lat
     south = np.minimum(plateau, valley + 60.0 * np.maximum(u_km - 0.8, 0.0) ** 2)
     # El Avila: concave south slope from the crest to the valley axis, steep north slope
     s = np.clip((crest_lat - lat) / (crest_lat - valley_lat), 0.0, 1.0)
-    gully = np.sin(2 * np.pi * lon / 0.011)
+    gully = _waves(lat, lon, RAVINES) / 2.25
     ridge_s = valley + (crest - valley) * (1 - s) ** 1.3 + 40.0 * gully * 4 * s * (1 - s)
     ridge_s = np.where(lat <= valley_lat, -np.inf, ridge_s)
     sn = np.clip((lat - crest_lat) / (coast - crest_lat), 0.0, 1.0)
