@@ -18,7 +18,7 @@ from iadsim.errors import IadsimError, InputError
 
 EXIT_INPUT = 2
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("iadsim.analysis.commands",)
 """Modules that add sub-commands: each has `register(subparsers)`."""
 
 

@@ -1,0 +1,308 @@
+"""Monte Carlo batches: N replications of one prepared scenario, on local processes or a Dask
+cluster, each stored as soon as it finishes, resumable after any interruption.
+
+Replication i of a batch with root seed R always uses `replication_seed(R, i)`, so a batch's
+content depends only on (scenario, R, N): not on the number of workers, the backend, the
+order in which replications finish, or how many times the batch was interrupted.
+
+The scenario is prepared (geometry precomputed) once in the calling process and shipped to
+each worker once, pickled: workers never repeat the terrain and geometry work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from iadsim import __version__
+from iadsim.analysis.store import ResultStore, store_path
+from iadsim.engine.replication import ReplicationResult
+from iadsim.engine.rng import replication_seed
+from iadsim.engine.run import Prepared
+from iadsim.errors import InputError, Problem
+from iadsim.scenario import Scenario
+
+# ------------------------------------------------------------------------------ records
+
+
+def record_of(idx: int, seed: int, result: ReplicationResult, wall_s: float) -> dict:
+    """A replication reduced to plain rows for the store (small and cheap to pickle)."""
+    ac = result.aircraft
+    launches = sum(1 for row in result.events.rows() if row[1] == "launch")
+    rep = {
+        "idx": idx,
+        "seed": seed,
+        "wall_s": wall_s,
+        "n_aircraft": len(ac),
+        "detected": sum(bool(r["detected"]) for r in ac),
+        "tracked": sum(bool(r["tracked"]) for r in ac),
+        "reported": sum(bool(r["reported"]) for r in ac),
+        "engaged": sum(bool(r["engaged"]) for r in ac),
+        "killed": sum(bool(r["killed"]) for r in ac),
+        "launches": launches,
+        "destroyed_components": len(result.destroyed_at),
+    }
+    aircraft = [
+        (
+            idx, r["aircraft"], r.get("type"), int(bool(r["detected"])), int(bool(r["tracked"])),
+            int(bool(r["reported"])), int(bool(r["engaged"])), int(bool(r["killed"])),
+            r.get("first_detected_s"), r.get("killed_at_s"),
+        )
+        for r in ac
+    ]
+    lt = result.ledger.table()
+    cols = [lt.column(c).to_pylist() for c in ("aircraft", "unit", "stage", "stage_index", "reason", "stopped_at_s")]
+    ledger = [
+        (idx, a, u, st, si, rs, None if t != t else t)
+        for a, u, st, si, rs, t in zip(*cols, strict=True)
+    ]
+    components = [
+        (idx, cid, state, result.destroyed_at.get(cid)) for cid, state in result.states.items()
+    ]
+    return {"replication": rep, "aircraft": aircraft, "ledger": ledger, "components": components}
+
+
+def run_one(prepared: Prepared, idx: int, seed: int) -> dict:
+    t0 = time.perf_counter()
+    result = prepared.replicate(seed)
+    return record_of(idx, seed, result, time.perf_counter() - t0)
+
+
+# ------------------------------------------------------------------ worker-side state
+
+_WORKER_PREPARED: Prepared | None = None
+
+
+def _init_worker(blob: bytes) -> None:
+    global _WORKER_PREPARED
+    _WORKER_PREPARED = pickle.loads(blob)
+
+
+def _pool_task(idx: int, seed: int) -> dict:
+    assert _WORKER_PREPARED is not None, "worker not initialized"
+    return run_one(_WORKER_PREPARED, idx, seed)
+
+
+def _dask_task(prepared: Prepared, idx: int, seed: int) -> dict:
+    return run_one(prepared, idx, seed)
+
+
+# ---------------------------------------------------------------------------- identity
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the validated scenario and the catalog it resolves against.
+
+    Hashing the canonical model (not the file bytes) means a variant made with --set has
+    its own hash, and an edit of comments only does not invalidate a store."""
+    h = hashlib.sha256()
+    h.update(json.dumps(scenario.spec.model_dump(mode="json", by_alias=True), sort_keys=True).encode())
+    h.update(json.dumps(scenario.catalog.model_dump(mode="json"), sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def batch_identity(scenario: Scenario, root_seed: int, variant: str = "") -> dict[str, str]:
+    return {
+        "scenario": scenario.spec.scenario,
+        "scenario_file": str(scenario.path),
+        "scenario_file_sha256": file_hash(scenario.path),
+        "scenario_hash": scenario_hash(scenario),
+        "root_seed": str(int(root_seed)),
+        "variant": variant,
+        "iadsim_version": __version__,
+    }
+
+
+# ------------------------------------------------------------------------------- batch
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    store: Path
+    n: int
+    ran: int
+    skipped: int
+    wall_s: float
+
+
+ProgressFn = Callable[[int], None]
+
+
+def seeds_for(root_seed: int, indices: Iterable[int]) -> list[tuple[int, int]]:
+    return [(i, replication_seed(root_seed, i)) for i in indices]
+
+
+def run_batch(
+    prepared: Prepared,
+    n: int,
+    out: str | Path,
+    *,
+    root_seed: int = 1,
+    workers: int = 1,
+    dask: str | object | None = None,
+    resume: bool = False,
+    variant: str = "",
+    progress: bool | object = True,
+    description: str = "replications",
+) -> BatchOutcome:
+    """Run replications 0..n-1 (those not already in the store) and append each to the store.
+
+    `workers`: local processes (1 runs in this process). `dask`: a scheduler address, "local"
+    for a LocalCluster of `workers` processes, or a `distributed.Client`. `progress`: True for
+    a rich progress bar on stderr, False for none, or a rich `Progress` to add a task to."""
+    if n < 1:
+        raise InputError(Problem("<command line>", None, None, "-n", f"need at least 1 replication, got {n}"))
+    if workers < 1:
+        raise InputError(Problem("<command line>", None, None, "--workers", f"need at least 1 worker, got {workers}"))
+    t0 = time.perf_counter()
+    path = store_path(out)
+    with ResultStore(path) as store:
+        store.bind(batch_identity(prepared.scenario, root_seed, variant), resume=resume)
+        done = store.done()
+        todo = seeds_for(root_seed, (i for i in range(n) if i not in done))
+        skipped = n - len(todo)
+        with _progress(progress, description, n, skipped) as advance:
+            if not todo:
+                pass
+            elif dask is not None:
+                _run_dask(prepared, todo, store, dask, workers, advance)
+            elif workers == 1 or len(todo) == 1:
+                for idx, seed in todo:
+                    store.append(run_one(prepared, idx, seed))
+                    advance(1)
+            else:
+                _run_pool(prepared, todo, store, workers, advance)
+    return BatchOutcome(path, n, len(todo), skipped, time.perf_counter() - t0)
+
+
+def _run_pool(prepared: Prepared, todo, store: ResultStore, workers: int, advance: ProgressFn) -> None:
+    blob = pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL)
+    workers = min(workers, len(todo))
+    max_inflight = 4 * workers
+    pending = iter(todo)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(blob,)) as pool:
+        inflight = set()
+        try:
+            for idx, seed in pending:
+                inflight.add(pool.submit(_pool_task, idx, seed))
+                if len(inflight) >= max_inflight:
+                    break
+            while inflight:
+                finished, inflight = wait(inflight, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    store.append(fut.result())
+                    advance(1)
+                    nxt = next(pending, None)
+                    if nxt is not None:
+                        inflight.add(pool.submit(_pool_task, *nxt))
+        except BaseException:
+            for fut in inflight:
+                fut.cancel()
+            raise
+
+
+@contextmanager
+def dask_client(dask, workers: int = 1):
+    """A `distributed.Client` for `dask`: an existing Client (used as is), "local" (a new
+    LocalCluster of `workers` single-threaded processes, closed on exit) or a scheduler
+    address such as tcp://10.0.0.5:8786 (connected, closed on exit)."""
+    from distributed import Client, LocalCluster
+
+    if isinstance(dask, Client):
+        yield dask
+        return
+    if dask == "local":
+        with LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(str(dask), timeout=30)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(
+            Problem("<command line>", None, None, "--dask",
+                    f"cannot reach the Dask scheduler at {dask!r}: {exc}")
+        ) from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _run_dask(prepared: Prepared, todo, store: ResultStore, dask, workers: int, advance: ProgressFn) -> None:
+    from distributed import as_completed
+
+    with dask_client(dask, workers) as client:
+        shared = client.scatter(prepared, broadcast=True)
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+        max_inflight = max(8, 8 * n_workers)
+        pending = iter(todo)
+        first = [next(pending) for _ in range(min(max_inflight, len(todo)))]
+        futures = [client.submit(_dask_task, shared, i, s, pure=False) for i, s in first]
+        ac = as_completed(futures)
+        try:
+            for fut in ac:
+                store.append(fut.result())
+                advance(1)
+                fut.release()
+                nxt = next(pending, None)
+                if nxt is not None:
+                    ac.add(client.submit(_dask_task, shared, *nxt, pure=False))
+        except BaseException:
+            client.cancel(list(ac.futures))
+            raise
+        finally:
+            client.cancel([shared])
+
+
+class _progress:
+    """Context manager yielding an `advance(k)` callable (a rich bar, or nothing)."""
+
+    def __init__(self, progress, description: str, total: int, completed: int):
+        self.progress, self.description, self.total, self.completed = progress, description, total, completed
+        self._own = None
+
+    def __enter__(self) -> ProgressFn:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        if self.progress is False or self.progress is None:
+            return lambda k: None
+        bar = self.progress
+        if bar is True:
+            console = Console(stderr=True)
+            bar = self._own = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), TimeRemainingColumn(), console=console,
+                disable=not console.is_terminal and not os.environ.get("IADSIM_PROGRESS"),
+            )
+            bar.start()
+        task = bar.add_task(self.description, total=self.total, completed=self.completed)
+        return lambda k: bar.advance(task, k)
+
+    def __exit__(self, *exc) -> None:
+        if self._own is not None:
+            self._own.stop()

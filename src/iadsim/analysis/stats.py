@@ -1,0 +1,250 @@
+"""Statistics over a Monte Carlo store: estimates with 95% confidence intervals, convergence
+with N, and kill-chain reason frequencies ("why was nothing shot down?").
+
+Proportions get Wilson score intervals (good coverage even near 0 and 1, where Monte Carlo
+proportions of IADS outcomes often sit); every other statistic gets a percentile bootstrap
+with a fixed seed, so the same store always gives the same numbers. Everything is computed
+in replication-index order: results never depend on the order replications finished.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from iadsim.analysis.store import ResultStore
+
+Z95 = 1.959963984540054
+BOOTSTRAP_SEED = 20260103
+N_BOOT = 2000
+
+
+def z_value(confidence: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + confidence / 2.0))
+
+
+def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion k/n.
+
+    centre = (p + z^2/2n) / (1 + z^2/n), half = z sqrt(p(1-p)/n + z^2/4n^2) / (1 + z^2/n).
+    With n = 0 the interval is the whole [0, 1]."""
+    if n <= 0:
+        return 0.0, 1.0
+    if not 0 <= k <= n:
+        raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
+    z = Z95 if confidence == 0.95 else z_value(confidence)
+    p = k / n
+    z2 = z * z
+    denom = 1.0 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def bootstrap_ci(
+    values, confidence: float = 0.95, n_boot: int = N_BOOT, seed: int = BOOTSTRAP_SEED
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean of `values` (deterministic for a seed)."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan
+    if n == 1 or np.all(x == x[0]):
+        return float(x[0]), float(x[0])
+    rng = np.random.default_rng(seed)
+    means = np.empty(n_boot)
+    chunk = max(1, 4_000_000 // n)
+    for start in range(0, n_boot, chunk):
+        stop = min(n_boot, start + chunk)
+        idx = rng.integers(0, n, size=(stop - start, n))
+        means[start:stop] = x[idx].mean(axis=1)
+    alpha = (1.0 - confidence) / 2.0
+    lo, hi = np.quantile(means, [alpha, 1.0 - alpha])
+    return float(lo), float(hi)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One outcome metric: its mean over replications and a 95% confidence interval."""
+
+    metric: str
+    kind: str  # "proportion" (Wilson) or "mean" (bootstrap)
+    n: int
+    mean: float
+    lo: float
+    hi: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def estimate(metric: str, values, kind: str | None = None) -> Estimate:
+    """Mean and 95% CI; 0/1 values (or kind="proportion") use Wilson, others bootstrap."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = len(x)
+    if kind is None:
+        kind = "proportion" if n and np.all((x == 0) | (x == 1)) else "mean"
+    if n == 0:
+        return Estimate(metric, kind, 0, math.nan, math.nan, math.nan)
+    mean = float(x.mean())
+    if kind == "proportion":
+        lo, hi = wilson_interval(int(round(x.sum())), n)
+    else:
+        lo, hi = bootstrap_ci(x)
+    return Estimate(metric, kind, n, mean, lo, hi)
+
+
+# ------------------------------------------------------------------ metric extraction
+
+COUNT_METRICS = ("killed", "engaged", "detected", "tracked", "reported", "launches", "destroyed_components")
+AIRCRAFT_FLAGS = ("detected", "tracked", "reported", "engaged", "killed")
+MAIN_METRICS = ("p_any_killed", "mean_killed", "mean_engaged")
+
+
+def metric_vectors(store: ResultStore) -> dict[str, tuple[str, np.ndarray]]:
+    """Per-replication values of every outcome metric, in index order: name -> (kind, values).
+
+    Per batch: P(at least one aircraft killed), mean counts of killed/engaged/... aircraft,
+    launches and destroyed components. Per aircraft: P(detected/tracked/reported/engaged/
+    killed) and the mean time of first detection (over replications where it was detected)."""
+    reps = store.rows("replications")
+    idx = [r[0] for r in reps]
+    pos = {i: k for k, i in enumerate(idx)}
+    n = len(idx)
+    cols = {c: np.array([r[j] for r in reps], float) for j, c in enumerate(store_columns(store))}
+    out: dict[str, tuple[str, np.ndarray]] = {}
+    out["p_any_killed"] = ("proportion", (cols["killed"] > 0).astype(float) if n else np.zeros(0))
+    out["p_all_survived"] = ("proportion", (cols["killed"] == 0).astype(float) if n else np.zeros(0))
+    for c in COUNT_METRICS:
+        out[f"mean_{c}"] = ("mean", cols[c] if n else np.zeros(0))
+    per_ac: dict[str, dict[str, np.ndarray]] = defaultdict(dict)
+    for row in store.rows("aircraft"):
+        i, ac = row[0], row[1]
+        d = per_ac[ac]
+        if not d:
+            for f in AIRCRAFT_FLAGS:
+                d[f] = np.full(n, np.nan)
+            d["first_detected_s"] = np.full(n, np.nan)
+        for f, v in zip(AIRCRAFT_FLAGS, row[3:8], strict=True):
+            d[f][pos[i]] = v
+        if row[8] is not None:
+            d["first_detected_s"][pos[i]] = row[8]
+    for ac, d in per_ac.items():
+        for f in AIRCRAFT_FLAGS:
+            out[f"{ac}.p_{f}"] = ("proportion", d[f])
+        out[f"{ac}.first_detected_s"] = ("mean", d["first_detected_s"])
+    return out
+
+
+def store_columns(store: ResultStore) -> tuple[str, ...]:
+    from iadsim.analysis.store import REPLICATION_COLUMNS
+
+    return REPLICATION_COLUMNS
+
+
+def summarize(store: ResultStore) -> list[Estimate]:
+    """Mean and 95% CI of every outcome metric of a store."""
+    return [estimate(name, v, kind) for name, (kind, v) in metric_vectors(store).items()]
+
+
+def checkpoints(n: int) -> list[int]:
+    """1-2-5 steps from 10 up to n, always ending with n."""
+    pts, base = [], 10
+    while base <= n:
+        for m in (1, 2, 5):
+            if base * m < n:
+                pts.append(base * m)
+        base *= 10
+    pts.append(n)
+    return sorted(set(p for p in pts if p >= 1))
+
+
+def convergence(store: ResultStore, metrics: tuple[str, ...] = MAIN_METRICS) -> list[dict]:
+    """Running estimates of the main metrics over the first k replications (index order):
+    one row per (k, metric) with mean, CI and half-width, to judge whether N is enough."""
+    vecs = metric_vectors(store)
+    n = len(next(iter(vecs.values()))[1]) if vecs else 0
+    rows = []
+    for k in checkpoints(n) if n else []:
+        for m in metrics:
+            if m not in vecs:
+                continue
+            kind, v = vecs[m]
+            e = estimate(m, v[:k], kind)
+            rows.append({"n": k, "metric": m, "mean": e.mean, "lo": e.lo, "hi": e.hi,
+                         "half_width": (e.hi - e.lo) / 2.0})
+    return rows
+
+
+def reason_frequencies(store: ResultStore) -> list[dict]:
+    """For each (aircraft, unit): how often its kill chain stopped at each (stage, reason),
+    over all replications, with a Wilson interval; sorted by pair then frequency.
+
+    This answers "why was nothing shot down?" with numbers: e.g. HELO-1 x S300-BN stopped at
+    `reported` for LINK_DOWN in 87% of replications."""
+    n = store.count()
+    counts: Counter = Counter()
+    for _, ac, unit, stage, _, reason, _ in store.rows("ledger"):
+        counts[(ac, unit, stage, reason)] += 1
+    rows = []
+    for (ac, unit, stage, reason), k in counts.items():
+        lo, hi = wilson_interval(k, n)
+        rows.append({"aircraft": ac, "unit": unit, "stage": stage, "reason": reason,
+                     "count": k, "fraction": k / n, "lo": lo, "hi": hi})
+    rows.sort(key=lambda r: (r["aircraft"], r["unit"], -r["count"], r["stage"], r["reason"]))
+    return rows
+
+
+def reason_totals(store: ResultStore) -> list[dict]:
+    """How often each reason stopped a chain, over all (aircraft, unit) pairs: the share of
+    pair-replications that ended for that reason (kills are reason NONE)."""
+    counts: Counter = Counter()
+    total = 0
+    for row in store.rows("ledger"):
+        counts[row[5]] += 1
+        total += 1
+    return [
+        {"reason": r, "count": k, "share": k / total if total else math.nan}
+        for r, k in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+def paired_difference(base, variant, metric: str = "", kind: str = "mean") -> dict:
+    """Mean of variant - base over replications with the same seed (common random numbers),
+    with a percentile bootstrap 95% CI of that mean, and how many replications changed."""
+    b = np.asarray(base, float)
+    v = np.asarray(variant, float)
+    ok = np.isfinite(b) & np.isfinite(v)
+    d = v[ok] - b[ok]
+    if len(d) == 0:
+        return {"metric": metric, "kind": kind, "n": 0, "base_mean": math.nan, "variant_mean": math.nan,
+                "diff": math.nan, "lo": math.nan, "hi": math.nan, "changed": 0}
+    lo, hi = bootstrap_ci(d)
+    return {
+        "metric": metric, "kind": kind, "n": int(len(d)),
+        "base_mean": float(b[ok].mean()), "variant_mean": float(v[ok].mean()),
+        "diff": float(d.mean()), "lo": lo, "hi": hi, "changed": int(np.count_nonzero(d)),
+    }
+
+
+def batch_report(store: ResultStore) -> dict:
+    """Everything above, JSON-ready: estimates, convergence, reasons."""
+    meta = store.meta()
+    return {
+        "scenario": meta.get("scenario"),
+        "root_seed": int(meta["root_seed"]) if "root_seed" in meta else None,
+        "variant": meta.get("variant", ""),
+        "n": store.count(),
+        "notional": True,
+        "estimates": [e.as_dict() for e in summarize(store)],
+        "convergence": convergence(store),
+        "reasons": reason_frequencies(store),
+        "reason_totals": reason_totals(store),
+    }
