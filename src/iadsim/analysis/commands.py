@@ -11,7 +11,8 @@ from pathlib import Path
 
 def register(sub) -> None:
     m = sub.add_parser(
-        "mc", help="Monte Carlo: N replications, stored as they finish, with statistics",
+        "mc",
+        help="Monte Carlo: N replications, stored as they finish, with statistics",
         description="Run N replications (seeds derived from one root seed) on local processes or "
         "a Dask cluster; each finished replication is stored at once in OUT/results.sqlite, and "
         "--resume runs only the missing ones after an interruption.",
@@ -21,42 +22,67 @@ def register(sub) -> None:
     m.set_defaults(func=cmd_mc)
 
     c = sub.add_parser(
-        "compare", help="what-if: base vs variants (--set PATH=VALUE) with common random numbers",
+        "compare",
+        help="what-if: base vs variants (--set PATH=VALUE) with common random numbers",
         description="Run the base scenario and one variant per --set with the same seeds; report "
         "paired differences with 95%% confidence intervals and a tornado chart. Paths: "
         "network.links.*.up=true, units.S300-BN.readiness=operational, "
         "units.BUK-BTY.c2_mode=autonomous; several assignments joined by ';' form one group.",
     )
     c.add_argument("scenario")
-    c.add_argument("--set", dest="sets", action="append", required=True, metavar="PATH=VALUE",
-                   help="one factor group (repeatable); join assignments with ';'")
-    c.add_argument("--metric", default="mean_killed",
-                   help="metric the tornado chart ranks by (default mean_killed)")
+    c.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        required=True,
+        metavar="PATH=VALUE",
+        help="one factor group (repeatable); join assignments with ';'",
+    )
+    c.add_argument(
+        "--metric",
+        default="mean_killed",
+        help="metric the tornado chart ranks by (default mean_killed)",
+    )
     _batch_options(c, "out/compare")
     c.set_defaults(func=cmd_compare)
 
     s = sub.add_parser(
-        "sweep", help="run a grid of parameter values; write a table and a plot",
+        "sweep",
+        help="run a grid of parameter values; write a table and a plot",
         description="--param PATH=START:STOP:STEPS (or PATH=V1,V2,...), repeatable: the full grid "
         "is run with the same seeds at every point; OUT/sweep.csv, sweep.parquet, sweep.png.",
     )
     s.add_argument("scenario")
-    s.add_argument("--param", dest="params", action="append", required=True,
-                   metavar="PATH=START:STOP:STEPS")
+    s.add_argument(
+        "--param", dest="params", action="append", required=True, metavar="PATH=START:STOP:STEPS"
+    )
     _batch_options(s, "out/sweep")
     s.set_defaults(func=cmd_sweep)
 
 
 def _batch_options(p: argparse.ArgumentParser, default_out: str) -> None:
-    p.add_argument("-n", "--replications", dest="n", type=int, default=100,
-                   help="replications (per variant / grid point); default 100")
+    p.add_argument(
+        "-n",
+        "--replications",
+        dest="n",
+        type=int,
+        default=100,
+        help="replications (per variant / grid point); default 100",
+    )
     p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
     p.add_argument("--seed", type=int, default=1, help="root seed of the batch (default 1)")
     p.add_argument("--out", default=default_out, help=f"output directory (default {default_out})")
-    p.add_argument("--resume", action="store_true",
-                   help="complete an interrupted batch in --out (same scenario and seed only)")
-    p.add_argument("--dask", metavar="ADDRESS", default=None,
-                   help="run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local'")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="complete an interrupted batch in --out (same scenario and seed only)",
+    )
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        default=None,
+        help="run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local'",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar and no tables")
 
 
@@ -67,8 +93,11 @@ def _console():
 
 
 def _resume_hint(args) -> None:
-    print(f"interrupted: finished replications are kept in {args.out}; run the same command "
-          "with --resume to complete the batch", file=sys.stderr)
+    print(
+        f"interrupted: finished replications are kept in {args.out}; run the same command "
+        "with --resume to complete the batch",
+        file=sys.stderr,
+    )
 
 
 # ----------------------------------------------------------------------------- mc
@@ -88,8 +117,16 @@ def cmd_mc(args: argparse.Namespace) -> int:
         with console.status("preparing the scenario (geometry, terrain)...", spinner="dots"):
             prepared = prepare(args.scenario)
     try:
-        outcome = run_batch(prepared, args.n, args.out, root_seed=args.seed, workers=args.workers,
-                            dask=args.dask, resume=args.resume, progress=not args.quiet)
+        outcome = run_batch(
+            prepared,
+            args.n,
+            args.out,
+            root_seed=args.seed,
+            workers=args.workers,
+            dask=args.dask,
+            resume=args.resume,
+            progress=not args.quiet,
+        )
     except KeyboardInterrupt:
         _resume_hint(args)
         raise
@@ -116,25 +153,38 @@ def _fmt(x, digits: int = 3) -> str:
 def print_batch_report(report: dict, console) -> None:
     from rich.table import Table
 
-    t = Table(title=f"{report['scenario']}: {report['n']} replications, root seed "
-              f"{report['root_seed']} (95% CI: Wilson for proportions, bootstrap otherwise; notional)")
+    t = Table(
+        title=f"{report['scenario']}: {report['n']} replications, root seed "
+        f"{report['root_seed']} (95% CI: Wilson for proportions, bootstrap otherwise; notional)"
+    )
     for col in ("metric", "mean", "95% CI", "method"):
         t.add_column(col, justify="left" if col in ("metric", "method") else "right")
     for e in report["estimates"]:
-        t.add_row(e["metric"], _fmt(e["mean"]), f"[{_fmt(e['lo'])}, {_fmt(e['hi'])}]",
-                  "Wilson" if e["kind"] == "proportion" else "bootstrap")
+        t.add_row(
+            e["metric"],
+            _fmt(e["mean"]),
+            f"[{_fmt(e['lo'])}, {_fmt(e['hi'])}]",
+            "Wilson" if e["kind"] == "proportion" else "bootstrap",
+        )
     console.print(t)
 
     t = Table(title="Convergence with N (running estimates, index order)")
     for col in ("N", "metric", "estimate", "95% CI", "half-width"):
         t.add_column(col, justify="right")
     for r in report["convergence"]:
-        t.add_row(str(r["n"]), r["metric"], _fmt(r["mean"]), f"[{_fmt(r['lo'])}, {_fmt(r['hi'])}]",
-                  _fmt(r["half_width"]))
+        t.add_row(
+            str(r["n"]),
+            r["metric"],
+            _fmt(r["mean"]),
+            f"[{_fmt(r['lo'])}, {_fmt(r['hi'])}]",
+            _fmt(r["half_width"]),
+        )
     console.print(t)
 
-    t = Table(title="Why was it not shot down? Where each (aircraft, unit) kill chain stopped, "
-              "share of replications (top 3 per pair)")
+    t = Table(
+        title="Why was it not shot down? Where each (aircraft, unit) kill chain stopped, "
+        "share of replications (top 3 per pair)"
+    )
     for col in ("aircraft", "unit", "stage", "reason", "share", "95% CI"):
         t.add_column(col, justify="right" if col in ("share", "95% CI") else "left")
     shown: dict[tuple, int] = {}
@@ -144,9 +194,14 @@ def print_batch_report(report: dict, console) -> None:
             continue
         first = key not in shown
         shown[key] = shown.get(key, 0) + 1
-        t.add_row(r["aircraft"] if first else "", r["unit"] if first else "", r["stage"],
-                  r["reason"], f"{100 * r['fraction']:.1f}%",
-                  f"[{100 * r['lo']:.1f}, {100 * r['hi']:.1f}]")
+        t.add_row(
+            r["aircraft"] if first else "",
+            r["unit"] if first else "",
+            r["stage"],
+            r["reason"],
+            f"{100 * r['fraction']:.1f}%",
+            f"[{100 * r['lo']:.1f}, {100 * r['hi']:.1f}]",
+        )
     console.print(t)
 
 
@@ -154,14 +209,28 @@ def print_batch_report(report: dict, console) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from iadsim.analysis.compare import build_variants, compare_report, run_variants, tornado, write_report
+    from iadsim.analysis.compare import (
+        build_variants,
+        compare_report,
+        run_variants,
+        tornado,
+        write_report,
+    )
     from iadsim.analysis.variants import parse_group
 
     groups = [parse_group(s) for s in args.sets]
     variants = build_variants(args.scenario, groups)  # every --set validated before running
     try:
-        paths = run_variants(variants, args.n, args.out, root_seed=args.seed, workers=args.workers,
-                             dask=args.dask, resume=args.resume, progress=not args.quiet)
+        paths = run_variants(
+            variants,
+            args.n,
+            args.out,
+            root_seed=args.seed,
+            workers=args.workers,
+            dask=args.dask,
+            resume=args.resume,
+            progress=not args.quiet,
+        )
     except KeyboardInterrupt:
         _resume_hint(args)
         raise
@@ -171,8 +240,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.metric not in known:
         from iadsim.errors import InputError, Problem
 
-        raise InputError(Problem("<command line>", None, None, "--metric",
-                                 f"unknown metric {args.metric!r}; one of: {', '.join(sorted(known))}"))
+        raise InputError(
+            Problem(
+                "<command line>",
+                None,
+                None,
+                "--metric",
+                f"unknown metric {args.metric!r}; one of: {', '.join(sorted(known))}",
+            )
+        )
     files.append(tornado(report, args.metric, Path(args.out) / "tornado.png"))
     console = _console()
     if not args.quiet:
@@ -188,17 +264,26 @@ def print_compare(report: dict, console, metrics=None) -> None:
 
     metrics = metrics or COMPARE_METRICS
     for v in report["variants"][1:]:
-        rows = [r for r in report["differences"] if r["variant"] == v["name"]
-                and (r["metric"] in metrics or r["metric"].endswith(".p_killed"))]
+        rows = [
+            r
+            for r in report["differences"]
+            if r["variant"] == v["name"]
+            and (r["metric"] in metrics or r["metric"].endswith(".p_killed"))
+        ]
         t = Table(title=f"{v['name']}: {v['label']}  vs base (paired, same seeds, N={report['n']})")
         for col in ("metric", "base", "variant", "difference", "95% CI", "reps changed"):
             t.add_column(col, justify="left" if col == "metric" else "right")
         for r in rows:
             sig = r["lo"] > 0 or r["hi"] < 0
             diff = f"{r['diff']:+.3f}" if math.isfinite(r["diff"]) else "-"
-            t.add_row(r["metric"], _fmt(r["base_mean"]), _fmt(r["variant_mean"]),
-                      f"[bold]{diff}[/]" if sig else diff,
-                      f"[{_fmt(r['lo'])}, {_fmt(r['hi'])}]", str(r["changed"]))
+            t.add_row(
+                r["metric"],
+                _fmt(r["base_mean"]),
+                _fmt(r["variant_mean"]),
+                f"[bold]{diff}[/]" if sig else diff,
+                f"[{_fmt(r['lo'])}, {_fmt(r['hi'])}]",
+                str(r["changed"]),
+            )
         console.print(t)
 
 
@@ -212,9 +297,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     params = [parse_param(p) for p in args.params]
     try:
-        table = run_sweep(args.scenario, params, args.n, args.out, root_seed=args.seed,
-                          workers=args.workers, dask=args.dask, resume=args.resume,
-                          progress=not args.quiet)
+        table = run_sweep(
+            args.scenario,
+            params,
+            args.n,
+            args.out,
+            root_seed=args.seed,
+            workers=args.workers,
+            dask=args.dask,
+            resume=args.resume,
+            progress=not args.quiet,
+        )
     except KeyboardInterrupt:
         _resume_hint(args)
         raise
@@ -226,9 +319,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         for m in SWEEP_METRICS[:3]:
             t.add_column(m, justify="right")
         for row in table.to_pylist():
-            t.add_row(*[str(row[p.path]) for p in params],
-                      *[f"{_fmt(row[m])} [{_fmt(row[m + '_lo'])}, {_fmt(row[m + '_hi'])}]"
-                        for m in SWEEP_METRICS[:3]])
+            t.add_row(
+                *[str(row[p.path]) for p in params],
+                *[
+                    f"{_fmt(row[m])} [{_fmt(row[m + '_lo'])}, {_fmt(row[m + '_hi'])}]"
+                    for m in SWEEP_METRICS[:3]
+                ],
+            )
         console.print(t)
     out = Path(args.out)
     console.print(f"wrote {out / 'sweep.csv'}, {out / 'sweep.parquet'}, {out / 'sweep.png'}")

@@ -26,8 +26,13 @@ from iadsim.engine.run import prepare
 from iadsim.scenario import Scenario, load_scenario
 
 COMPARE_METRICS = (
-    "p_any_killed", "mean_killed", "mean_engaged", "mean_launches", "mean_reported",
-    "mean_tracked", "mean_detected",
+    "p_any_killed",
+    "mean_killed",
+    "mean_engaged",
+    "mean_launches",
+    "mean_reported",
+    "mean_tracked",
+    "mean_detected",
 )
 
 
@@ -39,7 +44,9 @@ class Variant:
     scenario: Scenario
 
 
-def build_variants(scenario: Scenario | str | Path, groups: list[list[Assignment]]) -> list[Variant]:
+def build_variants(
+    scenario: Scenario | str | Path, groups: list[list[Assignment]]
+) -> list[Variant]:
     """Base plus one variant per group, all validated before anything runs."""
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     out = [Variant("base", "base", (), base)]
@@ -48,8 +55,17 @@ def build_variants(scenario: Scenario | str | Path, groups: list[list[Assignment
     return out
 
 
-def run_variants(variants: list[Variant], n: int, out: str | Path, *, root_seed: int = 1,
-                 workers: int = 1, dask=None, resume: bool = False, progress=True) -> dict[str, Path]:
+def run_variants(
+    variants: list[Variant],
+    n: int,
+    out: str | Path,
+    *,
+    root_seed: int = 1,
+    workers: int = 1,
+    dask=None,
+    resume: bool = False,
+    progress=True,
+) -> dict[str, Path]:
     """Run every variant's batch (same seeds) into OUT/<name>/results.sqlite."""
     from iadsim.analysis.montecarlo import dask_client
 
@@ -61,9 +77,18 @@ def run_variants(variants: list[Variant], n: int, out: str | Path, *, root_seed:
         with ctx as client:
             for v in variants:
                 prepared = prepare(v.scenario)
-                run_batch(prepared, n, out / v.name, root_seed=root_seed, workers=workers,
-                          dask=client, resume=resume, variant=v.label,
-                          progress=bar if bar is not None else False, description=v.name)
+                run_batch(
+                    prepared,
+                    n,
+                    out / v.name,
+                    root_seed=root_seed,
+                    workers=workers,
+                    dask=client,
+                    resume=resume,
+                    variant=v.label,
+                    progress=bar if bar is not None else False,
+                    description=v.name,
+                )
                 paths[v.name] = store_path(out / v.name)
     finally:
         if bar is not None:
@@ -84,7 +109,9 @@ def paired_table(base: ResultStore, other: ResultStore, metrics=None) -> list[di
     for m in names:
         kind, b = bv[m]
         _, o = ov[m]
-        rows.append(paired_difference(b[[bpos[i] for i in common]], o[[opos[i] for i in common]], m, kind))
+        rows.append(
+            paired_difference(b[[bpos[i] for i in common]], o[[opos[i] for i in common]], m, kind)
+        )
     return rows
 
 
@@ -116,7 +143,19 @@ def write_report(report: dict, out: str | Path) -> list[Path]:
     js, cs = out / "compare.json", out / "compare.csv"
     _atomic_text(js, json.dumps(_clean(report), indent=2))
     rows = report["differences"]
-    cols = ["variant", "label", "metric", "kind", "n", "base_mean", "variant_mean", "diff", "lo", "hi", "changed"]
+    cols = [
+        "variant",
+        "label",
+        "metric",
+        "kind",
+        "n",
+        "base_mean",
+        "variant_mean",
+        "diff",
+        "lo",
+        "hi",
+        "changed",
+    ]
     tmp = cs.with_suffix(".csv.tmp")
     with tmp.open("w", newline="") as f:
         w = csv.writer(f)
@@ -183,9 +222,14 @@ def _bar(progress):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=console,
-                   disable=not console.is_terminal and not os.environ.get("IADSIM_PROGRESS"))
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal and not os.environ.get("IADSIM_PROGRESS"),
+    )
     bar.start()
     return bar
 

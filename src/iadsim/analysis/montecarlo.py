@@ -52,14 +52,24 @@ def record_of(idx: int, seed: int, result: ReplicationResult, wall_s: float) -> 
     }
     aircraft = [
         (
-            idx, r["aircraft"], r.get("type"), int(bool(r["detected"])), int(bool(r["tracked"])),
-            int(bool(r["reported"])), int(bool(r["engaged"])), int(bool(r["killed"])),
-            r.get("first_detected_s"), r.get("killed_at_s"),
+            idx,
+            r["aircraft"],
+            r.get("type"),
+            int(bool(r["detected"])),
+            int(bool(r["tracked"])),
+            int(bool(r["reported"])),
+            int(bool(r["engaged"])),
+            int(bool(r["killed"])),
+            r.get("first_detected_s"),
+            r.get("killed_at_s"),
         )
         for r in ac
     ]
     lt = result.ledger.table()
-    cols = [lt.column(c).to_pylist() for c in ("aircraft", "unit", "stage", "stage_index", "reason", "stopped_at_s")]
+    cols = [
+        lt.column(c).to_pylist()
+        for c in ("aircraft", "unit", "stage", "stage_index", "reason", "stopped_at_s")
+    ]
     ledger = [
         (idx, a, u, st, si, rs, None if t != t else t)
         for a, u, st, si, rs, t in zip(*cols, strict=True)
@@ -104,7 +114,9 @@ def scenario_hash(scenario: Scenario) -> str:
     Hashing the canonical model (not the file bytes) means a variant made with --set has
     its own hash, and an edit of comments only does not invalidate a store."""
     h = hashlib.sha256()
-    h.update(json.dumps(scenario.spec.model_dump(mode="json", by_alias=True), sort_keys=True).encode())
+    h.update(
+        json.dumps(scenario.spec.model_dump(mode="json", by_alias=True), sort_keys=True).encode()
+    )
     h.update(json.dumps(scenario.catalog.model_dump(mode="json"), sort_keys=True).encode())
     return h.hexdigest()
 
@@ -166,9 +178,15 @@ def run_batch(
     for a LocalCluster of `workers` processes, or a `distributed.Client`. `progress`: True for
     a rich progress bar on stderr, False for none, or a rich `Progress` to add a task to."""
     if n < 1:
-        raise InputError(Problem("<command line>", None, None, "-n", f"need at least 1 replication, got {n}"))
+        raise InputError(
+            Problem("<command line>", None, None, "-n", f"need at least 1 replication, got {n}")
+        )
     if workers < 1:
-        raise InputError(Problem("<command line>", None, None, "--workers", f"need at least 1 worker, got {workers}"))
+        raise InputError(
+            Problem(
+                "<command line>", None, None, "--workers", f"need at least 1 worker, got {workers}"
+            )
+        )
     t0 = time.perf_counter()
     path = store_path(out)
     with ResultStore(path) as store:
@@ -190,12 +208,16 @@ def run_batch(
     return BatchOutcome(path, n, len(todo), skipped, time.perf_counter() - t0)
 
 
-def _run_pool(prepared: Prepared, todo, store: ResultStore, workers: int, advance: ProgressFn) -> None:
+def _run_pool(
+    prepared: Prepared, todo, store: ResultStore, workers: int, advance: ProgressFn
+) -> None:
     blob = pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL)
     workers = min(workers, len(todo))
     max_inflight = 4 * workers
     pending = iter(todo)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(blob,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(blob,)
+    ) as pool:
         inflight = set()
         try:
             for idx, seed in pending:
@@ -227,17 +249,25 @@ def dask_client(dask, workers: int = 1):
         yield dask
         return
     if dask == "local":
-        with LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster, Client(cluster) as client:
+        with (
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
             yield client
         return
     try:
         client = Client(str(dask), timeout=30)
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(
-            Problem("<command line>", None, None, "--dask",
-                    f"cannot reach the Dask scheduler at {dask!r}: {exc}")
+            Problem(
+                "<command line>",
+                None,
+                None,
+                "--dask",
+                f"cannot reach the Dask scheduler at {dask!r}: {exc}",
+            )
         ) from None
     try:
         yield client
@@ -245,7 +275,9 @@ def dask_client(dask, workers: int = 1):
         client.close()
 
 
-def _run_dask(prepared: Prepared, todo, store: ResultStore, dask, workers: int, advance: ProgressFn) -> None:
+def _run_dask(
+    prepared: Prepared, todo, store: ResultStore, dask, workers: int, advance: ProgressFn
+) -> None:
     from distributed import as_completed
 
     with dask_client(dask, workers) as client:
@@ -275,7 +307,12 @@ class _progress:
     """Context manager yielding an `advance(k)` callable (a rich bar, or nothing)."""
 
     def __init__(self, progress, description: str, total: int, completed: int):
-        self.progress, self.description, self.total, self.completed = progress, description, total, completed
+        self.progress, self.description, self.total, self.completed = (
+            progress,
+            description,
+            total,
+            completed,
+        )
         self._own = None
 
     def __enter__(self) -> ProgressFn:
@@ -295,8 +332,12 @@ class _progress:
         if bar is True:
             console = Console(stderr=True)
             bar = self._own = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), TimeRemainingColumn(), console=console,
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=console,
                 disable=not console.is_terminal and not os.environ.get("IADSIM_PROGRESS"),
             )
             bar.start()

@@ -43,7 +43,9 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     denom = 1.0 + z2 / n
     centre = (p + z2 / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    lo = 0.0 if k == 0 else max(0.0, centre - half)
+    hi = 1.0 if k == n else min(1.0, centre + half)
+    return lo, hi
 
 
 def bootstrap_ci(
@@ -103,7 +105,15 @@ def estimate(metric: str, values, kind: str | None = None) -> Estimate:
 
 # ------------------------------------------------------------------ metric extraction
 
-COUNT_METRICS = ("killed", "engaged", "detected", "tracked", "reported", "launches", "destroyed_components")
+COUNT_METRICS = (
+    "killed",
+    "engaged",
+    "detected",
+    "tracked",
+    "reported",
+    "launches",
+    "destroyed_components",
+)
 AIRCRAFT_FLAGS = ("detected", "tracked", "reported", "engaged", "killed")
 MAIN_METRICS = ("p_any_killed", "mean_killed", "mean_engaged")
 
@@ -121,7 +131,10 @@ def metric_vectors(store: ResultStore) -> dict[str, tuple[str, np.ndarray]]:
     cols = {c: np.array([r[j] for r in reps], float) for j, c in enumerate(store_columns(store))}
     out: dict[str, tuple[str, np.ndarray]] = {}
     out["p_any_killed"] = ("proportion", (cols["killed"] > 0).astype(float) if n else np.zeros(0))
-    out["p_all_survived"] = ("proportion", (cols["killed"] == 0).astype(float) if n else np.zeros(0))
+    out["p_all_survived"] = (
+        "proportion",
+        (cols["killed"] == 0).astype(float) if n else np.zeros(0),
+    )
     for c in COUNT_METRICS:
         out[f"mean_{c}"] = ("mean", cols[c] if n else np.zeros(0))
     per_ac: dict[str, dict[str, np.ndarray]] = defaultdict(dict)
@@ -178,8 +191,16 @@ def convergence(store: ResultStore, metrics: tuple[str, ...] = MAIN_METRICS) -> 
                 continue
             kind, v = vecs[m]
             e = estimate(m, v[:k], kind)
-            rows.append({"n": k, "metric": m, "mean": e.mean, "lo": e.lo, "hi": e.hi,
-                         "half_width": (e.hi - e.lo) / 2.0})
+            rows.append(
+                {
+                    "n": k,
+                    "metric": m,
+                    "mean": e.mean,
+                    "lo": e.lo,
+                    "hi": e.hi,
+                    "half_width": (e.hi - e.lo) / 2.0,
+                }
+            )
     return rows
 
 
@@ -196,8 +217,18 @@ def reason_frequencies(store: ResultStore) -> list[dict]:
     rows = []
     for (ac, unit, stage, reason), k in counts.items():
         lo, hi = wilson_interval(k, n)
-        rows.append({"aircraft": ac, "unit": unit, "stage": stage, "reason": reason,
-                     "count": k, "fraction": k / n, "lo": lo, "hi": hi})
+        rows.append(
+            {
+                "aircraft": ac,
+                "unit": unit,
+                "stage": stage,
+                "reason": reason,
+                "count": k,
+                "fraction": k / n,
+                "lo": lo,
+                "hi": hi,
+            }
+        )
     rows.sort(key=lambda r: (r["aircraft"], r["unit"], -r["count"], r["stage"], r["reason"]))
     return rows
 
@@ -224,13 +255,28 @@ def paired_difference(base, variant, metric: str = "", kind: str = "mean") -> di
     ok = np.isfinite(b) & np.isfinite(v)
     d = v[ok] - b[ok]
     if len(d) == 0:
-        return {"metric": metric, "kind": kind, "n": 0, "base_mean": math.nan, "variant_mean": math.nan,
-                "diff": math.nan, "lo": math.nan, "hi": math.nan, "changed": 0}
+        return {
+            "metric": metric,
+            "kind": kind,
+            "n": 0,
+            "base_mean": math.nan,
+            "variant_mean": math.nan,
+            "diff": math.nan,
+            "lo": math.nan,
+            "hi": math.nan,
+            "changed": 0,
+        }
     lo, hi = bootstrap_ci(d)
     return {
-        "metric": metric, "kind": kind, "n": int(len(d)),
-        "base_mean": float(b[ok].mean()), "variant_mean": float(v[ok].mean()),
-        "diff": float(d.mean()), "lo": lo, "hi": hi, "changed": int(np.count_nonzero(d)),
+        "metric": metric,
+        "kind": kind,
+        "n": int(len(d)),
+        "base_mean": float(b[ok].mean()),
+        "variant_mean": float(v[ok].mean()),
+        "diff": float(d.mean()),
+        "lo": lo,
+        "hi": hi,
+        "changed": int(np.count_nonzero(d)),
     }
 
 

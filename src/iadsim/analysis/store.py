@@ -59,12 +59,29 @@ CREATE TABLE IF NOT EXISTS components (
 """
 
 REPLICATION_COLUMNS = (
-    "idx", "seed", "wall_s", "n_aircraft", "detected", "tracked", "reported",
-    "engaged", "killed", "launches", "destroyed_components",
+    "idx",
+    "seed",
+    "wall_s",
+    "n_aircraft",
+    "detected",
+    "tracked",
+    "reported",
+    "engaged",
+    "killed",
+    "launches",
+    "destroyed_components",
 )
 AIRCRAFT_COLUMNS = (
-    "idx", "aircraft", "type", "detected", "tracked", "reported", "engaged", "killed",
-    "first_detected_s", "killed_at_s",
+    "idx",
+    "aircraft",
+    "type",
+    "detected",
+    "tracked",
+    "reported",
+    "engaged",
+    "killed",
+    "first_detected_s",
+    "killed_at_s",
 )
 LEDGER_COLUMNS = ("idx", "aircraft", "unit", "stage", "stage_index", "reason", "stopped_at_s")
 COMPONENT_COLUMNS = ("idx", "component", "state", "destroyed_at_s")
@@ -120,7 +137,10 @@ class ResultStore:
         if have and n_done and not resume:
             raise InputError(
                 Problem(
-                    str(self.path), None, None, "--out",
+                    str(self.path),
+                    None,
+                    None,
+                    "--out",
                     f"already holds {n_done} replications of {have.get('scenario', '?')!r} "
                     "(root seed " + have.get("root_seed", "?") + "); pass --resume to complete "
                     "that batch, or choose another --out directory",
@@ -135,7 +155,10 @@ class ResultStore:
             if diffs:
                 raise InputError(
                     Problem(
-                        str(self.path), None, None, "--resume",
+                        str(self.path),
+                        None,
+                        None,
+                        "--resume",
                         "this store was made from a different scenario or root seed, refusing "
                         "to mix the two batches (" + "; ".join(diffs) + "); use another --out",
                     )
@@ -157,7 +180,9 @@ class ResultStore:
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
-            c.execute(_insert("replications"), [record["replication"][k] for k in REPLICATION_COLUMNS])
+            c.execute(
+                _insert("replications"), [record["replication"][k] for k in REPLICATION_COLUMNS]
+            )
             for table in ("aircraft", "ledger", "components"):
                 rows = record[table]
                 if rows:

@@ -55,8 +55,12 @@ def parse_param(text: str) -> Param:
     if steps < 1:
         raise bad("STEPS must be at least 1")
     vals = np.linspace(start, stop, steps) if steps > 1 else np.array([start])
-    integral = all(p.strip().lstrip("-").isdigit() for p in parts[:2]) and np.allclose(vals, np.round(vals))
-    values = tuple(int(round(v)) for v in vals) if integral else tuple(round(float(v), 12) for v in vals)
+    integral = all(p.strip().lstrip("-").isdigit() for p in parts[:2]) and np.allclose(
+        vals, np.round(vals)
+    )
+    values = (
+        tuple(int(round(v)) for v in vals) if integral else tuple(round(float(v), 12) for v in vals)
+    )
     return Param(path, values)
 
 
@@ -64,16 +68,27 @@ def grid(params: list[Param]) -> list[tuple]:
     return list(itertools.product(*(p.values for p in params)))
 
 
-def run_sweep(scenario: Scenario | str | Path, params: list[Param], n: int, out: str | Path, *,
-              root_seed: int = 1, workers: int = 1, dask=None, resume: bool = False,
-              progress=True) -> pa.Table:
+def run_sweep(
+    scenario: Scenario | str | Path,
+    params: list[Param],
+    n: int,
+    out: str | Path,
+    *,
+    root_seed: int = 1,
+    workers: int = 1,
+    dask=None,
+    resume: bool = False,
+    progress=True,
+) -> pa.Table:
     """Run every grid point (validated first) and return the table (also written to OUT)."""
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     out = Path(out)
     points = grid(params)
     variants = []
     for point in points:
-        assigns = [Assignment(p.path, v, f"{p.path}={v}") for p, v in zip(params, point, strict=True)]
+        assigns = [
+            Assignment(p.path, v, f"{p.path}={v}") for p, v in zip(params, point, strict=True)
+        ]
         variants.append(make_variant(base, assigns))
     bar = _bar(progress)
     rows = []
@@ -83,9 +98,18 @@ def run_sweep(scenario: Scenario | str | Path, params: list[Param], n: int, out:
             for k, (point, scen) in enumerate(zip(points, variants, strict=True)):
                 name = f"p{k:03d}"
                 label = "; ".join(f"{p.path}={v}" for p, v in zip(params, point, strict=True))
-                run_batch(prepare(scen), n, out / "points" / name, root_seed=root_seed,
-                          workers=workers, dask=client, resume=resume, variant=label,
-                          progress=bar if bar is not None else False, description=name)
+                run_batch(
+                    prepare(scen),
+                    n,
+                    out / "points" / name,
+                    root_seed=root_seed,
+                    workers=workers,
+                    dask=client,
+                    resume=resume,
+                    variant=label,
+                    progress=bar if bar is not None else False,
+                    description=name,
+                )
                 with ResultStore(store_path(out / "points" / name)) as store:
                     vecs = metric_vectors(store)
                 row = {"point": name}
@@ -101,7 +125,9 @@ def run_sweep(scenario: Scenario | str | Path, params: list[Param], n: int, out:
             bar.stop()
     table = pa.Table.from_pylist(rows)
     write_table(table, out)
-    plot_sweep(table, params, out / "sweep.png", title=f"{base.spec.scenario} (N={n} per point, notional)")
+    plot_sweep(
+        table, params, out / "sweep.png", title=f"{base.spec.scenario} (N={n} per point, notional)"
+    )
     return table
 
 
@@ -113,8 +139,13 @@ def write_table(table: pa.Table, out: Path) -> None:
         tmp.replace(out / name)
 
 
-def plot_sweep(table: pa.Table, params: list[Param], path: Path, title: str = "",
-               metrics=("mean_killed", "p_any_killed")) -> Path:
+def plot_sweep(
+    table: pa.Table,
+    params: list[Param],
+    path: Path,
+    title: str = "",
+    metrics=("mean_killed", "p_any_killed"),
+) -> Path:
     """One parameter: each metric against it with its 95% CI band. Two numeric parameters:
     a heat map of the first metric. More: the metric against the first parameter, one line
     per combination of the others."""
@@ -124,7 +155,9 @@ def plot_sweep(table: pa.Table, params: list[Param], path: Path, title: str = ""
     import matplotlib.pyplot as plt
 
     d = table.to_pydict()
-    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for p in params for v in p.values)
+    numeric = all(
+        isinstance(v, int | float) and not isinstance(v, bool) for p in params for v in p.values
+    )
     if len(params) == 2 and numeric and len(params[0].values) > 1 and len(params[1].values) > 1:
         m = metrics[0]
         xs, ys = params[0].values, params[1].values
@@ -132,13 +165,20 @@ def plot_sweep(table: pa.Table, params: list[Param], path: Path, title: str = ""
         for x, y, v in zip(d[params[0].path], d[params[1].path], d[m], strict=True):
             z[ys.index(y), xs.index(x)] = v
         fig, ax = plt.subplots(figsize=(7, 5))
-        im = ax.imshow(z, origin="lower", aspect="auto",
-                       extent=[min(xs), max(xs), min(ys), max(ys)], cmap="viridis")
+        im = ax.imshow(
+            z,
+            origin="lower",
+            aspect="auto",
+            extent=[min(xs), max(xs), min(ys), max(ys)],
+            cmap="viridis",
+        )
         fig.colorbar(im, ax=ax, label=m)
         ax.set_xlabel(params[0].path)
         ax.set_ylabel(params[1].path)
     else:
-        fig, axes = plt.subplots(len(metrics), 1, figsize=(7, 3 * len(metrics)), sharex=True, squeeze=False)
+        fig, axes = plt.subplots(
+            len(metrics), 1, figsize=(7, 3 * len(metrics)), sharex=True, squeeze=False
+        )
         p0 = params[0]
         others = [p.path for p in params[1:]]
         keys = sorted({tuple(d[o][i] for o in others) for i in range(table.num_rows)}, key=str)

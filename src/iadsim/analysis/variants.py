@@ -62,7 +62,9 @@ def parse_assignment(text: str, option: str = "--set") -> Assignment:
     path, value = text.split("=", 1)
     path = path.strip()
     if not path or any(not s for s in path.split(".")):
-        raise InputError(Problem("<command line>", None, None, option, f"empty path segment in {path!r}"))
+        raise InputError(
+            Problem("<command line>", None, None, option, f"empty path segment in {path!r}")
+        )
     return Assignment(path, parse_value(value), text)
 
 
@@ -118,7 +120,12 @@ def _match(node: Any, segs: list[str], pos: int) -> list[tuple[Any, int]]:
 
 
 def _is_unit(node: Any, prefix: list[str]) -> bool:
-    return isinstance(node, dict) and len(prefix) == 2 and prefix[0] == "units" and "components" in node
+    return (
+        isinstance(node, dict)
+        and len(prefix) == 2
+        and prefix[0] == "units"
+        and "components" in node
+    )
 
 
 def _set(node: Any, segs: list[str], pos: int, value: Any, prefix: list[str]) -> int:
@@ -180,7 +187,9 @@ def apply_assignments(data: dict, assignments: list[Assignment], file: str = "<s
             problems.append(Problem(file, None, None, a.path, _missing_message(data, a, miss)))
             continue
         if n == 0:
-            problems.append(Problem(file, None, None, a.path, "the path matches nothing (empty list?)"))
+            problems.append(
+                Problem(file, None, None, a.path, "the path matches nothing (empty list?)")
+            )
     if problems:
         raise InputError(problems)
     return data
@@ -210,7 +219,9 @@ def make_variant(scenario: Scenario, assignments: list[Assignment]) -> Scenario:
     if not assignments:
         return scenario
     file = str(scenario.path)
-    data = apply_assignments(scenario.spec.model_dump(mode="json", by_alias=True), assignments, file)
+    data = apply_assignments(
+        scenario.spec.model_dump(mode="json", by_alias=True), assignments, file
+    )
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
@@ -226,7 +237,9 @@ def make_variant(scenario: Scenario, assignments: list[Assignment]) -> Scenario:
         ]
         raise InputError(problems) from None
     return Scenario(
-        spec=spec, catalog=scenario.catalog, path=scenario.path,
+        spec=spec,
+        catalog=scenario.catalog,
+        path=scenario.path,
         links=resolve_links(spec, scenario.catalog),
     )
 

@@ -1,0 +1,143 @@
+"""Counterfactuals with common random numbers, tornado chart, and sweeps."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from iadsim.analysis.sweep import grid, parse_param
+from iadsim.cli import main
+from iadsim.errors import InputError
+
+SCENARIO = """\
+scenario: tiny-compare
+start_utc: 2026-01-03T06:00:00Z
+duration_s: 900
+origin: {lat_deg: 10.0, lon_deg: -66.0}
+units:
+  - id: SAM
+    type: sam-medium-range
+    position: {lat_deg: 10.0, lon_deg: -66.0}
+    components:
+      - {id: acq, type: acquisition-radar-mr, readiness: {operational: 0.7}}
+      - {id: cp, type: command-post-mr, readiness: {operational: 0.8}}
+      - {id: telar-1, type: telar-mr, readiness: {operational: 0.6}}
+network:
+  links:
+    - {id: acq-cp, from: SAM/acq, to: SAM/cp, kind: cable, up: false}
+raid:
+  - id: HELO-1
+    type: transport-helicopter
+    route:
+      - {lat_deg: 10.3, lon_deg: -66.0, alt_m: 300}
+      - {lat_deg: 10.0, lon_deg: -66.01, alt_m: 300}
+      - {lat_deg: 9.8, lon_deg: -66.0, alt_m: 300}
+  - id: FIGHTER-1
+    type: strike-fighter
+    start_s: 60
+    route:
+      - {lat_deg: 10.5, lon_deg: -66.1, alt_m: 3000}
+      - {lat_deg: 9.6, lon_deg: -65.95, alt_m: 3000}
+"""
+
+
+@pytest.fixture()
+def scenario(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO)
+    return path
+
+
+def test_compare_pairs_variants_with_the_base(scenario, tmp_path):
+    out = tmp_path / "cmp"
+    rc = main(
+        [
+            "compare",
+            str(scenario),
+            "-n",
+            "30",
+            "--out",
+            str(out),
+            "--quiet",
+            "--set",
+            "description=only words change",
+            "--set",
+            "units.SAM.readiness=operational;network.links.*.up=true",
+            "--set",
+            "units.SAM.readiness=in_storage",
+        ]
+    )
+    assert rc == 0
+    report = json.loads((out / "compare.json").read_text())
+    assert [v["name"] for v in report["variants"]] == ["base", "v1", "v2", "v3"]
+    diff = {(r["variant"], r["metric"]): r for r in report["differences"]}
+    # common random numbers: a variant that changes nothing differs by exactly zero
+    same = diff[("v1", "mean_killed")]
+    assert same["diff"] == 0 and same["lo"] == same["hi"] == 0 and same["changed"] == 0
+    # everything operational and connected cannot kill less; all in storage kills nothing
+    up = diff[("v2", "mean_killed")]
+    assert up["diff"] >= 0 and up["lo"] <= up["diff"] <= up["hi"]
+    down = diff[("v3", "mean_killed")]
+    assert down["variant_mean"] == 0 and down["diff"] == -down["base_mean"]
+    assert (out / "tornado.png").stat().st_size > 1000
+    assert (out / "compare.csv").read_text().startswith("variant,label,metric")
+    for name in ("base", "v1", "v2", "v3"):
+        assert (out / name / "results.sqlite").exists()
+
+
+def test_parse_param():
+    p = parse_param("units.SAM.readiness=0:1:5")
+    assert p.path == "units.SAM.readiness" and p.values == (0.0, 0.25, 0.5, 0.75, 1.0)
+    assert parse_param("duration_s=600:1200:3").values == (600, 900, 1200)
+    assert parse_param("units.SAM.c2_mode=centralized,autonomous").values == (
+        "centralized",
+        "autonomous",
+    )
+    assert len(grid([parse_param("a=0:1:3"), parse_param("b=1,2")])) == 6
+    for bad in ("x", "x=0:1", "x=a:b:3", "x=0:1:0"):
+        with pytest.raises(InputError):
+            parse_param(bad)
+
+
+def test_sweep_writes_table_and_plot(scenario, tmp_path):
+    out = tmp_path / "sw"
+    rc = main(
+        [
+            "sweep",
+            str(scenario),
+            "--param",
+            "units.SAM.components.telar-1.readiness=0:1:3",
+            "-n",
+            "12",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
+    assert rc == 0
+    table = pq.read_table(out / "sweep.parquet").to_pylist()
+    assert [r["units.SAM.components.telar-1.readiness"] for r in table] == [0.0, 0.5, 1.0]
+    assert table[0]["mean_killed"] == 0.0  # no working launcher, no kill
+    assert table[0]["mean_killed"] <= table[2]["mean_killed"]
+    assert all(r["p_any_killed_lo"] <= r["p_any_killed"] <= r["p_any_killed_hi"] for r in table)
+    assert (out / "sweep.csv").exists() and (out / "sweep.png").stat().st_size > 1000
+
+
+def test_sweep_refuses_a_bad_path_before_running(scenario, tmp_path, capsys):
+    rc = main(
+        [
+            "sweep",
+            str(scenario),
+            "--param",
+            "units.SAM.readyness=0:1:3",
+            "-n",
+            "2",
+            "--out",
+            str(tmp_path / "x"),
+            "--quiet",
+        ]
+    )
+    assert rc == 2
+    assert "units.SAM.readiness" in capsys.readouterr().err

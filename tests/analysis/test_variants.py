@@ -1,0 +1,144 @@
+"""The --set path language: wildcards, ids, unit readiness, and refusals with nearest paths."""
+
+from __future__ import annotations
+
+import pytest
+
+from iadsim.analysis.variants import (
+    apply_assignments,
+    make_variant,
+    parse_assignment,
+    parse_group,
+    parse_value,
+)
+from iadsim.cli import main
+from iadsim.errors import InputError
+from iadsim.scenario import load_scenario
+
+SCENARIO = """\
+scenario: tiny-variants
+start_utc: 2026-01-03T06:00:00Z
+duration_s: 600
+origin: {lat_deg: 10.0, lon_deg: -66.0}
+units:
+  - id: SAM
+    type: sam-medium-range
+    position: {lat_deg: 10.0, lon_deg: -66.0}
+    components:
+      - {id: acq, type: acquisition-radar-mr, readiness: {operational: 0.7}}
+      - {id: cp, type: command-post-mr, readiness: in_storage}
+      - {id: telar-1, type: telar-mr, readiness: 0.6}
+  - id: EW.1
+    type: early-warning-site
+    position: {lat_deg: 10.2, lon_deg: -66.0}
+    components:
+      - {id: radar, type: early-warning-radar}
+network:
+  links:
+    - {id: acq-cp, from: SAM/acq, to: SAM/cp, up: false}
+    - {from: EW.1/radar, to: SAM/cp, kind: radio, up: false}
+raid:
+  - id: HELO-1
+    type: transport-helicopter
+    route:
+      - {lat_deg: 10.3, lon_deg: -66.0, alt_m: 300}
+      - {lat_deg: 9.8, lon_deg: -66.0, alt_m: 300}
+"""
+
+
+@pytest.fixture()
+def scenario(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO)
+    return load_scenario(path)
+
+
+def sets(*texts):
+    return [parse_assignment(t) for t in texts]
+
+
+def test_values_are_yaml_scalars():
+    assert parse_value("true") is True
+    assert parse_value("0.5") == 0.5
+    assert parse_value("operational") == "operational"
+    assert parse_value("{operational: 0.8}") == {"operational": 0.8}
+
+
+def test_wildcard_sets_every_link(scenario):
+    v = make_variant(scenario, sets("network.links.*.up=true"))
+    assert [lk.up for lk in v.spec.network.links] == [True, True]
+    assert all(lk.up for lk in v.links)
+    assert [lk.up for lk in scenario.spec.network.links] == [False, False]  # base untouched
+
+
+def test_links_by_id_or_from_to_and_ids_with_dots(scenario):
+    v = make_variant(scenario, sets("network.links.EW.1/radar--SAM/cp.latency_s=3"))
+    base = scenario.spec.network.links[0].latency_s
+    assert [lk.latency_s for lk in v.spec.network.links] == [base, 3.0]
+    v = make_variant(
+        scenario, sets("network.links.acq-cp.up=true", "units.EW.1.c2_mode=autonomous")
+    )
+    assert v.spec.network.links[0].up and v.spec.units[1].c2_mode == "autonomous"
+
+
+def test_unit_readiness_sets_all_components(scenario):
+    v = make_variant(scenario, sets("units.SAM.readiness=operational"))
+    assert [c.readiness for c in v.spec.units[0].components] == ["operational"] * 3
+    v = make_variant(scenario, parse_group("units.*.readiness=0.5;units.SAM.c2_mode=autonomous"))
+    assert all(c.readiness == 0.5 for u in v.spec.units for c in u.components)
+    v = make_variant(scenario, sets("units.SAM.components.acq.readiness.operational=0.9"))
+    assert v.spec.units[0].components[0].readiness.operational == 0.9
+
+
+def test_unknown_path_refused_with_nearest_valid_paths(scenario):
+    with pytest.raises(InputError) as exc:
+        make_variant(scenario, sets("units.SAM.readines=operational"))
+    msg = str(exc.value)
+    assert "no 'readines' in units.SAM" in msg and "units.SAM.readiness" in msg
+    with pytest.raises(InputError) as exc:
+        make_variant(scenario, sets("network.link.*.up=true"))
+    assert "nearest valid paths" in str(exc.value) and "network.links.*.up" in str(exc.value)
+    with pytest.raises(InputError) as exc:
+        make_variant(scenario, sets("units.S300.readiness=operational"))
+    assert "units.SAM.readiness" in str(exc.value)
+
+
+def test_bad_value_refused_by_the_schema(scenario):
+    with pytest.raises(InputError, match="c2_mode.*centralized"):
+        make_variant(scenario, sets("units.SAM.c2_mode=telepathic"))
+
+
+def test_malformed_assignment():
+    with pytest.raises(InputError, match="PATH=VALUE"):
+        parse_assignment("units.SAM.readiness")
+    with pytest.raises(InputError, match="empty path segment"):
+        parse_assignment("units..x=1")
+
+
+def test_apply_reports_every_bad_path_at_once(scenario):
+    data = scenario.spec.model_dump(mode="json", by_alias=True)
+    with pytest.raises(InputError) as exc:
+        apply_assignments(data, sets("foo=1", "units.SAM.bar=2"))
+    assert len(exc.value.problems) == 2
+
+
+def test_cli_compare_refuses_a_bad_path(tmp_path, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO)
+    rc = main(
+        [
+            "compare",
+            str(path),
+            "--set",
+            "network.links.*.upp=true",
+            "-n",
+            "2",
+            "--out",
+            str(tmp_path / "o"),
+            "--quiet",
+        ]
+    )
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "network.links.*.up" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()  # refused before anything ran
