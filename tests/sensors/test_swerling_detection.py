@@ -175,6 +175,16 @@ def test_vectorized_shapes_and_limits():
     assert pd.ravel()[-1] == pytest.approx(1.0, abs=1e-4)
 
 
+@pytest.mark.parametrize("swerling", [0, 1, 2, 3, 4])
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 100])
+def test_extreme_snr_finite_and_monotone(swerling, n):
+    snr = np.array([-400.0, -200.0, -100.0, -50.0, -20.0, 0.0, 50.0, 100.0, 200.0, 400.0])
+    pd = detection_probability(snr, 1e-6, swerling, n)
+    assert np.all(np.isfinite(pd))
+    assert np.all(np.diff(pd) >= -1e-12)
+    assert pd[0] == pytest.approx(1e-6, rel=1e-3) and pd[-1] == pytest.approx(1.0)
+
+
 def test_pd_curve_matches_exact():
     curve = PdCurve(1e-6, 1, 10)
     snr = np.linspace(-10, 40, 997)

@@ -170,7 +170,9 @@ def detection_probability(
         raise ValueRangeError("snr_db contains NaN")
     if method == "exact":
         thr = detection_threshold(pfa_a, n)
-        snr = 10.0 ** (np.clip(snr_db, -300.0, 300.0) / 10.0)
+        # beyond these bounds Pd is Pfa / 1 to double precision; clipping keeps the
+        # closed forms away from 0 * inf
+        snr = 10.0 ** (np.clip(snr_db, -80.0, 120.0) / 10.0)
         pd = _pd_exact(snr, thr, sw, n)
         return np.clip(np.maximum(pd, np.broadcast_to(pfa_a, np.shape(pd))), 0.0, 1.0)
     if method == "albersheim":
