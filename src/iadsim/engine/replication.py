@@ -21,7 +21,12 @@ from iadsim.engine.ledger import Ledger
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.scheduler import EventQueue
 from iadsim.engine.sensing import sensor_state
-from iadsim.engine.states import sample_states, sample_strikes, state_code
+from iadsim.engine.states import (
+    sample_link_outages,
+    sample_states,
+    sample_strikes,
+    state_code,
+)
 from iadsim.engine.world import World
 from iadsim.killchain import REASONS, Reason, Stage
 
@@ -82,7 +87,11 @@ class Replication(ChainMixin, CrewMixin):
             if state_code(w, c.index, s) != 0
         }
         self.conn = Connectivity(
-            [c.id for c in w.components], w.links, self.destroyed_at, out_of_service
+            {c.id: c.kind for c in w.components},
+            w.links,
+            self.destroyed_at,
+            out_of_service,
+            sample_link_outages(w, self.rs),
         )
         self.sensors = {
             i: sensor_state(

@@ -70,3 +70,18 @@ def working_code(
     if base == 0:
         code[times_s >= destroyed_at] = REASON_CODE[Reason.NODE_DESTROYED]
     return code
+
+
+def sample_link_outages(world: World, rs: RngStreams) -> dict[str, list[tuple[float, float]]]:
+    """Random failure and repair of links with an MTBF/MTTR, over the scenario's duration
+    (one stream per link, so variants keep common random numbers)."""
+    from iadsim.network.failures import Reliability, sample_timeline
+
+    rels = {
+        lk.id: Reliability(mtbf_s=lk.mtbf_s, mttr_s=lk.mttr_s)
+        for lk in world.links
+        if lk.mtbf_s is not None
+    }
+    if not rels:
+        return {}
+    return sample_timeline(rels, world.duration_s, rs.stream)

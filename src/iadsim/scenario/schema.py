@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from iadsim.readiness.spec import CrewSpec, MaintenanceSpec, ObservationSpec
+
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)
 ]
@@ -75,8 +77,10 @@ class StateProbabilities(_Strict):
 Readiness = StateName | Annotated[float, Field(ge=0.0, le=1.0)] | StateProbabilities
 
 
-def readiness_distribution(readiness: Readiness) -> dict[str, float]:
-    """Any readiness form as probabilities over the four states."""
+def readiness_distribution(readiness: Readiness | None) -> dict[str, float]:
+    """Any readiness form as probabilities over the four states (None: operational)."""
+    if readiness is None:
+        readiness = "operational"
     if isinstance(readiness, str):
         return {s: float(s == readiness) for s in READINESS_STATES}
     if isinstance(readiness, int | float):
@@ -95,7 +99,10 @@ class ComponentSpec(_Strict):
 
     id: Identifier
     type: str
-    readiness: Readiness = "operational"
+    # direct readiness (posture/condition); None = operational unless maintenance or
+    # observations say otherwise (docs/readiness.md, engine.world.component_distributions)
+    readiness: Readiness | None = None
+    maintenance: MaintenanceSpec | None = None
     position: Position | None = None
     note: str = ""
 
@@ -107,8 +114,22 @@ class UnitSpec(_Strict):
     type: str
     position: Position
     c2_mode: Literal["centralized", "autonomous", "emcon"] = "centralized"
+    crew: CrewSpec | None = None  # None: a trained crew (night vision as the environment)
     components: list[ComponentSpec] = Field(min_length=1)
     note: str = ""
+
+
+class TimeWindow(_Strict):
+    """An interval of scenario time [start_s, end_s)."""
+
+    start_s: NonNegativeFloat
+    end_s: PositiveFloat
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimeWindow:
+        if self.end_s <= self.start_s:
+            raise ValueError(f"end_s ({self.end_s}) must be after start_s ({self.start_s})")
+        return self
 
 
 class LinkSpec(_Strict):
@@ -118,10 +139,20 @@ class LinkSpec(_Strict):
     from_: ComponentRef = Field(alias="from")
     to: ComponentRef
     kind: Literal["cable", "radio", "relay", "internal"] = "cable"
-    latency_s: NonNegativeFloat = 0.5
+    latency_s: NonNegativeFloat = 0.2
+    capacity_per_s: PositiveFloat = 50.0
     up: bool = True
     via: list[ComponentRef] = Field(default_factory=list)
+    mtbf_s: PositiveFloat | None = None
+    mttr_s: PositiveFloat | None = None
+    jammed: list[TimeWindow] = Field(default_factory=list)
     note: str = ""
+
+    @model_validator(mode="after")
+    def _reliability_pair(self) -> LinkSpec:
+        if (self.mtbf_s is None) != (self.mttr_s is None):
+            raise ValueError("give both mtbf_s and mttr_s (random failure and repair), or neither")
+        return self
 
 
 class NetworkSpec(_Strict):
@@ -196,6 +227,7 @@ class ScenarioSpec(_Strict):
     raid: list[AircraftSpec] = Field(min_length=1)
     sites: list[SiteSpec] = Field(default_factory=list)
     strikes: list[StrikeSpec] = Field(default_factory=list)
+    observations: list[ObservationSpec] = Field(default_factory=list)
 
     @property
     def start(self) -> datetime:
