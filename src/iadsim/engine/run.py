@@ -6,24 +6,37 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iadsim.engine.geometry import Geometry, build_geometry
+from iadsim.engine.kalman_tracks import with_kalman_tracking
 from iadsim.engine.replication import ReplicationResult, run_replication
+from iadsim.engine.sensing import TRACKERS
 from iadsim.engine.world import build_world
+from iadsim.errors import ValueRangeError
 from iadsim.scenario import Scenario, load_scenario
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A scenario with its world and geometry computed: ready to replicate."""
+    """A scenario with its world and geometry computed: ready to replicate.
+
+    `tracker` says how radars confirm firm tracks: "mofn" (M-of-N count of detections, the
+    fast default) or "kalman" (noisy plots through the Kalman tracker; the geometry's radars
+    then carry what the tracker needs, see `engine.kalman_tracks`)."""
 
     scenario: Scenario
     geometry: Geometry
+    tracker: str = "mofn"
 
     def replicate(self, seed: int) -> ReplicationResult:
         return run_replication(self.geometry, seed)
 
 
-def prepare(scenario: Scenario | str | Path) -> Prepared:
+def prepare(scenario: Scenario | str | Path, tracker: str = "mofn") -> Prepared:
     """Load (if needed) and precompute a scenario's seed-independent geometry."""
+    if tracker not in TRACKERS:
+        raise ValueRangeError(f"tracker must be one of {', '.join(TRACKERS)}, got {tracker!r}")
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    return Prepared(scenario, build_geometry(build_world(scenario)))
+    geometry = build_geometry(build_world(scenario))
+    if tracker == "kalman":
+        geometry = with_kalman_tracking(geometry)
+    return Prepared(scenario, geometry, tracker)
