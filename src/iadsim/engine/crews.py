@@ -1,60 +1,143 @@
-"""Crews in the event loop: refusals (suppressed, not ready), reaction times, and the
-deterrence of crews near a return-fire burst. Notional parameters, documented here."""
+"""Crews in the event loop: whether a crew fires (errors, reluctance, suppression) and how
+long it takes, from the readiness models (docs/readiness.md sections 3 and 4).
+
+Each weapon unit has a `CrewProfile` (world.UnitRt.crew_profile: proficiency, night and
+night vision, the system's reaction scale applied). At a launch opportunity the crew stream
+`unit:ID:crew` gives exactly three numbers, whatever the outcome, so what-if variants keep
+common random numbers: a uniform u for the decision, a normal z for the reaction time and a
+spare uniform (kept for a launch-failure draw). The decision uses one uniform
+(`readiness.suppression.fire_decision`) with baseline W0 = morale x (1 - p_err):
+u < 1 - W0 -> CREW_NOT_READY (a botched or refused engagement); u < 1 - W0 S(t) ->
+CREW_SUPPRESSED, where S(t) is the suppression factor of the return fire, strikes and
+casualties logged so far near the unit; otherwise the crew fires.
+"""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from iadsim.engine.events import EventKind
 from iadsim.engine.world import UnitRt
 from iadsim.killchain import Reason
+from iadsim.readiness.crew import CrewProfile
+from iadsim.readiness.suppression import (
+    DEFAULT_SUPPRESSION,
+    SuppressiveKind,
+    fire_decision,
+    severity_of,
+    willingness,
+)
 
-P_CREW_ERROR = 0.1
-"""Notional chance per launch decision that the crew fumbles (night doubles it)."""
-REACTION_SIGMA = 0.35
-"""Log-normal spread of crew reaction times around the unit type's median."""
-SUPPRESSION_RADIUS_M = 3000.0
-"""Notional: crews within this distance of a return-fire burst may be deterred."""
-P_SUPPRESSED = 0.7
-"""Notional chance that a crew near a return-fire burst stops fighting for a while."""
-SUPPRESSION_S = 900.0
-"""Notional time a deterred crew stays off its weapon."""
 RETURN_FIRE_DELAY_S = 5.0
 """Notional time from seeing a launch to the burst arriving."""
 
+DEFAULT_CREW = CrewProfile(30.0, 0.4, 0.05, 0.75)
+"""Used only for a unit built without a crew profile (a trained crew, day, 30 s median)."""
+
 
 class CrewMixin:
-    """Crew behaviour for a Replication (uses its rs, log, world, states, suppressed_until)."""
+    """Crew behaviour for a Replication (uses its rs, log, world and states)."""
 
+    # ------------------------------------------------------------ decision
     def _crew_refusal(self, unit: UnitRt, a: int, t: float) -> Reason | None:
-        """Why the crew does not fire now (suppressed, or an error), or None if it does."""
-        if self.suppressed_until.get(unit.id, -np.inf) > t:
-            return Reason.CREW_SUPPRESSED
+        """Why the crew does not fire now (CREW_NOT_READY, CREW_SUPPRESSED), or None."""
+        profile = unit.crew_profile or DEFAULT_CREW
         crew = self.rs.stream(f"unit:{unit.id}:crew")
-        p_err = P_CREW_ERROR * (2.0 if self.world.night else 1.0)
-        if crew.random() < p_err:
-            self.log.add(t, EventKind.CREW_ERROR, self.world.aircraft[a].id, unit.id)
-            return Reason.CREW_NOT_READY
+        u, z, _spare = float(crew.random()), float(crew.standard_normal()), crew.random()
+        self._crew_pending = getattr(self, "_crew_pending", {})
+        self._crew_pending[unit.id] = z
+        baseline = unit.crew.morale * (1.0 - profile.error_prob)
+        factor = self._suppression_factor(unit, profile, t)
+        why = fire_decision(baseline * factor, baseline, u)
+        ac = self.world.aircraft[a].id
+        if why is Reason.CREW_NOT_READY:
+            self.log.add(t, EventKind.CREW_ERROR, ac, unit.id)
+            return why
+        if why is Reason.CREW_SUPPRESSED:
+            self.log.add(t, EventKind.SUPPRESSED, ac, unit.id, value=baseline * factor)
+            return why
         return None
 
     def _reaction_delay_s(self, unit: UnitRt, li: int) -> float:
-        """Time from the decision to the launch: log-normal around the type's median."""
-        crew = self.rs.stream(f"unit:{unit.id}:crew")
-        median = unit.spec.crew_reaction_s
+        """Decision to launch: the crew's lognormal, slower with a degraded launcher."""
+        profile = unit.crew_profile or DEFAULT_CREW
+        z = getattr(self, "_crew_pending", {}).pop(unit.id, None)
+        if z is None:  # called without a decision: draw from the same stream
+            z = float(self.rs.stream(f"unit:{unit.id}:crew").standard_normal())
+        median = profile.median_reaction_s
         if self.states[li] == "degraded":
-            median *= 1.5
-        return float(median * np.exp(REACTION_SIGMA * crew.standard_normal()))
+            median *= self.world.components[li].degraded.reaction_time_factor
+        return float(median * math.exp(profile.sigma_log * z))
+
+    # --------------------------------------------------------- suppression
+    def _suppression_factor(self, unit: UnitRt, profile: CrewProfile, t: float) -> float:
+        """S(t) in [0, 1]: the product over suppressive events near the unit so far."""
+        times, xy, sev = self._suppressive_events()
+        if times.size == 0:
+            return 1.0
+        done = times <= t
+        if not done.any():
+            return 1.0
+        d = np.hypot(xy[done, 0] - unit.enu[0], xy[done, 1] - unit.enu[1])
+        return float(
+            willingness(
+                t, times[done], d, sev[done], profile.suppression_sensitivity, 1.0,
+                DEFAULT_SUPPRESSION,
+            )
+        )  # fmt: skip
+
+    def _suppressive_events(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(times, ENU xy, severities) of return fire, strikes and casualties in the log.
+
+        Read from the event log, so the engine needs no extra hook: RETURN_FIRE at the
+        launcher fired upon, STRIKE at its site, DESTROYED by return fire as a casualty.
+        Cached until the log grows.
+        """
+        n = len(self.log)
+        cache = getattr(self, "_supp_cache", None)
+        if cache is not None and cache[0] == n:
+            return cache[1]
+        w = self.world
+        sites = getattr(self, "_site_xy", None)
+        if sites is None:
+            sites = {
+                s.id: w.frame.to_enu(s.position.lat_deg, s.position.lon_deg, 0.0)[:2]
+                for s in w.scenario.spec.sites
+            }
+            self._site_xy = sites
+        rf, st, cas = (
+            severity_of(SuppressiveKind.RETURN_FIRE),
+            severity_of(SuppressiveKind.STRIKE),
+            severity_of(SuppressiveKind.CASUALTY),
+        )
+        times, xy, sev = [], [], []
+        for time_s, kind, _ac, _unit, comp, detail, _v in self.log.rows():
+            if kind == EventKind.RETURN_FIRE and comp in w.component_index:
+                pos, s = w.components[w.component_index[comp]].enu[:2], rf
+            elif kind == EventKind.STRIKE and comp in sites:
+                pos, s = sites[comp], st
+            elif (
+                kind == EventKind.DESTROYED
+                and detail == "return fire"
+                and comp in w.component_index
+            ):
+                pos, s = w.components[w.component_index[comp]].enu[:2], cas
+            else:
+                continue
+            times.append(time_s)
+            xy.append(pos)
+            sev.append(s)
+        out = (
+            np.asarray(times, float),
+            np.asarray(xy, float).reshape(-1, 2),
+            np.asarray(sev, float),
+        )
+        self._supp_cache = (n, out)
+        return out
 
     def _suppress_nearby(self, launcher, t: float, rng: np.random.Generator) -> None:
-        """Crews of other weapon units near a return-fire burst may stop fighting for a while."""
-        for unit in self.world.units:
-            if unit.id == launcher.unit or not unit.role("launcher"):
-                continue
-            if float(np.linalg.norm(unit.enu[:2] - launcher.enu[:2])) > SUPPRESSION_RADIUS_M:
-                continue
-            if rng.random() < P_SUPPRESSED:
-                until = t + RETURN_FIRE_DELAY_S + SUPPRESSION_S
-                self.suppressed_until[unit.id] = max(self.suppressed_until.get(unit.id, 0.0), until)
-                self.log.add(
-                    t + RETURN_FIRE_DELAY_S, EventKind.SUPPRESSED, unit=unit.id, value=until
-                )
+        """Kept for the engine's call after a return-fire hit: suppression is now computed
+        from the logged return fire and casualties (see `_suppressive_events`)."""
+        return None

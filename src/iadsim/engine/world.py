@@ -12,6 +12,17 @@ from typing import Protocol
 import numpy as np
 
 from iadsim.geo.frames import LocalFrame
+from iadsim.readiness.crew import CrewProfile
+from iadsim.readiness.spec import CrewSpec, MaintenanceSpec, ObservationSpec
+from iadsim.readiness.states import (
+    GENERIC_DEGRADED_EFFECTS,
+    GENERIC_STORAGE_SETUP_HOURS,
+    DegradedEffects,
+    StateDistribution,
+    StorageSetup,
+    degraded_effects,
+    readiness_type,
+)
 from iadsim.scenario.catalog import (
     AircraftType,
     ComponentKind,
@@ -22,7 +33,7 @@ from iadsim.scenario.catalog import (
     VisualSpec,
 )
 from iadsim.scenario.load import Scenario
-from iadsim.scenario.schema import LinkSpec, readiness_distribution
+from iadsim.scenario.schema import ComponentSpec, LinkSpec, readiness_distribution
 from iadsim.threats.routes import Route
 
 RADAR_KINDS = frozenset(
@@ -59,6 +70,14 @@ class ComponentRt:
     launcher: LauncherSpec | None
     missile: MissileType | None
     visual: VisualSpec | None
+    # readiness: the prior before evidence (state_probs is the posterior the run samples),
+    # what it was derived from, and what a degraded or stored component means for this type
+    prior_probs: dict[str, float] | None = None
+    readiness_basis: str = "direct"
+    maintenance: MaintenanceSpec | None = None
+    n_observations: int = 0
+    degraded: DegradedEffects = GENERIC_DEGRADED_EFFECTS
+    storage_setup_hours: float = GENERIC_STORAGE_SETUP_HOURS
 
     @property
     def is_radar(self) -> bool:
@@ -82,6 +101,8 @@ class UnitRt:
     enu: np.ndarray
     components: tuple[int, ...]
     roles: dict[str, tuple[int, ...]]
+    crew: CrewSpec = CrewSpec()
+    crew_profile: CrewProfile | None = None  # scenario conditions (night) applied
 
     def role(self, name: str) -> tuple[int, ...]:
         return self.roles.get(name, ())
@@ -126,6 +147,56 @@ class World:
         return [c for c in self.components if c.is_radar]
 
 
+def component_distributions(
+    comp: ComponentSpec,
+    component_id: str,
+    observations: list[ObservationSpec],
+    scenario_time,
+) -> tuple[StateDistribution, StateDistribution, str]:
+    """(prior, posterior, basis) of one component's state at the scenario time.
+
+    - `readiness` given as a state name is a declared certainty: maintenance and observations
+      do not change it (this is what `--set units.*.readiness=operational` relies on);
+    - neither maintenance nor observations: the direct readiness (default operational);
+    - otherwise `readiness.spec.posterior_for_component`: the prior from the direct readiness
+      and/or the maintenance model, updated by the component's dated observations.
+    """
+    from iadsim.readiness.spec import posterior_for_component
+
+    mine = [o for o in observations if o.component == component_id]
+    direct = (
+        None
+        if comp.readiness is None
+        else StateDistribution.from_mapping(readiness_distribution(comp.readiness))
+    )
+    if isinstance(comp.readiness, str):
+        return direct, direct, "declared"
+    if comp.maintenance is None and not mine:
+        d = direct or StateDistribution.certain("operational")
+        return d, d, "direct"
+    prior, post = posterior_for_component(direct, comp.maintenance, mine, scenario_time)
+    parts = [
+        name
+        for name, on in (
+            ("readiness", direct is not None),
+            ("maintenance", comp.maintenance is not None),
+            ("observations", bool(mine)),
+        )
+        if on
+    ]
+    return prior, post, "+".join(parts)
+
+
+def unit_crew_profile(crew: CrewSpec, utype: UnitType, night: bool) -> CrewProfile:
+    """The crew's effective numbers: the catalog's `crew_reaction_s` is a trained crew's day
+    median for this system, so proficiency scales it relative to `trained`."""
+    from iadsim.readiness.crew import DEFAULT_PROFICIENCY, Proficiency, crew_profile
+
+    trained = DEFAULT_PROFICIENCY[Proficiency.TRAINED].median_reaction_s
+    scale = utype.crew_reaction_s / trained * crew.reaction_time_scale
+    return crew_profile(crew.proficiency, night, crew.night_vision, scale)
+
+
 def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> World:
     """Place every unit, component and aircraft in the scenario's local ENU frame."""
     spec, catalog = scenario.spec, scenario.catalog
@@ -148,6 +219,7 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
 
     components: list[ComponentRt] = []
     units: list[UnitRt] = []
+    storage = StorageSetup()
     for u_index, unit in enumerate(spec.units):
         utype = catalog.units[unit.type]
         unit_enu = place(unit.position)
@@ -156,19 +228,30 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
             ctype = catalog.components[comp.type]
             enu = place(comp.position) if comp.position else unit_enu
             missile = catalog.weapons[ctype.launcher.missile] if ctype.launcher else None
+            cid = f"{unit.id}/{comp.id}"
+            prior, post, basis = component_distributions(
+                comp, cid, spec.observations, spec.start_utc
+            )
+            rtype = readiness_type(ctype.kind.value)
             components.append(
                 ComponentRt(
                     index=len(components),
-                    id=f"{unit.id}/{comp.id}",
+                    id=cid,
                     unit=unit.id,
                     type=comp.type,
                     kind=ctype.kind,
                     enu=enu,
-                    state_probs=readiness_distribution(comp.readiness),
+                    state_probs=post.as_dict(),
                     radar=ctype.radar,
                     launcher=ctype.launcher,
                     missile=missile,
                     visual=ctype.visual,
+                    prior_probs=prior.as_dict(),
+                    readiness_basis=basis,
+                    maintenance=comp.maintenance,
+                    n_observations=sum(o.component == cid for o in spec.observations),
+                    degraded=degraded_effects(rtype),
+                    storage_setup_hours=storage.hours_for(rtype),
                 )
             )
             indices.append(len(components) - 1)
@@ -176,9 +259,19 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
             role: tuple(i for i in indices if components[i].kind in kinds)
             for role, kinds in utype.roles.items()
         }
+        crew = unit.crew or CrewSpec(night_vision=spec.environment.night_vision)
         units.append(
             UnitRt(
-                u_index, unit.id, unit.type, utype, unit.c2_mode, unit_enu, tuple(indices), roles
+                u_index,
+                unit.id,
+                unit.type,
+                utype,
+                unit.c2_mode,
+                unit_enu,
+                tuple(indices),
+                roles,
+                crew=crew,
+                crew_profile=unit_crew_profile(crew, utype, spec.environment.night),
             )
         )
 

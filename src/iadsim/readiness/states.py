@@ -204,11 +204,33 @@ DEFAULT_DEGRADED_EFFECTS: dict[str, DegradedEffects] = {
     "launcher": DegradedEffects(0.0, 0.0, 1.5, 0.2),
     "command-post": DegradedEffects(0.0, 0.0, 2.0, 0.0),
     "manpads": DegradedEffects(0.0, 0.0, 1.3, 0.3),
+    # a TELAR carries its own engagement radar and its missiles: both kinds of wear
+    "telar": DegradedEffects(3.0, 3.0, 1.5, 0.2),
+    # a relay passes messages or does not; degradation has no modelled effect
+    "relay": DegradedEffects(0.0, 0.0, 1.0, 0.0),
 }
 """Notional degraded effects per component type; the catalog may override them."""
 
 GENERIC_DEGRADED_EFFECTS = DegradedEffects()
 """Effects used for a component type absent from the table and the catalog."""
+
+READINESS_TYPE_OF_KIND: dict[str, str] = {
+    "surveillance_radar": "surveillance-radar",
+    "acquisition_radar": "surveillance-radar",
+    "early_warning_radar": "surveillance-radar",
+    "engagement_radar": "engagement-radar",
+    "telar": "telar",
+    "launcher": "tel",
+    "command_post": "command-post",
+    "manpads_team": "manpads",
+    "relay": "relay",
+}
+"""The readiness table entry of each catalog component kind (`ComponentKind` values)."""
+
+
+def readiness_type(kind_or_type: str) -> str:
+    """The readiness table key of a catalog kind (`telar`) or type name (`tel`)."""
+    return READINESS_TYPE_OF_KIND.get(str(kind_or_type), str(kind_or_type))
 
 
 def degraded_effects(
@@ -238,6 +260,8 @@ DEFAULT_STORAGE_SETUP_HOURS: dict[str, float] = {
     "launcher": 8.0,
     "command-post": 6.0,
     "manpads": 0.5,
+    "telar": 12.0,
+    "relay": 6.0,
 }
 """Notional hours from 'in storage' to operational (de-preservation, installation, checks)."""
 

@@ -53,6 +53,7 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
         raise ScenarioError(_dedupe(problems)) from None
     problems = _cross_check_raw(data, catalog, str(path), locations)
     problems += _check_terrain(spec, path, locations)
+    problems += _check_readiness(spec, str(path), locations)
     if problems:
         raise ScenarioError(_dedupe(problems))
     links = resolve_links(spec, catalog)
@@ -213,6 +214,30 @@ def _check_terrain(
         line, col = locate(locations, ("terrain",))
         return [Problem(str(path), line, col, "terrain", f"terrain file not found: {terrain}")]
     return []
+
+
+def _check_readiness(
+    spec: ScenarioSpec, file: str, locations: dict[tuple, Location]
+) -> list[Problem]:
+    """Observations of unknown components or dated after start_utc; overhauls after it."""
+    from iadsim.readiness.spec import check_maintenance, check_observations
+
+    problems: list[Problem] = []
+
+    def report(path: tuple, message: str) -> None:
+        line, col = locate(locations, path)
+        problems.append(Problem(file, line, col, field_path(path), message))
+
+    known = [f"{u.id}/{c.id}" for u in spec.units for c in u.components]
+    for i, fld, message in check_observations(spec.observations, known, spec.start_utc):
+        report(("observations", i, fld), message)
+    for i, unit in enumerate(spec.units):
+        for j, comp in enumerate(unit.components):
+            if comp.maintenance is None:
+                continue
+            for fld, message in check_maintenance(comp.maintenance, spec.start_utc):
+                report(("units", i, "components", j, "maintenance", fld), message)
+    return problems
 
 
 def resolve_terrain(terrain: str, scenario_path: Path) -> Path:
