@@ -1,0 +1,209 @@
+"""Scaling of the engine with radars x aircraft x duration, on generated scenarios.
+
+A scenario of R radars and A aircraft is written programmatically: R radar sites on a square
+grid over a 240 km x 240 km area (one in ten a medium-range SAM battery with its own
+acquisition radar, command post and TELAR; the others early-warning radars, each linked to a
+battery's command post), and A aircraft flying zig-zag routes across the area at altitudes
+from 150 m to 9 km for the whole duration. Each grid point runs in a fresh process, so its
+peak memory (ru_maxrss) is its own.
+
+Printed per point: prepare time (geometry, once per scenario), time per replication, peak
+memory, real-time factor (simulated seconds / wall seconds of one replication). Then a
+least-squares fit of replication cost against R x A x duration, and the log-log slope
+(1.0 = linear).
+
+Targets (issue 9): 100 x 300 x 2 h at least 100x faster than real time within 2 GiB;
+cost growing no worse than linearly in R x A x duration.
+
+    .venv/bin/python benchmarks/scaling.py            # grid up to 100 x 300 x 2 h
+    .venv/bin/python benchmarks/scaling.py --quick    # small grid, a few seconds
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import resource
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ORIGIN = (10.0, -66.0)
+HALF_SIDE_KM = 120.0
+SPEED_MPS = 150.0
+
+
+def _offset(north_km: float, east_km: float) -> dict:
+    lat = ORIGIN[0] + north_km / 111.32
+    lon = ORIGIN[1] + east_km / (111.32 * math.cos(math.radians(ORIGIN[0])))
+    return {"lat_deg": round(lat, 6), "lon_deg": round(lon, 6)}
+
+
+def make_scenario(n_radars: int, n_aircraft: int, duration_s: float) -> dict:
+    """The scenario dict: R radars (1 in 10 in a SAM battery), A aircraft, duration."""
+    rng = np.random.default_rng(n_radars * 1000 + n_aircraft)
+    side = math.ceil(math.sqrt(n_radars))
+    step = 2 * HALF_SIDE_KM / max(side, 1)
+    units, links, cps = [], [], []
+    n_sam = max(1, n_radars // 10)
+    for i in range(n_radars):
+        r, c = divmod(i, side)
+        pos = _offset(-HALF_SIDE_KM + (r + 0.5) * step, -HALF_SIDE_KM + (c + 0.5) * step)
+        if i < n_sam:
+            uid = f"SAM-{i:03d}"
+            units.append(
+                {
+                    "id": uid,
+                    "type": "sam-medium-range",
+                    "position": pos,
+                    "components": [
+                        {
+                            "id": "acq",
+                            "type": "acquisition-radar-mr",
+                            "readiness": {"operational": 0.8, "degraded": 0.1},
+                        },
+                        {"id": "cp", "type": "command-post-mr", "readiness": {"operational": 0.9}},
+                        {"id": "telar-1", "type": "telar-mr", "readiness": {"operational": 0.8}},
+                    ],
+                }
+            )
+            cps.append(f"{uid}/cp")
+        else:
+            uid = f"EW-{i:03d}"
+            units.append(
+                {
+                    "id": uid,
+                    "type": "early-warning-site",
+                    "position": pos,
+                    "components": [
+                        {
+                            "id": "radar",
+                            "type": "early-warning-radar",
+                            "readiness": {"operational": 0.85},
+                        }
+                    ],
+                }
+            )
+            links.append(
+                {"from": f"{uid}/radar", "to": cps[i % len(cps)], "kind": "radio", "latency_s": 1.0}
+            )
+    raid = []
+    legs_km = SPEED_MPS * duration_s / 1000.0
+    for a in range(n_aircraft):
+        alt = float(rng.choice([150.0, 600.0, 3000.0, 9000.0]))
+        n_legs = max(1, math.ceil(legs_km / (2 * HALF_SIDE_KM)))
+        x0 = rng.uniform(-HALF_SIDE_KM, HALF_SIDE_KM)
+        route = []
+        for k in range(n_legs + 1):
+            north = -HALF_SIDE_KM * 1.1 if k % 2 == 0 else HALF_SIDE_KM * 1.1
+            east = float(np.clip(x0 + rng.uniform(-40, 40), -HALF_SIDE_KM, HALF_SIDE_KM))
+            route.append({**_offset(north, east), "alt_m": alt})
+        raid.append(
+            {
+                "id": f"AC-{a:03d}",
+                "type": "strike-fighter" if alt >= 3000 else "attack-helicopter",
+                "start_s": float(rng.uniform(0, 60)),
+                "speed_mps": SPEED_MPS,
+                "route": route,
+            }
+        )
+    return {
+        "scenario": f"scaling-{n_radars}x{n_aircraft}",
+        "start_utc": "2026-01-01T00:00:00Z",
+        "duration_s": float(duration_s),
+        "origin": {"lat_deg": ORIGIN[0], "lon_deg": ORIGIN[1]},
+        "units": units,
+        "network": {"links": links},
+        "raid": raid,
+    }
+
+
+def run_point(n_radars: int, n_aircraft: int, duration_s: float, reps: int) -> dict:
+    """In a fresh process: write, prepare and replicate one scenario; time and memory."""
+    from iadsim.engine.rng import replication_seed
+    from iadsim.engine.run import prepare
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scaling.yaml"
+        path.write_text(yaml.safe_dump(make_scenario(n_radars, n_aircraft, duration_s)))
+        t0 = time.perf_counter()
+        prepared = prepare(path)
+        prep_s = time.perf_counter() - t0
+    times = []
+    for i in range(reps):
+        t0 = time.perf_counter()
+        prepared.replicate(replication_seed(1, i))
+        times.append(time.perf_counter() - t0)
+    rep_s = float(np.median(times))
+    return {
+        "R": n_radars,
+        "A": n_aircraft,
+        "T_s": duration_s,
+        "prepare_s": prep_s,
+        "rep_s": rep_s,
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "rtf": duration_s / rep_s,
+    }
+
+
+def _in_fresh_process(point) -> dict:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run_point, *point).result()
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    ap = argparse.ArgumentParser(description="engine cost vs radars x aircraft x duration")
+    ap.add_argument("--quick", action="store_true", help="small grid only")
+    ap.add_argument("--reps", type=int, default=2, help="replications timed per point")
+    args = ap.parse_args(argv)
+    if args.quick:
+        grid = [(5, 10, 1800.0), (10, 30, 1800.0), (10, 30, 3600.0), (20, 60, 3600.0)]
+    else:
+        grid = [
+            (10, 30, 3600.0),
+            (10, 30, 7200.0),
+            (30, 100, 7200.0),
+            (100, 100, 7200.0),
+            (100, 300, 7200.0),
+        ]
+    print(
+        f"{'R':>4} {'A':>4} {'T [h]':>5} {'prepare [s]':>11} {'rep [s]':>8} "
+        f"{'peak [MiB]':>10} {'real-time x':>11}"
+    )
+    rows = []
+    for point in grid:
+        r = _in_fresh_process((*point, args.reps))
+        rows.append(r)
+        print(
+            f"{r['R']:>4} {r['A']:>4} {r['T_s'] / 3600:>5.1f} {r['prepare_s']:>11.2f} "
+            f"{r['rep_s']:>8.3f} {r['peak_mib']:>10.0f} {r['rtf']:>11.0f}",
+            flush=True,
+        )
+    size = np.array([r["R"] * r["A"] * r["T_s"] for r in rows], float)
+    for key in ("rep_s", "prepare_s"):
+        cost = np.array([r[key] for r in rows], float)
+        b, a = np.polyfit(size, cost, 1)
+        slope = np.polyfit(np.log(size), np.log(cost), 1)[0] if len(set(size)) > 1 else math.nan
+        print(
+            f"fit {key} = {a:.3g} s + {b:.3g} s x (R*A*T_s); log-log slope {slope:.2f} "
+            "(<= 1 is linear or better)"
+        )
+    big = rows[-1]
+    ok_rtf = big["rtf"] >= 100
+    ok_mem = big["peak_mib"] <= 2048
+    print(
+        f"largest point {big['R']}x{big['A']}x{big['T_s'] / 3600:.0f}h: real-time factor "
+        f"{big['rtf']:.0f} ({'OK' if ok_rtf else 'BELOW TARGET 100'}), peak "
+        f"{big['peak_mib']:.0f} MiB ({'OK' if ok_mem else 'ABOVE TARGET 2048'}), "
+        f"with prepare {big['T_s'] / (big['rep_s'] + big['prepare_s']):.0f}x real time"
+    )
+    print(f"rtf_largest={big['rtf']:.1f} peak_mib_largest={big['peak_mib']:.0f}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
