@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
 from iadsim.engine.world import World
 from iadsim.geo.horizon import above_horizon
 from iadsim.killchain import REASON_CODE, Reason
-from iadsim.sensors import first_model
+from iadsim.readiness.states import degraded_effects
+from iadsim.scenario.catalog import RadarSpec
+from iadsim.sensors import clutter as clutter_model
+from iadsim.sensors.detection import PdCurve
+from iadsim.sensors.radar_equation import RadarParameters, snr_db
+from iadsim.sensors.signatures import aspect_angle_rad
 
-DEGRADED_SNR_LOSS_DB = 6.0
-"""Notional: a degraded radar (worn transmitter, drifted receiver) loses this much SNR."""
-CLUTTER_HEIGHT_M = 300.0
-"""Notional: below this height above ground a target competes with ground clutter, so a
-radar's MTI rejects it when its radial speed is under the radar's blind speed."""
 VISUAL_PD_PER_LOOK = 0.5
 """Notional probability that a team watching the sky picks up a visible aircraft per look."""
 
@@ -114,20 +115,8 @@ def sensor_geometry(world: World, comp_index: int, period_s: float) -> SensorGeo
             sub[masked] = CODE_TERRAIN
             code[need] = sub
     if comp.radar is not None:
-        radar = comp.radar
-        unit_los = delta / np.maximum(slant, 1.0)[..., None]
-        radial = np.abs(np.einsum("akx,akx->ak", vel, unit_los))
-        in_clutter = (agl < CLUTTER_HEIGHT_M) & (radial < radar.min_radial_speed_mps)
-        code[(code == OK) & in_clutter] = CODE_CLUTTER
-        speed = np.linalg.norm(vel, axis=-1)
-        cos_aspect = np.einsum("akx,akx->ak", vel, unit_los) / np.maximum(speed, 1e-9)
-        aspect = np.where(speed > 1e-9, np.arccos(np.clip(cos_aspect, -1, 1)), np.pi / 2)
-        rcs = np.stack(
-            [first_model.rcs_m2(ac.spec.rcs_dbsm, aspect[i]) for i, ac in enumerate(world.aircraft)]
-        )
-        snr = first_model.snr_db(radar, slant, rcs)
-        pd_nom = first_model.pd_swerling1(snr, radar.pfa)
-        pd_deg = first_model.pd_swerling1(snr - DEGRADED_SNR_LOSS_DB, radar.pfa)
+        pd_nom, pd_deg, lost = _radar_pd(world, comp, pos, vel, agl, sensor, ground_range, slant)
+        code[(code == OK) & lost] = CODE_CLUTTER
     else:  # acquisition by eye
         pd_nom = np.full(slant.shape, VISUAL_PD_PER_LOOK)
         pd_deg = pd_nom * 0.5
@@ -141,6 +130,76 @@ def sensor_geometry(world: World, comp_index: int, period_s: float) -> SensorGeo
         pd_nominal=np.where(visible, pd_nom, 0.0),
         pd_degraded=np.where(visible, pd_deg, 0.0),
     )
+
+
+def radar_parameters(spec: RadarSpec) -> RadarParameters:
+    """The sensor room's radar-equation parameters for a catalog radar."""
+    return RadarParameters(
+        peak_power_w=spec.peak_power_w,
+        gain_dbi=spec.gain_db,
+        frequency_hz=spec.frequency_hz,
+        pulse_width_s=spec.pulse_width_s,
+        noise_figure_db=spec.noise_figure_db,
+        losses_db=spec.losses_db,
+        n_pulses=spec.n_pulses,
+        coherent=False,
+        pfa=spec.pfa,
+        scan_period_s=spec.scan_period_s,
+    )
+
+
+@cache
+def pd_curve(pfa: float, swerling: int, n_pulses: int) -> PdCurve:
+    """Exact Pd-vs-SNR table for one detector, shared by every radar that uses it."""
+    return PdCurve(pfa, swerling, n_pulses)
+
+
+def _rcs_m2(rcs_dbsm, aspect_rad: np.ndarray) -> np.ndarray:
+    """RCS by aspect (0 nose-on, pi/2 beam, pi tail), interpolated in dB between the three."""
+    db = np.interp(
+        np.degrees(aspect_rad), [0.0, 90.0, 180.0], [rcs_dbsm.nose, rcs_dbsm.beam, rcs_dbsm.tail]
+    )
+    return 10.0 ** (db / 10.0)
+
+
+def _radar_pd(world, comp, pos, vel, agl, sensor, ground_range, slant):
+    """Pd when operational and when degraded, and where clutter/MTI is why a target is lost.
+
+    Radar equation (single pulse) -> clutter and Doppler notch (SINR) -> exact Swerling
+    detection with the radar's non-coherent integration, per aircraft type's Swerling case.
+    """
+    radar = comp.radar
+    params = radar_parameters(radar)
+    aspect = aspect_angle_rad(pos, vel, sensor[None, None, :])
+    rcs = np.stack([_rcs_m2(ac.spec.rcs_dbsm, aspect[i]) for i, ac in enumerate(world.aircraft)])
+    snr = snr_db(params, np.maximum(slant, 1.0), rcs)
+    los = (sensor[None, None, :] - pos) / np.maximum(slant, 1.0)[..., None]
+    radial = np.einsum("akx,akx->ak", vel, los)
+    clutter = clutter_model.ClutterParameters(
+        improvement_factor_db=radar.mti_improvement_db,
+        notch_half_width_mps=radar.min_radial_speed_mps,
+    )
+    ground_under_target = pos[..., 2] - agl
+    grazing = clutter_model.grazing_angle_rad(sensor[2] - ground_under_target, ground_range)
+    target_elev = np.maximum(agl, 0.0) / np.maximum(ground_range, 1.0)
+    gamma = clutter_model.gamma_db(world.clutter_class)
+    n = params.noncoherent_pulses
+    effect = clutter_model.clutter_effect(
+        snr, params, clutter, np.maximum(slant, 1.0), grazing, target_elev, radial, gamma
+    )
+    loss_db = degraded_effects(str(comp.kind).replace("_", "-")).snr_loss_db
+    pd_nom = np.zeros(snr.shape)
+    pd_deg = np.zeros(snr.shape)
+    for i, ac in enumerate(world.aircraft):
+        curve = pd_curve(radar.pfa, ac.spec.swerling, n)
+        pd_nom[i] = curve(effect.sinr_db[i])
+        pd_deg[i] = curve(effect.sinr_db[i] - loss_db)
+    # clutter is the reason where it turns a likely detection into an unlikely one
+    clear = np.stack(
+        [pd_curve(radar.pfa, ac.spec.swerling, n)(snr[i]) for i, ac in enumerate(world.aircraft)]
+    )
+    lost = (clear >= 0.5) & (pd_nom < 0.5)
+    return pd_nom, pd_deg, lost
 
 
 def _visual_reach(world: World, comp) -> float:

@@ -47,6 +47,7 @@ class RadarSpec(_Strict):
     antenna_height_m: float = Field(ge=0.0)
     max_range_m: PositiveFloat
     min_radial_speed_mps: float = Field(default=0.0, ge=0.0)
+    mti_improvement_db: float = Field(default=40.0, ge=0.0)
     pfa: float = Field(default=1e-6, gt=0.0, lt=1.0)
 
 
