@@ -133,6 +133,7 @@ class World:
     terrain: TerrainModel | None = None
     night: bool = False
     night_vision: bool = False
+    clutter_class: str = "rolling-hills"
     component_index: dict[str, int] = field(default_factory=dict)
     unit_index: dict[str, int] = field(default_factory=dict)
 
@@ -305,6 +306,7 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
         terrain=terrain,
         night=spec.environment.night,
         night_vision=spec.environment.night_vision,
+        clutter_class=spec.environment.clutter,
         component_index={c.id: c.index for c in components},
         unit_index={u.id: u.index for u in units},
     )
