@@ -10,7 +10,8 @@ from iadsim.scenario import Scenario
 
 
 def replication_summary(scenario: Scenario, result: ReplicationResult) -> dict:
-    """The summary.json content of a single run."""
+    """The summary.json content of a single run, with the readiness table (prior and
+    posterior per component, side by side)."""
     ledger = result.ledger.table().to_pylist()
     reasons = Counter(row["reason"] for row in ledger if row["stage"] != "killed")
     return {
@@ -35,7 +36,35 @@ def replication_summary(scenario: Scenario, result: ReplicationResult) -> dict:
         "reason_counts": dict(sorted(reasons.items())),
         "component_states": result.states,
         "destroyed_at_s": result.destroyed_at,
+        "readiness": readiness_table(scenario),
     }
+
+
+def readiness_table(scenario: Scenario) -> list[dict]:
+    """Per component: what its readiness was derived from, and the prior and posterior state
+    probabilities side by side (the posterior is what every replication samples)."""
+    from iadsim.engine.world import component_distributions
+
+    spec = scenario.spec
+    rows = []
+    for unit in spec.units:
+        for comp in unit.components:
+            cid = f"{unit.id}/{comp.id}"
+            prior, post, basis = component_distributions(
+                comp, cid, spec.observations, spec.start_utc
+            )
+            rows.append(
+                {
+                    "component": cid,
+                    "basis": basis,
+                    "observations": sum(o.component == cid for o in spec.observations),
+                    "prior": {k: round(v, 6) for k, v in prior.as_dict().items()},
+                    "posterior": {k: round(v, 6) for k, v in post.as_dict().items()},
+                    "availability_prior": round(prior.availability, 6),
+                    "availability_posterior": round(post.availability, 6),
+                }
+            )
+    return rows
 
 
 def _finite(value):

@@ -35,12 +35,50 @@ def print_run_summary(summary: dict, console: Console | None = None) -> None:
             killed,
         )
     console.print(t)
+    if summary.get("readiness"):
+        print_readiness(summary["readiness"], console)
     print_ledger(summary["ledger"], console)
     tot = summary["totals"]
     console.print(
         f"{tot['aircraft']} aircraft: {tot['detected']} detected, {tot['tracked']} tracked, "
         f"{tot['engaged']} engaged, {tot['killed']} killed."
     )
+
+
+_STATE_ABBR = (
+    ("operational", "O"),
+    ("degraded", "D"),
+    ("not_mission_capable", "N"),
+    ("in_storage", "S"),
+)
+
+
+def print_readiness(rows: list[dict], console: Console | None = None) -> None:
+    """Per component: prior and posterior state probabilities (% O D N S) side by side, for
+    the components whose readiness comes from a model or evidence (not a declared state)."""
+    console = console or Console()
+    shown = [r for r in rows if r["basis"] not in ("declared", "direct")]
+    if not shown:
+        return
+    t = Table(title="Readiness, % operational degraded NMC storage (posterior is sampled)")
+    t.add_column("component", no_wrap=True)
+    t.add_column("obs", justify="right")
+    t.add_column("prior O D N S", no_wrap=True)
+    t.add_column("posterior", no_wrap=True)
+    t.add_column("works", justify="right", no_wrap=True)
+
+    def fmt(p: dict) -> str:
+        return " ".join(f"{100 * p[k]:2.0f}" for k, _ in _STATE_ABBR)
+
+    for r in shown:
+        t.add_row(
+            r["component"],
+            str(r["observations"]),
+            fmt(r["prior"]),
+            fmt(r["posterior"]),
+            f"{100 * r['availability_prior']:.0f}->{100 * r['availability_posterior']:.0f}%",
+        )
+    console.print(t)
 
 
 def print_ledger(rows: list[dict], console: Console | None = None) -> None:
