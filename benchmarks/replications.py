@@ -42,12 +42,16 @@ def main(argv: list[str] | None = None) -> dict:
 
     # bare engine cost per replication (no store), one core
     seeds = [replication_seed(7, i) for i in range(min(args.n1, 60))]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for s in seeds:
         prepared.replicate(s)
     per_rep = (time.perf_counter() - t0) / len(seeds)
-    ok = "OK" if per_rep <= 0.050 else "ABOVE TARGET"
-    print(f"engine only: {1e3 * per_rep:.1f} ms per replication (target <= 50 ms: {ok})")
+    cpu_rep = (time.process_time() - c0) / len(seeds)
+    ok = "OK" if cpu_rep <= 0.050 else "ABOVE TARGET"
+    print(
+        f"engine only: {1e3 * per_rep:.1f} ms wall, {1e3 * cpu_rep:.1f} ms CPU per replication "
+        f"(target <= 50 ms on one core: {ok})"
+    )
 
     rates = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -68,7 +72,12 @@ def main(argv: list[str] | None = None) -> dict:
         f"(other processes on the machine lower the 2-worker speed-up; target >= 1.8)"
     )
     print(f"reps_per_s_1={rates[1]:.2f} speedup_2_workers={speedup:.2f}")
-    return {"reps_per_s_1": rates[1], "speedup_2_workers": speedup, "ms_per_rep": 1e3 * per_rep}
+    return {
+        "reps_per_s_1": rates[1],
+        "speedup_2_workers": speedup,
+        "ms_per_rep": 1e3 * per_rep,
+        "cpu_ms_per_rep": 1e3 * cpu_rep,
+    }
 
 
 if __name__ == "__main__":

@@ -155,17 +155,45 @@ def _in_fresh_process(point) -> dict:
         return pool.submit(run_point, *point).result()
 
 
+def _fit(rows: list[dict], key: str) -> tuple[float, float, float]:
+    """Least squares cost = a + b * (R*A*T) and the log-log slope."""
+    size = np.array([r["R"] * r["A"] * r["T_s"] for r in rows], float)
+    cost = np.array([r[key] for r in rows], float)
+    if len(set(size)) < 2:
+        return float(cost.mean()), 0.0, math.nan
+    b, a = np.polyfit(size, cost, 1)
+    slope = np.polyfit(np.log(size), np.log(cost), 1)[0]
+    return float(a), float(b), float(slope)
+
+
+def _predict(rows: list[dict], point, key: str) -> float:
+    """Cost of a point predicted from the measured ones (power law through the largest)."""
+    a, b, slope = _fit(rows, key)
+    big = max(rows, key=lambda r: r["R"] * r["A"] * r["T_s"])
+    ratio = point[0] * point[1] * point[2] / (big["R"] * big["A"] * big["T_s"])
+    exponent = 1.0 if not math.isfinite(slope) else max(1.0, slope)
+    return big[key] * ratio**exponent
+
+
 def main(argv: list[str] | None = None) -> list[dict]:
     ap = argparse.ArgumentParser(description="engine cost vs radars x aircraft x duration")
     ap.add_argument("--quick", action="store_true", help="small grid only")
     ap.add_argument("--reps", type=int, default=2, help="replications timed per point")
+    ap.add_argument(
+        "--budget-s",
+        type=float,
+        default=110.0,
+        help="skip (and extrapolate) points predicted to end past this many seconds; "
+        "0 = run everything (default 110)",
+    )
     args = ap.parse_args(argv)
     if args.quick:
         grid = [(5, 10, 1800.0), (10, 30, 1800.0), (10, 30, 3600.0), (20, 60, 3600.0)]
     else:
         grid = [
-            (10, 30, 3600.0),
+            (10, 30, 1800.0),
             (10, 30, 7200.0),
+            (30, 30, 7200.0),
             (30, 100, 7200.0),
             (100, 100, 7200.0),
             (100, 300, 7200.0),
@@ -174,8 +202,16 @@ def main(argv: list[str] | None = None) -> list[dict]:
         f"{'R':>4} {'A':>4} {'T [h]':>5} {'prepare [s]':>11} {'rep [s]':>8} "
         f"{'peak [MiB]':>10} {'real-time x':>11}"
     )
-    rows = []
+    t_start = time.perf_counter()
+    rows, skipped = [], []
     for point in grid:
+        if args.budget_s > 0 and len(rows) >= 2:
+            predicted = _predict(rows, point, "prepare_s") + args.reps * _predict(
+                rows, point, "rep_s"
+            )
+            if time.perf_counter() - t_start + predicted > args.budget_s:
+                skipped.append(point)
+                continue
         r = _in_fresh_process((*point, args.reps))
         rows.append(r)
         print(
@@ -183,25 +219,33 @@ def main(argv: list[str] | None = None) -> list[dict]:
             f"{r['rep_s']:>8.3f} {r['peak_mib']:>10.0f} {r['rtf']:>11.0f}",
             flush=True,
         )
-    size = np.array([r["R"] * r["A"] * r["T_s"] for r in rows], float)
     for key in ("rep_s", "prepare_s"):
-        cost = np.array([r[key] for r in rows], float)
-        b, a = np.polyfit(size, cost, 1)
-        slope = np.polyfit(np.log(size), np.log(cost), 1)[0] if len(set(size)) > 1 else math.nan
+        a, b, slope = _fit(rows, key)
         print(
             f"fit {key} = {a:.3g} s + {b:.3g} s x (R*A*T_s); log-log slope {slope:.2f} "
             "(<= 1 is linear or better)"
+        )
+    for point in skipped:
+        rep = _predict(rows, point, "rep_s")
+        prep = _predict(rows, point, "prepare_s")
+        print(
+            f"{point[0]}x{point[1]}x{point[2] / 3600:.0f}h skipped to stay within "
+            f"--budget-s {args.budget_s:.0f} (run with --budget-s 0): extrapolated "
+            f"{rep:.1f} s per replication = {point[2] / rep:.0f}x real time, prepare {prep:.0f} s"
         )
     big = rows[-1]
     ok_rtf = big["rtf"] >= 100
     ok_mem = big["peak_mib"] <= 2048
     print(
-        f"largest point {big['R']}x{big['A']}x{big['T_s'] / 3600:.0f}h: real-time factor "
-        f"{big['rtf']:.0f} ({'OK' if ok_rtf else 'BELOW TARGET 100'}), peak "
+        f"largest point measured {big['R']}x{big['A']}x{big['T_s'] / 3600:.1f}h: real-time "
+        f"factor {big['rtf']:.0f} ({'OK' if ok_rtf else 'BELOW TARGET 100'}), peak "
         f"{big['peak_mib']:.0f} MiB ({'OK' if ok_mem else 'ABOVE TARGET 2048'}), "
         f"with prepare {big['T_s'] / (big['rep_s'] + big['prepare_s']):.0f}x real time"
     )
-    print(f"rtf_largest={big['rtf']:.1f} peak_mib_largest={big['peak_mib']:.0f}")
+    print(
+        f"largest={big['R']}x{big['A']}x{big['T_s']:.0f}s rtf_largest={big['rtf']:.1f} "
+        f"peak_mib_largest={big['peak_mib']:.0f}"
+    )
     return rows
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -92,6 +94,24 @@ def _console():
     return Console()
 
 
+@contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM stops a batch like Ctrl-C: finished replications stay stored, workers end."""
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not in the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _resume_hint(args) -> None:
     print(
         f"interrupted: finished replications are kept in {args.out}; run the same command "
@@ -117,16 +137,17 @@ def cmd_mc(args: argparse.Namespace) -> int:
         with console.status("preparing the scenario (geometry, terrain)...", spinner="dots"):
             prepared = prepare(args.scenario)
     try:
-        outcome = run_batch(
-            prepared,
-            args.n,
-            args.out,
-            root_seed=args.seed,
-            workers=args.workers,
-            dask=args.dask,
-            resume=args.resume,
-            progress=not args.quiet,
-        )
+        with _sigterm_as_interrupt():
+            outcome = run_batch(
+                prepared,
+                args.n,
+                args.out,
+                root_seed=args.seed,
+                workers=args.workers,
+                dask=args.dask,
+                resume=args.resume,
+                progress=not args.quiet,
+            )
     except KeyboardInterrupt:
         _resume_hint(args)
         raise
@@ -221,16 +242,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     groups = [parse_group(s) for s in args.sets]
     variants = build_variants(args.scenario, groups)  # every --set validated before running
     try:
-        paths = run_variants(
-            variants,
-            args.n,
-            args.out,
-            root_seed=args.seed,
-            workers=args.workers,
-            dask=args.dask,
-            resume=args.resume,
-            progress=not args.quiet,
-        )
+        with _sigterm_as_interrupt():
+            paths = run_variants(
+                variants,
+                args.n,
+                args.out,
+                root_seed=args.seed,
+                workers=args.workers,
+                dask=args.dask,
+                resume=args.resume,
+                progress=not args.quiet,
+            )
     except KeyboardInterrupt:
         _resume_hint(args)
         raise
@@ -297,17 +319,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     params = [parse_param(p) for p in args.params]
     try:
-        table = run_sweep(
-            args.scenario,
-            params,
-            args.n,
-            args.out,
-            root_seed=args.seed,
-            workers=args.workers,
-            dask=args.dask,
-            resume=args.resume,
-            progress=not args.quiet,
-        )
+        with _sigterm_as_interrupt():
+            table = run_sweep(
+                args.scenario,
+                params,
+                args.n,
+                args.out,
+                root_seed=args.seed,
+                workers=args.workers,
+                dask=args.dask,
+                resume=args.resume,
+                progress=not args.quiet,
+            )
     except KeyboardInterrupt:
         _resume_hint(args)
         raise

@@ -180,7 +180,7 @@ def tornado(report: dict, metric: str, path: str | Path) -> Path:
     diffs = np.array([r["diff"] for r in rows], float)
     lo = np.array([r["lo"] for r in rows], float)
     hi = np.array([r["hi"] for r in rows], float)
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.5 * max(1, len(rows))))
+    fig, ax = plt.subplots(figsize=(9, 1.6 + 0.5 * max(1, len(rows))))
     colors = ["tab:red" if d > 0 else "tab:blue" for d in diffs]
     y = np.arange(len(rows))
     ax.barh(y, diffs, color=colors, alpha=0.8)
@@ -188,7 +188,11 @@ def tornado(report: dict, metric: str, path: str | Path) -> Path:
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, labels)
     ax.set_xlabel(f"change in {metric} vs base (paired, 95% CI)")
-    ax.set_title(f"{report['scenario']}: effect of each factor group (N={report['n']}, notional)")
+    ax.set_title(
+        f"{report['scenario']}: effect of each factor group\n"
+        f"paired differences, N={report['n']} replications, notional",
+        fontsize=10,
+    )
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,8 @@ import hashlib
 import json
 import os
 import pickle
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -93,7 +95,23 @@ _WORKER_PREPARED: Prepared | None = None
 
 def _init_worker(blob: bytes) -> None:
     global _WORKER_PREPARED
+    # Ctrl-C reaches the whole process group: the parent stops the batch, workers ignore it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_PREPARED = pickle.loads(blob)
+    _exit_when_orphaned(os.getppid())
+
+
+def _exit_when_orphaned(parent: int, period_s: float = 1.0) -> None:
+    """A pool worker whose parent died (SIGKILL, SIGTERM) would wait forever on its task
+    queue; a daemon thread ends it once the parent is gone."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(period_s)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="iadsim-orphan-watch", daemon=True).start()
 
 
 def _pool_task(idx: int, seed: int) -> dict:

@@ -146,7 +146,7 @@ class ResultStore:
                     "that batch, or choose another --out directory",
                 )
             )
-        if have:
+        if have and n_done:  # an empty store (killed before its first replication) is reused
             diffs = [
                 f"{k}: store has {have.get(k)!r}, this run has {v!r}"
                 for k, v in identity.items()
