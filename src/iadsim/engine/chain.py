@@ -32,6 +32,7 @@ C_NO_FC = REASON_CODE[Reason.NO_FIRE_CONTROL_RADAR]
 C_NO_LOCK = REASON_CODE[Reason.NO_LOCK]
 C_NO_LAUNCHER = REASON_CODE[Reason.NO_LAUNCHER]
 C_RADAR_OFF = REASON_CODE[Reason.RADAR_OFF]
+C_NO_SENSOR = REASON_CODE[Reason.NO_SENSOR]
 
 
 @dataclass
@@ -122,8 +123,9 @@ class ChainMixin:
             )
 
         # sensor chains: LOS -> detected -> tracked -> reported; the best sensor wins
-        best_stage = np.full((A, K), int(Stage.IN_ENVELOPE), np.int8)
-        best_reason = np.full((A, K), CODE_HORIZON, np.int8)
+        # the first sensor sets the record; a later one replaces it only by getting further
+        best_stage = np.full((A, K), -1, np.int8)
+        best_reason = np.full((A, K), C_NO_SENSOR, np.int8)
         for si in self._unit_sensors(unit):
             st = self.sensors[si]
             idx = self._look(si, times)
@@ -157,7 +159,7 @@ class ChainMixin:
             better = s_stage > best_stage
             best_stage = np.where(better, s_stage, best_stage)
             best_reason = np.where(better, s_reason, best_reason)
-        stage = np.where(cont, best_stage, stage)
+        stage = np.where(cont, np.maximum(best_stage, int(Stage.IN_ENVELOPE)), stage)
         reason = np.where(cont, best_reason, reason)
         cont &= best_stage >= Stage.REPORTED
 
