@@ -20,7 +20,7 @@ All figures here are notional (see each constant).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -134,7 +134,7 @@ def with_kalman_tracking(geometry: Geometry) -> Geometry:
         i: (kalman_sensor_geometry(world, g) if world.components[i].is_radar else g)
         for i, g in geometry.sensors.items()
     }
-    return Geometry(world=world, sensors=sensors, units=geometry.units)
+    return replace(geometry, sensors=sensors)
 
 
 @dataclass
@@ -272,8 +272,6 @@ def kalman_firm(
 
 
 def _with_history(config: TrackerConfig) -> TrackerConfig:
-    from dataclasses import replace
-
     return replace(config, record_history=True)
 
 
