@@ -205,3 +205,15 @@ def test_cli_writes_tracking_json(tiny, tmp_path):
         assert data["tracker"] == tracker
         assert [a["aircraft"] for a in data["aircraft"]] == ["FIGHTER-1", "HELO-1"]
         assert bool(data["sensors"]) == (tracker == "kalman")
+
+
+def test_quality_threshold_gates_firm(kalman, monkeypatch):
+    """A confirmed track is firm only if its position std is under the radar's threshold."""
+    import iadsim.engine.kalman_tracks as kt
+
+    (geo,) = kalman.geometry.sensors.values()
+    st = radar_state(kalman, 4)
+    assert st.firm[FIGHTER].any()
+    monkeypatch.setattr(kt, "MAX_POS_STD_CUE_M", 1.0)  # tighter than any EW track can be
+    run = kalman_firm(kalman.geometry.world, geo, st.detected, RngStreams(4))
+    assert not run.firm.any()
