@@ -1,15 +1,22 @@
-"""Crews in the event loop: whether a crew fires (errors, reluctance, suppression) and how
+"""Crews in the event loop: whether a crew fires (willingness, suppression, errors) and how
 long it takes, from the readiness models (docs/readiness.md sections 3 and 4).
 
 Each weapon unit has a `CrewProfile` (world.UnitRt.crew_profile: proficiency, night and
-night vision, the system's reaction scale applied). At a launch opportunity the crew stream
-`unit:ID:crew` gives exactly three numbers, whatever the outcome, so what-if variants keep
-common random numbers: a uniform u for the decision, a normal z for the reaction time and a
-spare uniform (kept for a launch-failure draw). The decision uses one uniform
-(`readiness.suppression.fire_decision`) with baseline W0 = morale x (1 - p_err):
-u < 1 - W0 -> CREW_NOT_READY (a botched or refused engagement); u < 1 - W0 S(t) ->
-CREW_SUPPRESSED, where S(t) is the suppression factor of the return fire, strikes and
-casualties logged so far near the unit; otherwise the crew fires.
+night vision, the system's reaction scale applied) and a baseline willingness W0 (the crew's
+`morale`). Decisions, in order, at a launch opportunity of unit U on aircraft A at time t:
+
+1. Willingness. The crew has one latent uniform c per replication (stream `unit:U:will`).
+   `readiness.suppression.fire_decision(W0 S(t), W0, c)`: c < 1 - W0 -> CREW_NOT_READY (a
+   reluctant crew, all night); c < 1 - W0 S(t) -> CREW_SUPPRESSED, where S(t) is the
+   suppression factor of the return fire, strikes and casualties logged so far near the
+   unit (it recovers with tau = 600 s, so a deterred crew stays off until its own threshold
+   is passed); otherwise willing. One uniform per crew keeps variants with and without
+   suppression on common random numbers and attributes to suppression only what it causes.
+2. Error. Stream `unit:U:crew:A` gives a uniform u and a normal z per opportunity (always
+   both): u < p_err -> CREW_NOT_READY (a botched engagement: the crew needs one reaction time,
+   from z, before it can try again on that aircraft).
+3. Otherwise the launch follows after the lognormal reaction time from z (slower with a
+   degraded launcher: `degraded.reaction_time_factor`).
 """
 
 from __future__ import annotations
@@ -44,27 +51,48 @@ class CrewMixin:
     def _crew_refusal(self, unit: UnitRt, a: int, t: float) -> Reason | None:
         """Why the crew does not fire now (CREW_NOT_READY, CREW_SUPPRESSED), or None."""
         profile = unit.crew_profile or DEFAULT_CREW
-        crew = self.rs.stream(f"unit:{unit.id}:crew")
-        u, z, _spare = float(crew.random()), float(crew.standard_normal()), crew.random()
-        self._crew_pending = getattr(self, "_crew_pending", {})
-        self._crew_pending[unit.id] = z
-        baseline = unit.crew.morale * (1.0 - profile.error_prob)
-        factor = self._suppression_factor(unit, profile, t)
-        why = fire_decision(baseline * factor, baseline, u)
         ac = self.world.aircraft[a].id
-        if why is Reason.CREW_NOT_READY:
-            self.log.add(t, EventKind.CREW_ERROR, ac, unit.id)
-            return why
+        w0 = unit.crew.morale
+        factor = self._suppression_factor(unit, profile, t)
+        why = fire_decision(w0 * factor, w0, self._crew_courage(unit))
         if why is Reason.CREW_SUPPRESSED:
-            self.log.add(t, EventKind.SUPPRESSED, ac, unit.id, value=baseline * factor)
+            self.log.add(t, EventKind.SUPPRESSED, ac, unit.id, value=w0 * factor)
             return why
+        if why is Reason.CREW_NOT_READY:
+            return why
+        blocked = self._crew_state("blocked")
+        if blocked.get((unit.id, a), -np.inf) > t:
+            return Reason.CREW_NOT_READY
+        rng = self.rs.stream(f"unit:{unit.id}:crew:{ac}")
+        u, z = float(rng.random()), float(rng.standard_normal())
+        if u < profile.error_prob:
+            blocked[(unit.id, a)] = t + profile.median_reaction_s * math.exp(profile.sigma_log * z)
+            self.log.add(t, EventKind.CREW_ERROR, ac, unit.id)
+            return Reason.CREW_NOT_READY
+        self._crew_state("pending")[unit.id] = z
         return None
+
+    def _crew_state(self, name: str) -> dict:
+        """Per-replication crew bookkeeping (created on first use)."""
+        key = f"_crew_state_{name}"
+        d = getattr(self, key, None)
+        if d is None:
+            d = {}
+            setattr(self, key, d)
+        return d
+
+    def _crew_courage(self, unit: UnitRt) -> float:
+        """The crew's latent uniform for this replication (its willingness threshold)."""
+        courage = self._crew_state("courage")
+        if unit.id not in courage:
+            courage[unit.id] = float(self.rs.stream(f"unit:{unit.id}:will").random())
+        return courage[unit.id]
 
     def _reaction_delay_s(self, unit: UnitRt, li: int) -> float:
         """Decision to launch: the crew's lognormal, slower with a degraded launcher."""
         profile = unit.crew_profile or DEFAULT_CREW
-        z = getattr(self, "_crew_pending", {}).pop(unit.id, None)
-        if z is None:  # called without a decision: draw from the same stream
+        z = self._crew_state("pending").pop(unit.id, None)
+        if z is None:  # called without a decision: draw from the unit's stream
             z = float(self.rs.stream(f"unit:{unit.id}:crew").standard_normal())
         median = profile.median_reaction_s
         if self.states[li] == "degraded":
