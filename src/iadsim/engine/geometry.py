@@ -15,6 +15,7 @@ from functools import cache
 
 import numpy as np
 
+from iadsim.engine.weapons import WeaponModel, weapon_model
 from iadsim.engine.world import World
 from iadsim.geo.horizon import above_horizon
 from iadsim.killchain import REASON_CODE, Reason
@@ -67,6 +68,7 @@ class Geometry:
     world: World
     sensors: dict[int, SensorGeometry]
     units: tuple[UnitGeometry, ...]
+    weapons: dict[str, WeaponModel]  # by catalog missile name
 
 
 def look_phase(name: str, period_s: float) -> float:
@@ -238,4 +240,5 @@ def build_geometry(world: World) -> Geometry:
             period = world.units[world.unit_index[comp.unit]].spec.decision_period_s
             sensors[comp.index] = sensor_geometry(world, comp.index, period)
     units = tuple(unit_geometry(world, u.index) for u in world.units)
-    return Geometry(world=world, sensors=sensors, units=units)
+    weapons = {c.launcher.missile: weapon_model(c.missile) for c in world.components if c.missile}
+    return Geometry(world=world, sensors=sensors, units=units, weapons=weapons)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from iadsim.engagement.intercept import predict_intercept
+from iadsim.engagement.magazine import Magazine
 from iadsim.engine.c2 import Connectivity
 from iadsim.engine.chain import ChainMixin
 from iadsim.engine.crews import RETURN_FIRE_DELAY_S, CrewMixin
@@ -29,6 +31,10 @@ from iadsim.engine.states import (
 )
 from iadsim.engine.world import World
 from iadsim.killchain import REASONS, Reason, Stage
+
+MAX_MANOEUVRE_MISS_M = 250.0
+"""Notional: a target further than this from the predicted intercept point when the
+missiles arrive has out-manoeuvred them (no guidance laws are modelled)."""
 
 
 @dataclass
@@ -59,8 +65,15 @@ class Replication(ChainMixin, CrewMixin):
         self.kill_time = np.full(len(w.aircraft), np.inf)
         self.disabled_at: dict[int, float] = {}
         self.suppressed_until: dict[str, float] = {}
-        self.missiles = {
-            c.index: c.launcher.missiles for c in w.components if c.launcher is not None
+        self.magazines = {
+            c.index: Magazine(
+                capacity=c.launcher.missiles,
+                ready=c.launcher.missiles,
+                reserve=c.launcher.reserve,
+                reload_time_s=c.launcher.reload_s,
+            )
+            for c in w.components
+            if c.launcher is not None
         }
         self.engaged: set[tuple[int, int]] = set()
         self.queue = EventQueue()
@@ -142,7 +155,7 @@ class Replication(ChainMixin, CrewMixin):
             if not usable:
                 self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NODE_DESTROYED, t)
                 continue
-            loaded = [li for li in usable if self.missiles[li] > 0]
+            loaded = [li for li in usable if self.magazines[li].available(t) > 0]
             if not loaded:
                 self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NO_MISSILES, t)
                 continue
@@ -164,21 +177,34 @@ class Replication(ChainMixin, CrewMixin):
             self.queue.schedule(t + delay, self._launch, ci, a, li)
         self._schedule_next_decision(ci, k + 1)
 
-    def _in_envelope(self, li: int, a: int, t: float) -> bool:
+    def _velocity(self, a: int, t: float) -> np.ndarray:
+        return self.world.aircraft[a].route.velocities(np.array([t]))[0]
+
+    def _solution(self, li: int, a: int, t: float):
+        """Predicted intercept of aircraft a by a missile launched now from launcher li, and
+        the reason there is none (None when there is one inside the envelope)."""
         w = self.world
         comp = w.components[li]
         m = comp.missile
-        p = self._position(a, t)
-        rng = float(np.linalg.norm(p - comp.enu))
-        agl = p[2] - float(w.ground_m(p[0], p[1]))
-        return (
-            m.min_range_m <= rng <= m.max_range_m
-            and agl >= m.min_altitude_m
-            and p[2] <= m.max_altitude_m
-            and bool(w.aircraft[a].route.airborne(np.array([t]))[0])
+        if not bool(w.aircraft[a].route.airborne(np.array([t]))[0]):
+            return None, Reason.TARGET_LOST
+        rel = self._position(a, t) - comp.enu
+        model = self.geom.weapons[comp.launcher.missile]
+        icpt = predict_intercept(
+            model.flyout, rel, self._velocity(a, t), 0.0, m.max_range_m, m.min_range_m
         )
+        if not bool(icpt.feasible):
+            return None, Reason.TARGET_LOST
+        point = comp.enu + icpt.point_m
+        agl = float(point[2] - w.ground_m(point[0], point[1]))
+        if agl < m.min_altitude_m or point[2] > m.max_altitude_m:
+            return None, Reason.OUTSIDE_ALTITUDE
+        return icpt, None
 
     def _launch(self, ci: int, a: int, li: int) -> None:
+        """The crew fires a salvo if the target is still there and a predicted intercept
+        point lies inside the envelope; the missiles fly to it (time of flight from the
+        flyout)."""
         w = self.world
         t = self.queue.now_s
         unit = self.chains[ci].unit
@@ -187,32 +213,31 @@ class Replication(ChainMixin, CrewMixin):
             self.engaged.discard((ci, a))
             self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.TARGET_ALREADY_DOWN, t)
             return
-        if self.disabled_at.get(li, np.inf) <= t or not self._in_envelope(li, a, t):
+        icpt, why = (None, Reason.NODE_DESTROYED)
+        if self.disabled_at.get(li, np.inf) > t:
+            icpt, why = self._solution(li, a, t)
+        magazine = self.magazines[li]
+        if icpt is not None and magazine.available(t) == 0:
+            icpt, why = None, Reason.NO_MISSILES
+        if icpt is None:
             self.engaged.discard((ci, a))
-            why = (
-                Reason.TARGET_LOST
-                if self.disabled_at.get(li, np.inf) > t
-                else Reason.NODE_DESTROYED
-            )
             self.ledger.observe(a, ci, Stage.FIRE_CONTROL, why, t)
             self.log.add(t, EventKind.LAUNCH_ABORTED, ac.id, unit.id, comp.id, str(why))
             return
-        n = min(unit.spec.salvo, self.missiles[li])
-        self.missiles[li] -= n
+        n = magazine.launch(t, unit.spec.salvo)
+        model = self.geom.weapons[comp.launcher.missile]
+        point = comp.enu + icpt.point_m
+        agl = float(point[2] - w.ground_m(point[0], point[1]))
+        pk = float(
+            model.pk_model.pk(
+                ac.spec.category, float(icpt.slant_range_m), float(icpt.aspect_rad), agl
+            )
+        )
         self.ledger.observe(a, ci, Stage.LAUNCHED, Reason.MISSED, t)
         self.log.add(t, EventKind.LAUNCH, ac.id, unit.id, comp.id, comp.missile.description, n)
-        tof = self._time_of_flight(li, a, t)
-        self.queue.schedule(t + tof, self._intercept, ci, a, li, n)
+        tof = float(icpt.time_of_flight_s)
+        self.queue.schedule(t + tof, self._intercept, ci, a, li, n, pk, point)
         self._return_fire(li, t)
-
-    def _time_of_flight(self, li: int, a: int, t: float) -> float:
-        """Time for the missile at its mean speed to meet the target on its route."""
-        comp = self.world.components[li]
-        speed = comp.missile.mean_speed_mps
-        tof = float(np.linalg.norm(self._position(a, t) - comp.enu)) / speed
-        for _ in range(3):  # fixed-point iteration on the predicted intercept point
-            tof = float(np.linalg.norm(self._position(a, t + tof) - comp.enu)) / speed
-        return max(tof, 1.0)
 
     def _fire_control_holds(self, ci: int, li: int, a: int, t: float) -> bool:
         """Semi-active missiles need a fire-control radar to keep the target in track."""
@@ -235,12 +260,19 @@ class Replication(ChainMixin, CrewMixin):
                 return True
         return False
 
-    def _intercept(self, ci: int, a: int, li: int, n: int) -> None:
+    def _intercept(self, ci: int, a: int, li: int, n: int, pk: float, point: np.ndarray) -> None:
+        """The salvo reaches the predicted intercept point: it needs the target near it and,
+        for semi-active guidance, the fire-control radar's track; then one Pk draw per
+        missile. Shoot-look-shoot: the unit may fire again after the assessment delay."""
         w = self.world
         t = self.queue.now_s
         unit = self.chains[ci].unit
         ac, comp = w.aircraft[a], w.components[li]
-        self.engaged.discard((ci, a))
+        release = t + (
+            unit.spec.assessment_delay_s if unit.spec.doctrine == "shoot_look_shoot" else 0.0
+        )
+        self.queue.schedule(release, self._release, ci, a)
+        draws = self.rs.stream(f"engagement:{unit.id}:{ac.id}:pk").random(n)
         if not self.alive[a]:
             self.ledger.observe(a, ci, Stage.LAUNCHED, Reason.TARGET_ALREADY_DOWN, t)
             return
@@ -248,23 +280,26 @@ class Replication(ChainMixin, CrewMixin):
             self.ledger.observe(a, ci, Stage.LAUNCHED, Reason.NO_FIRE_CONTROL_RADAR, t)
             self.log.add(t, EventKind.MISS, ac.id, unit.id, comp.id, "NO_FIRE_CONTROL_RADAR")
             return
-        m = comp.missile
-        p = self._position(a, t)
-        if float(np.linalg.norm(p - comp.enu)) > m.max_range_m * 1.05:
+        miss_distance = float(np.linalg.norm(self._position(a, t) - point))
+        if miss_distance > MAX_MANOEUVRE_MISS_M:
+            # the target manoeuvred (turned, landed) away from the predicted intercept point
             self.ledger.observe(a, ci, Stage.LAUNCHED, Reason.TARGET_LOST, t)
-            self.log.add(t, EventKind.MISS, ac.id, unit.id, comp.id, "TARGET_LOST")
+            self.log.add(t, EventKind.MISS, ac.id, unit.id, comp.id, "TARGET_LOST", miss_distance)
             return
         self.ledger.observe(a, ci, Stage.INTERCEPTED, Reason.MISSED, t)
-        pk = m.pk.get(ac.spec.category, 0.0)
         p_kill = 1.0 - (1.0 - pk) ** n
         self.log.add(t, EventKind.INTERCEPT, ac.id, unit.id, comp.id, value=p_kill)
-        if self.rs.stream(f"engagement:{unit.id}:{ac.id}:pk").random() < p_kill:
+        if bool((draws < pk).any()):
             self.alive[a] = False
             self.kill_time[a] = t
             self.ledger.observe(a, ci, Stage.KILLED, Reason.NONE, t)
             self.log.add(t, EventKind.KILL, ac.id, unit.id, comp.id, value=p_kill)
         else:
             self.log.add(t, EventKind.MISS, ac.id, unit.id, comp.id, "MISSED", p_kill)
+
+    def _release(self, ci: int, a: int) -> None:
+        """The unit has assessed its last salvo and may engage this aircraft again."""
+        self.engaged.discard((ci, a))
 
     def _return_fire(self, li: int, t: float) -> None:
         """Aircraft that see a launch within reach fire back; nearby crews may be deterred."""

@@ -6,7 +6,7 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError
 
@@ -52,10 +52,11 @@ class RadarSpec(_Strict):
 
 
 class LauncherSpec(_Strict):
-    """A launcher's missile type, ready rounds and reload time."""
+    """A launcher's missile type, ready rounds, rounds in reserve and reload time."""
 
     missile: str
     missiles: PositiveInt
+    reserve: int = Field(default=0, ge=0)
     reload_s: PositiveFloat
 
 
@@ -78,8 +79,29 @@ class ComponentType(_Strict):
     visual: VisualSpec | None = None
 
 
+class FlyoutSpec(_Strict):
+    """Boost then coast with v^2 drag (see docs/engagement.md); notional."""
+
+    boost_time_s: float = Field(ge=0.0)
+    boost_accel_mps2: float = Field(ge=0.0)
+    drag_k_per_m: float = Field(ge=0.0)
+    launch_speed_mps: float = Field(default=0.0, ge=0.0)
+    min_speed_mps: float = Field(default=0.0, ge=0.0)
+    max_time_s: PositiveFloat = 120.0
+
+
+class PkFactors(_Strict):
+    """Geometry factors on the base Pk (after Medusa): range, aspect, low altitude."""
+
+    range_knee: float = Field(default=0.6, gt=0.0, le=1.0)
+    range_floor: float = Field(default=0.4, ge=0.0, le=1.0)
+    beam_factor: float = Field(default=0.7, ge=0.0, le=1.0)
+    low_altitude_m: float = Field(default=0.0, ge=0.0)
+    low_altitude_factor: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
 class MissileType(_Strict):
-    """A missile's engagement envelope, mean speed and single-shot Pk by target category."""
+    """A missile's engagement envelope, flyout and single-shot Pk by target category."""
 
     description: str
     source: str
@@ -87,9 +109,10 @@ class MissileType(_Strict):
     max_range_m: PositiveFloat
     min_altitude_m: float = Field(ge=0.0)
     max_altitude_m: PositiveFloat
-    mean_speed_mps: PositiveFloat
     guidance: Literal["semi_active", "command", "active", "infrared"]
-    pk: dict[Literal["helicopter", "fixed_wing"], float]
+    pk: dict[Literal["helicopter", "fixed_wing"], Annotated[float, Field(ge=0.0, le=1.0)]]
+    flyout: FlyoutSpec
+    pk_factors: PkFactors = PkFactors()
 
 
 class UnitType(_Strict):
@@ -104,6 +127,8 @@ class UnitType(_Strict):
     crew_reaction_s: PositiveFloat = 30.0
     salvo: PositiveInt = 1
     max_channels: PositiveInt = 1
+    doctrine: Literal["shoot_look_shoot", "salvo"] = "shoot_look_shoot"
+    assessment_delay_s: float = Field(default=5.0, ge=0.0)
 
 
 class RcsTable(_Strict):
