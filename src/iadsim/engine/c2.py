@@ -17,6 +17,8 @@ from iadsim.killchain import REASON_CODE, REASONS, Reason
 from iadsim.network.graph import C2Network
 from iadsim.scenario.schema import LinkSpec
 
+_CODE_OF_NAME = {str(r): REASON_CODE[r] for r in Reason}
+
 
 @dataclass(frozen=True)
 class PathStatus:
@@ -84,8 +86,9 @@ class Connectivity:
             return self._cache[key]
         latency, why = self.net.latency_many(a, b, times_s)
         ok = np.isfinite(latency)
-        code = np.array([REASON_CODE[Reason(w)] for w in why.ravel()], np.int8).reshape(ok.shape)
-        code[ok] = 0
+        code = np.zeros(ok.shape, np.int8)
+        if not ok.all():
+            code[~ok] = [_CODE_OF_NAME[w] for w in why[~ok].ravel()]
         status = PathStatus(ok, latency, code)
         if key is not None:
             self._cache[key] = status

@@ -19,7 +19,6 @@ from iadsim.engine.weapons import WeaponModel, weapon_model
 from iadsim.engine.world import World
 from iadsim.geo.horizon import above_horizon
 from iadsim.killchain import REASON_CODE, Reason
-from iadsim.readiness.states import degraded_effects
 from iadsim.scenario.catalog import RadarSpec
 from iadsim.sensors import clutter as clutter_model
 from iadsim.sensors.detection import PdCurve
@@ -189,7 +188,7 @@ def _radar_pd(world, comp, pos, vel, agl, sensor, ground_range, slant):
     effect = clutter_model.clutter_effect(
         snr, params, clutter, np.maximum(slant, 1.0), grazing, target_elev, radial, gamma
     )
-    loss_db = degraded_effects(str(comp.kind).replace("_", "-")).snr_loss_db
+    loss_db = comp.degraded.snr_loss_db  # per type, from the readiness room
     pd_nom = np.zeros(snr.shape)
     pd_deg = np.zeros(snr.shape)
     for i, ac in enumerate(world.aircraft):

@@ -32,6 +32,7 @@ from iadsim.engine.states import (
 from iadsim.engine.world import World
 from iadsim.killchain import REASONS, Reason, Stage
 
+_FIRE_CONTROL = int(Stage.FIRE_CONTROL)
 MAX_MANOEUVRE_MISS_M = 250.0
 """Notional: a target further than this from the predicted intercept point when the
 missiles arrive has out-manoeuvred them (no guidance laws are modelled)."""
@@ -76,6 +77,7 @@ class Replication(ChainMixin, CrewMixin):
             if c.launcher is not None
         }
         self.engaged: set[tuple[int, int]] = set()
+        self.active = [0] * len(self.weapon_units)  # channels in use per weapon unit
         self.queue = EventQueue()
 
     # ---------------------------------------------------------------- set-up
@@ -138,13 +140,12 @@ class Replication(ChainMixin, CrewMixin):
         """A unit with targets at fire control decides whether and with what to shoot."""
         chain = self.chains[ci]
         unit, t = chain.unit, float(chain.geo.times_s[k])
-        col = chain.stage[:, k]
-        order = np.argsort(chain.geo.range_m[:, k], kind="stable")
+        ready = np.flatnonzero((chain.stage[:, k] == _FIRE_CONTROL) & self.alive)
+        order = ready[np.argsort(chain.geo.range_m[ready, k], kind="stable")]
         for a in order:
-            if col[a] != Stage.FIRE_CONTROL or not self.alive[a] or (ci, a) in self.engaged:
+            if (ci, a) in self.engaged:
                 continue
-            active = sum(1 for (c, _) in self.engaged if c == ci)
-            if active >= unit.spec.max_channels:
+            if self.active[ci] >= unit.spec.max_channels:
                 self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NOT_ASSIGNED, t)
                 continue
             usable = [
@@ -165,7 +166,7 @@ class Replication(ChainMixin, CrewMixin):
                 continue
             li = loaded[0]
             delay = self._reaction_delay_s(unit, li)
-            self.engaged.add((ci, a))
+            self._engage(ci, a)
             self.log.add(
                 t,
                 EventKind.LAUNCH_DECISION,
@@ -176,6 +177,17 @@ class Replication(ChainMixin, CrewMixin):
             )
             self.queue.schedule(t + delay, self._launch, ci, a, li)
         self._schedule_next_decision(ci, k + 1)
+
+    def _engage(self, ci: int, a: int) -> None:
+        """Unit ci commits a fire channel to aircraft a."""
+        self.engaged.add((ci, a))
+        self.active[ci] += 1
+
+    def _disengage(self, ci: int, a: int) -> None:
+        """Unit ci frees the channel it had on aircraft a (if any)."""
+        if (ci, a) in self.engaged:
+            self.engaged.remove((ci, a))
+            self.active[ci] -= 1
 
     def _velocity(self, a: int, t: float) -> np.ndarray:
         return self.world.aircraft[a].route.velocities(np.array([t]))[0]
@@ -201,6 +213,12 @@ class Replication(ChainMixin, CrewMixin):
             return None, Reason.OUTSIDE_ALTITUDE
         return icpt, None
 
+    def _launch_failure_p(self, li: int) -> float:
+        """Chance that a launch attempt fails: only degraded launchers fail (per type)."""
+        if self.states[li] != "degraded":
+            return 0.0
+        return self.world.components[li].degraded.launch_failure_prob
+
     def _launch(self, ci: int, a: int, li: int) -> None:
         """The crew fires a salvo if the target is still there and a predicted intercept
         point lies inside the envelope; the missiles fly to it (time of flight from the
@@ -210,7 +228,7 @@ class Replication(ChainMixin, CrewMixin):
         unit = self.chains[ci].unit
         ac, comp = w.aircraft[a], w.components[li]
         if not self.alive[a]:
-            self.engaged.discard((ci, a))
+            self._disengage(ci, a)
             self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.TARGET_ALREADY_DOWN, t)
             return
         icpt, why = (None, Reason.NODE_DESTROYED)
@@ -219,8 +237,12 @@ class Replication(ChainMixin, CrewMixin):
         magazine = self.magazines[li]
         if icpt is not None and magazine.available(t) == 0:
             icpt, why = None, Reason.NO_MISSILES
+        # a degraded launcher sometimes fails to launch (one draw per attempt, always)
+        fails = self.rs.stream(f"launch:{comp.id}").random() < self._launch_failure_p(li)
+        if icpt is not None and fails:
+            icpt, why = None, Reason.NOT_MISSION_CAPABLE
         if icpt is None:
-            self.engaged.discard((ci, a))
+            self._disengage(ci, a)
             self.ledger.observe(a, ci, Stage.FIRE_CONTROL, why, t)
             self.log.add(t, EventKind.LAUNCH_ABORTED, ac.id, unit.id, comp.id, str(why))
             return
@@ -299,7 +321,7 @@ class Replication(ChainMixin, CrewMixin):
 
     def _release(self, ci: int, a: int) -> None:
         """The unit has assessed its last salvo and may engage this aircraft again."""
-        self.engaged.discard((ci, a))
+        self._disengage(ci, a)
 
     def _return_fire(self, li: int, t: float) -> None:
         """Aircraft that see a launch within reach fire back; nearby crews may be deterred."""

@@ -211,7 +211,13 @@ class Environment(_Strict):
     night: bool = False
     night_vision: bool = False
     clutter: Literal[
-        "sea", "flatland", "farmland", "desert", "rolling-hills", "wooded-hills", "urban",
+        "sea",
+        "flatland",
+        "farmland",
+        "desert",
+        "rolling-hills",
+        "wooded-hills",
+        "urban",
         "mountains",
     ] = "rolling-hills"  # ground-clutter class for radars (constant-gamma reflectivity)
 
