@@ -18,7 +18,7 @@ from iadsim.analysis.montecarlo import dask_client, run_batch
 from iadsim.analysis.stats import estimate, metric_vectors
 from iadsim.analysis.store import ResultStore, store_path
 from iadsim.analysis.variants import Assignment, make_variant
-from iadsim.engine.run import prepare
+from iadsim.engine.run import prepare, prepare_variant
 from iadsim.errors import InputError, Problem
 from iadsim.scenario import Scenario, load_scenario
 
@@ -95,11 +95,12 @@ def run_sweep(
     try:
         ctx = dask_client(dask, workers) if dask is not None else _null()
         with ctx as client:
+            base_prepared = prepare(base)
             for k, (point, scen) in enumerate(zip(points, variants, strict=True)):
                 name = f"p{k:03d}"
                 label = "; ".join(f"{p.path}={v}" for p, v in zip(params, point, strict=True))
                 run_batch(
-                    prepare(scen),
+                    prepare_variant(base_prepared, scen),
                     n,
                     out / "points" / name,
                     root_seed=root_seed,

@@ -53,7 +53,7 @@ class CrewMixin:
         profile = unit.crew_profile or DEFAULT_CREW
         ac = self.world.aircraft[a].id
         w0 = unit.crew.morale
-        factor = self._suppression_factor(unit, profile, t)
+        factor = self._suppression_factor(unit, profile, t) if unit.crew.suppressible else 1.0
         why = fire_decision(w0 * factor, w0, self._crew_courage(unit))
         if why is Reason.CREW_SUPPRESSED:
             self.log.add(t, EventKind.SUPPRESSED, ac, unit.id, value=w0 * factor)

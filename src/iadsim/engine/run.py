@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from iadsim.engine.geometry import Geometry, build_geometry
@@ -40,3 +40,40 @@ def prepare(scenario: Scenario | str | Path, tracker: str = "mofn") -> Prepared:
     if tracker == "kalman":
         geometry = with_kalman_tracking(geometry)
     return Prepared(scenario, geometry, tracker)
+
+
+def geometry_key(scenario: Scenario) -> tuple:
+    """What the seed-independent geometry depends on: frame, terrain, time span, light and
+    clutter, where every component stands and what it is, and the raid. Readiness, crews,
+    links, C2 modes, observations and strikes are not part of it."""
+    spec = scenario.spec
+    units = tuple(
+        (
+            u.id,
+            u.type,
+            u.position.model_dump_json(),
+            tuple(
+                (c.id, c.type, c.position.model_dump_json() if c.position else "")
+                for c in u.components
+            ),
+        )
+        for u in spec.units
+    )
+    raid = tuple(a.model_dump_json() for a in spec.raid)
+    return (
+        spec.origin.model_dump_json(),
+        str(scenario.terrain_path),
+        spec.duration_s,
+        spec.environment.model_dump_json(),
+        units,
+        raid,
+    )
+
+
+def prepare_variant(base: Prepared, variant: Scenario) -> Prepared:
+    """Prepare a what-if variant of a prepared scenario, reusing its geometry when the variant
+    changes nothing the geometry depends on (readiness, links, crews, strikes...)."""
+    if geometry_key(variant) != geometry_key(base.scenario):
+        return prepare(variant, base.tracker)
+    world = build_world(variant, terrain=base.geometry.world.terrain)
+    return Prepared(variant, replace(base.geometry, world=world), base.tracker)

@@ -145,6 +145,9 @@ class CrewSpec(BaseModel):
         default=1.0, description="multiplies the proficiency's reaction times (system-specific)"
     )
     morale: float = Field(default=1.0, description="baseline willingness to fire, in [0, 1]")
+    suppressible: bool = Field(
+        default=True, description="false: return fire and strikes nearby never deter this crew"
+    )
 
     @field_validator("reaction_time_scale")
     @classmethod
