@@ -32,14 +32,14 @@ def cut_tutorial(tmp_path):
 
 def test_the_cut_link_explains_everything(cut_tutorial):
     a = run_attribution(
-        load_scenario(cut_tutorial), n=6, groups=["connectivity", "strikes", "suppression"]
+        load_scenario(cut_tutorial), n=6, groups=["connectivity", "strikes", "storage"]
     )
     assert a.observed.mean == 0.0  # nothing can be fired without the link
     assert a.designed.mean > 0.0
     assert shares_add_up(a)
-    # strikes and suppression change nothing here: with common random numbers, exactly zero
+    # no strikes and nothing in storage here: with common random numbers, exactly zero
     assert a.effect("strikes").shapley.mean == 0.0
-    assert a.effect("suppression").shapley.mean == 0.0
+    assert a.effect("storage").shapley.mean == 0.0
     assert a.effect("connectivity").shapley.mean == pytest.approx(a.total.mean)
 
 

@@ -32,7 +32,7 @@ BASE = textwrap.dedent(
       links: LINKS
     raid:
       - id: F1
-        type: strike-fighter
+        type: ew-aircraft   # no anti-radiation missiles: the radars stay up
         route:
           - {lat_deg: 10.6, lon_deg: -66.0, alt_m: 5000}
           - {lat_deg: 9.6, lon_deg: -66.0, alt_m: 5000}

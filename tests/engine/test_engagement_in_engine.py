@@ -27,7 +27,7 @@ SCENARIO = textwrap.dedent(
           - {id: telar-1, type: telar-mr}
     raid:
       - id: F1
-        type: strike-fighter
+        type: ew-aircraft   # no anti-radiation missiles: the radars stay up
         speed_mps: 250
         route:   # straight at the battery at 5 km altitude, passing overhead
           - {lat_deg: 10.9, lon_deg: -66.0, alt_m: 5000}

@@ -37,9 +37,6 @@ from iadsim.readiness.suppression import (
     willingness,
 )
 
-RETURN_FIRE_DELAY_S = 5.0
-"""Notional time from seeing a launch to the burst arriving."""
-
 DEFAULT_CREW = CrewProfile(30.0, 0.4, 0.05, 0.75)
 """Used only for a unit built without a crew profile (a trained crew, day, 30 s median)."""
 
@@ -164,8 +161,3 @@ class CrewMixin:
         )
         self._supp_cache = (n, out)
         return out
-
-    def _suppress_nearby(self, launcher, t: float, rng: np.random.Generator) -> None:
-        """Kept for the engine's call after a return-fire hit: suppression is now computed
-        from the logged return fire and casualties (see `_suppressive_events`)."""
-        return None

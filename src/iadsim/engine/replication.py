@@ -16,10 +16,11 @@ from iadsim.engagement.intercept import predict_intercept
 from iadsim.engagement.magazine import Magazine
 from iadsim.engine.c2 import Connectivity
 from iadsim.engine.chain import ChainMixin
-from iadsim.engine.crews import RETURN_FIRE_DELAY_S, CrewMixin
+from iadsim.engine.crews import CrewMixin
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.geometry import Geometry
 from iadsim.engine.ledger import Ledger
+from iadsim.engine.returnfire import ReturnFireMixin
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.scheduler import EventQueue
 from iadsim.engine.sensing import sensor_state
@@ -50,7 +51,7 @@ class ReplicationResult:
     aircraft: list[dict] = field(default_factory=list)
 
 
-class Replication(ChainMixin, CrewMixin):
+class Replication(ChainMixin, CrewMixin, ReturnFireMixin):
     """Runs one replication of a world given its precomputed geometry and a seed."""
 
     def __init__(self, geometry: Geometry, seed: int):
@@ -94,6 +95,8 @@ class Replication(ChainMixin, CrewMixin):
         for cid, t in sorted(self.destroyed_at.items()):
             comp = w.components[w.component_index[cid]]
             self.log.add(t, EventKind.DESTROYED, unit=comp.unit, component=cid)
+        self._setup_return_fire()
+        self._anti_radiation_prepass()
         for ac in w.aircraft:
             self.log.add(ac.route.start_s, EventKind.AIRCRAFT_START, aircraft=ac.id)
         out_of_service = {
@@ -322,35 +325,6 @@ class Replication(ChainMixin, CrewMixin):
     def _release(self, ci: int, a: int) -> None:
         """The unit has assessed its last salvo and may engage this aircraft again."""
         self._disengage(ci, a)
-
-    def _return_fire(self, li: int, t: float) -> None:
-        """Aircraft that see a launch within reach fire back; nearby crews may be deterred."""
-        w = self.world
-        launcher = w.components[li]
-        rng = self.rs.stream(f"returnfire:{launcher.id}")
-        hit = False
-        for b, ac in enumerate(w.aircraft):
-            reach = ac.spec.return_fire.range_m
-            if not self.alive[b] or reach <= 0 or not ac.route.airborne(np.array([t]))[0]:
-                continue
-            if float(np.linalg.norm(self._position(b, t) - launcher.enu)) > reach:
-                continue
-            self.log.add(
-                t + RETURN_FIRE_DELAY_S, EventKind.RETURN_FIRE, ac.id, launcher.unit, launcher.id
-            )
-            if rng.random() < ac.spec.return_fire.p_hit:
-                hit = True
-        if not hit:
-            return
-        self.disabled_at[li] = min(self.disabled_at.get(li, np.inf), t + RETURN_FIRE_DELAY_S)
-        self.log.add(
-            t + RETURN_FIRE_DELAY_S,
-            EventKind.DESTROYED,
-            unit=launcher.unit,
-            component=launcher.id,
-            detail="return fire",
-        )
-        self._suppress_nearby(launcher, t, rng)
 
     # ---------------------------------------------------------------- finish
     def _finish(self) -> ReplicationResult:

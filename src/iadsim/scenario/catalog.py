@@ -140,10 +140,15 @@ class RcsTable(_Strict):
 
 
 class ReturnFireSpec(_Strict):
-    """How far an aircraft fires back at a launch it sees, and the chance a burst disables."""
+    """How an aircraft fires back: at launches it sees within range_m (guns, rockets), and,
+    if emitter_range_m > 0, at emitting radars (anti-radiation missiles); p_hit is the chance
+    one engagement disables the target; rounds limits engagements (None: unlimited)."""
 
     range_m: float = Field(ge=0.0)
     p_hit: float = Field(ge=0.0, le=1.0)
+    reaction_time_s: float = Field(default=5.0, ge=0.0)
+    emitter_range_m: float = Field(default=0.0, ge=0.0)
+    rounds: int | None = Field(default=None, ge=0)
 
 
 class AircraftType(_Strict):
