@@ -90,3 +90,39 @@ def test_coverage_command_shows_the_shadow_north_of_the_crest(tmp_path):
     assert pd[row_sea, col] < 0.01
     assert pd[row_valley, col_v] > 0.5
     assert (out / "pd_combined.png").stat().st_size > 1000
+
+
+def test_crew_night_sights_extend_visual_reach(tmp_path):
+    text = textwrap.dedent(
+        """\
+        scenario: nvg
+        start_utc: 2026-01-03T06:00:00Z
+        duration_s: 300
+        origin: {lat_deg: 10.0, lon_deg: -66.0}
+        environment: {night: true}
+        units:
+          - id: TEAM
+            type: manpads-section
+            position: {lat_deg: 10.0, lon_deg: -66.0, alt_m: 0}
+            CREW
+            components:
+              - {id: t1, type: manpads-team}
+        raid:
+          - id: H
+            type: transport-helicopter
+            route:
+              - {lat_deg: 10.05, lon_deg: -66.0, alt_m: 100}
+              - {lat_deg: 9.95, lon_deg: -66.0, alt_m: 100}
+        """
+    )
+    reach = {}
+    for crew in ("crew: {night_vision: false}", "crew: {night_vision: true}"):
+        path = tmp_path / "nvg.yaml"
+        path.write_text(text.replace("CREW", crew))
+        prepared = prepare(load_scenario(path))
+        geo = next(iter(prepared.geometry.sensors.values()))
+        seen = geo.range_m[0][(geo.geo_code[0] == OK) & geo.airborne[0]]
+        reach[crew] = float(seen.max())
+    # catalog: 2 km by eye at night, 5 km with night sights (notional)
+    assert reach["crew: {night_vision: false}"] <= 2000.0
+    assert 2000.0 < reach["crew: {night_vision: true}"] <= 5000.0

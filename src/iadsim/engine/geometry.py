@@ -204,11 +204,14 @@ def _radar_pd(world, comp, pos, vel, agl, sensor, ground_range, slant):
 
 
 def _visual_reach(world: World, comp) -> float:
-    """How far a team sees an aircraft by eye in this scenario's light (notional)."""
+    """How far a team sees an aircraft by eye in this scenario's light, with night sights if
+    the environment or the team's own crew has them (notional ranges from the catalog)."""
     vis = comp.visual
     if not world.night:
         return vis.detection_range_day_m
-    return vis.detection_range_night_nvg_m if world.night_vision else vis.detection_range_night_m
+    crew = world.units[world.unit_index[comp.unit]].crew
+    nvg = world.night_vision or crew.night_vision
+    return vis.detection_range_night_nvg_m if nvg else vis.detection_range_night_m
 
 
 def unit_geometry(world: World, unit_index: int) -> UnitGeometry:

@@ -44,13 +44,14 @@ def prepare(scenario: Scenario | str | Path, tracker: str = "mofn") -> Prepared:
 
 def geometry_key(scenario: Scenario) -> tuple:
     """What the seed-independent geometry depends on: frame, terrain, time span, light and
-    clutter, where every component stands and what it is, and the raid. Readiness, crews,
-    links, C2 modes, observations and strikes are not part of it."""
+    clutter, where every component stands and what it is, crews' night sights, and the raid.
+    Readiness, crew proficiency, links, C2 modes, observations and strikes are not part of it."""
     spec = scenario.spec
     units = tuple(
         (
             u.id,
             u.type,
+            u.crew.night_vision if u.crew else None,  # night sights set visual reach
             u.position.model_dump_json(),
             tuple(
                 (c.id, c.type, c.position.model_dump_json() if c.position else "")
