@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SEED ?= 1
 OUT ?= out/caracas
+N ?= 200
 
 .PHONY: run test bench lint venv clean
 
@@ -18,6 +19,8 @@ venv: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/iadsim run scenarios/caracas-2026-01-03.yaml --seed $(SEED) --out $(OUT)
+	rm -rf $(OUT)-mc
+	$(BIN)/iadsim mc scenarios/caracas-2026-01-03.yaml -n $(N) --workers 2 --seed $(SEED) --out $(OUT)-mc
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2

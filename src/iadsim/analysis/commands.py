@@ -172,6 +172,29 @@ def _fmt(x, digits: int = 3) -> str:
     return f"{x:.{digits}f}"
 
 
+def _per_unit_reasons(report: dict):
+    """Per defending unit: how its kill chains ended, over all aircraft and replications."""
+    from collections import defaultdict
+
+    from rich.table import Table
+
+    share: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    aircraft: dict[str, set] = defaultdict(set)
+    for r in report["reasons"]:
+        label = "killed" if r["stage"] == "killed" else f"{r['reason']} (at {r['stage']})"
+        share[r["unit"]][label] += r["fraction"]
+        aircraft[r["unit"]].add(r["aircraft"])
+    t = Table(title="Per defending unit: how its kill chains ended (all aircraft, top 4)")
+    for col in ("unit", "outcome of the chain", "share"):
+        t.add_column(col, justify="right" if col == "share" else "left")
+    for unit in sorted(share):
+        n = len(aircraft[unit])
+        top = sorted(share[unit].items(), key=lambda kv: -kv[1])[:4]
+        for i, (label, total) in enumerate(top):
+            t.add_row(unit if i == 0 else "", label, f"{100 * total / n:.1f}%")
+    return t
+
+
 def print_batch_report(report: dict, console) -> None:
     from rich.table import Table
 
@@ -202,6 +225,8 @@ def print_batch_report(report: dict, console) -> None:
             _fmt(r["half_width"]),
         )
     console.print(t)
+
+    console.print(_per_unit_reasons(report))
 
     t = Table(
         title="Why was it not shot down? Where each (aircraft, unit) kill chain stopped, "
