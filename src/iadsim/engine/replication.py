@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from iadsim.engagement.assignment import WTAProblem, assign
 from iadsim.engagement.intercept import predict_intercept
 from iadsim.engagement.magazine import Magazine
 from iadsim.engine.c2 import Connectivity
@@ -140,16 +141,16 @@ class Replication(ChainMixin, CrewMixin, ReturnFireMixin):
         return w.aircraft[a].route.positions(np.array([t]), ground)[0]
 
     def _decide(self, ci: int, k: int) -> None:
-        """A unit with targets at fire control decides whether and with what to shoot."""
+        """A unit with targets at fire control decides whether and with what to shoot: the
+        launchers that can fire are assigned to targets (weapon-target assignment), within
+        the unit's free fire channels; the crews then react or refuse."""
         chain = self.chains[ci]
         unit, t = chain.unit, float(chain.geo.times_s[k])
         ready = np.flatnonzero((chain.stage[:, k] == _FIRE_CONTROL) & self.alive)
         order = ready[np.argsort(chain.geo.range_m[ready, k], kind="stable")]
+        targets, loaded_by = [], {}
         for a in order:
             if (ci, a) in self.engaged:
-                continue
-            if self.active[ci] >= unit.spec.max_channels:
-                self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NOT_ASSIGNED, t)
                 continue
             usable = [
                 li
@@ -163,11 +164,18 @@ class Replication(ChainMixin, CrewMixin, ReturnFireMixin):
             if not loaded:
                 self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NO_MISSILES, t)
                 continue
+            targets.append(a)
+            loaded_by[a] = loaded
+        plan = self._assign(ci, k, targets, loaded_by)
+        for a in targets:
+            li = plan.get(a)
+            if li is None:  # the channels or launchers went to other targets
+                self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NOT_ASSIGNED, t)
+                continue
             refusal = self._crew_refusal(unit, a, t)
             if refusal is not None:
                 self.ledger.observe(a, ci, Stage.FIRE_CONTROL, refusal, t)
                 continue
-            li = loaded[0]
             delay = self._reaction_delay_s(unit, li)
             self._engage(ci, a)
             self.log.add(
@@ -180,6 +188,48 @@ class Replication(ChainMixin, CrewMixin, ReturnFireMixin):
             )
             self.queue.schedule(t + delay, self._launch, ci, a, li)
         self._schedule_next_decision(ci, k + 1)
+
+    def _assign(self, ci: int, k: int, targets: list[int], loaded_by: dict[int, list[int]]):
+        """Which launcher engages which target now: {aircraft: launcher}. One launcher per
+        target and per decision, at most the unit's free channels; the nearest target first
+        when there is no choice, else the engagement room's optimal or greedy assignment on
+        the expected kill probability."""
+        chain = self.chains[ci]
+        free = chain.unit.spec.max_channels - self.active[ci]
+        if free <= 0 or not targets:
+            return {}
+        launchers = sorted({li for a in targets for li in loaded_by[a]})
+        if len(targets) == 1 or len(launchers) == 1:
+            plan, used = {}, set()
+            for a in targets[:free]:
+                li = next((li for li in loaded_by[a] if li not in used), None)
+                if li is not None:
+                    plan[a] = li
+                    used.add(li)
+            return plan
+        w = self.world
+        pk = np.zeros((len(launchers), len(targets)))
+        feasible = np.zeros(pk.shape, bool)
+        for j, a in enumerate(targets):
+            ac = w.aircraft[a]
+            for i, li in enumerate(launchers):
+                if li in loaded_by[a]:
+                    model = self.geom.weapons[w.components[li].launcher.missile]
+                    rng = float(chain.geo.range_m[a, k])
+                    pk[i, j] = float(model.pk_model.pk(ac.spec.category, rng))
+                    feasible[i, j] = True
+        problem = WTAProblem.build(
+            [w.components[li].id for li in launchers],
+            [w.aircraft[a].id for a in targets],
+            pk,
+            feasible=feasible,
+            channels=1,
+            max_units_per_target=1,
+        )
+        result = assign(problem, chain.unit.wta)
+        pairs = [(pk[i, j], targets[j], launchers[i]) for i, j in np.argwhere(result.matrix)]
+        pairs.sort(key=lambda p: -p[0])
+        return {a: li for _, a, li in pairs[:free]}
 
     def _engage(self, ci: int, a: int) -> None:
         """Unit ci commits a fire channel to aircraft a."""

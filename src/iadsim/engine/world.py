@@ -103,6 +103,7 @@ class UnitRt:
     roles: dict[str, tuple[int, ...]]
     crew: CrewSpec = CrewSpec()
     crew_profile: CrewProfile | None = None  # scenario conditions (night) applied
+    wta: str = "optimal"  # weapon-target assignment rule among the unit's launchers
 
     def role(self, name: str) -> tuple[int, ...]:
         return self.roles.get(name, ())
@@ -273,6 +274,7 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
                 roles,
                 crew=crew,
                 crew_profile=unit_crew_profile(crew, utype, spec.environment.night),
+                wta=unit.wta,
             )
         )
 

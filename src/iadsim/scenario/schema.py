@@ -114,6 +114,8 @@ class UnitSpec(_Strict):
     type: str
     position: Position
     c2_mode: Literal["centralized", "autonomous", "emcon"] = "centralized"
+    # weapon-target assignment among the unit's launchers: optimal (max expected kills) or greedy
+    wta: Literal["optimal", "greedy"] = "optimal"
     crew: CrewSpec | None = None  # None: a trained crew (night vision as the environment)
     components: list[ComponentSpec] = Field(min_length=1)
     note: str = ""
