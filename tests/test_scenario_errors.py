@@ -140,3 +140,10 @@ def test_unknown_strike_site_and_target(tmp_path):
     probs = problems_of(write(tmp_path, text))
     fields = {p.field for p in probs}
     assert "strikes[0].site" in fields and "strikes[1].targets[0]" in fields
+
+
+def test_corrupt_terrain_is_refused_at_the_scenario_line(tmp_path):
+    (tmp_path / "dem.tif").write_bytes(b"II*\x00 this is not really a GeoTIFF" * 50)
+    probs = problems_of(write(tmp_path, GOOD.replace("origin:", "terrain: dem.tif\norigin:")))
+    assert probs[0].field == "terrain" and probs[0].line == 3
+    assert "dem.tif" in probs[0].message

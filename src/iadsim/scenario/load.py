@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from iadsim.errors import Problem, ScenarioError
+from iadsim.errors import InputError, Problem, ScenarioError
 from iadsim.scenario.catalog import Catalog, ComponentKind, default_catalog
 from iadsim.scenario.errors_map import field_path, problems_from_validation
 from iadsim.scenario.schema import LinkSpec, ScenarioSpec
@@ -210,9 +210,16 @@ def _check_terrain(
     if spec.terrain is None:
         return []
     terrain = resolve_terrain(spec.terrain, path)
+    line, col = locate(locations, ("terrain",))
     if not terrain.is_file():
-        line, col = locate(locations, ("terrain",))
         return [Problem(str(path), line, col, "terrain", f"terrain file not found: {terrain}")]
+    from iadsim.geo.terrain import Terrain
+
+    try:  # a corrupt or mis-georeferenced DEM is refused here, at the scenario's line
+        Terrain.from_geotiff(terrain)
+    except InputError as exc:
+        why = "; ".join(p.message for p in exc.problems)
+        return [Problem(str(path), line, col, "terrain", f"{terrain}: {why}")]
     return []
 
 
