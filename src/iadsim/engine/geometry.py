@@ -25,6 +25,8 @@ from iadsim.sensors.detection import PdCurve
 from iadsim.sensors.radar_equation import RadarParameters, snr_db
 from iadsim.sensors.signatures import aspect_angle_rad
 
+TERRAIN_LOS_STEP_S = 6.0
+"""Looks of fast-scanning radars are tested for terrain masking on this coarser step first."""
 VISUAL_PD_PER_LOOK = 0.5
 """Notional probability that a team watching the sky picks up a visible aircraft per look."""
 
@@ -107,14 +109,8 @@ def sensor_geometry(world: World, comp_index: int, period_s: float) -> SensorGeo
     reach_m = comp.radar.max_range_m if comp.radar is not None else _visual_reach(world, comp)
     code[(code == OK) & (slant > reach_m)] = CODE_RANGE
     if world.terrain is not None:
-        # only paths that could otherwise be seen; identical positions (loiters) once
-        need = (code == OK) & airborne
-        if need.any():
-            pts, inverse = np.unique(pos[need], axis=0, return_inverse=True)
-            masked = world.terrain.terrain_masked(sensor, pts)[inverse.ravel()]
-            sub = code[need]
-            sub[masked] = CODE_TERRAIN
-            code[need] = sub
+        masked = _terrain_masked(world, sensor, pos, (code == OK) & airborne, period_s)
+        code[masked] = CODE_TERRAIN
     if comp.radar is not None:
         pd_nom, pd_deg, lost = _radar_pd(world, comp, pos, vel, agl, sensor, ground_range, slant)
         code[(code == OK) & lost] = CODE_CLUTTER
@@ -131,6 +127,44 @@ def sensor_geometry(world: World, comp_index: int, period_s: float) -> SensorGeo
         pd_nominal=np.where(visible, pd_nom, 0.0),
         pd_degraded=np.where(visible, pd_deg, 0.0),
     )
+
+
+def _masked_at(world: World, sensor: np.ndarray, pos: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """Terrain masking of the paths marked in `need` (identical positions computed once)."""
+    out = np.zeros(need.shape, bool)
+    if need.any():
+        pts, inverse = np.unique(pos[need], axis=0, return_inverse=True)
+        out[need] = world.terrain.terrain_masked(sensor, pts)[inverse.ravel()]
+    return out
+
+
+def _terrain_masked(
+    world: World, sensor: np.ndarray, pos: np.ndarray, need: np.ndarray, period_s: float
+) -> np.ndarray:
+    """Terrain masking per (aircraft, look) for the looks in `need`.
+
+    Masking changes slowly with the aircraft's motion, so fast-scanning radars are first
+    tested every TERRAIN_LOS_STEP_S; looks between two tested ones are then tested exactly
+    wherever the two differ or either was not tested. Same answer as testing every look
+    except for a masking flicker shorter than the step that returns to the same state.
+    """
+    stride = max(1, int(round(TERRAIN_LOS_STEP_S / period_s)))
+    if stride == 1 or need.shape[1] <= 2 * stride:
+        return _masked_at(world, sensor, pos, need)
+    coarse = np.zeros(need.shape, bool)
+    coarse[:, ::stride] = True
+    coarse[:, -1] = True
+    masked = _masked_at(world, sensor, pos, need & coarse)
+    tested = np.flatnonzero(coarse[0])
+    # for each look, the tested looks before and after it
+    before = tested[np.searchsorted(tested, np.arange(need.shape[1]), side="right") - 1]
+    after = tested[np.minimum(np.searchsorted(tested, np.arange(need.shape[1])), len(tested) - 1)]
+    settled = need[:, before] & need[:, after] & (masked[:, before] == masked[:, after])
+    fill = need & ~coarse & settled
+    masked[fill] = masked[:, before][fill]
+    rest = need & ~coarse & ~settled
+    masked |= _masked_at(world, sensor, pos, rest)
+    return masked
 
 
 def radar_parameters(spec: RadarSpec) -> RadarParameters:
