@@ -4,6 +4,10 @@ Gates in order: envelope, then per feeding sensor line of sight, detection, trac
 to the command post (the sensor that got furthest speaks for the unit), then a launcher
 available through working links, then fire control. Computed once per replication before
 the event loop; see docs/architecture.md.
+
+In the Kalman tracker mode the radars feeding a command post send their tracks there, where
+they are fused into an air picture (`engine.fusion_picture`); `reported` then means "the
+command post's picture holds a firm system track of the aircraft", whichever radars built it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from iadsim.engine.fusion_picture import CpPicture, cp_picture, make_feed
 from iadsim.engine.geometry import (
     CODE_CLUTTER,
     CODE_HORIZON,
@@ -104,6 +109,20 @@ class ChainMixin:
             code = np.where((code == 0) & (times < cue), C_RADAR_OFF, code).astype(np.int8)
         return code
 
+    def _cp_picture(self, unit: UnitRt, cp, sources: list[int], times: np.ndarray) -> CpPicture:
+        """Kalman mode: the air picture the unit's command post fuses from `sources` (radars
+        with track reports) at the unit's decision times; kept in `self.pictures[unit.id]`."""
+        feeds = []
+        for si in sources:
+            st = self.sensors[si]
+            t_look = st.geo.times_s
+            path = self.conn.status(self.world.components[si].id, cp.id, t_look)
+            sent = self._sensor_code(si, unit, np.arange(t_look.size)) == 0
+            feeds.append(make_feed(si, st.reports, t_look, sent, path.ok, path.latency_s))
+        pic = cp_picture(feeds, times, len(self.world.aircraft))
+        self.__dict__.setdefault("pictures", {})[unit.id] = pic
+        return pic
+
     def _unit_chain(self, unit: UnitRt, ug: UnitGeometry) -> UnitChain:
         w = self.world
         times = ug.times_s
@@ -126,7 +145,13 @@ class ChainMixin:
         # the first sensor sets the record; a later one replaces it only by getting further
         best_stage = np.full((A, K), -1, np.int8)
         best_reason = np.full((A, K), C_NO_SENSOR, np.int8)
-        for si in self._unit_sensors(unit):
+        unit_sensors = self._unit_sensors(unit)
+        fused = (
+            [si for si in unit_sensors if self.sensors[si].reports is not None]
+            if centralized
+            else []
+        )
+        for si in unit_sensors:
             st = self.sensors[si]
             idx = self._look(si, times)
             valid = idx >= 0
@@ -154,11 +179,20 @@ class ChainMixin:
                 s_reason = np.where(trk & ~rep, link_code[None, :], s_reason)
             else:
                 rep = trk
+            if si in fused:
+                # its track reaches the command post, but only the fused picture reports
+                s_reason = np.where(rep, C_NOT_TRACKED, s_reason)
+                rep = np.zeros_like(rep)
             s_stage[rep] = Stage.REPORTED
             s_reason = np.where(rep, 0, s_reason)
             better = s_stage > best_stage
             best_stage = np.where(better, s_stage, best_stage)
             best_reason = np.where(better, s_reason, best_reason)
+        if fused:
+            pic = self._cp_picture(unit, cp, fused, times)
+            up = pic.firm & (cp_code == 0)[None, :] & (best_stage < Stage.REPORTED)
+            best_stage = np.where(up, int(Stage.REPORTED), best_stage).astype(np.int8)
+            best_reason = np.where(up, 0, best_reason).astype(np.int8)
         stage = np.where(cont, np.maximum(best_stage, int(Stage.IN_ENVELOPE)), stage)
         reason = np.where(cont, best_reason, reason)
         cont &= best_stage >= Stage.REPORTED

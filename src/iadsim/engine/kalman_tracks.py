@@ -138,10 +138,74 @@ def with_kalman_tracking(geometry: Geometry) -> Geometry:
 
 
 @dataclass
+class TrackReports:
+    """The confirmed tracks a radar reports after each look it processed (what it sends to
+    command posts; `engine.fusion_picture` fuses them there).
+
+    Report `r` is valid at look `look[r]` and holds rows `start[r]:start[r + 1]` of the long
+    arrays `ids` (local track ids, unique over the run), `x` (N, 6), `p` (N, 6, 6) and `truth`
+    (aircraft index of the track's last plot, -1 for clutter). Every report is the radar's
+    whole confirmed list, so an empty report (also sent at the look after each processed
+    stretch, when that stretch's tracker is dropped) tells the receiver that nothing is held.
+    """
+
+    look: np.ndarray  # (R,) int64, increasing
+    start: np.ndarray  # (R + 1,) int64
+    ids: np.ndarray  # (N,) int64
+    x: np.ndarray  # (N, 6)
+    p: np.ndarray  # (N, 6, 6)
+    truth: np.ndarray  # (N,) int64
+
+    @staticmethod
+    def empty(d: int = 6) -> TrackReports:
+        return TrackReports(
+            np.zeros(0, np.int64),
+            np.zeros(1, np.int64),
+            np.zeros(0, np.int64),
+            np.zeros((0, d)),
+            np.zeros((0, d, d)),
+            np.zeros(0, np.int64),
+        )
+
+
+class _ReportLog:
+    """Collects a tracker's confirmed tracks look by look (see TrackReports)."""
+
+    def __init__(self) -> None:
+        self.looks: list[int] = []
+        self.counts: list[int] = []
+        self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, k: int, tracker: Tracker | None, offset: int) -> None:
+        self.looks.append(int(k))
+        if tracker is None or not tracker.confirmed.any():
+            self.counts.append(0)
+            return
+        sel = tracker.confirmed
+        self.counts.append(int(sel.sum()))
+        # CV: one model, the state is x[:, 0]
+        self.rows.append(
+            (tracker.ids[sel] + offset, tracker.x[sel, 0], tracker.p[sel, 0], tracker.truth[sel])
+        )
+
+    def done(self) -> TrackReports:
+        if not self.looks:
+            return TrackReports.empty()
+        start = np.concatenate([[0], np.cumsum(self.counts, dtype=np.int64)])
+        if self.rows:
+            ids, x, p, truth = (np.concatenate(c) for c in zip(*self.rows, strict=True))
+        else:
+            e = TrackReports.empty()
+            ids, x, p, truth = e.ids, e.x, e.p, e.truth
+        return TrackReports(np.asarray(self.looks, np.int64), start, ids, x, p, truth)
+
+
+@dataclass
 class KalmanRun:
     """What a radar's tracker did in one replication.
 
     `firm` (A, K): a confirmed track of sufficient quality follows aircraft a at look k.
+    `reports`: the confirmed tracks after each processed look (for command-post fusion).
     With `record=True`, `hist_*` hold every logged state of tracks that were ever confirmed
     (long format; ids unique across the stretches) and `confirmed_at` their confirmation
     times, for GOSPA and track statistics.
@@ -153,6 +217,7 @@ class KalmanRun:
     hist_ids: np.ndarray | None = None
     hist_pos: np.ndarray | None = None
     confirmed_at: dict[int, float] | None = None
+    reports: TrackReports = field(default_factory=TrackReports.empty)
 
 
 def _stretches(active: np.ndarray, margin: int) -> np.ndarray:
@@ -240,10 +305,13 @@ def kalman_firm(
     offset = -STRETCH_ID_STRIDE
     hists: list = []
     confirmed_at: dict[int, float] = {}
+    log = _ReportLog()
     for j, k in enumerate(looks):
         if k != prev + 1:  # a new stretch: the previous tracker's tracks are all deleted
-            if tracker is not None and record:
-                _collect(tracker, offset, hists)
+            if tracker is not None:
+                log.add(prev + 1, None, 0)  # the dropped tracker's tracks are gone
+                if record:
+                    _collect(tracker, offset, hists)
             offset += STRETCH_ID_STRIDE
             tracker = Tracker(cfg, n_dims=3)
         prev = k
@@ -253,22 +321,26 @@ def kalman_firm(
         if record:
             for tid in tracker.ids[tracker.confirmed_at == t].tolist():
                 confirmed_at[int(tid) + offset] = t
+        log.add(k, tracker, offset)
         sel = tracker.confirmed & (tracker.truth >= 0)
         if sel.any():
             p = tracker.p[sel, 0]  # CV: one model
             ok = (p[:, 0, 0] + p[:, 2, 2]) <= max_var
             firm[tracker.truth[sel][ok], k] = True
+    if prev + 1 < n_looks:
+        log.add(prev + 1, None, 0)
     if tracker is not None and record:
         _collect(tracker, offset, hists)
+    reports = log.done()
     if not record:
-        return KalmanRun(firm, int(looks.size))
+        return KalmanRun(firm, int(looks.size), reports=reports)
     if hists:
         t = np.concatenate([h[0] for h in hists])
         ids = np.concatenate([h[1] for h in hists])
         pos = np.concatenate([h[2] for h in hists])
     else:
         t, ids, pos = _empty_history(True)[:3]
-    return KalmanRun(firm, int(looks.size), t, ids, pos, confirmed_at)
+    return KalmanRun(firm, int(looks.size), t, ids, pos, confirmed_at, reports)
 
 
 def _with_history(config: TrackerConfig) -> TrackerConfig:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from iadsim.engine.geometry import SensorGeometry
-from iadsim.engine.kalman_tracks import kalman_firm
+from iadsim.engine.kalman_tracks import TrackReports, kalman_firm
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.states import working_code
 from iadsim.engine.world import World
@@ -37,6 +37,7 @@ class SensorState:
     detected: np.ndarray  # (A, K) bool: detection at this look
     recent: np.ndarray  # (A, K) bool: any detection in the last DETECTION_MEMORY looks
     firm: np.ndarray  # (A, K) bool: M-of-N confirmed track
+    reports: TrackReports | None = None  # Kalman radars: confirmed tracks sent per look
 
 
 def window_count(x: np.ndarray, n: int) -> np.ndarray:
@@ -80,8 +81,8 @@ def sensor_state(
     detected = (draws < pd) & (working == 0)[None, :]
     recent = window_count(detected, DETECTION_MEMORY) > 0
     if name == "kalman" and comp.is_radar:
-        firm = kalman_firm(world, geo, detected, rs).firm
-    else:
-        m, n = (TRACK_M, TRACK_N) if comp.is_radar else (1, DETECTION_MEMORY)
-        firm = window_count(detected, n) >= m
+        run = kalman_firm(world, geo, detected, rs)
+        return SensorState(geo, working, detected, recent, run.firm, run.reports)
+    m, n = (TRACK_M, TRACK_N) if comp.is_radar else (1, DETECTION_MEMORY)
+    firm = window_count(detected, n) >= m
     return SensorState(geo, working, detected, recent, firm)
