@@ -1,0 +1,248 @@
+"""Command-post fusion in the engine's Kalman mode: two early-warning radars feed one command
+post over radio links; the post's air picture (FusionCenter) decides the `reported` stage."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from iadsim.engine.fusion_picture import cp_picture, cp_picture_reference, make_feed
+from iadsim.engine.kalman_tracks import TrackReports
+from iadsim.engine.replication import Replication
+from iadsim.engine.run import prepare
+
+# SAM's command post at the origin. EW-S sits 78 km south, EW-E 77 km east, so they see the
+# raid from directions about 90 degrees apart (their cross-range errors cross). The SAM's
+# engagement radar is cut off from the post and the launcher (so it neither feeds the picture
+# nor guides missiles: nothing is shot down and the raid flies its whole route). Two aircraft
+# fly south 55 km apart, at 8 and 9 km altitude, in both radars' cover.
+SCENARIO = """\
+scenario: fusion-test
+start_utc: 2026-01-03T12:00:00Z
+duration_s: 900
+origin: {lat_deg: 10.0, lon_deg: -66.0}
+units:
+  - id: SAM
+    type: sam-long-range
+    position: {lat_deg: 10.0, lon_deg: -66.0}
+    components:
+      - {id: cp, type: command-post-lr}
+      - {id: engage, type: engagement-radar-lr}
+      - {id: tel-1, type: tel-lr}
+  - id: EW-S
+    type: early-warning-site
+    position: {lat_deg: 9.3, lon_deg: -66.0}
+    components:
+      - {id: radar, type: early-warning-radar}
+  - id: EW-E
+    type: early-warning-site
+    position: {lat_deg: 10.0, lon_deg: -65.3}
+    components:
+      - {id: radar, type: early-warning-radar}
+network:
+  links:
+    - {id: s-cp, from: EW-S/radar, to: SAM/cp, kind: radio, latency_s: 1.0, up: UP_S}
+    - {id: e-cp, from: EW-E/radar, to: SAM/cp, kind: radio, latency_s: 2.5, up: UP_E}
+    - {from: SAM/engage, to: SAM/cp, up: false}
+    - {from: SAM/engage, to: SAM/tel-1, up: false}
+raid:
+  - id: F1
+    type: ew-aircraft
+    route:
+      - {lat_deg: 10.9, lon_deg: -66.4, alt_m: 8000}
+      - {lat_deg: 9.7, lon_deg: -65.8, alt_m: 8000}
+  - id: F2
+    type: ew-aircraft
+    route:
+      - {lat_deg: 10.9, lon_deg: -65.9, alt_m: 9000}
+      - {lat_deg: 9.7, lon_deg: -66.3, alt_m: 9000}
+"""
+
+
+def _prepared(tmp_path_factory, up_s: bool, up_e: bool, tracker: str = "kalman"):
+    text = SCENARIO.replace("UP_S", str(up_s).lower()).replace("UP_E", str(up_e).lower())
+    path = tmp_path_factory.mktemp("fusion") / "s.yaml"
+    path.write_text(text)
+    return prepare(path, tracker=tracker)
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    return _prepared(tmp_path_factory, True, True)
+
+
+@pytest.fixture(scope="module")
+def run_both(both):
+    rep = Replication(both.geometry, 4)
+    return rep, rep.run()
+
+
+def _sources(pic, rep) -> set[str]:
+    w = rep.world
+    return {w.components[int(s)].id for s in np.unique(pic.c_source)}
+
+
+def _sam_row(result) -> dict:
+    return {r["unit"]: r for r in result.ledger.table().to_pylist()}["SAM"]
+
+
+def test_one_stable_system_track_per_aircraft(run_both):
+    rep, result = run_both
+    pic = rep.pictures["SAM"]
+    assert _sources(pic, rep) == {"EW-S/radar", "EW-E/radar"}
+    assert all(a.get("killed_at_s") is None for a in result.aircraft)
+    for a in range(2):
+        firm = np.flatnonzero(pic.firm[a])
+        assert firm.size > 200  # most of the ~5 min pass at 2 s decisions
+        # one system track follows the aircraft, under one number all along
+        sel = pic.g_truth == a
+        assert np.unique(pic.g_sys[sel]).size == 1
+        assert np.bincount(pic.g_t[sel]).max() == 1
+        # once both radars hold it, it is fused from both
+        assert (pic.g_n_sources[sel] == 2).mean() > 0.9
+    assert np.unique(pic.g_sys).size == 2  # no clutter or duplicate track in the picture
+
+
+def test_fused_covariance_smaller_than_either_source(run_both):
+    rep, _ = run_both
+    pic = rep.pictures["SAM"]
+    two = np.flatnonzero(pic.g_n_sources == 2)
+    assert two.size > 400
+    best = np.full(pic.g_t.size, np.inf)
+    worst = np.zeros(pic.g_t.size)
+    np.minimum.at(best, pic.c_group, pic.c_std_h)  # local tracks predicted to the same time
+    np.maximum.at(worst, pic.c_group, pic.c_std_h)
+    ratio = pic.g_std_h[two] / best[two]
+    assert (pic.g_std_h[two] < worst[two]).all()
+    # covariance intersection is conservative, yet with crossing error ellipses the fused
+    # track beats the better radar almost always
+    assert (ratio < 1.0).mean() > 0.9
+    assert np.median(ratio) < 0.8
+
+
+def test_picture_waits_for_the_report_latency(run_both):
+    rep, _ = run_both
+    pic = rep.pictures["SAM"]
+    w = rep.world
+    arrivals = []
+    for si, st in rep.sensors.items():
+        if w.components[si].unit == "SAM":
+            continue
+        rep_ = st.reports
+        has = np.diff(rep_.start) > 0
+        first = rep_.look[np.flatnonzero(has)[0]]
+        latency = 1.0 if w.components[si].unit == "EW-S" else 2.5
+        arrivals.append(st.geo.times_s[first] + latency)
+    first_in_picture = pic.times[np.flatnonzero(pic.firm.any(axis=0))[0]]
+    assert first_in_picture >= min(arrivals) - 1e-9
+
+
+def test_batched_picture_equals_fusion_center_at_every_time(run_both):
+    rep, _ = run_both
+    pic = rep.pictures["SAM"]
+    w = rep.world
+    unit = w.units[w.unit_index["SAM"]]
+    cp = w.components[w.component_index["SAM/cp"]]
+    feeds = []
+    for si, st in rep.sensors.items():
+        if w.components[si].unit == "SAM":
+            continue
+        path = rep.conn.status(w.components[si].id, cp.id, st.geo.times_s)
+        sent = rep._sensor_code(si, unit, np.arange(st.geo.times_s.size)) == 0
+        feeds.append(make_feed(si, st.reports, st.geo.times_s, sent, path.ok, path.latency_s))
+    fast = cp_picture(feeds, pic.times, 2)
+    ref = cp_picture_reference(feeds, pic.times, 2)
+    np.testing.assert_array_equal(fast.firm, pic.firm)
+    np.testing.assert_array_equal(fast.firm, ref.firm)
+    for name in ("g_t", "g_sys", "g_truth", "g_n_sources"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(ref, name))
+    np.testing.assert_allclose(fast.g_std_h, ref.g_std_h, rtol=1e-9)
+    assert fast.fusion_calls < 10 < ref.fusion_calls
+
+
+def test_new_local_track_joins_the_existing_system_track():
+    """Synthetic: source 1 holds a track of aircraft 0; source 2's track of it arrives later,
+    breaks (a new local id) and comes back: the system number never changes."""
+    x = np.array([0.0, 100.0, 0.0, 0.0, 5000.0, 0.0])
+    p = np.diag([100.0**2, 10.0**2, 100.0**2, 10.0**2, 200.0**2, 10.0**2])
+
+    def reports(ids_by_look: list[list[int]]) -> TrackReports:
+        look = np.arange(len(ids_by_look))
+        counts = [len(i) for i in ids_by_look]
+        ids = np.array([i for row in ids_by_look for i in row], np.int64)
+        xs = np.array(
+            [x + [100.0 * k, 0, 0, 0, 0, 0] for k, row in enumerate(ids_by_look) for _ in row]
+        ).reshape(-1, 6)
+        return TrackReports(
+            look,
+            np.concatenate([[0], np.cumsum(counts)]),
+            ids,
+            xs,
+            np.repeat(p[None], ids.size, 0),
+            np.zeros(ids.size, np.int64),
+        )
+
+    n = 10
+    t_look = np.arange(n, dtype=float)
+    r1 = reports([[7]] * n)
+    r2 = reports([[], [], [3], [3], [], [4], [4], [4], [4], [4]])
+    ok = np.ones(n, bool)
+    feeds = [
+        make_feed(1, r1, t_look, ok, ok, np.full(n, 0.5)),
+        make_feed(2, r2, t_look, ok, ok, np.full(n, 0.2)),
+    ]
+    times = t_look + 0.6
+    pic = cp_picture(feeds, times, 1)
+    ref = cp_picture_reference(feeds, times, 1)
+    assert np.unique(pic.g_sys).tolist() == [1]
+    np.testing.assert_array_equal(pic.g_n_sources, [1, 1, 2, 2, 1, 2, 2, 2, 2, 2])
+    np.testing.assert_array_equal(pic.g_n_sources, ref.g_n_sources)
+    np.testing.assert_allclose(pic.g_std_h, ref.g_std_h, rtol=1e-9)
+    assert pic.firm.all()
+
+
+def test_one_link_down_other_radar_keeps_the_aircraft(tmp_path_factory):
+    prepared = _prepared(tmp_path_factory, True, False)
+    rep = Replication(prepared.geometry, 4)
+    result = rep.run()
+    pic = rep.pictures["SAM"]
+    assert _sources(pic, rep) == {"EW-S/radar"}
+    assert (pic.g_n_sources == 1).all()
+    for a in range(2):
+        assert pic.firm[a].sum() > 200
+        assert np.unique(pic.g_sys[pic.g_truth == a]).size == 1
+    # reported, then stopped at fire control (the engagement radar is cut off)
+    row = _sam_row(result)
+    assert row["stage"] == "assigned"
+
+
+def test_both_links_down_reported_fails_with_link_down(tmp_path_factory):
+    prepared = _prepared(tmp_path_factory, False, False)
+    for seed in (1, 2):
+        rep = Replication(prepared.geometry, seed)
+        result = rep.run()
+        pic = rep.pictures["SAM"]
+        assert not pic.firm.any() and pic.g_t.size == 0
+        rows = [r for r in result.ledger.table().to_pylist() if r["unit"] == "SAM"]
+        assert len(rows) == 2
+        assert all((r["stage"], r["reason"]) == ("tracked", "LINK_DOWN") for r in rows)
+
+
+def test_deterministic(both):
+    def tables(prepared):
+        res = prepared.replicate(9)
+        return repr(res.ledger.table().to_pydict()), repr(res.events.table().to_pydict())
+
+    first = tables(both)
+    assert tables(both) == first
+    assert tables(pickle.loads(pickle.dumps(both))) == first  # as Monte Carlo workers get it
+
+
+def test_mofn_mode_builds_no_picture(tmp_path_factory):
+    prepared = _prepared(tmp_path_factory, True, True, tracker="mofn")
+    rep = Replication(prepared.geometry, 4)
+    rep.run()
+    assert not getattr(rep, "pictures", {})
+    assert all(st.reports is None for st in rep.sensors.values())
