@@ -3,11 +3,13 @@ post over radio links; the post's air picture (FusionCenter) decides the `report
 
 from __future__ import annotations
 
+import json
 import pickle
 
 import numpy as np
 import pytest
 
+from iadsim.analysis.tracking_report import tracking_report
 from iadsim.engine.fusion_picture import cp_picture, cp_picture_reference, make_feed
 from iadsim.engine.kalman_tracks import TrackReports
 from iadsim.engine.replication import Replication
@@ -246,3 +248,17 @@ def test_mofn_mode_builds_no_picture(tmp_path_factory):
     rep.run()
     assert not getattr(rep, "pictures", {})
     assert all(st.reports is None for st in rep.sensors.values())
+
+
+def test_tracking_report_fusion_metrics(both, run_both):
+    _, result = run_both
+    rep = tracking_report(both, result)
+    json.dumps(rep, allow_nan=False)
+    (cp,) = rep["command_posts"]
+    assert cp["unit"] == "SAM" and cp["command_post"] == "SAM/cp"
+    assert cp["sources"] == ["EW-E/radar", "EW-S/radar", "SAM/engage"]
+    assert cp["contributing"] == ["EW-E/radar", "EW-S/radar"]
+    for row in cp["aircraft"]:
+        assert (row["system_tracks"], row["number_changes"], row["max_simultaneous"]) == (1, 0, 1)
+        assert row["mean_sources"] > 1.8 and row["times_firm"] > 200
+        assert row["median_std_h_m"] < 1500.0

@@ -11,6 +11,15 @@ JSON-ready dict, written by `iadsim run` as DIR/tracking.json:
   the aircraft inside the radar's coverage (alive, airborne, line of sight, in range, radar
   working), its mean and components, and per aircraft the track breaks, ID swaps and time to
   the first confirmed track (`iadsim.tracking.metrics`).
+- ``command_posts`` (Kalman mode): per command post that fuses radar tracks, the radars that
+  feed it by design (``sources``) and those whose tracks reached it (``contributing``), and
+  per aircraft (while alive): when it first entered the picture, the decision times it was
+  firm there, how many system track numbers it got over the run (1 = a stable number), how
+  often the number of its best system track changed, the most system tracks it had at once
+  (duplicates: association failures), the mean number of fused sources and the median fused
+  horizontal position std. These come from the engine's own pictures (`engine.fusion_picture`,
+  the replication re-run from its seed), so they include the killed aircraft's last tracks only
+  up to the kill.
 
 In the report a killed aircraft's plots stop at its kill time (the engine draws sensing before
 the event loop and never looks at tracks of dead aircraft), so the tracker run here matches the
@@ -23,8 +32,9 @@ import math
 
 import numpy as np
 
+from iadsim.engine.fusion_picture import CpPicture
 from iadsim.engine.kalman_tracks import kalman_firm
-from iadsim.engine.replication import ReplicationResult
+from iadsim.engine.replication import Replication, ReplicationResult
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.run import Prepared
 from iadsim.engine.sensing import sensor_state
@@ -120,7 +130,63 @@ def tracking_report(
         "gospa": {"c_m": c, "p": p, "alpha": 2} if prepared.tracker == "kalman" else None,
         "aircraft": aircraft,
         "sensors": sensors_out,
+        "command_posts": _command_posts(prepared, result, until)
+        if prepared.tracker == "kalman"
+        else [],
     }
+
+
+def _command_posts(prepared: Prepared, result: ReplicationResult, until: np.ndarray) -> list:
+    """Fusion metrics of every command post's picture (the replication re-run from its seed)."""
+    rep = Replication(prepared.geometry, result.seed)
+    rep.run()
+    w = prepared.geometry.world
+    out = []
+    for unit_id, pic in getattr(rep, "pictures", {}).items():
+        unit = w.units[w.unit_index[unit_id]]
+        out.append(
+            {
+                "unit": unit_id,
+                "command_post": w.components[unit.role("command")[0]].id,
+                "sources": sorted(w.components[s].id for s in pic.sources),
+                "contributing": sorted({w.components[int(s)].id for s in np.unique(pic.c_source)}),
+                "fusion_calls": pic.fusion_calls,
+                "times": int(pic.times.size),
+                "aircraft": fusion_metrics(pic, until, [a.id for a in w.aircraft]),
+            }
+        )
+    return out
+
+
+def fusion_metrics(pic: CpPicture, until: np.ndarray, names: list[str]) -> list[dict]:
+    """Per aircraft metrics of a command post's picture, at the times it was alive."""
+    rows = []
+    for a, name in enumerate(names):
+        alive_t = pic.times <= until[a]
+        sel = np.flatnonzero((pic.g_truth == a) & alive_t[pic.g_t])
+        firm = pic.firm[a] & alive_t
+        changes = 0
+        if sel.size:
+            # the best (most precise) system track of the aircraft at each time it had one
+            order = np.lexsort((pic.g_std_h[sel], pic.g_t[sel]))
+            s = sel[order]
+            first = np.ones(s.size, bool)
+            first[1:] = pic.g_t[s][1:] != pic.g_t[s][:-1]
+            best = pic.g_sys[s[first]]
+            changes = int((best[1:] != best[:-1]).sum())
+        rows.append(
+            {
+                "aircraft": name,
+                "first_in_picture_s": _num(pic.times[np.argmax(firm)]) if firm.any() else None,
+                "times_firm": int(firm.sum()),
+                "system_tracks": int(np.unique(pic.g_sys[sel]).size),
+                "number_changes": changes,
+                "max_simultaneous": int(np.bincount(pic.g_t[sel]).max()) if sel.size else 0,
+                "mean_sources": _num(pic.g_n_sources[sel].mean()) if sel.size else None,
+                "median_std_h_m": _num(np.median(pic.g_std_h[sel]), 1) if sel.size else None,
+            }
+        )
+    return rows
 
 
 def _sensor_metrics(comp, g, cover: np.ndarray, run, c: float, p: float, w) -> dict:

@@ -78,7 +78,8 @@ class CpPicture:
     (aircraft followed by the most precise contributor, -1 for clutter), `g_std_h` (fused
     horizontal position std, m), `g_n_sources`. Contributions (one per local track and time):
     `c_group` (index into the g_ arrays), `c_source`, `c_std_h` (the local track's own
-    horizontal std predicted to that time). `fusion_calls`: how often FusionCenter fused.
+    horizontal std predicted to that time). `fusion_calls`: how often FusionCenter fused;
+    `sources`: the component indices of every feed.
     """
 
     times: np.ndarray
@@ -92,6 +93,7 @@ class CpPicture:
     c_source: np.ndarray
     c_std_h: np.ndarray
     fusion_calls: int = 0
+    sources: tuple[int, ...] = ()
 
 
 def _current(feed: Feed, times: np.ndarray, stale_s: float) -> np.ndarray:
@@ -201,7 +203,9 @@ def cp_picture(
     # a local track keeps its number while the picture holds it
     seg = np.cumsum(~cont) - 1
     sys[by_key] = sys[by_key][~cont][seg]
-    return _fused(c, sys, times, n_aircraft, config, max_pos_std_m, int(event_times.size))
+    pic = _fused(c, sys, times, n_aircraft, config, max_pos_std_m, int(event_times.size))
+    pic.sources = tuple(sources)
+    return pic
 
 
 def _fused(
@@ -307,4 +311,5 @@ def cp_picture_reference(
         e,
         np.zeros(0),
         int(times.size),
+        tuple(sorted({f.source for f in feeds})),
     )
