@@ -151,9 +151,14 @@ def test_batched_picture_equals_fusion_center_at_every_time(run_both):
     for si, st in rep.sensors.items():
         if w.components[si].unit == "SAM":
             continue
+        looks = st.reports.look
         path = rep.conn.status(w.components[si].id, cp.id, st.geo.times_s)
         sent = rep._sensor_code(si, unit, np.arange(st.geo.times_s.size)) == 0
-        feeds.append(make_feed(si, st.reports, st.geo.times_s, sent, path.ok, path.latency_s))
+        feeds.append(
+            make_feed(
+                si, st.reports, st.geo.times_s, sent[looks], path.ok[looks], path.latency_s[looks]
+            )
+        )
     fast = cp_picture(feeds, pic.times, 2)
     ref = cp_picture_reference(feeds, pic.times, 2)
     np.testing.assert_array_equal(fast.firm, pic.firm)
@@ -190,7 +195,7 @@ def test_new_local_track_joins_the_existing_system_track():
     t_look = np.arange(n, dtype=float)
     r1 = reports([[7]] * n)
     r2 = reports([[], [], [3], [3], [], [4], [4], [4], [4], [4]])
-    ok = np.ones(n, bool)
+    ok = np.ones(n, bool)  # one report per look here
     feeds = [
         make_feed(1, r1, t_look, ok, ok, np.full(n, 0.5)),
         make_feed(2, r2, t_look, ok, ok, np.full(n, 0.2)),

@@ -115,10 +115,11 @@ class ChainMixin:
         feeds = []
         for si in sources:
             st = self.sensors[si]
-            t_look = st.geo.times_s
-            path = self.conn.status(self.world.components[si].id, cp.id, t_look)
-            sent = self._sensor_code(si, unit, np.arange(t_look.size)) == 0
-            feeds.append(make_feed(si, st.reports, t_look, sent, path.ok, path.latency_s))
+            looks = st.reports.look
+            t_rep = st.geo.times_s[looks]
+            path = self.conn.status(self.world.components[si].id, cp.id, t_rep)
+            sent = self._sensor_code(si, unit, looks) == 0
+            feeds.append(make_feed(si, st.reports, st.geo.times_s, sent, path.ok, path.latency_s))
         pic = cp_picture(feeds, times, len(self.world.aircraft))
         self.__dict__.setdefault("pictures", {})[unit.id] = pic
         return pic

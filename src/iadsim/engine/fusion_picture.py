@@ -61,12 +61,11 @@ def make_feed(
     path_ok: np.ndarray,
     latency_s: np.ndarray,
 ) -> Feed:
-    """The reports of one source that reach the command post. `sent`, `path_ok` and
-    `latency_s` are per look of the source (K,)."""
-    look = reports.look
-    rep = np.flatnonzero(sent[look] & path_ok[look])
-    tv = look_times[look[rep]]
-    return Feed(int(source), reports, rep, tv, tv + latency_s[look[rep]])
+    """The reports of one source that reach the command post. `sent` (the radar works and
+    radiates), `path_ok` and `latency_s` are given per report (R,), at its look."""
+    rep = np.flatnonzero(sent & path_ok)
+    tv = look_times[reports.look[rep]]
+    return Feed(int(source), reports, rep, tv, tv + latency_s[rep])
 
 
 @dataclass

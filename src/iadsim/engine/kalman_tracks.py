@@ -176,17 +176,14 @@ class _ReportLog:
         self.counts: list[int] = []
         self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
-    def add(self, k: int, tracker: Tracker | None, offset: int) -> None:
-        self.looks.append(int(k))
-        if tracker is None or not tracker.confirmed.any():
-            self.counts.append(0)
-            return
-        sel = tracker.confirmed
-        self.counts.append(int(sel.sum()))
-        # CV: one model, the state is x[:, 0]
-        self.rows.append(
-            (tracker.ids[sel] + offset, tracker.x[sel, 0], tracker.p[sel, 0], tracker.truth[sel])
-        )
+    def add(self, k: int, ids: np.ndarray, x: np.ndarray, p: np.ndarray, truth: np.ndarray):
+        self.looks.append(k)
+        self.counts.append(ids.size)
+        self.rows.append((ids, x, p, truth))
+
+    def add_empty(self, k: int) -> None:
+        self.looks.append(k)
+        self.counts.append(0)
 
     def done(self) -> TrackReports:
         if not self.looks:
@@ -309,7 +306,7 @@ def kalman_firm(
     for j, k in enumerate(looks):
         if k != prev + 1:  # a new stretch: the previous tracker's tracks are all deleted
             if tracker is not None:
-                log.add(prev + 1, None, 0)  # the dropped tracker's tracks are gone
+                log.add_empty(prev + 1)  # the dropped tracker's tracks are gone
                 if record:
                     _collect(tracker, offset, hists)
             offset += STRETCH_ID_STRIDE
@@ -321,14 +318,17 @@ def kalman_firm(
         if record:
             for tid in tracker.ids[tracker.confirmed_at == t].tolist():
                 confirmed_at[int(tid) + offset] = t
-        log.add(k, tracker, offset)
-        sel = tracker.confirmed & (tracker.truth >= 0)
-        if sel.any():
-            p = tracker.p[sel, 0]  # CV: one model
-            ok = (p[:, 0, 0] + p[:, 2, 2]) <= max_var
-            firm[tracker.truth[sel][ok], k] = True
+        conf = np.flatnonzero(tracker.confirmed)
+        if conf.size:  # the radar's report; firm: its own aircraft tracks of sufficient quality
+            truth = tracker.truth[conf]
+            p = tracker.p[conf, 0]  # CV: one model
+            log.add(int(k), tracker.ids[conf] + offset, tracker.x[conf, 0], p, truth)
+            ok = (truth >= 0) & ((p[:, 0, 0] + p[:, 2, 2]) <= max_var)
+            firm[truth[ok], k] = True
+        else:
+            log.add_empty(int(k))
     if prev + 1 < n_looks:
-        log.add(prev + 1, None, 0)
+        log.add_empty(int(prev + 1))
     if tracker is not None and record:
         _collect(tracker, offset, hists)
     reports = log.done()
