@@ -32,7 +32,7 @@ from iadsim.engine.states import (
     state_code,
 )
 from iadsim.engine.world import World
-from iadsim.killchain import REASONS, Reason, Stage
+from iadsim.killchain import Reason, Stage
 
 _FIRE_CONTROL = int(Stage.FIRE_CONTROL)
 MAX_MANOEUVRE_MISS_M = 250.0
@@ -67,7 +67,6 @@ class Replication(ChainMixin, CrewMixin, ReturnFireMixin):
         self.alive = np.ones(len(w.aircraft), bool)
         self.kill_time = np.full(len(w.aircraft), np.inf)
         self.disabled_at: dict[int, float] = {}
-        self.suppressed_until: dict[str, float] = {}
         self.magazines = {
             c.index: Magazine(
                 capacity=c.launcher.missiles,
@@ -438,7 +437,3 @@ class Replication(ChainMixin, CrewMixin, ReturnFireMixin):
 def run_replication(geometry: Geometry, seed: int) -> ReplicationResult:
     """Run one replication of the world behind `geometry` with the given seed."""
     return Replication(geometry, seed).run()
-
-
-def reason_name(code: int) -> str:
-    return str(REASONS[code])

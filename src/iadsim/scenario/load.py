@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from iadsim.errors import InputError, Problem, ScenarioError
-from iadsim.scenario.catalog import Catalog, ComponentKind, default_catalog
+from iadsim.scenario.catalog import Catalog, default_catalog
 from iadsim.scenario.errors_map import field_path, problems_from_validation
 from iadsim.scenario.schema import LinkSpec, ScenarioSpec
 from iadsim.scenario.yaml_loader import Location, load_yaml, locate
@@ -277,8 +277,3 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
             seen.add(key)
             out.append(p)
     return sorted(out, key=lambda p: (p.line or 0, p.column or 0))
-
-
-def kind_of(catalog: Catalog, type_name: str) -> ComponentKind:
-    """The kind of a catalog component type."""
-    return catalog.components[type_name].kind
