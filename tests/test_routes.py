@@ -51,3 +51,12 @@ def test_agl_follows_ground():
     p = r.positions(np.array([0.0, 50.0, 100.0]), ground=lambda e, n: e * 0.5)
     np.testing.assert_allclose(p[:, 2], [50.0, 50.0 + 250.0, 550.0])
     assert p[1, 0] == pytest.approx(500.0)
+
+
+def test_formation_slot_follows_the_lead_offset_and_delayed():
+    lead = make_route()
+    slot = lead.shifted(100.0, -50.0, 20.0, 15.0)
+    t = np.array([40.0, 150.0, 190.0])
+    expected = lead.positions(t - 15.0) + np.array([100.0, -50.0, 20.0])
+    np.testing.assert_allclose(slot.positions(t), expected)
+    assert slot.start_s == 25.0 and slot.end_s == lead.end_s + 15.0

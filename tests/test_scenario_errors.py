@@ -147,3 +147,21 @@ def test_corrupt_terrain_is_refused_at_the_scenario_line(tmp_path):
     probs = problems_of(write(tmp_path, GOOD.replace("origin:", "terrain: dem.tif\norigin:")))
     assert probs[0].field == "terrain" and probs[0].line == 3
     assert "dem.tif" in probs[0].message
+
+
+def test_formation_slot_loads_and_bad_lead_is_located(tmp_path):
+    slot = (
+        "  - id: A2\n    type: strike-fighter\n"
+        "    formation: {lead: A1, offset_east_m: 500, delay_s: 10}\n"
+    )
+    sc = load_scenario(write(tmp_path, GOOD + slot))
+    assert sc.spec.raid[1].formation.lead == "A1"
+    from iadsim.engine.run import prepare
+
+    world = prepare(sc).geometry.world
+    a1, a2 = world.aircraft
+    assert a2.route.start_s == a1.route.start_s + 10.0
+    probs = problems_of(write(tmp_path, GOOD + slot.replace("lead: A1", "lead: A9")))
+    assert any(p.line == 24 and p.field == "raid[1].formation.lead" for p in probs), probs
+    probs = problems_of(write(tmp_path, GOOD + "  - id: A3\n    type: strike-fighter\n"))
+    assert any("either a route" in p.message for p in probs)

@@ -199,6 +199,23 @@ def unit_crew_profile(crew: CrewSpec, utype: UnitType, night: bool) -> CrewProfi
     return crew_profile(crew.proficiency, night, crew.night_vision, scale)
 
 
+def _own_route(ac, atype, frame: LocalFrame) -> Route:
+    """An aircraft's route from its waypoints, at its (or its type's cruise) speed."""
+    default_speed = ac.speed_mps or atype.cruise_speed_mps
+    enu = frame.to_enu(
+        np.array([w.lat_deg for w in ac.route]), np.array([w.lon_deg for w in ac.route]), 0.0
+    )
+    return Route.from_waypoints(
+        enu[:, 0],
+        enu[:, 1],
+        np.array([w.alt_m for w in ac.route]),
+        np.array([w.speed_mps or default_speed for w in ac.route]),
+        np.array([w.loiter_s for w in ac.route]),
+        ac.start_s,
+        ac.altitude_mode == "agl",
+    )
+
+
 def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> World:
     """Place every unit, component and aircraft in the scenario's local ENU frame."""
     spec, catalog = scenario.spec, scenario.catalog
@@ -278,23 +295,20 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
             )
         )
 
-    aircraft = []
-    for a_index, ac in enumerate(spec.raid):
-        atype = catalog.aircraft[ac.type]
-        default_speed = ac.speed_mps or atype.cruise_speed_mps
-        enu = frame.to_enu(
-            np.array([w.lat_deg for w in ac.route]), np.array([w.lon_deg for w in ac.route]), 0.0
-        )
-        route = Route.from_waypoints(
-            enu[:, 0],
-            enu[:, 1],
-            np.array([w.alt_m for w in ac.route]),
-            np.array([w.speed_mps or default_speed for w in ac.route]),
-            np.array([w.loiter_s for w in ac.route]),
-            ac.start_s,
-            ac.altitude_mode == "agl",
-        )
-        aircraft.append(AircraftRt(a_index, ac.id, ac.type, atype, route))
+    routes: dict[str, Route] = {}
+    for ac in spec.raid:  # aircraft with their own route first: formation slots follow them
+        if ac.route is not None:
+            routes[ac.id] = _own_route(ac, catalog.aircraft[ac.type], frame)
+    for ac in spec.raid:
+        if ac.formation is not None:
+            f = ac.formation
+            routes[ac.id] = routes[f.lead].shifted(
+                f.offset_east_m, f.offset_north_m, f.offset_up_m, f.delay_s
+            )
+    aircraft = [
+        AircraftRt(i, ac.id, ac.type, catalog.aircraft[ac.type], routes[ac.id])
+        for i, ac in enumerate(spec.raid)
+    ]
 
     duration = spec.duration_s or (max(a.route.end_s for a in aircraft) + 60.0)
     return World(

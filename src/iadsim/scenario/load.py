@@ -165,6 +165,16 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
         atype = ac.get("type")
         if isinstance(atype, str) and atype not in catalog.aircraft:
             report(("raid", i, "type"), _unknown("aircraft type", atype, catalog.aircraft))
+        lead = (
+            ac.get("formation", {}).get("lead") if isinstance(ac.get("formation"), dict) else None
+        )
+        if isinstance(lead, str):
+            leads = {a.get("id"): a for _, a in items("raid") if isinstance(a.get("route"), list)}
+            if lead not in leads:
+                report(
+                    ("raid", i, "formation", "lead"),
+                    _unknown("formation lead (an aircraft with a route)", lead, leads),
+                )
         if ac.get("altitude_mode") == "agl" and isinstance(ac.get("route"), list):
             for j, wp in enumerate(ac["route"]):
                 alt = wp.get("alt_m") if isinstance(wp, dict) else None

@@ -175,16 +175,33 @@ class Waypoint(_Strict):
     loiter_s: NonNegativeFloat = 0.0
 
 
+class FormationSpec(_Strict):
+    """Fly in formation: the lead's route, shifted by an offset (m, east/north/up) and a delay."""
+
+    lead: Identifier
+    offset_east_m: float = 0.0
+    offset_north_m: float = 0.0
+    offset_up_m: float = 0.0
+    delay_s: NonNegativeFloat = 0.0
+
+
 class AircraftSpec(_Strict):
-    """An attacking aircraft: catalog type, start time and route."""
+    """An attacking aircraft: catalog type, start time and route (or a formation slot)."""
 
     id: Identifier
     type: str
     start_s: NonNegativeFloat = 0.0
     speed_mps: PositiveFloat | None = Field(default=None, le=1000.0)
     altitude_mode: Literal["msl", "agl"] = "msl"
-    route: list[Waypoint] = Field(min_length=2)
+    route: list[Waypoint] | None = Field(default=None, min_length=2)
+    formation: FormationSpec | None = None
     note: str = ""
+
+    @model_validator(mode="after")
+    def _route_or_formation(self) -> AircraftSpec:
+        if (self.route is None) == (self.formation is None):
+            raise ValueError("give either a route (two waypoints or more) or a formation")
+        return self
 
 
 class SiteSpec(_Strict):

@@ -56,6 +56,16 @@ class Route:
                 e.append(east_m[i]), n.append(north_m[i]), h.append(height_m[i])
         return cls(np.array(t), np.array(e), np.array(n), np.array(h), agl)
 
+    def shifted(self, east_m: float, north_m: float, up_m: float, delay_s: float) -> Route:
+        """The same route flown by a formation slot: offset in space, later in time."""
+        return Route(
+            self.t_s + delay_s,
+            self.east_m + east_m,
+            self.north_m + north_m,
+            self.height_m + up_m,
+            self.agl,
+        )
+
     @property
     def start_s(self) -> float:
         return float(self.t_s[0])
