@@ -103,3 +103,47 @@ def test_failing_links_break_some_replications_not_all(tmp_path):
     reasons = {r["reason"] for r in rows}
     assert "LINK_DOWN" in reasons
     assert any(r["stage"] in ("launched", "intercepted", "killed") for r in rows)
+
+
+def test_strike_that_disables_the_command_post_by_kind(tmp_path):
+    strike = textwrap.dedent(
+        """\
+        sites:
+          - {id: hq, position: {lat_deg: 10.0, lon_deg: -66.0}, members: [SAM]}
+        strikes:
+          - {id: k, site: hq, time_s: 1,
+             p_destroy: {command_post: 0.0, "*": 0.0},
+             p_disable: {command_post: 1.0}}
+        """
+    )
+    rows = run(tmp_path, "[]", strike)
+    # only the command post is hit (disabled, not destroyed): the chain stops at reported
+    assert all((r["stage"], r["reason"]) == ("tracked", "NOT_MISSION_CAPABLE") for r in rows)
+
+
+def test_strike_probabilities_above_one_are_refused(tmp_path):
+    import pytest
+
+    from iadsim.errors import ScenarioError
+
+    strike = textwrap.dedent(
+        """\
+        sites:
+          - {id: hq, position: {lat_deg: 10.0, lon_deg: -66.0}, members: [SAM]}
+        strikes:
+          - {id: k, site: hq, time_s: 1, p_destroy: {radar_x: 0.5}}
+        """
+    )
+    path = tmp_path / "bad.yaml"
+    path.write_text(BASE.replace("LINKS", "[]").replace("AUTO", "true").replace("STRIKES", strike))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert any(p.field.startswith("strikes[0].p_destroy") for p in info.value.problems)
+    path.write_text(
+        BASE.replace("LINKS", "[]")
+        .replace("AUTO", "true")
+        .replace("STRIKES", strike.replace("{radar_x: 0.5}", "0.7, p_disable: 0.5"))
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert any("> 1" in p.message for p in info.value.problems)

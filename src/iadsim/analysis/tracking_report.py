@@ -38,6 +38,7 @@ from iadsim.engine.replication import Replication, ReplicationResult
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.run import Prepared
 from iadsim.engine.sensing import sensor_state
+from iadsim.engine.states import outage
 from iadsim.tracking.metrics import gospa_over_time, truth_track_stats
 
 GOSPA_C_M = 5000.0
@@ -85,7 +86,7 @@ def tracking_report(
             w,
             g,
             result.states[comp.id],
-            result.destroyed_at.get(comp.id, np.inf),
+            outage(w, comp.id, result.destroyed_at, result.disabled_at),
             rs,
             tracker="mofn",
         )

@@ -39,10 +39,12 @@ class Connectivity:
         destroyed_at: Mapping[str, float],
         out_of_service: Mapping[str, int] | None = None,
         outages: Mapping[str, list[tuple[float, float]]] | None = None,
+        disabled: Mapping[str, tuple[float, int]] | None = None,
     ):
         """components: id -> catalog kind; destroyed_at: strikes; out_of_service: components
         that cannot relay (in storage, broken) with their state's reason code; outages:
-        sampled down intervals of links (MTBF/MTTR failures)."""
+        sampled down intervals of links (MTBF/MTTR failures); disabled: components put out
+        of action at a time (strikes), with the reason code, which stop relaying then."""
         net = C2Network()
         for cid, kind in components.items():
             net.add_node(cid, str(kind))
@@ -65,6 +67,9 @@ class Connectivity:
             net.destroy(cid, t)
         for cid, code in (out_of_service or {}).items():
             net.set_no_relay(cid, reason=REASONS[code])
+        for cid, (t, code) in (disabled or {}).items():
+            if cid not in (out_of_service or {}):
+                net.set_no_relay(cid, start=t, reason=REASONS[code])
         self.net = net
         self._cache: dict[tuple[str, str, bytes], PathStatus] = {}
 

@@ -138,9 +138,7 @@ class ChainMixin:
         cp = w.components[cps[0]] if cps else None
         cp_code = None
         if centralized:
-            cp_code = working_code(
-                w, cp.index, self.states[cp.index], self.destroyed_at.get(cp.id, np.inf), times
-            )
+            cp_code = working_code(w, cp.index, self.states[cp.index], self._outage(cp.id), times)
 
         # sensor chains: LOS -> detected -> tracked -> reported; the best sensor wins
         # the first sensor sets the record; a later one replaces it only by getting further
@@ -205,9 +203,7 @@ class ChainMixin:
         state_reason = np.full(K, C_NO_LAUNCHER, np.int8)
         for li in reversed(launchers):  # the first launcher's reason wins
             comp = w.components[li]
-            code = working_code(
-                w, li, self.states[li], self.destroyed_at.get(comp.id, np.inf), times
-            )
+            code = working_code(w, li, self.states[li], self._outage(comp.id), times)
             ok = code == 0
             if centralized and li != cp.index:
                 path = self.conn.status(cp.id, comp.id, times)

@@ -15,6 +15,7 @@ class EventKind(StrEnum):
     STATE_SAMPLED = "state_sampled"
     STRIKE = "strike"
     DESTROYED = "destroyed"
+    DISABLED = "disabled"
     TRACK_FIRM = "track_firm"
     TRACK_LOST = "track_lost"
     REPORTED = "reported"

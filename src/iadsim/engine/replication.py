@@ -26,6 +26,8 @@ from iadsim.engine.rng import RngStreams
 from iadsim.engine.scheduler import EventQueue
 from iadsim.engine.sensing import sensor_state
 from iadsim.engine.states import (
+    Outage,
+    outage,
     sample_link_outages,
     sample_states,
     sample_strikes,
@@ -49,6 +51,7 @@ class ReplicationResult:
     ledger: Ledger
     states: dict[str, str]
     destroyed_at: dict[str, float]
+    disabled_at: dict[str, float] = field(default_factory=dict)  # by strikes
     aircraft: list[dict] = field(default_factory=list)
 
 
@@ -85,7 +88,7 @@ class Replication(ChainMixin, CrewMixin, ReturnFireMixin):
     def run(self) -> ReplicationResult:
         w = self.world
         self.states = sample_states(w, self.rs)
-        self.destroyed_at, strikes = sample_strikes(w, self.rs)
+        self.destroyed_at, self.strike_disabled_at, strikes = sample_strikes(w, self.rs)
         for comp, state in zip(w.components, self.states, strict=True):
             self.log.add(
                 0.0, EventKind.STATE_SAMPLED, unit=comp.unit, component=comp.id, detail=state
@@ -95,6 +98,9 @@ class Replication(ChainMixin, CrewMixin, ReturnFireMixin):
         for cid, t in sorted(self.destroyed_at.items()):
             comp = w.components[w.component_index[cid]]
             self.log.add(t, EventKind.DESTROYED, unit=comp.unit, component=cid)
+        for cid, t in sorted(self.strike_disabled_at.items()):
+            comp = w.components[w.component_index[cid]]
+            self.log.add(t, EventKind.DISABLED, unit=comp.unit, component=cid, detail="strike")
         self._setup_return_fire()
         self._anti_radiation_prepass()
         for ac in w.aircraft:
@@ -110,11 +116,10 @@ class Replication(ChainMixin, CrewMixin, ReturnFireMixin):
             self.destroyed_at,
             out_of_service,
             sample_link_outages(w, self.rs),
+            {cid: self._outage(cid) for cid in self.strike_disabled_at},
         )
         self.sensors = {
-            i: sensor_state(
-                w, g, self.states[i], self.destroyed_at.get(w.components[i].id, np.inf), self.rs
-            )
+            i: sensor_state(w, g, self.states[i], self._outage(w.components[i].id), self.rs)
             for i, g in self.geom.sensors.items()
         }
         self.cue_time = self._emcon_cues()
@@ -229,6 +234,10 @@ class Replication(ChainMixin, CrewMixin, ReturnFireMixin):
         pairs = [(pk[i, j], targets[j], launchers[i]) for i, j in np.argwhere(result.matrix)]
         pairs.sort(key=lambda p: -p[0])
         return {a: li for _, a, li in pairs[:free]}
+
+    def _outage(self, cid: str) -> Outage:
+        """When a component goes out of action (strike, anti-radiation missile) and why."""
+        return outage(self.world, cid, self.destroyed_at, self.strike_disabled_at)
 
     def _engage(self, ci: int, a: int) -> None:
         """Unit ci commits a fire channel to aircraft a."""
@@ -418,6 +427,7 @@ class Replication(ChainMixin, CrewMixin, ReturnFireMixin):
             ledger=self.ledger,
             states={c.id: s for c, s in zip(w.components, self.states, strict=True)},
             destroyed_at=dict(self.destroyed_at),
+            disabled_at=dict(self.strike_disabled_at),
             aircraft=summary,
         )
 

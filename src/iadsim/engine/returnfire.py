@@ -89,7 +89,7 @@ class ReturnFireMixin:
                 w,
                 comp.index,
                 self.states[comp.index],
-                self.destroyed_at.get(comp.id, np.inf),
+                self._outage(comp.id),
                 checks,
             )
             dist = np.linalg.norm(pos - comp.enu[None, None, :], axis=-1)
@@ -97,7 +97,7 @@ class ReturnFireMixin:
             candidates += [(float(checks[k]), comp.index) for k in np.flatnonzero(near)]
         for t, ci in sorted(candidates):
             comp = w.components[ci]
-            if self.destroyed_at.get(comp.id, np.inf) <= t:
+            if self._outage(comp.id)[0] <= t:
                 continue
             now, live = self._aircraft_now(t)
             fire, _ = self.return_fire.respond(

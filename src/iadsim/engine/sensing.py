@@ -16,7 +16,7 @@ import numpy as np
 from iadsim.engine.geometry import SensorGeometry
 from iadsim.engine.kalman_tracks import TrackReports, kalman_firm
 from iadsim.engine.rng import RngStreams
-from iadsim.engine.states import working_code
+from iadsim.engine.states import Outage, working_code
 from iadsim.engine.world import World
 from iadsim.errors import ValueRangeError
 
@@ -61,7 +61,7 @@ def sensor_state(
     world: World,
     geo: SensorGeometry,
     state: str,
-    destroyed_at: float,
+    destroyed_at: float | Outage,
     rs: RngStreams,
     tracker: str | None = None,
 ) -> SensorState:

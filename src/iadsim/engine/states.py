@@ -23,14 +23,30 @@ def sample_states(world: World, rs: RngStreams) -> list[str]:
     return states
 
 
-def sample_strikes(world: World, rs: RngStreams) -> tuple[dict[str, float], list[tuple]]:
-    """Resolve scheduled strikes: which components are destroyed, and when.
+def strike_probabilities(strike, kind: str) -> tuple[float, float]:
+    """(p_destroy, p_disable) of a strike against a component kind (kind, else '*', else 0)."""
 
-    Returns destroyed_at (component id -> time) and the strike records for the event log.
+    def pick(p):
+        if isinstance(p, int | float):
+            return float(p)
+        return float(p.get(kind, p.get("*", 0.0)))
+
+    return pick(strike.p_destroy), pick(strike.p_disable)
+
+
+def sample_strikes(
+    world: World, rs: RngStreams
+) -> tuple[dict[str, float], dict[str, float], list[tuple]]:
+    """Resolve scheduled strikes: which components are destroyed or disabled, and when.
+
+    One uniform per (strike, component): below p_destroy it is destroyed, below p_destroy +
+    p_disable disabled (out of action for the rest of the scenario, but still there).
+    Returns destroyed_at, disabled_at (component id -> time) and records for the event log.
     """
     spec = world.scenario.spec
     sites = {s.id: s for s in spec.sites}
     destroyed: dict[str, float] = {}
+    disabled: dict[str, float] = {}
     records = []
     for strike in spec.strikes:
         site = sites[strike.site]
@@ -44,9 +60,13 @@ def sample_strikes(world: World, rs: RngStreams) -> tuple[dict[str, float], list
             )
             for cid in members:
                 draw = rs.stream(f"strike:{strike.id}:{cid}").random()
-                if draw < strike.p_destroy:
+                kind = str(world.components[world.component_index[cid]].kind)
+                p_destroy, p_disable = strike_probabilities(strike, kind)
+                if draw < p_destroy:
                     destroyed[cid] = min(destroyed.get(cid, np.inf), strike.time_s)
-    return destroyed, records
+                elif draw < p_destroy + p_disable:
+                    disabled[cid] = min(disabled.get(cid, np.inf), strike.time_s)
+    return destroyed, disabled, records
 
 
 def state_code(world: World, comp_index: int, state: str) -> int:
@@ -61,14 +81,32 @@ def state_code(world: World, comp_index: int, state: str) -> int:
     return REASON_CODE[Reason.NOT_MISSION_CAPABLE]
 
 
+Outage = tuple[float, int]
+"""(time, reason code): out of action from that time on, for that reason."""
+
+
+def outage(
+    world: World, cid: str, destroyed_at: dict[str, float], disabled_at: dict[str, float]
+) -> Outage:
+    """When a component goes out of action (destroyed or disabled), and the reason."""
+    t_destroyed = destroyed_at.get(cid, np.inf)
+    t_disabled = disabled_at.get(cid, np.inf)
+    if t_disabled < t_destroyed:
+        comp = world.components[world.component_index[cid]]
+        return t_disabled, state_code(world, comp.index, "not_mission_capable")
+    return t_destroyed, REASON_CODE[Reason.NODE_DESTROYED]
+
+
 def working_code(
-    world: World, comp_index: int, state: str, destroyed_at: float, times_s: np.ndarray
+    world: World, comp_index: int, state: str, down: float | Outage, times_s: np.ndarray
 ) -> np.ndarray:
-    """Per time: 0 if the component works, else why not (state, or NODE_DESTROYED)."""
+    """Per time: 0 if the component works, else why not: its state, or from `down` on the
+    outage's reason (a bare time means destroyed, NODE_DESTROYED)."""
+    t_down, why = down if isinstance(down, tuple) else (down, REASON_CODE[Reason.NODE_DESTROYED])
     base = state_code(world, comp_index, state)
     code = np.full(times_s.shape, base, np.int8)
     if base == 0:
-        code[times_s >= destroyed_at] = REASON_CODE[Reason.NODE_DESTROYED]
+        code[times_s >= t_down] = why
     return code
 
 

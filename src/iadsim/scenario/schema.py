@@ -213,15 +213,48 @@ class SiteSpec(_Strict):
     members: list[ComponentRef] = Field(default_factory=list)
 
 
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+TargetKind = Literal[
+    "surveillance_radar",
+    "acquisition_radar",
+    "engagement_radar",
+    "early_warning_radar",
+    "launcher",
+    "telar",
+    "command_post",
+    "manpads_team",
+    "relay",
+    "*",
+]
+
+
 class StrikeSpec(_Strict):
-    """A scheduled strike on a named site; each target is destroyed with p_destroy."""
+    """A scheduled strike on a named site: each target is destroyed with p_destroy, else
+    disabled (out of action, still there) with p_disable; either may be one number or a
+    table by component kind ('*' for the rest)."""
 
     id: Identifier
     site: Identifier
     time_s: NonNegativeFloat
-    p_destroy: float = Field(default=0.9, ge=0.0, le=1.0)
+    p_destroy: Probability | dict[TargetKind, Probability] = 0.9
+    p_disable: Probability | dict[TargetKind, Probability] = 0.0
     targets: list[ComponentRef] | None = None
     weapon: str = "precision-guided munition"
+
+    @model_validator(mode="after")
+    def _at_most_one(self) -> StrikeSpec:
+        def get(p, kind):
+            return p if isinstance(p, int | float) else p.get(kind, p.get("*", 0.0))
+
+        kinds = {"*"}
+        for p in (self.p_destroy, self.p_disable):
+            if isinstance(p, dict):
+                kinds |= set(p)
+        for kind in sorted(kinds):
+            total = get(self.p_destroy, kind) + get(self.p_disable, kind)
+            if total > 1.0 + 1e-9:
+                raise ValueError(f"p_destroy + p_disable = {total:.3f} > 1 for {kind!r} targets")
+        return self
 
 
 class Environment(_Strict):
