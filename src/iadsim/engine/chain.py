@@ -125,9 +125,11 @@ class ChainMixin:
         return pic
 
     def _unit_chain(self, unit: UnitRt, ug: UnitGeometry) -> UnitChain:
+        """The unit's kill chain against every aircraft at every decision time, gate by gate:
+        envelope, the search sensors' picture at the command post, an available launcher,
+        fire control."""
         w = self.world
         times = ug.times_s
-        A, K = ug.env_code.shape
         stage = np.where(ug.airborne, int(Stage.NONE), -1).astype(np.int8)
         reason = ug.env_code.copy()
         cont = ug.airborne & (ug.env_code == 0)
@@ -135,55 +137,47 @@ class ChainMixin:
 
         cps = unit.role("command")
         centralized = unit.c2_mode != "autonomous" and bool(cps)
-        cp = w.components[cps[0]] if cps else None
-        cp_code = None
-        if centralized:
-            cp_code = working_code(w, cp.index, self.states[cp.index], self._outage(cp.id), times)
+        cp = w.components[cps[0]] if centralized else None
+        cp_code = (
+            working_code(w, cp.index, self.states[cp.index], self._outage(cp.id), times)
+            if centralized
+            else None
+        )
+        best_stage, best_reason = self._search_gate(unit, times, cp, cp_code)
+        stage = np.where(cont, np.maximum(best_stage, int(Stage.IN_ENVELOPE)), stage)
+        reason = np.where(cont, best_reason, reason)
+        cont &= best_stage >= Stage.REPORTED
 
-        # sensor chains: LOS -> detected -> tracked -> reported; the best sensor wins
-        # the first sensor sets the record; a later one replaces it only by getting further
+        avail, why = self._launchers_available(unit, times, cp)
+        any_avail = np.logical_or.reduce(list(avail.values()))
+        reason = np.where(cont & ~any_avail[None, :], why[None, :], reason)
+        cont &= any_avail[None, :]
+        stage[cont] = Stage.ASSIGNED
+
+        ready, fc_reason = self._fire_control(unit, times, avail)
+        any_ready = np.logical_or.reduce(list(ready.values()))
+        reason = np.where(cont & ~any_ready, fc_reason, reason)
+        cont &= any_ready
+        stage[cont] = Stage.FIRE_CONTROL
+        reason = np.where(cont, 0, reason)
+        candidates = np.flatnonzero(cont.any(axis=0))
+        return UnitChain(unit, ug, stage, reason.astype(np.int8), ready, candidates)
+
+    def _search_gate(self, unit: UnitRt, times: np.ndarray, cp, cp_code):
+        """Line of sight -> detected -> tracked -> reported, per feeding sensor; the sensor
+        that got furthest speaks for the unit (the first one on ties). In Kalman mode the
+        command post's fused picture decides `reported`. Returns (stage, reason) (A, K)."""
+        A, K = len(self.world.aircraft), len(times)
         best_stage = np.full((A, K), -1, np.int8)
         best_reason = np.full((A, K), C_NO_SENSOR, np.int8)
         unit_sensors = self._unit_sensors(unit)
         fused = (
             [si for si in unit_sensors if self.sensors[si].reports is not None]
-            if centralized
+            if cp is not None
             else []
         )
         for si in unit_sensors:
-            st = self.sensors[si]
-            idx = self._look(si, times)
-            valid = idx >= 0
-            j = np.maximum(idx, 0)
-            geo = np.where(valid[None, :], st.geo.geo_code[:, j], CODE_HORIZON)
-            s_stage = np.full((A, K), int(Stage.IN_ENVELOPE), np.int8)
-            s_reason = geo.astype(np.int8)
-            los = (geo != CODE_HORIZON) & (geo != CODE_TERRAIN)
-            s_stage[los] = Stage.LINE_OF_SIGHT
-            work = self._sensor_code(si, unit, idx)
-            ok = los & (work == 0)[None, :]
-            s_reason = np.where(los & ~ok, work[None, :], s_reason)
-            det = ok & st.recent[:, j] & valid[None, :]
-            blind = np.where((geo == CODE_CLUTTER) | (geo == CODE_RANGE), geo, C_NOT_DETECTED)
-            s_reason = np.where(ok & ~det, blind, s_reason)
-            s_stage[det] = Stage.DETECTED
-            trk = det & st.firm[:, j]
-            s_reason = np.where(det & ~trk, C_NOT_TRACKED, s_reason)
-            s_stage[trk] = Stage.TRACKED
-            comp = w.components[si]
-            if centralized and comp.index != cp.index:
-                path = self.conn.status(comp.id, cp.id, times)
-                link_code = np.where(cp_code != 0, cp_code, path.code)
-                rep = trk & ((cp_code == 0) & path.ok)[None, :]
-                s_reason = np.where(trk & ~rep, link_code[None, :], s_reason)
-            else:
-                rep = trk
-            if si in fused:
-                # its track reaches the command post, but only the fused picture reports
-                s_reason = np.where(rep, C_NOT_TRACKED, s_reason)
-                rep = np.zeros_like(rep)
-            s_stage[rep] = Stage.REPORTED
-            s_reason = np.where(rep, 0, s_reason)
+            s_stage, s_reason = self._sensor_chain(si, unit, times, cp, cp_code, si in fused)
             better = s_stage > best_stage
             best_stage = np.where(better, s_stage, best_stage)
             best_reason = np.where(better, s_reason, best_reason)
@@ -192,37 +186,75 @@ class ChainMixin:
             up = pic.firm & (cp_code == 0)[None, :] & (best_stage < Stage.REPORTED)
             best_stage = np.where(up, int(Stage.REPORTED), best_stage).astype(np.int8)
             best_reason = np.where(up, 0, best_reason).astype(np.int8)
-        stage = np.where(cont, np.maximum(best_stage, int(Stage.IN_ENVELOPE)), stage)
-        reason = np.where(cont, best_reason, reason)
-        cont &= best_stage >= Stage.REPORTED
+        return best_stage, best_reason
 
-        # assignment: some launcher works and is connected to the command post
-        launchers = unit.role("launcher")
+    def _sensor_chain(self, si: int, unit: UnitRt, times: np.ndarray, cp, cp_code, fused: bool):
+        """One sensor's chain for the unit: (stage, reason) per aircraft and decision time."""
+        st = self.sensors[si]
+        A, K = len(self.world.aircraft), len(times)
+        idx = self._look(si, times)
+        valid = idx >= 0
+        j = np.maximum(idx, 0)
+        geo = np.where(valid[None, :], st.geo.geo_code[:, j], CODE_HORIZON)
+        s_stage = np.full((A, K), int(Stage.IN_ENVELOPE), np.int8)
+        s_reason = geo.astype(np.int8)
+        los = (geo != CODE_HORIZON) & (geo != CODE_TERRAIN)
+        s_stage[los] = Stage.LINE_OF_SIGHT
+        work = self._sensor_code(si, unit, idx)
+        ok = los & (work == 0)[None, :]
+        s_reason = np.where(los & ~ok, work[None, :], s_reason)
+        det = ok & st.recent[:, j] & valid[None, :]
+        blind = np.where((geo == CODE_CLUTTER) | (geo == CODE_RANGE), geo, C_NOT_DETECTED)
+        s_reason = np.where(ok & ~det, blind, s_reason)
+        s_stage[det] = Stage.DETECTED
+        trk = det & st.firm[:, j]
+        s_reason = np.where(det & ~trk, C_NOT_TRACKED, s_reason)
+        s_stage[trk] = Stage.TRACKED
+        comp = self.world.components[si]
+        if cp is not None and comp.index != cp.index:
+            path = self.conn.status(comp.id, cp.id, times)
+            link_code = np.where(cp_code != 0, cp_code, path.code)
+            rep = trk & ((cp_code == 0) & path.ok)[None, :]
+            s_reason = np.where(trk & ~rep, link_code[None, :], s_reason)
+        else:
+            rep = trk
+        if fused:
+            # its track reaches the command post, but only the fused picture reports
+            s_reason = np.where(rep, C_NOT_TRACKED, s_reason)
+            rep = np.zeros_like(rep)
+        s_stage[rep] = Stage.REPORTED
+        s_reason = np.where(rep, 0, s_reason)
+        return s_stage, s_reason
+
+    def _launchers_available(self, unit: UnitRt, times: np.ndarray, cp):
+        """Per launcher, whether it works and (centralized) hears the command post; and per
+        time why none does (the first launcher's link reason, else its state)."""
+        w = self.world
+        K = len(times)
         avail: dict[int, np.ndarray] = {}
         link_reason = np.zeros(K, np.int8)
         state_reason = np.full(K, C_NO_LAUNCHER, np.int8)
-        for li in reversed(launchers):  # the first launcher's reason wins
+        for li in reversed(unit.role("launcher")):  # the first launcher's reason wins
             comp = w.components[li]
             code = working_code(w, li, self.states[li], self._outage(comp.id), times)
             ok = code == 0
-            if centralized and li != cp.index:
+            if cp is not None and li != cp.index:
                 path = self.conn.status(cp.id, comp.id, times)
                 link_reason = np.where(ok & ~path.ok, path.code, link_reason)
                 ok &= path.ok
             state_reason = np.where(code != 0, code, state_reason)
             avail[li] = ok
-        any_avail = np.logical_or.reduce(list(avail.values())) if avail else np.zeros(K, bool)
-        why = np.where(link_reason != 0, link_reason, state_reason)
-        fail = cont & ~any_avail[None, :]
-        reason = np.where(fail, why[None, :], reason)
-        cont &= any_avail[None, :]
-        stage[cont] = Stage.ASSIGNED
+        return avail, np.where(link_reason != 0, link_reason, state_reason)
 
-        # fire control: a fire-control radar tracks the target and reaches a launcher
+    def _fire_control(self, unit: UnitRt, times: np.ndarray, avail: dict[int, np.ndarray]):
+        """Per launcher, (A, K) whether it can fire now: an IR lock draw for infrared
+        missiles, else a fire-control radar's firm track reaching it. Also why not."""
+        w = self.world
+        A, K = len(w.aircraft), len(times)
+        launchers = unit.role("launcher")
         ready: dict[int, np.ndarray] = {li: np.zeros((A, K), bool) for li in launchers}
         missile = next(w.components[li].missile for li in launchers)
         if missile.guidance == "infrared":
-            fc_reason = np.full((A, K), C_NO_LOCK, np.int8)
             for li in launchers:
                 draws = np.stack(
                     [
@@ -231,39 +263,31 @@ class ChainMixin:
                     ]
                 )
                 ready[li] = avail[li][None, :] & (draws < P_LOCK)
-        else:
-            fcs = [i for i in unit.role("fire_control") if i in self.sensors]
-            fc_reason = np.full((A, K), C_NO_FC, np.int8)
-            fc_rank = np.zeros((A, K), np.int8)  # how far the best fire-control radar got
-            for fi in fcs:
-                st = self.sensors[fi]
-                comp = w.components[fi]
-                idx = self._look(fi, times)
-                j = np.maximum(idx, 0)
-                geo = np.where((idx >= 0)[None, :], st.geo.geo_code[:, j], CODE_HORIZON)
-                work = self._sensor_code(fi, unit, idx)
-                seen = (geo != CODE_HORIZON) & (geo != CODE_TERRAIN)
-                tracking = (work == 0)[None, :] & seen & st.firm[:, j] & (idx >= 0)[None, :]
-                rank = np.where(work != 0, 0, 1)[None, :] + seen + tracking
-                r = np.where(work[None, :] != 0, work[None, :], np.where(~seen, geo, C_NO_FC))
-                for li in launchers:
-                    if li == fi:
-                        link_ok = np.ones(K, bool)
-                        link_code = np.zeros(K, np.int8)
-                    else:
-                        path = self.conn.status(comp.id, w.components[li].id, times)
-                        link_ok, link_code = path.ok, path.code
-                    fire = tracking & (avail[li] & link_ok)[None, :]
-                    ready[li] |= fire
-                    r_l = np.where(tracking & ~link_ok[None, :], link_code[None, :], r)
-                    better = (rank + (tracking & link_ok[None, :])) > fc_rank
-                    fc_reason = np.where(better, r_l, fc_reason)
-                    fc_rank = np.where(better, rank + (tracking & link_ok[None, :]), fc_rank)
-        any_ready = np.logical_or.reduce(list(ready.values()))
-        fail = cont & ~any_ready
-        reason = np.where(fail, fc_reason, reason)
-        cont &= any_ready
-        stage[cont] = Stage.FIRE_CONTROL
-        reason = np.where(cont, 0, reason)
-        candidates = np.flatnonzero(cont.any(axis=0))
-        return UnitChain(unit, ug, stage, reason.astype(np.int8), ready, candidates)
+            return ready, np.full((A, K), C_NO_LOCK, np.int8)
+        fc_reason = np.full((A, K), C_NO_FC, np.int8)
+        fc_rank = np.zeros((A, K), np.int8)  # how far the best fire-control radar got
+        for fi in (i for i in unit.role("fire_control") if i in self.sensors):
+            st = self.sensors[fi]
+            comp = w.components[fi]
+            idx = self._look(fi, times)
+            j = np.maximum(idx, 0)
+            geo = np.where((idx >= 0)[None, :], st.geo.geo_code[:, j], CODE_HORIZON)
+            work = self._sensor_code(fi, unit, idx)
+            seen = (geo != CODE_HORIZON) & (geo != CODE_TERRAIN)
+            tracking = (work == 0)[None, :] & seen & st.firm[:, j] & (idx >= 0)[None, :]
+            rank = np.where(work != 0, 0, 1)[None, :] + seen + tracking
+            r = np.where(work[None, :] != 0, work[None, :], np.where(~seen, geo, C_NO_FC))
+            for li in launchers:
+                if li == fi:
+                    link_ok = np.ones(K, bool)
+                    link_code = np.zeros(K, np.int8)
+                else:
+                    path = self.conn.status(comp.id, w.components[li].id, times)
+                    link_ok, link_code = path.ok, path.code
+                fire = tracking & (avail[li] & link_ok)[None, :]
+                ready[li] |= fire
+                r_l = np.where(tracking & ~link_ok[None, :], link_code[None, :], r)
+                better = (rank + (tracking & link_ok[None, :])) > fc_rank
+                fc_reason = np.where(better, r_l, fc_reason)
+                fc_rank = np.where(better, rank + (tracking & link_ok[None, :]), fc_rank)
+        return ready, fc_reason
