@@ -84,6 +84,9 @@ def print_readiness(rows: list[dict], console: Console | None = None) -> None:
 def print_ledger(rows: list[dict], console: Console | None = None) -> None:
     """The kill-chain ledger as one table per aircraft: each unit's furthest stage and reason."""
     console = console or Console()
+    if not rows:
+        console.print("no weapon units in this scenario: no kill chains to explain")
+        return
     by_aircraft: dict[str, list[dict]] = {}
     for row in rows:
         by_aircraft.setdefault(row["aircraft"], []).append(row)
