@@ -213,7 +213,8 @@ class ChainMixin:
         comp = self.world.components[si]
         if cp is not None and comp.index != cp.index:
             path = self.conn.status(comp.id, cp.id, times)
-            link_code = np.where(cp_code != 0, cp_code, path.code)
+            # the first break along the way: the path to the command post, then the post
+            link_code = np.where(path.ok, cp_code, path.code)
             rep = trk & ((cp_code == 0) & path.ok)[None, :]
             s_reason = np.where(trk & ~rep, link_code[None, :], s_reason)
         else:
@@ -228,7 +229,8 @@ class ChainMixin:
 
     def _launchers_available(self, unit: UnitRt, times: np.ndarray, cp):
         """Per launcher, whether it works and (centralized) hears the command post; and per
-        time why none does (the first launcher's link reason, else its state)."""
+        time why none does: the first break along the way from the post, the path before the
+        launcher's own state (the first launcher's reason wins)."""
         w = self.world
         K = len(times)
         avail: dict[int, np.ndarray] = {}
@@ -239,8 +241,10 @@ class ChainMixin:
             code = working_code(w, li, self.states[li], self._outage(comp.id), times)
             ok = code == 0
             if cp is not None and li != cp.index:
+                # the first break along the way: the path from the post, then the launcher
                 path = self.conn.status(cp.id, comp.id, times)
-                link_reason = np.where(ok & ~path.ok, path.code, link_reason)
+                link_reason = np.where(~path.ok, path.code, link_reason)
+                code = np.where(path.ok, code, 0)
                 ok &= path.ok
             state_reason = np.where(code != 0, code, state_reason)
             avail[li] = ok
