@@ -147,3 +147,24 @@ def test_strike_probabilities_above_one_are_refused(tmp_path):
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     assert any("> 1" in p.message for p in info.value.problems)
+
+
+def test_the_first_break_along_the_way_is_named(tmp_path):
+    broken_cp = BASE.replace(
+        "{id: cp, type: command-post-mr}",
+        "{id: cp, type: command-post-mr, readiness: not_mission_capable}",
+    )
+    for links, expected in (
+        ("[]", "NOT_MISSION_CAPABLE"),  # only the post is broken
+        ("[{from: SAM/radar, to: SAM/cp, up: false}]", "LINK_DOWN"),  # the link comes first
+    ):
+        text = broken_cp.replace("LINKS", links).replace("STRIKES", "").replace("AUTO", "true")
+        path = tmp_path / "s.yaml"
+        path.write_text(text)
+        prepared = prepare(load_scenario(path))
+        rows = [
+            {r["unit"]: r for r in prepared.replicate(s).ledger.table().to_pylist()}["SAM"]
+            for s in range(3)
+        ]
+        # both sensors stop at tracked; the acquisition radar, the first one, names its cause
+        assert all(r["reason"] == expected for r in rows), (links, rows)
