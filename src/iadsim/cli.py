@@ -63,14 +63,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from iadsim.io.outputs import read_run_dir
+    from iadsim.io.outputs import json_ready, read_run_dir
     from iadsim.report.console import print_ledger
 
     _, ledger, summary = read_run_dir(Path(args.run_dir))
-    rows = [
-        {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
-        for r in ledger.to_pylist()
-    ]
+    rows = json_ready(ledger.to_pylist())
     if args.json:
         print(
             json.dumps(

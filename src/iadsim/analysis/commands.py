@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import signal
 import sys
@@ -125,11 +124,11 @@ def _resume_hint(args) -> None:
 
 
 def cmd_mc(args: argparse.Namespace) -> int:
-    from iadsim.analysis.compare import _atomic_text, _clean
     from iadsim.analysis.montecarlo import run_batch
     from iadsim.analysis.stats import batch_report
     from iadsim.analysis.store import ResultStore
     from iadsim.engine.run import prepare
+    from iadsim.io.outputs import write_json
 
     console = _console()
     if args.quiet:
@@ -155,7 +154,7 @@ def cmd_mc(args: argparse.Namespace) -> int:
     with ResultStore(outcome.store) as store:
         report = batch_report(store)
     out = Path(args.out)
-    _atomic_text(out / "summary.json", json.dumps(_clean(report), indent=2))
+    write_json(report, out / "summary.json")
     if not args.quiet:
         print_batch_report(report, console)
     rate = outcome.ran / outcome.wall_s if outcome.wall_s > 0 and outcome.ran else 0.0

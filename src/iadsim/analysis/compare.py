@@ -11,7 +11,6 @@ the tornado chart ranks the groups by their effect on one metric.
 from __future__ import annotations
 
 import csv
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from iadsim.analysis.stats import metric_vectors, paired_difference
 from iadsim.analysis.store import ResultStore, store_path
 from iadsim.analysis.variants import Assignment, label_of, make_variant
 from iadsim.engine.run import prepare, prepare_variant
+from iadsim.io.outputs import write_json
 from iadsim.scenario import Scenario, load_scenario
 
 COMPARE_METRICS = (
@@ -146,7 +146,7 @@ def write_report(report: dict, out: str | Path) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     js, cs = out / "compare.json", out / "compare.csv"
-    _atomic_text(js, json.dumps(_clean(report), indent=2))
+    write_json(report, js)
     rows = report["differences"]
     cols = [
         "variant",
@@ -241,20 +241,3 @@ def _bar(progress):
     )
     bar.start()
     return bar
-
-
-def _clean(x):
-    """NaN/inf become None so the JSON stays standard."""
-    if isinstance(x, float):
-        return x if math.isfinite(x) else None
-    if isinstance(x, dict):
-        return {k: _clean(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_clean(v) for v in x]
-    return x
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)

@@ -7,6 +7,7 @@ so an interrupted or failed run never leaves a truncated events.parquet behind.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -37,12 +38,23 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     )
 
 
+def json_ready(x: Any) -> Any:
+    """NaN and infinities become None (recursively) so the JSON stays standard."""
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: json_ready(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [json_ready(v) for v in x]
+    return x
+
+
 def write_json(data: Any, path: Path) -> None:
-    """Write JSON with sorted keys and a trailing newline."""
+    """Write JSON (NaN as null) with sorted keys and a trailing newline, atomically."""
 
     def w(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, sort_keys=True, allow_nan=False)
+            json.dump(json_ready(data), fh, indent=2, sort_keys=True, allow_nan=False)
             fh.write("\n")
 
     _atomic(path, w)
