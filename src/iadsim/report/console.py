@@ -106,3 +106,40 @@ def print_ledger(rows: list[dict], console: Console | None = None) -> None:
                 "" if at is None else f"{at:.0f}",
             )
         console.print(t)
+
+
+def print_catalog(cat, console: Console | None = None) -> None:
+    """Components, missiles, units and aircraft of a catalog, one table each."""
+    console = console or Console()
+    console.print("[bold]iadsim catalog[/] (every figure notional; see each entry's source)")
+    t = Table(title="Components")
+    for col in ("type", "kind", "description"):
+        t.add_column(col)
+    for key, c in cat.components.items():
+        t.add_row(key, str(c.kind), c.description)
+    console.print(t)
+    t = Table(title="Missiles")
+    for col in ("type", "range km", "altitude m", "Pk heli/fixed", "description"):
+        t.add_column(col)
+    for key, m in cat.weapons.items():
+        t.add_row(
+            key,
+            f"{m.min_range_m / 1e3:g}-{m.max_range_m / 1e3:g}",
+            f"{m.min_altitude_m:g}-{m.max_altitude_m:g}",
+            f"{m.pk.get('helicopter', 0):g}/{m.pk.get('fixed_wing', 0):g}",
+            m.description,
+        )
+    console.print(t)
+    t = Table(title="Units")
+    for col in ("type", "description"):
+        t.add_column(col)
+    for key, u in cat.units.items():
+        t.add_row(key, u.description)
+    console.print(t)
+    t = Table(title="Aircraft")
+    for col in ("type", "category", "RCS nose/beam/tail dBsm", "description"):
+        t.add_column(col)
+    for key, a in cat.aircraft.items():
+        r = a.rcs_dbsm
+        t.add_row(key, a.category, f"{r.nose:g}/{r.beam:g}/{r.tail:g}", a.description)
+    console.print(t)

@@ -1,0 +1,67 @@
+"""`iadsim mc`: N replications stored as they finish, with statistics."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from iadsim.cli._batch import batch_options, resume_hint, sigterm_as_interrupt
+
+
+def register(sub) -> None:
+    """Add the `mc` sub-command."""
+    m = sub.add_parser(
+        "mc",
+        help="Monte Carlo: N replications, stored as they finish, with statistics",
+        description="Run N replications (seeds derived from one root seed) on local processes or "
+        "a Dask cluster; each finished replication is stored at once in OUT/results.sqlite, and "
+        "--resume runs only the missing ones after an interruption.",
+    )
+    m.add_argument("scenario", help="scenario YAML file")
+    batch_options(m, "out/mc")
+    m.set_defaults(func=cmd_mc)
+
+
+def cmd_mc(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from iadsim.analysis.montecarlo import run_batch
+    from iadsim.analysis.stats import batch_report
+    from iadsim.analysis.store import ResultStore
+    from iadsim.engine.run import prepare
+    from iadsim.io.outputs import write_json
+    from iadsim.report.batch import print_batch_report
+
+    console = Console()
+    if args.quiet:
+        prepared = prepare(args.scenario)
+    else:
+        with console.status("preparing the scenario (geometry, terrain)...", spinner="dots"):
+            prepared = prepare(args.scenario)
+    try:
+        with sigterm_as_interrupt():
+            outcome = run_batch(
+                prepared,
+                args.n,
+                args.out,
+                root_seed=args.seed,
+                workers=args.workers,
+                dask=args.dask,
+                resume=args.resume,
+                progress=not args.quiet,
+            )
+    except KeyboardInterrupt:
+        resume_hint(args)
+        raise
+    with ResultStore(outcome.store) as store:
+        report = batch_report(store)
+    out = Path(args.out)
+    write_json(report, out / "summary.json")
+    if not args.quiet:
+        print_batch_report(report, console)
+    rate = outcome.ran / outcome.wall_s if outcome.wall_s > 0 and outcome.ran else 0.0
+    console.print(
+        f"{outcome.ran} replications run, {outcome.skipped} already stored "
+        f"({rate:.1f}/s); store {outcome.store}, summary {out / 'summary.json'}"
+    )
+    return 0
