@@ -59,6 +59,11 @@ class Reason(StrEnum):
     MISSED = "MISSED"  # missile launched, target survived
     TARGET_LOST = "TARGET_LOST"  # target left the envelope / track before intercept
     TARGET_ALREADY_DOWN = "TARGET_ALREADY_DOWN"  # another unit killed it first
+    # causes of a broken connection, as modelled mechanisms (docs/network.md)
+    NO_POWER = "NO_POWER"  # the component's power sources (generators, grid) are all down
+    NOT_DEPLOYED = "NOT_DEPLOYED"  # unit in garrison, on the march, or still setting up
+    NOT_INTEGRATED = "NOT_INTEGRATED"  # the sensor's output is not usable by that command post
+    DATALINK_FAILED = "DATALINK_FAILED"  # a radio set, cable terminal or data unit failed
 
 
 REASONS: tuple[Reason, ...] = tuple(Reason)

@@ -193,9 +193,7 @@ def test_route_through_waypoints() -> None:
     r = net.route(["R", "CP", "L"], 0.0)
     assert r.ok and r.latency_s == pytest.approx(1.5) and r.links == ("c1", "r1")
     net.destroy("V", 5.0)
-    r = net.route(["R", "CP", "L"], 6.0)  # CP -> L detours back through R and cable c2
-    assert r.ok and r.nodes == ("R", "CP", "R", "L") and r.latency_s == pytest.approx(4.0)
-    net.jam("c2", 5.0, 10.0)
+    # CP -> L cannot detour back through the radar R and cable c2: a radar never relays
     r = net.route(["R", "CP", "L"], 6.0)
     assert not r.ok and r.reason is Reason.NODE_DESTROYED and r.culprit == "V"
     assert r.detail.startswith("CP -> L")
@@ -215,3 +213,118 @@ def test_no_relay_node_is_an_endpoint_but_not_a_transit() -> None:
     assert net.latency("CP", "L", 10.0) == pytest.approx(0.3)
     net.add_link("c", "EW", "L", "radio", 2.0)
     assert net.path("EW", "L", 10.0).links == ("c",)
+
+
+def s300_like() -> C2Network:
+    """An S-300-like battery wired as the old Caracas case: the engagement radar's own
+    links to the command post and to TEL-1 are down, TEL-2 is wired to both."""
+    net = C2Network()
+    for nid, kind in [
+        ("ER", "engagement_radar"),
+        ("CP", "command_post"),
+        ("TEL-1", "launcher"),
+        ("TEL-2", "launcher"),
+    ]:
+        net.add_node(nid, kind)
+    net.add_link("er-cp", "ER", "CP", "cable", 0.2, up=False)
+    net.add_link("er-tel1", "ER", "TEL-1", "cable", 0.2, up=False)
+    net.add_link("er-tel2", "ER", "TEL-2", "cable", 0.2)
+    net.add_link("cp-tel1", "CP", "TEL-1", "cable", 0.2)
+    net.add_link("cp-tel2", "CP", "TEL-2", "cable", 0.2)
+    return net
+
+
+def test_the_old_detour_through_a_launcher_cannot_happen() -> None:
+    """Engagement radar -> TEL-2 -> command post -> TEL-1 was the old route around the broken
+    links; a launcher is not a switchboard, so now no kind of traffic gets through."""
+    net = s300_like()
+    for kind in (None, "track_report", "fire_control", "target_designation", "status"):
+        for dst in ("CP", "TEL-1"):
+            p = net.path("ER", dst, 0.0, kind)
+            assert not p.ok, (kind, dst, p.nodes)
+            assert "TEL-2" not in p.nodes[1:-1]
+    # the design path names the broken cable, not a detour
+    p = net.path("ER", "TEL-1", 0.0)
+    assert p.reason is Reason.LINK_DOWN and p.culprit == "er-tel1"
+    # its own cable to TEL-2 still works, and the post still reaches both launchers
+    assert net.path("ER", "TEL-2", 0.0).ok
+    assert net.path("CP", "TEL-1", 0.0).nodes == ("CP", "TEL-1")
+
+
+def test_launchers_and_radars_never_relay_command_posts_and_relays_do() -> None:
+    """On a hand-made chain A - X - B, traffic from A reaches B only when X relays."""
+    for kind, relays in [
+        ("radar", False),
+        ("engagement_radar", False),
+        ("launcher", False),
+        ("telar", False),
+        ("manpads", False),
+        ("command_post", True),
+        ("relay", True),
+    ]:
+        net = C2Network()
+        net.add_node("A", "radar")
+        net.add_node("X", kind)
+        net.add_node("B", "launcher")
+        net.add_link("ax", "A", "X", "radio", 0.5)
+        net.add_link("xb", "X", "B", "radio", 0.5)
+        assert net.path("A", "B", 0.0).ok is relays, kind
+        assert net.path("A", "X", 0.0).ok and net.path("X", "B", 0.0).ok  # endpoints always
+        if not relays:
+            assert net.design_path("A", "B") == ((), ())
+    net = C2Network()
+    net.add_node("R", "radar")
+    net.add_node("T", "launcher")
+    net.add_node("L", "launcher")
+    with pytest.raises(InputError, match="does not relay"):
+        net.add_link("x", "R", "L", "relay", via=["T"])
+
+
+def test_message_kinds_travel_only_over_links_that_carry_them() -> None:
+    """Tracks flow sensor -> command post -> launcher; fire-control data goes from the
+    engagement radar straight to its own launcher over the link that carries it."""
+    net = C2Network()
+    for nid, kind in [("SR", "radar"), ("ER", "radar"), ("CP", "command_post"), ("L", "launcher")]:
+        net.add_node(nid, kind)
+    net.add_link("sr-cp", "SR", "CP", "cable", 0.3, carries=["track_report", "status"])
+    net.add_link("er-cp", "ER", "CP", "cable", 0.3, carries=["track_report", "status"])
+    net.add_link(
+        "cp-l", "CP", "L", "cable", 0.2, carries=["target_designation", "track_report", "status"]
+    )
+    net.add_link("er-l", "ER", "L", "cable", 0.1, carries=["fire_control"])
+    p = net.path("SR", "L", 0.0, "track_report")
+    assert p.ok and p.nodes == ("SR", "CP", "L") and p.latency_s == pytest.approx(0.5)
+    assert net.path("CP", "L", 0.0, "target_designation").links == ("cp-l",)
+    assert net.path("ER", "L", 0.0, "fire_control").links == ("er-l",)
+    # fire-control data never goes round through the command post
+    net.set_down("er-l", 10.0)
+    p = net.path("ER", "L", 11.0, "fire_control")
+    assert not p.ok and p.reason is Reason.LINK_DOWN and p.culprit == "er-l"
+    assert net.path("ER", "L", 11.0, "track_report").ok  # tracks still flow via the post
+    # a kind no link carries: not connected by design
+    p = net.path("SR", "L", 0.0, "fire_control")
+    assert not p.ok and "not connected by design for fire_control" in p.detail
+    with pytest.raises(InputError, match="message kinds"):
+        net.add_link("bad", "SR", "L", carries=["smoke_signals"])
+
+
+def test_a_modelled_fault_names_the_failing_element() -> None:
+    """A data-transfer set that failed, a generator that is down: the path names them."""
+    net = diamond()
+    net.add_fault("c1", Reason.DATALINK_FAILED, cause="R:data-transfer-unit", start=0.0)
+    net.add_fault("CP", Reason.NO_POWER, cause="CP:generator-1", start=50.0)
+    p = net.path("R", "CP", 10.0)
+    assert not p.ok and p.reason is Reason.DATALINK_FAILED
+    assert p.culprit == "R:data-transfer-unit"
+    assert net.path("R", "L", 10.0).links == ("c2",)  # the radar's own backup cable to L
+    assert net.path("CP", "L", 60.0).reason is Reason.NO_POWER
+    assert net.path("CP", "L", 60.0).culprit == "CP:generator-1"
+    assert net.element_fault("CP", 49.0) == (Reason.NONE, None)
+    assert net.element_fault("CP", 60.0) == (Reason.NO_POWER, "CP:generator-1")
+    # a hand-set down comes before a modelled fault on the same element
+    net.set_down("c1", 5.0, 15.0)
+    assert net.path("R", "CP", 10.0).reason is Reason.LINK_DOWN
+    assert net.path("R", "CP", 20.0).reason is Reason.DATALINK_FAILED
+    lat, why, who = net.status_many("R", "CP", np.array([-1.0, 20.0]))
+    assert lat[0] == pytest.approx(0.5) and who[0] is None
+    assert why[1] == "DATALINK_FAILED" and who[1] == "R:data-transfer-unit"

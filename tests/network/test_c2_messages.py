@@ -38,12 +38,14 @@ def test_per_link_queuing_by_hand() -> None:
 
 def test_path_rate_limit_and_overflow() -> None:
     bus = MessageBus(chain(), rate_limit="path", max_queue_delay_s=0.6)
-    d = [bus.send("cue", "EW", "L", 0.0) for _ in range(3)]
+    d = [bus.send("target_designation", "EW", "L", 0.0) for _ in range(3)]
     assert [x.t_arrival for x in d[:2]] == pytest.approx([0.5, 1.0])
     assert not d[2].delivered and d[2].detail == "queue overflow"
     assert d[2].reason is Reason.LINK_DOWN and bus.losses[Reason.LINK_DOWN] == 1
     nolimit = MessageBus(chain(), rate_limit="none")
-    assert [nolimit.send("cue", "EW", "L", 0.0).t_arrival for _ in range(3)] == [0.5] * 3
+    assert [nolimit.send("target_designation", "EW", "L", 0.0).t_arrival for _ in range(3)] == [
+        0.5
+    ] * 3
 
 
 def test_loss_no_path_and_in_transit() -> None:
@@ -51,7 +53,7 @@ def test_loss_no_path_and_in_transit() -> None:
     net.destroy("CP", 5.0)
     net.set_down("b", 1.1, 2.0)
     bus = MessageBus(net)
-    lost = bus.send("fire_order", "EW", "L", 6.0)
+    lost = bus.send("fire_control", "EW", "L", 6.0)
     assert not lost.delivered and lost.reason is Reason.NODE_DESTROYED and lost.culprit == "CP"
     assert lost.detail == "no path"
     # sent at 1.0: crosses a at 1.0, reaches b at 1.2 while b is down (1.1-2.0)

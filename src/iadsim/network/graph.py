@@ -1,18 +1,22 @@
-"""The C2 network: nodes, links, their state over time, and cached best-path queries.
+"""The C2 network: nodes, links by function, their state over time, cached best-path queries.
 
-State is piecewise constant in time: every outage, jamming interval and destruction time is
-a breakpoint, and between two consecutive breakpoints (an *epoch*) the set of usable links
-and nodes does not change. Epochs with identical element states share a *state id* (after a
-repair the network is often back to a state it was in before). Shortest paths are computed
-once per (state, source) with Dijkstra (scipy.sparse.csgraph) and cached, so the engine can
-ask for paths as often as it likes; the caches are dropped only when the network or its
-timeline is changed (add_*, set_down, add_outages, jam, destroy). The design graph is kept
-as a networkx graph.
+Links carry traffic by function (`network.kinds`): a path for a message kind uses only links
+that carry that kind, and passes only through nodes that relay (command posts, relays); a
+radar or launcher is an endpoint, never a transit.
 
-When no path exists, the cause is read off the *design* path: the best path with every link
-and node up (including links the scenario marks as down from the start). The first broken
-element along that path, from the source, gives the reason (LINK_DOWN, NODE_DESTROYED,
-JAMMED) and the culprit id.
+State is piecewise constant in time: every outage, fault, jamming interval and destruction
+time is a breakpoint, and between two consecutive breakpoints (an *epoch*) the set of usable
+links and nodes does not change. Epochs with identical element states share a *state id*.
+Shortest paths are computed once per (state, message kind, source) with Dijkstra
+(scipy.sparse.csgraph) and cached; the caches are dropped only when the network or its
+timeline changes.
+
+When no path exists, the cause is read off the *design* path: the best path for that
+message kind with every link and node up (including links marked down from the start). The
+first broken element along it, from the source, gives the reason (LINK_DOWN,
+NODE_DESTROYED, JAMMED, or a modelled fault such as DATALINK_FAILED or NO_POWER) and the
+culprit: the failing element itself (a link, a node) or the cause a fault names (a radio
+set, a generator).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
@@ -30,18 +34,28 @@ from scipy.sparse.csgraph import dijkstra
 
 from iadsim.errors import InputError, ValueRangeError
 from iadsim.killchain import Reason
+from iadsim.network.kinds import (
+    ALL_KINDS,
+    LINK_KINDS,
+    MESSAGE_KINDS,
+    NODE_KIND_ALIASES,
+    NODE_KINDS,
+    RELAYING_NODE_KINDS,
+    MessageKind,
+    as_kinds,
+)
+from iadsim.network.timeline import ElementTimeline, Fault, FaultTable, Intervals
 
-NODE_KINDS: tuple[str, ...] = ("radar", "command_post", "launcher", "telar", "manpads", "relay")
-LINK_KINDS: tuple[str, ...] = ("cable", "radio", "relay", "internal")
-# catalog component kinds -> network node kinds (add_node accepts either)
-NODE_KIND_ALIASES: dict[str, str] = {
-    "surveillance_radar": "radar",
-    "engagement_radar": "radar",
-    "acquisition_radar": "radar",
-    "early_warning_radar": "radar",
-    "manpads_team": "manpads",
-    "tel": "launcher",
-}
+__all__ = [
+    "C2Network",
+    "Intervals",
+    "Link",
+    "MessageKind",
+    "Node",
+    "PathResult",
+    "LINK_KINDS",
+    "NODE_KINDS",
+]
 
 INF = math.inf
 
@@ -53,10 +67,16 @@ class Node:
     id: str
     kind: str
 
+    @property
+    def relays(self) -> bool:
+        """Whether this node passes other elements' traffic on."""
+        return self.kind in RELAYING_NODE_KINDS
+
 
 @dataclass(frozen=True)
 class Link:
-    """A bidirectional link between two nodes, optionally carried through relay nodes (`via`)."""
+    """A bidirectional link between two nodes, optionally carried through relay nodes (`via`),
+    carrying the message kinds in `carries`."""
 
     id: str
     a: str
@@ -65,94 +85,7 @@ class Link:
     latency_s: float
     capacity_per_s: float = INF
     via: tuple[str, ...] = ()
-
-
-class Intervals:
-    """A set of disjoint half-open time intervals [start, end), merged on insertion."""
-
-    __slots__ = ("starts", "ends")
-
-    def __init__(self, intervals: Iterable[tuple[float, float]] = ()):
-        self.starts: list[float] = []
-        self.ends: list[float] = []
-        for s, e in intervals:
-            self.add(s, e)
-
-    def add(self, start: float, end: float) -> None:
-        """Insert [start, end), merging with any interval it overlaps or touches."""
-        start, end = float(start), float(end)
-        if math.isnan(start) or math.isnan(end) or end < start:
-            raise ValueRangeError(f"interval [{start}, {end}) must have start <= end")
-        if end == start:
-            return
-        pairs = list(zip(self.starts, self.ends, strict=True)) + [(start, end)]
-        pairs.sort()
-        merged: list[list[float]] = []
-        for s, e in pairs:
-            if merged and s <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], e)
-            else:
-                merged.append([s, e])
-        self.starts = [m[0] for m in merged]
-        self.ends = [m[1] for m in merged]
-
-    def contains(self, t: float) -> bool:
-        """Whether t lies inside one of the intervals."""
-        i = bisect_right(self.starts, t) - 1
-        return i >= 0 and t < self.ends[i]
-
-    def contains_many(self, t: np.ndarray) -> np.ndarray:
-        """Vectorized contains over an array of times."""
-        t = np.asarray(t, dtype=float)
-        if not self.starts:
-            return np.zeros(t.shape, dtype=bool)
-        i = np.searchsorted(np.asarray(self.starts), t, side="right") - 1
-        ends = np.asarray(self.ends)
-        return (i >= 0) & (t < ends[np.clip(i, 0, None)])
-
-    def total(self, lo: float = -INF, hi: float = INF) -> float:
-        """Total length of the intervals clipped to [lo, hi]."""
-        return float(
-            sum(
-                max(0.0, min(e, hi) - max(s, lo))
-                for s, e in zip(self.starts, self.ends, strict=True)
-            )
-        )
-
-    def as_list(self) -> list[tuple[float, float]]:
-        """The intervals as a list of (start, end) pairs."""
-        return list(zip(self.starts, self.ends, strict=True))
-
-    def breakpoints(self) -> list[float]:
-        """Every finite start and end."""
-        return [x for x in (*self.starts, *self.ends) if math.isfinite(x)]
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def __repr__(self) -> str:
-        return f"Intervals({self.as_list()!r})"
-
-
-@dataclass
-class _Timeline:
-    """Down, jammed and destroyed state of one element over time."""
-
-    down: Intervals = field(default_factory=Intervals)
-    jammed: Intervals = field(default_factory=Intervals)
-    destroyed_at: float = INF
-    norelay: Intervals = field(default_factory=Intervals)
-    norelay_reason: Reason = Reason.NOT_MISSION_CAPABLE
-
-    def reason(self, t: float, destroyed_reason: Reason) -> Reason:
-        """The element's own reason to be unusable at t, or Reason.NONE when it works."""
-        if t >= self.destroyed_at:
-            return destroyed_reason
-        if self.jammed.starts and self.jammed.contains(t):
-            return Reason.JAMMED
-        if self.down.starts and self.down.contains(t):
-            return Reason.LINK_DOWN
-        return Reason.NONE
+    carries: frozenset[MessageKind] = ALL_KINDS
 
 
 @dataclass(frozen=True)
@@ -171,6 +104,11 @@ class PathResult:
     detail: str = ""
 
 
+def _kind_index(kind: MessageKind | str | None) -> int:
+    """-1 for any kind, else the kind's position in MESSAGE_KINDS."""
+    return -1 if kind is None else MESSAGE_KINDS.index(MessageKind(kind))
+
+
 class C2Network:
     """A command-and-control network with time-varying link and node state."""
 
@@ -178,9 +116,7 @@ class C2Network:
         """An empty network; `cache_size` bounds the number of cached (epoch, source) trees."""
         self.nodes: dict[str, Node] = {}
         self.links: dict[str, Link] = {}
-        self._tl: dict[str, _Timeline] = {}
-        self._design = nx.Graph()
-        self._design_ready = False
+        self._tl: dict[str, ElementTimeline] = {}
         self._cache_size = int(cache_size)
         self._invalidate()
 
@@ -196,7 +132,7 @@ class C2Network:
             )
         node = Node(node_id, kind)
         self.nodes[node_id] = node
-        self._tl[node_id] = _Timeline()
+        self._tl[node_id] = ElementTimeline()
         if not up:
             self._tl[node_id].down.add(-INF, INF)
         self._invalidate()
@@ -212,8 +148,10 @@ class C2Network:
         capacity_per_s: float = INF,
         up: bool = True,
         via: Sequence[str] = (),
+        carries: Iterable[MessageKind | str] | None = None,
     ) -> Link:
-        """Add a bidirectional link a-b; `via` lists relay nodes it depends on."""
+        """Add a bidirectional link a-b; `via` lists relay nodes it depends on; `carries` the
+        message kinds it carries (None: every kind)."""
         if link_id in self._tl:
             raise InputError(f"network: duplicate node or link id {link_id!r}")
         if kind not in LINK_KINDS:
@@ -223,15 +161,28 @@ class C2Network:
         for end in (a, b, *via):
             if end not in self.nodes:
                 raise InputError(f"network: link {link_id!r} refers to unknown node {end!r}")
+        for v in via:
+            if not self.nodes[v].relays:
+                raise InputError(
+                    f"network: link {link_id!r} is carried via {v!r}, a "
+                    f"{self.nodes[v].kind}, which does not relay (relays and command posts do)"
+                )
         if a == b:
             raise InputError(f"network: link {link_id!r} connects node {a!r} to itself")
         if not (latency_s >= 0.0 and math.isfinite(latency_s)):
             raise ValueRangeError(f"link {link_id!r}: latency_s must be finite and >= 0")
         if not capacity_per_s > 0.0:
             raise ValueRangeError(f"link {link_id!r}: capacity_per_s must be > 0")
-        link = Link(link_id, a, b, kind, float(latency_s), float(capacity_per_s), tuple(via))
+        try:
+            kinds = as_kinds(carries)
+        except ValueError:
+            raise InputError(
+                f"network: link {link_id!r} carries {sorted(map(str, carries))}; "
+                f"message kinds are {', '.join(MESSAGE_KINDS)}"
+            ) from None
+        link = Link(link_id, a, b, kind, float(latency_s), float(capacity_per_s), tuple(via), kinds)
         self.links[link_id] = link
-        self._tl[link_id] = _Timeline()
+        self._tl[link_id] = ElementTimeline()
         if not up:
             self._tl[link_id].down.add(-INF, INF)
         self._invalidate()
@@ -255,11 +206,12 @@ class C2Network:
                 capacity_per_s=rec.get("capacity_per_s", INF),
                 up=rec.get("up", True),
                 via=tuple(rec.get("via", ())),
+                carries=rec.get("carries"),
             )
         return net
 
     # ---------------------------------------------------------------- state over time
-    def _timeline(self, element_id: str) -> _Timeline:
+    def _timeline(self, element_id: str) -> ElementTimeline:
         try:
             return self._tl[element_id]
         except KeyError:
@@ -275,6 +227,19 @@ class C2Network:
         tl = self._timeline(element_id)
         for s, e in intervals:
             tl.down.add(s, e)
+        self._invalidate()
+
+    def add_fault(
+        self,
+        element_id: str,
+        reason: Reason,
+        cause: str | None = None,
+        start: float = -INF,
+        end: float = INF,
+    ) -> None:
+        """A link or node out over [start, end) for a modelled cause: `reason` (e.g.
+        DATALINK_FAILED, NO_POWER) and the failing element `cause` (e.g. a radio set)."""
+        self._timeline(element_id).add_fault(Fault(Reason(reason), cause), start, end)
         self._invalidate()
 
     def jam(self, element_id: str, start: float, end: float = INF) -> None:
@@ -305,11 +270,21 @@ class C2Network:
         self._invalidate()
 
     def outages(self, element_id: str) -> list[tuple[float, float]]:
-        """The down intervals of an element (not counting jamming or destruction)."""
+        """The down intervals of an element (not counting jamming, faults or destruction)."""
         return self._timeline(element_id).down.as_list()
 
+    def _destroyed_reason(self, element_id: str) -> Reason:
+        return Reason.NODE_DESTROYED if element_id in self.nodes else Reason.LINK_DOWN
+
+    def element_fault(self, element_id: str, t: float) -> tuple[Reason, str | None]:
+        """(reason, culprit) of an element's own state at t; (NONE, None) when it works."""
+        f = self._timeline(element_id).fault(t, self._destroyed_reason(element_id))
+        if f is None:
+            return Reason.NONE, None
+        return f.reason, f.cause or element_id
+
     def node_reason(self, node_id: str, t: float) -> Reason:
-        """Why a node is unusable at t (NODE_DESTROYED, JAMMED, LINK_DOWN), or NONE."""
+        """Why a node is unusable at t (NODE_DESTROYED, JAMMED, LINK_DOWN, a fault), or NONE."""
         return self._timeline(node_id).reason(t, Reason.NODE_DESTROYED)
 
     def link_own_reason(self, link_id: str, t: float) -> Reason:
@@ -319,13 +294,13 @@ class C2Network:
     def link_status(self, link_id: str, t: float) -> tuple[Reason, str | None]:
         """(reason, culprit) for a link at t, counting its endpoints and via relays."""
         link = self.links[link_id]
-        r = self.link_own_reason(link_id, t)
-        if r is not Reason.NONE:
-            return r, link_id
+        r = self.element_fault(link_id, t)
+        if r[0] is not Reason.NONE:
+            return r
         for n in (link.a, *link.via, link.b):
-            r = self.node_reason(n, t)
-            if r is not Reason.NONE:
-                return r, n
+            r = self.element_fault(n, t)
+            if r[0] is not Reason.NONE:
+                return r
             tl = self._tl[n]
             if n in link.via and tl.norelay.starts and tl.norelay.contains(t):
                 return tl.norelay_reason, n
@@ -344,11 +319,10 @@ class C2Network:
     # ---------------------------------------------------------------- epochs and caches
     def _invalidate(self) -> None:
         self._c: _Compiled | None = None
-        self._graphs: dict[int, tuple[Any, dict[tuple[int, int], int]]] = {}
-        self._trees: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
-        self._results: dict[tuple[int, str, str], PathResult] = {}
-        self._design_paths: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        self._design_ready = False
+        self._graphs: dict[tuple[int, int], tuple[Any, dict[tuple[int, int], int]]] = {}
+        self._trees: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._results: dict[tuple[int, int, str, str], PathResult] = {}
+        self._design_paths: dict[tuple[int, str, str], tuple[tuple[str, ...], ...]] = {}
 
     def _compiled(self) -> _Compiled:
         if self._c is None:
@@ -368,104 +342,114 @@ class C2Network:
         c = self._compiled()
         return c.state_of[bisect_right(c.bps, t)]
 
-    def _graph(self, e: int) -> tuple[Any, dict[tuple[int, int], int]]:
-        """CSR adjacency of usable links in state e, and the link chosen per node pair."""
-        g = self._graphs.get(e)
+    def _graph(self, e: int, k: int):
+        """Directed CSR adjacency of the links usable in state e (e = -1: the design, all up)
+        carrying kind k, with no edge out of a node that cannot relay; and the link taken per
+        node pair."""
+        g = self._graphs.get((e, k))
         if g is None:
             c = self._compiled()
-            use = np.flatnonzero(c.link_usable[e])
+            mask = c.carries[k] if e < 0 else c.link_usable[e] & c.carries[k]
+            use = np.flatnonzero(mask)
             # among parallel usable links keep the fastest (then the first added)
             order = np.lexsort((use, c.lat[use], c.pair[use]))
             use = use[order]
             first = np.ones(use.size, dtype=bool)
             first[1:] = c.pair[use][1:] != c.pair[use][:-1]
             use = use[first]
-            n = len(c.node_ids)
-            mat = csr_matrix((c.lat[use], (c.lo[use], c.hi[use])), shape=(n, n))
             hop = {(int(c.lo[i]), int(c.hi[i])): int(i) for i in use}
+            stop = c.never_relay if e < 0 else (c.never_relay | c.node_norelay[e])
+            rows = np.concatenate([c.lo[use], c.hi[use]])
+            cols = np.concatenate([c.hi[use], c.lo[use]])
+            lat = np.concatenate([c.lat[use], c.lat[use]])
             if len(self._graphs) >= self._cache_size:
                 self._graphs.clear()
-            g = self._graphs[e] = (mat, hop, use)
+            g = self._graphs[(e, k)] = (rows, cols, lat, stop, hop)
         return g
 
-    def _tree(self, e: int, s: int) -> tuple[np.ndarray, np.ndarray]:
-        """(distances, predecessors) from node index s in state e."""
-        key = (e, s)
+    def _tree(self, e: int, k: int, s: int) -> tuple[np.ndarray, np.ndarray]:
+        """(distances, predecessors) from node index s in state e for message kind k."""
+        key = (e, k, s)
         tree = self._trees.get(key)
         if tree is None:
             c = self._compiled()
-            if c.node_code[e, s] != 0:
-                dist = np.full(len(c.node_ids), INF)
-                pred = np.full(len(c.node_ids), -9999, dtype=np.int32)
+            n = len(c.node_ids)
+            if e >= 0 and c.node_code[e, s] != 0:
+                dist = np.full(n, INF)
+                pred = np.full(n, -9999, dtype=np.int32)
             else:
-                mat, _, use = self._graph(e)
-                stop = c.node_norelay[e].copy()
-                stop[s] = False
-                if stop.any():  # no transit through non-relaying nodes: drop their out-edges
-                    n = len(c.node_ids)
-                    rows = np.concatenate([c.lo[use], c.hi[use]])
-                    cols = np.concatenate([c.hi[use], c.lo[use]])
-                    keep = ~stop[rows]
-                    lat = np.concatenate([c.lat[use], c.lat[use]])[keep]
-                    mat = csr_matrix((lat, (rows[keep], cols[keep])), shape=(n, n))
-                    dist, pred = dijkstra(mat, directed=True, indices=s, return_predecessors=True)
-                else:
-                    dist, pred = dijkstra(mat, directed=False, indices=s, return_predecessors=True)
+                rows, cols, lat, stop, _ = self._graph(e, k)
+                keep = ~stop[rows] | (rows == s)  # nothing transits a non-relaying node
+                mat = csr_matrix((lat[keep], (rows[keep], cols[keep])), shape=(n, n))
+                dist, pred = dijkstra(mat, directed=True, indices=s, return_predecessors=True)
             if len(self._trees) >= self._cache_size:
                 self._trees.clear()
                 self._results.clear()
             tree = self._trees[key] = (dist, pred)
         return tree
 
-    def _design_graph(self) -> nx.Graph:
-        if not self._design_ready:
-            g = nx.Graph()
-            g.add_nodes_from(self.nodes)
-            for lid, lk in self.links.items():
-                cur = g.get_edge_data(lk.a, lk.b)
-                if cur is None or lk.latency_s < cur["latency"]:
-                    g.add_edge(lk.a, lk.b, latency=lk.latency_s, link=lid)
-            self._design = g
-            self._design_ready = True
-        return self._design
+    def _walk(self, e: int, k: int, s: int, d: int):
+        """(nodes, links, latency) of the best path s -> d in state e for kind k, or None."""
+        c = self._compiled()
+        dist, pred = self._tree(e, k, s)
+        if not math.isfinite(dist[d]):
+            return None
+        idx = [d]
+        while idx[-1] != s:
+            idx.append(int(pred[idx[-1]]))
+        idx.reverse()
+        hop = self._graph(e, k)[4]
+        pairs = zip(idx[:-1], idx[1:], strict=True)
+        links = tuple(c.link_ids[hop[(a, b) if a < b else (b, a)]] for a, b in pairs)
+        return tuple(c.node_ids[i] for i in idx), links, float(dist[d])
 
     def design_graph(self) -> nx.Graph:
         """The networkx graph of the design (all up; fastest link per node pair)."""
-        return self._design_graph().copy()
+        g = nx.Graph()
+        g.add_nodes_from(self.nodes)
+        for lid, lk in self.links.items():
+            cur = g.get_edge_data(lk.a, lk.b)
+            if cur is None or lk.latency_s < cur["latency"]:
+                g.add_edge(lk.a, lk.b, latency=lk.latency_s, link=lid)
+        return g
 
-    def design_path(self, src: str, dst: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(nodes, links) of the best path with everything up; empty tuples if none by design."""
-        key = (src, dst)
+    def design_path(
+        self, src: str, dst: str, kind: MessageKind | str | None = None
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(nodes, links) of the best path for `kind` with everything up; empty if none."""
+        for n in (src, dst):
+            if n not in self.nodes:
+                raise InputError(f"network: unknown node {n!r}")
+        k = _kind_index(kind)
+        key = (k, src, dst)
         res = self._design_paths.get(key)
         if res is None:
-            g = self._design_graph()
-            for n in (src, dst):
-                if n not in self.nodes:
-                    raise InputError(f"network: unknown node {n!r}")
-            try:
-                nodes = nx.dijkstra_path(g, src, dst, weight="latency")
-                links = tuple(
-                    g.edges[u, v]["link"] for u, v in zip(nodes[:-1], nodes[1:], strict=True)
-                )
-                res = (tuple(nodes), links)
-            except nx.NetworkXNoPath:
-                res = ((), ())
+            if src == dst:
+                res = ((src,), ())
+            else:
+                c = self._compiled()
+                found = self._walk(-1, k, c.nidx[src], c.nidx[dst])
+                res = ((), ()) if found is None else (found[0], found[1])
             self._design_paths[key] = res
         return res
 
-    def design_latency(self, src: str, dst: str) -> float:
+    def design_latency(self, src: str, dst: str, kind: MessageKind | str | None = None) -> float:
         """Latency of the design path (inf when the design does not connect them)."""
-        nodes, links = self.design_path(src, dst)
+        nodes, links = self.design_path(src, dst, kind)
         if not nodes:
             return INF
         return float(sum(self.links[lid].latency_s for lid in links))
 
     # ---------------------------------------------------------------- queries
-    def path(self, src: str, dst: str, t: float) -> PathResult:
-        """Best available path from src to dst at time t, or the reason there is none."""
+    def path(
+        self, src: str, dst: str, t: float, kind: MessageKind | str | None = None
+    ) -> PathResult:
+        """Best available path from src to dst at time t for a message kind (None: any
+        link), or the reason there is none."""
         c = self._c if self._c is not None else self._compiled()
         e = c.state_of[bisect_right(c.bps, t)]
-        key = (e, src, dst)
+        k = _kind_index(kind)
+        key = (e, k, src, dst)
         res = self._results.get(key)
         if res is not None:
             return res
@@ -473,58 +457,59 @@ class C2Network:
             s, d = c.nidx[src], c.nidx[dst]
         except KeyError:
             raise InputError(f"network: unknown node in path query {src!r} -> {dst!r}") from None
-        dist, pred = self._tree(e, s)
-        if math.isfinite(dist[d]):
-            idx = [d]
-            while idx[-1] != s:
-                idx.append(int(pred[idx[-1]]))
-            idx.reverse()
-            hop = self._graph(e)[1]
-            links = tuple(
-                c.link_ids[hop[(a, b) if a < b else (b, a)]]
-                for a, b in zip(idx[:-1], idx[1:], strict=True)
-            )
-            nodes = tuple(c.node_ids[i] for i in idx)
-            res = PathResult(src, dst, True, float(dist[d]), nodes, links)
+        if s == d and c.node_code[e, s] == 0:
+            res = PathResult(src, dst, True, 0.0, (src,), ())
         else:
-            res = self._explain(src, dst, e)
+            found = self._walk(e, k, s, d)
+            if found is not None:
+                res = PathResult(src, dst, True, found[2], found[0], found[1])
+            else:
+                res = self._explain(src, dst, e, kind)
         self._results[key] = res
         return res
 
-    def _explain(self, src: str, dst: str, e: int) -> PathResult:
-        nodes, links = self.design_path(src, dst)
+    def _explain(self, src: str, dst: str, e: int, kind) -> PathResult:
+        nodes, links = self.design_path(src, dst, kind)
         if not nodes:
+            what = "" if kind is None else f" for {MessageKind(kind)}"
             return PathResult(
-                src, dst, False, INF, reason=Reason.LINK_DOWN, detail="not connected by design"
+                src,
+                dst,
+                False,
+                INF,
+                reason=Reason.LINK_DOWN,
+                detail=f"not connected by design{what}",
             )
         c = self._compiled()
         ncode, lcode = c.node_code[e], c.link_own[e]
+        norelay = c.node_norelay[e]
         blocked: list[tuple[str, Reason]] = []
         seen: set[str] = set()
 
-        norelay = c.node_norelay[e]
+        def fault(element: str, code: int) -> None:
+            f = c.faults[code]
+            blocked.append((f.cause or element, f.reason))
 
         def check_node(n: str, transit: bool) -> None:
             i = c.nidx[n]
-            code = ncode[i]
             if n in seen:
                 return
-            if code:
+            if ncode[i]:
                 seen.add(n)
-                blocked.append((n, _NODE_REASONS[code]))
+                fault(n, ncode[i])
             elif transit and norelay[i]:
                 seen.add(n)
                 blocked.append((n, self._tl[n].norelay_reason))
 
         check_node(nodes[0], False)
         last = len(links) - 1
-        for k, (lid, nxt) in enumerate(zip(links, nodes[1:], strict=True)):
+        for j, (lid, nxt) in enumerate(zip(links, nodes[1:], strict=True)):
             code = lcode[c.lidx[lid]]
             if code:
-                blocked.append((lid, _LINK_REASONS[code]))
+                fault(lid, code)
             for v in self.links[lid].via:
                 check_node(v, True)
-            check_node(nxt, k < last)
+            check_node(nxt, j < last)
         if not blocked:  # cannot happen: an all-up design path is an available path
             return PathResult(src, dst, False, INF, reason=Reason.LINK_DOWN, detail="no path")
         culprit, reason = blocked[0]
@@ -541,7 +526,9 @@ class C2Network:
             detail="design path broken",
         )
 
-    def route(self, waypoints: Sequence[str], t: float) -> PathResult:
+    def route(
+        self, waypoints: Sequence[str], t: float, kind: MessageKind | str | None = None
+    ) -> PathResult:
         """Path through waypoints in order (e.g. radar -> CP -> launcher); first break wins."""
         if len(waypoints) < 2:
             raise InputError("network: a route needs at least two nodes")
@@ -549,7 +536,7 @@ class C2Network:
         links: list[str] = []
         total = 0.0
         for a, b in zip(waypoints[:-1], waypoints[1:], strict=True):
-            p = self.path(a, b, t)
+            p = self.path(a, b, t, kind)
             if not p.ok:
                 return replace(
                     p, src=waypoints[0], dst=waypoints[-1], detail=f"{a} -> {b}: {p.detail}"
@@ -559,39 +546,62 @@ class C2Network:
             total += p.latency_s
         return PathResult(waypoints[0], waypoints[-1], True, total, tuple(nodes), tuple(links))
 
-    def latency(self, src: str, dst: str, t: float) -> float:
+    def latency(self, src: str, dst: str, t: float, kind: MessageKind | str | None = None) -> float:
         """Latency of the best available path at t (inf when there is none)."""
-        return self.path(src, dst, t).latency_s
+        return self.path(src, dst, t, kind).latency_s
 
-    def reachable(self, src: str, t: float) -> dict[str, float]:
+    def reachable(
+        self, src: str, t: float, kind: MessageKind | str | None = None
+    ) -> dict[str, float]:
         """Every node reachable from src at t, with its path latency."""
         c = self._compiled()
-        dist, _ = self._tree(self.state_id(t), c.nidx[src])
+        dist, _ = self._tree(self.state_id(t), _kind_index(kind), c.nidx[src])
         return {c.node_ids[i]: float(dist[i]) for i in np.flatnonzero(np.isfinite(dist))}
 
-    def _per_epoch(self, src: str, dst: str, times: Sequence[float] | np.ndarray):
+    def _per_epoch(self, src: str, dst: str, times, kind):
         times = np.asarray(times, dtype=float)
         c = self._compiled()
         ep = np.asarray(c.state_of)[np.searchsorted(c.bps_arr, times, side="right")]
         _, first, inv = np.unique(ep.ravel(), return_index=True, return_inverse=True)
-        per = [self.path(src, dst, float(times.ravel()[i])) for i in first]
+        per = [self.path(src, dst, float(times.ravel()[i]), kind) for i in first]
         return times, per, inv.ravel()
 
     def paths_many(
-        self, src: str, dst: str, times: Sequence[float] | np.ndarray
+        self,
+        src: str,
+        dst: str,
+        times: Sequence[float] | np.ndarray,
+        kind: MessageKind | str | None = None,
     ) -> list[PathResult]:
         """path() over many times (flattened), computing once per distinct epoch."""
-        _, per, inv = self._per_epoch(src, dst, times)
+        _, per, inv = self._per_epoch(src, dst, times, kind)
         return [per[k] for k in inv]
 
     def latency_many(
-        self, src: str, dst: str, times: Sequence[float] | np.ndarray
+        self,
+        src: str,
+        dst: str,
+        times: Sequence[float] | np.ndarray,
+        kind: MessageKind | str | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(latency_s, reason) arrays over many times; latency is inf where no path exists."""
-        times, per, inv = self._per_epoch(src, dst, times)
+        lat, why, _ = self.status_many(src, dst, times, kind)
+        return lat, why
+
+    def status_many(
+        self,
+        src: str,
+        dst: str,
+        times: Sequence[float] | np.ndarray,
+        kind: MessageKind | str | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(latency_s, reason, culprit) arrays over many times (culprit None where ok)."""
+        times, per, inv = self._per_epoch(src, dst, times, kind)
         lat = np.array([p.latency_s for p in per], dtype=float)[inv]
         why = np.array([str(p.reason) for p in per], dtype=object)[inv]
-        return lat.reshape(times.shape), why.reshape(times.shape)
+        who = np.array([p.culprit for p in per], dtype=object)[inv]
+        shape = times.shape
+        return lat.reshape(shape), why.reshape(shape), who.reshape(shape)
 
     def state_table(self) -> tuple[np.ndarray, list[str], np.ndarray]:
         """(epoch start times, element ids, usable matrix epoch x element) for reports."""
@@ -602,33 +612,13 @@ class C2Network:
         return starts, ids, usable[np.asarray(c.state_of)]
 
 
-# element state codes in the compiled tables
-_NODE_REASONS = (Reason.NONE, Reason.LINK_DOWN, Reason.JAMMED, Reason.NODE_DESTROYED)
-_LINK_REASONS = (Reason.NONE, Reason.LINK_DOWN, Reason.JAMMED, Reason.LINK_DOWN)
-
-
-def _codes(tl: _Timeline, rep: np.ndarray) -> np.ndarray:
-    """State code per epoch: 0 up, 1 down, 2 jammed, 3 destroyed (the highest wins)."""
-    code = np.zeros(rep.shape, dtype=np.int8)
-    if tl.down.starts:
-        code[tl.down.contains_many(rep)] = 1
-    if tl.jammed.starts:
-        code[tl.jammed.contains_many(rep)] = 2
-    code[rep >= tl.destroyed_at] = 3
-    return code
-
-
 class _Compiled:
     """Epoch breakpoints, the state id of each epoch, and each state's element codes."""
 
     def __init__(self, net: C2Network) -> None:
         pts: set[float] = set()
         for tl in net._tl.values():
-            pts.update(tl.down.breakpoints())
-            pts.update(tl.jammed.breakpoints())
-            pts.update(tl.norelay.breakpoints())
-            if math.isfinite(tl.destroyed_at):
-                pts.add(tl.destroyed_at)
+            pts.update(tl.breakpoints())
         self.bps = sorted(pts)
         self.bps_arr = np.asarray(self.bps, dtype=float)
         rep = np.concatenate(([-INF], self.bps_arr))  # state holds from each epoch's start
@@ -636,26 +626,33 @@ class _Compiled:
         self.link_ids = list(net.links)
         self.nidx = {n: i for i, n in enumerate(self.node_ids)}
         self.lidx = {n: i for i, n in enumerate(self.link_ids)}
+        self.faults = FaultTable()
+        code_of = self.faults.code
         e = rep.size
-        self.node_code = np.zeros((e, len(self.node_ids)), dtype=np.int8)
-        for i, n in enumerate(self.node_ids):
-            self.node_code[:, i] = _codes(net._tl[n], rep)
+        self.node_code = np.zeros((e, len(self.node_ids)), dtype=np.int32)
         self.node_norelay = np.zeros((e, len(self.node_ids)), dtype=bool)
         for i, n in enumerate(self.node_ids):
-            if net._tl[n].norelay.starts:
-                self.node_norelay[:, i] = net._tl[n].norelay.contains_many(rep)
-        self.link_own = np.zeros((e, len(self.link_ids)), dtype=np.int8)
+            tl = net._tl[n]
+            self.node_code[:, i] = tl.codes(rep, code_of, Reason.NODE_DESTROYED)
+            if tl.norelay.starts:
+                self.node_norelay[:, i] = tl.norelay.contains_many(rep)
+        self.link_own = np.zeros((e, len(self.link_ids)), dtype=np.int32)
         for i, lid in enumerate(self.link_ids):
-            self.link_own[:, i] = _codes(net._tl[lid], rep)
+            self.link_own[:, i] = net._tl[lid].codes(rep, code_of, Reason.LINK_DOWN)
+        self.never_relay = np.array([not net.nodes[n].relays for n in self.node_ids], dtype=bool)
         links = [net.links[lid] for lid in self.link_ids]
         a = np.array([self.nidx[lk.a] for lk in links], dtype=np.int64)
         b = np.array([self.nidx[lk.b] for lk in links], dtype=np.int64)
         self.lo, self.hi = np.minimum(a, b), np.maximum(a, b)
         self.pair = self.lo * max(1, len(self.node_ids)) + self.hi
         self.lat = np.array([lk.latency_s for lk in links], dtype=float)
+        # carries[k]: links carrying message kind k; the last row (index -1) is "any kind"
+        self.carries = np.ones((len(MESSAGE_KINDS) + 1, len(links)), dtype=bool)
+        for k, mk in enumerate(MESSAGE_KINDS):
+            self.carries[k] = [mk in lk.carries for lk in links]
         # epochs with the same state of every element share one state id (and its caches)
         both = np.concatenate(
-            [self.node_code, self.node_norelay.astype(np.int8), self.link_own], axis=1
+            [self.node_code, self.node_norelay.astype(np.int32), self.link_own], axis=1
         )
         if e > 1 and both.shape[1]:
             uniq, inv = np.unique(both, axis=0, return_inverse=True)
@@ -671,7 +668,6 @@ class _Compiled:
         ok = (self.link_own == 0) & (self.node_code[:, a] == 0) & (self.node_code[:, b] == 0)
         for i, lk in enumerate(links):
             for v in lk.via:
-                ok[:, i] &= (self.node_code[:, self.nidx[v]] == 0) & ~self.node_norelay[
-                    :, self.nidx[v]
-                ]
+                j = self.nidx[v]
+                ok[:, i] &= (self.node_code[:, j] == 0) & ~self.node_norelay[:, j]
         self.link_usable = ok

@@ -1,6 +1,7 @@
 """Message delivery over the C2 network: path latency, capacity queuing, losses with a cause.
 
-A message takes the best available path at its send time. Each link is a FIFO rate limiter:
+A message takes the best available path for its kind at its send time (links that carry
+it, nodes that relay). Each link is a FIFO rate limiter:
 it starts at most `capacity_per_s` messages per second (one every 1/capacity s); a message
 that finds the link busy waits for it (queue delay), an idle link adds no delay, so an
 uncongested message arrives exactly `path latency` after it was sent. Reservations are made
@@ -18,23 +19,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Literal
 
 from iadsim.errors import ValueRangeError
 from iadsim.killchain import Reason
 from iadsim.network.graph import C2Network
+from iadsim.network.kinds import MessageKind
 
 INF = math.inf
-
-
-class MessageKind(StrEnum):
-    """What a message carries."""
-
-    TRACK_REPORT = "track_report"
-    CUE = "cue"
-    FIRE_ORDER = "fire_order"
-    STATUS = "status"
 
 
 @dataclass(frozen=True)
@@ -122,7 +114,7 @@ class MessageBus:
         msg = Message(self.sent, MessageKind(kind), src, dst, float(t), payload)
         self.sent += 1
         net = self.network
-        p = net.path(src, dst, t)
+        p = net.path(src, dst, t, msg.kind)
         if not p.ok:
             return self._finish(
                 Delivery(msg, False, INF, INF, 0.0, (), p.reason, p.culprit, "no path")
