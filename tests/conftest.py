@@ -1,15 +1,10 @@
-"""Shared fixtures: paths to the bundled scenarios and a helper to write scenario files."""
+"""Shared fixtures: the bundled scenarios prepared once, and a scenario-file writer."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = ROOT / "scenarios"
-CARACAS = SCENARIOS / "caracas-2026-01-03.yaml"
-TUTORIAL = SCENARIOS / "tutorial.yaml"
+from tests.builders import CARACAS, TUTORIAL, write_scenario
 
 
 @pytest.fixture(scope="session")
@@ -25,3 +20,13 @@ def tutorial_prepared():
     from iadsim.engine.run import prepare
 
     return prepare(TUTORIAL)
+
+
+@pytest.fixture()
+def scenario_file(tmp_path):
+    """Write a scenario dict (see tests/builders.py) under tmp_path; returns its path."""
+
+    def write(spec: dict, name: str = "s.yaml"):
+        return write_scenario(tmp_path, spec, name)
+
+    return write

@@ -16,7 +16,7 @@ from iadsim.scenario import load_scenario
 from iadsim.scenario.load import Scenario, resolve_links
 from iadsim.scenario.schema import ScenarioSpec
 
-CARACAS = Path(__file__).resolve().parents[1] / "scenarios" / "caracas-2026-01-03.yaml"
+CARACAS = Path(__file__).resolve().parents[2] / "scenarios" / "caracas-2026-01-03.yaml"
 TUTORIAL = CARACAS.parent / "tutorial.yaml"
 
 
