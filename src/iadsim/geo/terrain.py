@@ -24,6 +24,9 @@ MIN_ELEVATION_M = -500.0
 """Lowest plausible land elevation (Dead Sea shore is -430 m): below that a DEM is refused."""
 MAX_ELEVATION_M = 9000.0
 """Highest plausible elevation (Everest 8849 m)."""
+STEP_PER_CELL = 0.25
+"""Profile step as a fraction of the DEM cell: bilinear relief between samples is missed
+by at most ~ (step^2 / 8) x its curvature, so a quarter cell keeps that to metres."""
 METRES_PER_DEG_LAT = 111_132.954
 """Metres per degree of latitude near the equator (WGS84 meridian arc, first terms)."""
 
@@ -280,7 +283,8 @@ class Terrain:
         """4/3-earth line of sight for many sensor->target paths (altitudes AMSL, metres).
 
         Arrays broadcast to the number of paths. The profile is sampled every ``step_m``
-        (default half a DEM cell, at most ``max_samples`` per path) excluding both ends.
+        (default a quarter of a DEM cell, at most ``max_samples`` per path) excluding both
+        ends: a half-cell step missed a 22 m block on a real 2.4 km DEM (tests/geo).
         """
         arrays = np.broadcast_arrays(
             *(
@@ -299,7 +303,7 @@ class Terrain:
         slat, slon, salt, tlat, tlon, talt = (a.ravel() for a in arrays)
         dist = ground_distance_m(slat, slon, tlat, tlon)
         if step_m is None:
-            step_m = 0.5 * min(self.cell_size_m())
+            step_m = STEP_PER_CELL * min(self.cell_size_m())
         n_samp = int(np.clip(np.ceil(dist.max(initial=0.0) / step_m), 2, max_samples))
         frac = (np.arange(1, n_samp) / n_samp)[None, :]
         kr2 = 2.0 * k * EARTH_RADIUS_M

@@ -29,15 +29,26 @@ class LocalTerrain:
         lat, lon = self._latlon(east_m, north_m)
         return self.terrain.elevation(lat, lon)
 
-    def terrain_masked(self, sensor_enu: np.ndarray, targets_enu: np.ndarray) -> np.ndarray:
-        """True where terrain (not the smooth earth) hides a target from the sensor."""
+    @property
+    def lowest_m(self) -> float:
+        """The lowest ground of the DEM, or of the sea around it (m MSL)."""
+        return min(float(self.terrain.elevation_m.min()), self.terrain.outside_m)
+
+    def obstruction(self, sensor_enu: np.ndarray, targets_enu: np.ndarray) -> np.ndarray:
+        """What blocks each path (int8 `Obstruction`): the DEM profile on the 4/3 earth,
+        HORIZON where the smooth earth at the end points' ground level blocks it alone."""
         targets_enu = np.asarray(targets_enu, float)
         slat, slon = self._latlon(sensor_enu[0], sensor_enu[1])
         tlat, tlon = self._latlon(targets_enu[..., 0], targets_enu[..., 1])
         los = self.terrain.line_of_sight(
             slat, slon, float(sensor_enu[2]), tlat, tlon, targets_enu[..., 2]
         )
-        return los.obstruction == Obstruction.TERRAIN
+        return los.obstruction.astype(np.int8)
+
+    def terrain_masked(self, sensor_enu: np.ndarray, targets_enu: np.ndarray) -> np.ndarray:
+        """True where the profile blocks the path, whether terrain or the earth's curvature
+        over it is why (`obstruction` says which)."""
+        return self.obstruction(sensor_enu, targets_enu) != Obstruction.CLEAR
 
 
 def load_terrain_model(path: Path, frame: LocalFrame) -> LocalTerrain:
