@@ -45,5 +45,10 @@ class ScenarioError(InputError):
     """A scenario file that does not parse or does not validate."""
 
 
+class OutputError(IadsimError):
+    """An output that cannot be written (read-only file system, disk full, not a directory,
+    a foreign file in the way): the message names the path, the cause and what to do."""
+
+
 class ValueRangeError(IadsimError, ValueError):
     """A numeric argument outside its physical or mathematical domain (e.g. Pfa not in (0, 1))."""

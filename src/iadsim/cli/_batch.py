@@ -8,18 +8,22 @@ import signal
 import sys
 from contextlib import contextmanager
 
+from iadsim.cli import _args
+
 
 def batch_options(p: argparse.ArgumentParser, default_out: str) -> None:
     p.add_argument(
         "-n",
         "--replications",
         dest="n",
-        type=int,
+        type=_args.replications,
         default=100,
         help="replications (per variant / grid point); default 100",
     )
-    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
-    p.add_argument("--seed", type=int, default=1, help="root seed of the batch (default 1)")
+    p.add_argument(
+        "--workers", type=_args.workers, default=1, help="local worker processes (default 1)"
+    )
+    p.add_argument("--seed", type=_args.seed, default=1, help="root seed of the batch (default 1)")
     p.add_argument("--out", default=default_out, help=f"output directory (default {default_out})")
     p.add_argument(
         "--resume",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from iadsim.cli import _args
+
 
 def register(sub) -> None:
     """Add the `attribute` sub-command."""
@@ -18,8 +20,10 @@ def register(sub) -> None:
         "(docs/monte-carlo.md).",
     )
     a.add_argument("scenario")
-    a.add_argument("-n", type=int, default=20, help="replications per subset (default 20)")
-    a.add_argument("--seed", type=int, default=1, help="root seed")
+    a.add_argument(
+        "-n", type=_args.replications, default=20, help="replications per subset (default 20)"
+    )
+    a.add_argument("--seed", type=_args.seed, default=1, help="root seed")
     a.add_argument("--groups", default=None, help="comma-separated factor groups (default all)")
     a.add_argument("--metric", default="killed", help="outcome metric (default killed)")
     a.add_argument("--ci", choices=["t", "bootstrap"], default="t")

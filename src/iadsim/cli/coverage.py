@@ -4,9 +4,11 @@ scenario's radars over its terrain."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from iadsim.cli import _args
 from iadsim.errors import InputError, Problem
+
+COVERAGE_FILES = ("*.tif", "*.png", "*.json")  # what older versions wrote, without a manifest
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
@@ -14,10 +16,12 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
     from iadsim.engine.geometry import radar_parameters
     from iadsim.geo.terrain import Terrain
+    from iadsim.io.outdir import check_target, output_dir
     from iadsim.scenario import load_scenario
     from iadsim.sensors.clutter import ClutterParameters
     from iadsim.sensors.coverage import RadarSite, compute_coverage, write_coverage
 
+    check_target(args.out, COVERAGE_FILES)
     scenario = load_scenario(args.scenario)
     if scenario.terrain_path is None:
         raise InputError(
@@ -60,7 +64,8 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
             step=args.step,
             radial_speed_mps=args.radial_speed,
         )
-        paths = write_coverage(Path(args.out), result)
+        with output_dir(args.out, kind="coverage", legacy=COVERAGE_FILES) as tmp:
+            paths = write_coverage(tmp, result)
     console.print(f"wrote {len(paths)} files to {args.out} (pd_*, lowest_agl_*, combined)")
     return 0
 
@@ -70,11 +75,13 @@ def register(sub) -> None:
     c = sub.add_parser("coverage", help="radar coverage maps over the scenario's terrain")
     c.add_argument("scenario")
     c.add_argument(
-        "--altitude-agl", type=float, required=True, help="target height above ground, m"
+        "--altitude-agl", type=_args.finite, required=True, help="target height above ground, m"
     )
     c.add_argument("--out", required=True, help="output directory (GeoTIFF + PNG)")
-    c.add_argument("--rcs", type=float, default=10.0, help="target RCS, m^2 (default 10)")
-    c.add_argument("--pd-threshold", type=float, default=0.5)
-    c.add_argument("--radial-speed", type=float, default=None, help="m/s, for the MTI notch")
-    c.add_argument("--step", type=int, default=1, help="output decimation (1 = every DEM cell)")
+    c.add_argument("--rcs", type=_args.positive, default=10.0, help="target RCS, m^2 (default 10)")
+    c.add_argument("--pd-threshold", type=_args.probability, default=0.5)
+    c.add_argument("--radial-speed", type=_args.finite, default=None, help="m/s, for the MTI notch")
+    c.add_argument(
+        "--step", type=_args.positive_int, default=1, help="output decimation (1 = every DEM cell)"
+    )
     c.set_defaults(func=_cmd_coverage)

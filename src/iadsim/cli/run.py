@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from iadsim.cli import _args
+
 
 def register(sub) -> None:
     """Add the `run` sub-command."""
     r = sub.add_parser("run", help="simulate one replication and write its outputs")
     r.add_argument("scenario", help="scenario YAML file")
-    r.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    r.add_argument("--seed", type=_args.seed, default=1, help="random seed (default 1)")
     r.add_argument("--out", default="out/run", help="output directory (default out/run)")
     r.add_argument("--quiet", action="store_true", help="do not print the summary tables")
     r.add_argument(
@@ -29,20 +31,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     from iadsim.analysis.summary import replication_summary
     from iadsim.analysis.tracking_report import tracking_report
     from iadsim.engine.run import prepare
-    from iadsim.io.outputs import write_json, write_parquet
+    from iadsim.io.outdir import check_target, output_dir
+    from iadsim.io.outputs import RUN_FILES, write_json, write_parquet
     from iadsim.report.console import print_run_summary
 
     console = Console()
+    out = Path(args.out)
+    check_target(out, RUN_FILES)  # before the work, not after it
     prepared = prepare(args.scenario, tracker=args.tracker)
     with console.status("simulating...", spinner="dots"):
         result = prepared.replicate(args.seed)
         tracking = tracking_report(prepared, result)
     summary = replication_summary(prepared.scenario, result)
-    out = Path(args.out)
-    write_parquet(result.events.table(), out / "events.parquet")
-    write_parquet(result.ledger.table(), out / "ledger.parquet")
-    write_json(summary, out / "summary.json")
-    write_json(tracking, out / "tracking.json")
+    # all four files or none: written beside `out`, then swapped into place with a manifest
+    with output_dir(out, kind="run", legacy=RUN_FILES) as tmp:
+        write_parquet(result.events.table(), tmp / "events.parquet")
+        write_parquet(result.ledger.table(), tmp / "ledger.parquet")
+        write_json(summary, tmp / "summary.json")
+        write_json(tracking, tmp / "tracking.json")
     if not args.quiet:
         print_run_summary(summary, console)
     console.print(

@@ -1,7 +1,9 @@
 """Write a run's outputs atomically: a file is either the old one or the complete new one.
 
 Each file is written to a temporary name in the same directory and renamed over the target,
-so an interrupted or failed run never leaves a truncated events.parquet behind.
+so an interrupted or failed run never leaves a truncated events.parquet behind; the set of
+files of a directory is made all-or-nothing by `iadsim.io.outdir.output_dir`. Every file gets
+mode 0666 minus the umask (0644 with the usual umask 022).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from iadsim.errors import InputError, Problem
+from iadsim.io.outdir import check_manifest, file_mode
 
 
 def _atomic(path: Path, write) -> None:
@@ -25,6 +28,7 @@ def _atomic(path: Path, write) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, file_mode())  # mkstemp makes 0600; outputs are 0666 minus the umask
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -60,9 +64,19 @@ def write_json(data: Any, path: Path) -> None:
     _atomic(path, w)
 
 
+RUN_FILES = ("events.parquet", "ledger.parquet", "summary.json", "tracking.json")
+LEDGER_COLUMNS = ("aircraft", "unit", "stage", "reason", "stopped_at_s")
+SUMMARY_KEYS = ("scenario", "seed", "aircraft")
+
+
 def read_run_dir(directory: Path) -> tuple[pa.Table, pa.Table, dict]:
-    """Read events, ledger and summary of a run directory, refusing missing or corrupt files."""
+    """Read events, ledger and summary of a run directory, refusing missing or corrupt files,
+    a ledger or summary of the wrong shape, and a set of files from different runs."""
     directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError(
+            Problem(str(directory), None, None, "", "not a directory written by `iadsim run`")
+        )
     out = []
     for name in ("events.parquet", "ledger.parquet"):
         path = directory / name
@@ -76,6 +90,17 @@ def read_run_dir(directory: Path) -> tuple[pa.Table, pa.Table, dict]:
             raise InputError(
                 Problem(str(path), None, None, "", f"corrupt Parquet file: {exc}")
             ) from None
+    missing = [c for c in LEDGER_COLUMNS if c not in out[1].column_names]
+    if missing:
+        raise InputError(
+            Problem(
+                str(directory / "ledger.parquet"),
+                None,
+                None,
+                "",
+                f"not a kill-chain ledger (no column {', '.join(missing)})",
+            )
+        )
     path = directory / "summary.json"
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))
@@ -84,4 +109,17 @@ def read_run_dir(directory: Path) -> tuple[pa.Table, pa.Table, dict]:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         raise InputError(Problem(str(path), line, None, "", f"corrupt JSON: {exc}")) from None
+    except OSError as exc:
+        raise InputError(Problem(str(path), None, None, "", f"cannot read: {exc}")) from None
+    if not isinstance(summary, dict) or any(k not in summary for k in SUMMARY_KEYS):
+        raise InputError(
+            Problem(
+                str(path),
+                1,
+                1,
+                "",
+                "not a run summary (expected a mapping with " + ", ".join(SUMMARY_KEYS) + ")",
+            )
+        )
+    check_manifest(directory, kind="run")
     return out[0], out[1], summary
