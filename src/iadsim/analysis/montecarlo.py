@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iadsim import __version__
-from iadsim.analysis.store import ResultStore, store_path
+from iadsim.analysis.store import LEDGER_COLUMNS, ResultStore, store_path
 from iadsim.engine.replication import ReplicationResult
 from iadsim.engine.rng import replication_seed
 from iadsim.engine.run import Prepared
@@ -68,13 +68,10 @@ def record_of(idx: int, seed: int, result: ReplicationResult, wall_s: float) -> 
         for r in ac
     ]
     lt = result.ledger.table()
-    cols = [
-        lt.column(c).to_pylist()
-        for c in ("aircraft", "unit", "stage", "stage_index", "reason", "stopped_at_s")
-    ]
+    cols = [lt.column(c).to_pylist() for c in LEDGER_COLUMNS[1:]]
     ledger = [
-        (idx, a, u, st, si, rs, None if t != t else t)
-        for a, u, st, si, rs, t in zip(*cols, strict=True)
+        (idx, *(None if isinstance(v, float) and v != v else v for v in row))
+        for row in zip(*cols, strict=True)
     ]
     components = [
         (idx, cid, state, result.destroyed_at.get(cid)) for cid, state in result.states.items()

@@ -212,7 +212,7 @@ def reason_frequencies(store: ResultStore) -> list[dict]:
     `reported` for LINK_DOWN in 87% of replications."""
     n = store.count()
     counts: Counter = Counter()
-    for _, ac, unit, stage, _, reason, _ in store.rows("ledger"):
+    for _, ac, unit, stage, _, reason, *_ in store.rows("ledger"):
         counts[(ac, unit, stage, reason)] += 1
     rows = []
     for (ac, unit, stage, reason), k in counts.items():

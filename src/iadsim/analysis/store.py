@@ -17,7 +17,8 @@ replications(idx, seed, wall_s, n_aircraft, detected, tracked, reported, engaged
              launches, destroyed_components)
 aircraft(idx, aircraft, type, detected, tracked, reported, engaged, killed,
          first_detected_s, killed_at_s)
-ledger(idx, aircraft, unit, stage, stage_index, reason, stopped_at_s)
+ledger(idx, aircraft, unit, stage, stage_index, reason, stopped_at_s,
+       t_in_envelope_s, ..., t_killed_s)   first time each stage was reached (NULL: never)
 components(idx, component, state, destroyed_at_s)
 """
 
@@ -30,9 +31,13 @@ from pathlib import Path
 import pyarrow as pa
 
 from iadsim.errors import InputError, Problem
+from iadsim.killchain import Stage
 
 STORE_NAME = "results.sqlite"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: per-stage first times in `ledger`
+
+STAGE_TIME_COLUMNS = tuple(f"t_{s.label}_s" for s in Stage if s != Stage.NONE)
+"""Per ledger pair: the first time (s) each kill-chain stage was reached, NULL if never."""
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -50,13 +55,14 @@ CREATE TABLE IF NOT EXISTS aircraft (
 CREATE TABLE IF NOT EXISTS ledger (
     idx INTEGER NOT NULL, aircraft TEXT NOT NULL, unit TEXT NOT NULL,
     stage TEXT, stage_index INTEGER, reason TEXT, stopped_at_s REAL,
+    {stage_times},
     PRIMARY KEY (idx, aircraft, unit)
 );
 CREATE TABLE IF NOT EXISTS components (
     idx INTEGER NOT NULL, component TEXT NOT NULL, state TEXT, destroyed_at_s REAL,
     PRIMARY KEY (idx, component)
 );
-"""
+""".replace("{stage_times}", ", ".join(f"{c} REAL" for c in STAGE_TIME_COLUMNS))
 
 REPLICATION_COLUMNS = (
     "idx",
@@ -83,7 +89,15 @@ AIRCRAFT_COLUMNS = (
     "first_detected_s",
     "killed_at_s",
 )
-LEDGER_COLUMNS = ("idx", "aircraft", "unit", "stage", "stage_index", "reason", "stopped_at_s")
+LEDGER_COLUMNS = (
+    "idx",
+    "aircraft",
+    "unit",
+    "stage",
+    "stage_index",
+    "reason",
+    "stopped_at_s",
+) + STAGE_TIME_COLUMNS
 COMPONENT_COLUMNS = ("idx", "component", "state", "destroyed_at_s")
 TABLES = {
     "replications": REPLICATION_COLUMNS,
@@ -144,6 +158,17 @@ class ResultStore:
                     f"already holds {n_done} replications of {have.get('scenario', '?')!r} "
                     "(root seed " + have.get("root_seed", "?") + "); pass --resume to complete "
                     "that batch, or choose another --out directory",
+                )
+            )
+        if n_done and have.get("schema_version", "1") != SCHEMA_VERSION:
+            raise InputError(
+                Problem(
+                    str(self.path),
+                    None,
+                    None,
+                    "--resume",
+                    f"this store has schema version {have.get('schema_version', '1')}, this "
+                    f"iadsim writes version {SCHEMA_VERSION}; use another --out",
                 )
             )
         if have and n_done:  # an empty store (killed before its first replication) is reused
