@@ -1,0 +1,301 @@
+"""`iadsim report DIR`: one self-contained HTML file, every asset inlined, that opens offline.
+
+The page holds the map playback (the front end in assets/app.js over vendored Leaflet and
+milsymbol) and, below it, sections rendered here as plain HTML and inline SVG: the aircraft,
+the kill chains, the funnel, the event timeline, readiness prior and posterior, Monte Carlo
+estimates with intervals and per-pair reason shares, comparisons, attribution and tornado,
+and the reason-code legend. The web app (`iadsim serve`) serves the same page with the
+vendored files linked from /static/ instead of inlined.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+from importlib import resources
+
+from iadsim.report import charts
+from iadsim.report.reasons import REASON_HELP
+from iadsim.report.rundir import OutputDir, reason_counts
+
+VENDOR_CSS = ("leaflet.css",)
+VENDOR_JS = ("leaflet.js", "milsymbol.js")
+SECTIONS = (
+    "map",
+    "aircraft",
+    "killchain",
+    "funnel",
+    "timeline",
+    "readiness",
+    "montecarlo",
+    "compare",
+    "attribution",
+    "reasons",
+)
+
+CSS = """
+body{font-family:sans-serif;margin:0 1em 2em;color:#222}
+h1{font-size:1.3em} h2{font-size:1.1em;border-bottom:1px solid #ccc;margin-top:1.6em}
+#mapwrap{display:flex;gap:.8em} #mapview{height:560px;flex:1;background:#b9d3e6}
+#side{width:360px;font-size:13px} #ledger{max-height:300px;overflow:auto}
+#log{font-size:12px;max-height:220px;overflow:auto;border-top:1px solid #ccc;margin-top:.5em}
+#controls{margin:.5em 0;display:flex;gap:.6em;align-items:center} #time{flex:1}
+table{border-collapse:collapse;font-size:13px;margin:.4em 0}
+td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;white-space:nowrap}
+th{background:#f0f0f0} .sym{background:none;border:none} .note{color:#666;font-size:12px}
+.reason{color:#b00000;font-family:monospace} .killed{color:#006000;font-weight:bold}
+"""
+
+
+def _asset(name: str, vendor: bool = True) -> str:
+    folder = "vendor" if vendor else "assets"
+    return (resources.files("iadsim.report") / folder / name).read_text(encoding="utf-8")
+
+
+def _script_json(data) -> str:
+    """JSON safe inside a <script> element."""
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def _table(cols: list[str], rows: list[list], cls: str = "") -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in cols)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _num(v, fmt: str = ".3g") -> str:
+    return "" if v is None else format(v, fmt)
+
+
+def _yes(v) -> str:
+    return "yes" if v else "no"
+
+
+def _section(sid: str, title: str, body: str) -> str:
+    return f'<section id="{sid}"><h2>{escape(title)}</h2>{body}</section>'
+
+
+def _aircraft(d: OutputDir) -> str:
+    if d.kind == "run":
+        cols = ["aircraft", "type", "detected", "tracked", "reported", "engaged", "killed"]
+        rows = [
+            [escape(a["aircraft"]), escape(a["type"])]
+            + [_yes(a[k]) for k in cols[2:6]]
+            + [f"at {a['killed_at_s']:.0f} s" if a["killed"] else "no"]
+            for a in d.summary.get("aircraft", [])
+        ]
+        return _table(cols, rows)
+    est = d.summary.get("estimates", [])
+    if not est:
+        return '<p class="note">not a single run: see the Monte Carlo section</p>'
+    return _table(
+        ["metric", "kind", "n", "mean", "95% interval"],
+        [
+            [escape(e["metric"]), e["kind"], e["n"], _num(e["mean"]),
+             f"[{_num(e['lo'])}, {_num(e['hi'])}]"]
+            for e in est
+        ],
+    )
+
+
+def _killchain(d: OutputDir) -> str:
+    """Aircraft x unit matrix: furthest stage and reason (a run) or the most frequent stop
+    and its share (a batch)."""
+    if not d.ledger:
+        return '<p class="note">no kill chains in this directory</p>'
+    aircraft = list(dict.fromkeys(r["aircraft"] for r in d.ledger))
+    units = list(dict.fromkeys(r["unit"] for r in d.ledger))
+    cell: dict[tuple[str, str], str] = {}
+    for r in d.ledger:
+        key = (r["aircraft"], r["unit"])
+        if key in cell:
+            continue  # batch rows come most frequent first
+        what = (
+            '<span class="killed">killed</span>'
+            if r["stage"] == "killed"
+            else f'{escape(r["stage"])} <span class="reason">{escape(r["reason"])}</span>'
+        )
+        if r.get("failing_element"):
+            what += f" ({escape(r['failing_element'])})"
+        if r.get("share") is not None:
+            what += f" {100 * r['share']:.0f}%"
+        cell[key] = what
+    rows = [[escape(a)] + [cell.get((a, u), "") for u in units] for a in aircraft]
+    note = (
+        '<p class="note">each cell: the furthest stage reached and why the chain stopped there'
+        + (", most frequent over the replications, with its share" if d.kind == "mc" else "")
+        + ". Click a unit or an aircraft on the map for the full rows.</p>"
+    )
+    return _table(["aircraft"] + [escape(u) for u in units], rows, "killchain") + note
+
+
+def _readiness(d: OutputDir) -> str:
+    rows = [r for r in d.summary.get("readiness", []) if r["basis"] not in ("declared", "direct")]
+    if not rows:
+        return '<p class="note">no component with a readiness model or evidence</p>'
+    states = ("operational", "degraded", "not_mission_capable", "in_storage")
+
+    def pct(p: dict) -> str:
+        return " / ".join(f"{100 * p[s]:.0f}" for s in states)
+
+    return _table(
+        ["component", "basis", "observations", "prior % O/D/N/S", "posterior % O/D/N/S",
+         "works prior -> posterior"],
+        [
+            [escape(r["component"]), escape(r["basis"]), r["observations"], pct(r["prior"]),
+             pct(r["posterior"]),
+             f"{100 * r['availability_prior']:.0f}% -> {100 * r['availability_posterior']:.0f}%"]
+            for r in rows
+        ],
+    )
+
+
+def _montecarlo(d: OutputDir) -> str:
+    if d.kind != "mc":
+        return '<p class="note">a single replication: run <code>iadsim mc</code> for statistics</p>'
+    est = d.summary.get("estimates", [])
+    svg = charts.intervals_svg([(e["metric"], e["mean"], e["lo"], e["hi"]) for e in est])
+    totals = d.summary.get("reason_totals", [])
+    tot = _table(
+        ["reason", "pair-replications", "share"],
+        [[f'<span class="reason">{escape(r["reason"])}</span>', r["count"],
+          f"{100 * r['share']:.1f}%"] for r in totals],
+    )
+    pairs = _table(
+        ["aircraft", "unit", "stage", "reason", "share", "95% interval"],
+        [
+            [escape(r["aircraft"]), escape(r["unit"]), escape(r["stage"]),
+             f'<span class="reason">{escape(r["reason"])}</span>', f"{100 * r['share']:.0f}%",
+             f"[{100 * r['lo']:.0f}%, {100 * r['hi']:.0f}%]"]
+            for r in d.ledger
+        ],
+    )
+    return (
+        f"<p>{d.summary.get('n')} replications, root seed {d.summary.get('root_seed')}.</p>"
+        + svg + "<h3>Why chains stopped (all pairs)</h3>" + tot
+        + "<h3>Per pair: where and why, share of replications</h3>" + pairs
+    )
+
+
+def _compare(d: OutputDir) -> str:
+    if not d.compare:
+        return '<p class="note">no comparison in this directory</p>'
+    diffs = d.compare.get("differences", [])
+    rows = [
+        [escape(r["variant"]), escape(r.get("label", "")), escape(r["metric"]),
+         _num(r["base_mean"]), _num(r["variant_mean"]), _num(r["diff"], "+.3g"),
+         f"[{_num(r['lo'])}, {_num(r['hi'])}]"]
+        for r in diffs
+    ]
+    svg = charts.tornado_svg(
+        [(f"{r['variant']}: {r['metric']}", r["diff"], r["lo"], r["hi"]) for r in diffs
+         if r["diff"] is not None and r["lo"] is not None and r["hi"] is not None]
+    )
+    return svg + _table(
+        ["variant", "change", "metric", "base", "variant", "difference", "95% interval"], rows
+    )
+
+
+def _attribution(d: OutputDir) -> str:
+    a = d.attribution
+    if not a:
+        return '<p class="note">no attribution in this directory</p>'
+    effects = a.get("effects", [])
+    svg = charts.tornado_svg(
+        [(e["group"], e["shapley"]["mean"], e["shapley"]["lo"], e["shapley"]["hi"])
+         for e in effects]
+    )
+    rows = [
+        [escape(e["group"]), _num(e["shapley"]["mean"]),
+         f"[{_num(e['shapley']['lo'])}, {_num(e['shapley']['hi'])}]",
+         "" if e.get("share") is None else f"{100 * e['share']:.0f}%"]
+        for e in effects
+    ]
+    head = (
+        f"<p>As designed {_num(a['designed']['mean'])}, observed {_num(a['observed']['mean'])}"
+        f" ({a.get('n_replications')} replications); Shapley shares of the difference:</p>"
+    )
+    return head + svg + _table(["factor", "Shapley effect", "95% interval", "share"], rows)
+
+
+def _reasons(d: OutputDir) -> str:
+    seen = reason_counts(d.ledger)
+    rows = [
+        [f'<span class="reason">{escape(str(r))}</span>', escape(text), seen.get(str(r), "")]
+        for r, text in REASON_HELP.items()
+    ]
+    return _table(["reason", "meaning", "pairs here"], rows)
+
+
+def _map(d: OutputDir) -> str:
+    if d.scene is None:
+        return '<p class="note">no scene.json here (pass --scenario to draw the map)</p>'
+    return (
+        '<div id="controls"><button id="play" type="button">Play</button>'
+        '<input id="time" type="range" min="0" value="0" step="1" aria-label="time">'
+        '<span id="clock"></span><label>speed <select id="speed">'
+        '<option value="10">10x</option><option value="30" selected>30x</option>'
+        '<option value="100">100x</option></select></label></div>'
+        '<div id="mapwrap"><div id="mapview"></div><div id="side">'
+        '<div id="ledger"><p class="note">Click a unit or an aircraft for its kill chains.</p>'
+        '</div><div id="log"></div></div></div>'
+    )
+
+
+def build_html(d: OutputDir, static_url: str | None = None, api: str | None = None) -> str:
+    """The report page. With `static_url` (the web app) vendored files are linked from there;
+    otherwise (the report) every asset is inlined and the page needs no network."""
+    s = d.summary
+    title = f"iadsim: {s.get('scenario') or (d.scene or {}).get('scenario', d.path.name)}"
+    what = {
+        "run": f"one replication, seed {s.get('seed')}",
+        "mc": f"Monte Carlo, {s.get('n')} replications",
+        "compare": "comparison of variants",
+        "attribute": "attribution of the failure",
+    }[d.kind]
+    if static_url is None:
+        css = "".join(
+            re.sub(r"url\(images/[^)]*\)", "none", _asset(n)) for n in VENDOR_CSS
+        )
+        head = f"<style>{css}{CSS}</style>"
+        libs = "".join(f"<script>{_asset(n)}</script>" for n in VENDOR_JS)
+        app = f"<script>{_asset('app.js', vendor=False)}</script>"
+    else:
+        head = "".join(f'<link rel="stylesheet" href="{static_url}/{n}">' for n in VENDOR_CSS)
+        head += f"<style>{CSS}</style>"
+        libs = "".join(f'<script src="{static_url}/{n}"></script>' for n in VENDOR_JS)
+        app = f'<script src="{static_url}/app.js"></script>'
+    timeline = (
+        charts.timeline_svg(
+            d.events, [a["id"] for a in d.scene["aircraft"]], d.scene["duration_s"]
+        )
+        if d.events and d.scene
+        else '<p class="note">no event log (a batch keeps statistics, not events)</p>'
+    )
+    body = [
+        f"<h1>{escape(title)}</h1>",
+        f'<p>{escape(what)}. <b>All parameters are notional.</b> '
+        f'Source directory: <code>{escape(str(d.path))}</code></p>',
+        _section("map", "Map and playback", _map(d)),
+        _section("aircraft", "Attacking aircraft", _aircraft(d)),
+        _section("killchain", "Kill chains (aircraft x defending unit)", _killchain(d)),
+        _section("funnel", "Kill-chain funnel: pairs reaching each stage",
+                 charts.funnel_svg(d.funnel) if d.funnel else ""),
+        _section("timeline", "Event timeline", timeline),
+        _section("readiness", "Readiness: prior and posterior", _readiness(d)),
+        _section("montecarlo", "Monte Carlo statistics", _montecarlo(d)),
+        _section("compare", "What-if comparisons", _compare(d)),
+        _section("attribution", "Attribution", _attribution(d)),
+        _section("reasons", "Reason codes", _reasons(d)),
+    ]
+    data = ""
+    if d.scene is not None:
+        payload = {"scene": d.scene, "events": d.events, "ledger": d.ledger, "api": api}
+        data = f"<script>window.IADSIM={_script_json(payload)};</script>" + libs + app
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title>{head}</head><body>"
+        + "".join(body) + data + "</body></html>\n"
+    )

@@ -1,0 +1,73 @@
+"""Positions at every event, added to the event log after the run (post-processing).
+
+The engine's event log names who did what when; a map needs where. For each event this
+module looks up, from the prepared world: the aircraft's position on its route at the event's
+time (held at the point of its kill after it was shot down), and the position of the site
+involved (the component, else the unit, else the struck site). Columns are added, nothing is
+changed; a position that does not apply is a null, not NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from iadsim.engine.world import World
+from iadsim.report.scene import _latlon
+
+POSITION_COLUMNS = (
+    ("aircraft_lat_deg", "aircraft's latitude at the event (deg, WGS84)"),
+    ("aircraft_lon_deg", "aircraft's longitude at the event (deg, WGS84)"),
+    ("aircraft_alt_m", "aircraft's altitude above mean sea level at the event (m)"),
+    ("site_lat_deg", "latitude of the component, unit or struck site (deg, WGS84)"),
+    ("site_lon_deg", "longitude of the component, unit or struck site (deg, WGS84)"),
+    ("site_alt_m", "ground altitude MSL of the component, unit or site (m)"),
+)
+
+
+def _site_table(world: World) -> dict[str, tuple[float, float, float]]:
+    """Name -> (lat, lon, alt) for components, units and named strike sites."""
+    out: dict[str, tuple[float, float, float]] = {}
+    for entity in (*world.components, *world.units):
+        lat, lon = _latlon(world, entity.enu[None, :])
+        out[entity.id] = (float(lat[0]), float(lon[0]), float(entity.enu[2]))
+    for s in world.scenario.spec.sites:
+        p = s.position
+        enu = world.frame.to_enu(p.lat_deg, p.lon_deg, 0.0)
+        alt = p.alt_m if p.alt_m is not None else float(world.ground_m(enu[0], enu[1]))
+        out.setdefault(s.id, (p.lat_deg, p.lon_deg, float(alt)))
+    return out
+
+
+def with_positions(events: pa.Table, world: World) -> pa.Table:
+    """The event table with POSITION_COLUMNS appended (float64, null where not applicable)."""
+    n = events.num_rows
+    times = np.asarray(events.column("time_s").to_numpy(zero_copy_only=False), float)
+    kinds = events.column("kind").to_pylist()
+    aircraft = events.column("aircraft").to_pylist()
+    index = {a.id: a.index for a in world.aircraft}
+    killed_at = {
+        ac: t for ac, k, t in zip(aircraft, kinds, times, strict=True) if k == "kill" and ac
+    }
+    ac_pos = np.full((n, 3), np.nan)
+    for ac, a in index.items():
+        rows = np.array([i for i, name in enumerate(aircraft) if name == ac], dtype=int)
+        if rows.size == 0:
+            continue
+        t = np.minimum(times[rows], killed_at.get(ac, np.inf))
+        enu = world.aircraft[a].route.positions(t, world.ground_m)
+        lat, lon = _latlon(world, enu)
+        ac_pos[rows] = np.stack([lat, lon, enu[:, 2]], axis=-1)
+    sites = _site_table(world)
+    site_pos = np.full((n, 3), np.nan)
+    comps = events.column("component").to_pylist()
+    units = events.column("unit").to_pylist()
+    for i, (c, u) in enumerate(zip(comps, units, strict=True)):
+        hit = sites.get(c or "") or sites.get(u or "")
+        if hit is not None:
+            site_pos[i] = hit
+    for (name, _), col in zip(POSITION_COLUMNS, [*ac_pos.T, *site_pos.T], strict=True):
+        events = events.append_column(
+            pa.field(name, pa.float64()), pa.array(col, pa.float64(), mask=np.isnan(col))
+        )
+    return events

@@ -1,0 +1,225 @@
+"""The scene of a scenario: what a map needs to draw it, in WGS84, as plain JSON.
+
+`iadsim run` and `iadsim mc` write it as `scene.json` next to their results, so the HTML
+report, the web app and the exports read a run directory alone (no scenario file needed):
+units and components with their positions and MIL-STD-2525C symbol codes, each aircraft's
+route sampled in time (terrain following included), named sites, strikes, links as
+designed, a hillshade of the terrain and the coastline around the area.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+
+from iadsim.engine.world import World
+from iadsim.report.basemap import land_polygons
+from iadsim.scenario.catalog import ComponentKind
+
+TRACK_STEP_S = 5.0
+"""Route sampling step for the map; the route's own turn points are always kept."""
+
+RADAR_KINDS = {
+    ComponentKind.SURVEILLANCE_RADAR,
+    ComponentKind.ACQUISITION_RADAR,
+    ComponentKind.ENGAGEMENT_RADAR,
+    ComponentKind.EARLY_WARNING_RADAR,
+    ComponentKind.TELAR,
+}
+
+
+def unit_sidc(world: World, unit) -> str:
+    """A MIL-STD-2525C symbol code (15 characters, friendly ground unit) for a defence unit:
+    air-defence missile heavy/medium by the missile's reach, a MANPADS section as a short-range
+    (Stinger-class) unit, a radar site as a radar unit, anything else as a signal unit."""
+    kinds = {world.components[i].kind for i in unit.components}
+    missiles = [world.components[i].missile for i in unit.components]
+    reach = max((m.max_range_m for m in missiles if m is not None), default=0.0)
+    if ComponentKind.MANPADS_TEAM in kinds:
+        return "SFGPUCDSS---C--"
+    if reach >= 100e3:
+        return "SFGPUCDMH--F---"
+    if reach > 0:
+        return "SFGPUCDMM--E---"
+    if kinds & RADAR_KINDS:
+        return "SFGPUUMR-------"
+    return "SFGPUUS--------"
+
+
+def aircraft_sidc(category: str) -> str:
+    """Hostile military rotary wing or fixed wing (2525C air track)."""
+    return "SHAPMH---------" if category == "helicopter" else "SHAPMF---------"
+
+
+def _latlon(world: World, enu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    enu = np.asarray(enu, float)
+    flat = np.stack([enu[..., 0], enu[..., 1], np.zeros(enu.shape[:-1])], axis=-1)
+    lat, lon, _ = world.frame.to_geodetic(flat)
+    return np.asarray(lat), np.asarray(lon)
+
+
+def track_times(route) -> np.ndarray:
+    """Sample times of a route: every TRACK_STEP_S plus every knot."""
+    grid = np.arange(route.start_s, route.end_s, TRACK_STEP_S)
+    return np.unique(np.concatenate([grid, route.t_s]))
+
+
+def aircraft_positions(world: World, a: int, times_s: np.ndarray) -> np.ndarray:
+    """(lat_deg, lon_deg, alt_m MSL) of aircraft `a` at the given times, shape (n, 3)."""
+    enu = world.aircraft[a].route.positions(np.asarray(times_s, float), world.ground_m)
+    lat, lon = _latlon(world, enu)
+    return np.stack([lat, lon, enu[:, 2]], axis=-1)
+
+
+def _pos(world: World, enu) -> dict:
+    lat, lon = _latlon(world, np.asarray(enu)[None, :])
+    return {
+        "lat_deg": round(float(lat[0]), 6),
+        "lon_deg": round(float(lon[0]), 6),
+        "alt_m": round(float(enu[2]), 1),
+    }
+
+
+def build_scene(world: World) -> dict:
+    """The scene as a JSON-ready dict (see the module docstring and docs/outputs.md)."""
+    spec = world.scenario.spec
+    units = []
+    for u in world.units:
+        comps = []
+        for i in u.components:
+            c = world.components[i]
+            comps.append(
+                {
+                    "id": c.id,
+                    "type": c.type,
+                    "kind": str(c.kind),
+                    **_pos(world, c.enu),
+                    "radar_range_m": None
+                    if c.radar is None
+                    else round(float(c.radar.max_range_m), 1),
+                    "missile_range_m": None
+                    if c.missile is None
+                    else round(float(c.missile.max_range_m), 1),
+                }
+            )
+        units.append(
+            {
+                "id": u.id,
+                "type": u.type,
+                "c2_mode": u.c2_mode,
+                "weapon": bool(u.role("launcher")),
+                "sidc": unit_sidc(world, u),
+                **_pos(world, u.enu),
+                "components": comps,
+            }
+        )
+    aircraft = []
+    for a, ac in enumerate(world.aircraft):
+        t = track_times(ac.route)
+        pos = aircraft_positions(world, a, t)
+        aircraft.append(
+            {
+                "id": ac.id,
+                "type": ac.type,
+                "category": ac.spec.category,
+                "sidc": aircraft_sidc(ac.spec.category),
+                "track": [
+                    [round(float(ti), 2), round(float(p[0]), 6), round(float(p[1]), 6),
+                     round(float(p[2]), 1)]
+                    for ti, p in zip(t, pos, strict=True)
+                ],
+            }
+        )
+    sites = [
+        {
+            "id": s.id,
+            "name": s.name or s.id,
+            "lat_deg": s.position.lat_deg,
+            "lon_deg": s.position.lon_deg,
+            "members": list(s.members),
+        }
+        for s in spec.sites
+    ]
+    strikes = [
+        {"id": s.id, "site": s.site, "time_s": s.time_s, "weapon": s.weapon} for s in spec.strikes
+    ]
+    links = [
+        {
+            "id": link.id or f"{link.from_}--{link.to}",
+            "from": link.from_,
+            "to": link.to,
+            "kind": link.kind,
+            "up": link.up,
+        }
+        for link in world.links
+    ]
+    scene = {
+        "scenario": spec.scenario,
+        "start_utc": spec.start_utc.isoformat(),
+        "duration_s": world.duration_s,
+        "origin": {"lat_deg": spec.origin.lat_deg, "lon_deg": spec.origin.lon_deg},
+        "units": units,
+        "aircraft": aircraft,
+        "sites": sites,
+        "strikes": strikes,
+        "links": links,
+        "terrain": terrain_image(world),
+    }
+    scene["bounds"] = scene_bounds(scene)
+    w, s_, e, n = scene["bounds"]
+    scene["land"] = land_polygons((w - 2.0, s_ - 2.0, e + 2.0, n + 2.0))  # past the view
+    return scene
+
+
+def scene_bounds(scene: dict, margin_deg: float = 0.05) -> list[float]:
+    """(west, south, east, north) around every site, track point and the terrain."""
+    lats = [u["lat_deg"] for u in scene["units"]] + [s["lat_deg"] for s in scene["sites"]]
+    lons = [u["lon_deg"] for u in scene["units"]] + [s["lon_deg"] for s in scene["sites"]]
+    for ac in scene["aircraft"]:
+        lats += [p[1] for p in ac["track"]]
+        lons += [p[2] for p in ac["track"]]
+    if scene.get("terrain"):
+        w, s, e, n = scene["terrain"]["bounds"]
+        lats += [s, n]
+        lons += [w, e]
+    lats.append(scene["origin"]["lat_deg"])
+    lons.append(scene["origin"]["lon_deg"])
+    return [
+        round(min(lons) - margin_deg, 5),
+        round(min(lats) - margin_deg, 5),
+        round(max(lons) + margin_deg, 5),
+        round(max(lats) + margin_deg, 5),
+    ]
+
+
+def terrain_image(world: World, max_px: int = 480) -> dict | None:
+    """Hillshaded terrain as a PNG data URL with its (west, south, east, north) bounds; sea
+    (elevation <= 0) is left transparent so the base map's coastline shows through."""
+    local = world.terrain
+    terrain = getattr(local, "terrain", None)
+    if terrain is None:
+        return None
+    from matplotlib import colormaps
+    from matplotlib.colors import LightSource
+    from matplotlib.image import imsave
+
+    elev = np.asarray(terrain.elevation_m, float)
+    step = max(1, int(np.ceil(max(elev.shape) / max_px)))
+    z = np.nan_to_num(elev[::step, ::step], nan=0.0)
+    dx, dy = terrain.cell_size_m()
+    ls = LightSource(azdeg=315, altdeg=45)
+    top = max(float(z.max()), 1.0)
+    rgba = ls.shade(
+        z / top, cmap=colormaps["gist_earth"], blend_mode="soft", vert_exag=top / (dx * step),
+        dx=1.0, dy=dy / dx, vmin=-0.25, vmax=1.0,
+    )
+    rgba[..., 3] = np.where(z > 0, 0.85, 0.0)
+    buf = io.BytesIO()
+    imsave(buf, rgba, format="png", metadata={"Software": None})
+    return {
+        "bounds": [round(float(b), 6) for b in terrain.bounds],
+        "png": "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii"),
+        "max_elevation_m": round(float(np.nanmax(elev)), 1),
+    }
