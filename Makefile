@@ -7,12 +7,12 @@ SEED ?= 1
 OUT ?= out/caracas
 N ?= 200
 
-.PHONY: run test bench lint venv clean
+.PHONY: run test bench lint venv clean vendor chromium screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,web]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -21,9 +21,25 @@ run: $(STAMP)
 	$(BIN)/iadsim run scenarios/caracas-2026-01-03.yaml --seed $(SEED) --out $(OUT)
 	rm -rf $(OUT)-mc
 	$(BIN)/iadsim mc scenarios/caracas-2026-01-03.yaml -n $(N) --workers 2 --seed $(SEED) --out $(OUT)-mc
+	$(BIN)/iadsim report $(OUT)
+	$(BIN)/iadsim report $(OUT)-mc
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -n 2
+
+# the browser tests drive Debian's chromium (no browser download): install it when missing
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+# refresh the vendored front-end files (milsymbol, Leaflet, Natural Earth land) from npm
+vendor:
+	tools/vendor_js.sh
+
+# docs/report.png and docs/playback.png, from the browser tests' screenshots
+screenshots: $(STAMP) chromium
+	IADSIM_SCREENSHOTS=docs $(BIN)/python -m pytest -q -p no:xdist tests/web/test_browser.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -24,6 +24,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "iadsim.cli.sweep",
     "iadsim.cli.attribute",
     "iadsim.cli.coverage",
+    "iadsim.cli.report",
+    "iadsim.cli.export",
+    "iadsim.cli.serve",
 )
 """One module per command (or family): each has `register(subparsers)` that only declares
 arguments; the handlers import the heavy layers when they run."""

@@ -57,6 +57,9 @@ def cmd_mc(args: argparse.Namespace) -> int:
         report = batch_report(store)
     out = Path(args.out)
     write_json(report, out / "summary.json")
+    from iadsim.report.scene import build_scene
+
+    write_json(build_scene(prepared.geometry.world), out / "scene.json")
     if not args.quiet:
         print_batch_report(report, console)
     rate = outcome.ran / outcome.wall_s if outcome.wall_s > 0 and outcome.ran else 0.0

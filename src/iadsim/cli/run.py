@@ -34,6 +34,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from iadsim.io.outdir import check_target, output_dir
     from iadsim.io.outputs import RUN_FILES, write_json, write_parquet
     from iadsim.report.console import print_run_summary
+    from iadsim.report.positions import with_nulls, with_positions
+    from iadsim.report.scene import build_scene
 
     console = Console()
     out = Path(args.out)
@@ -43,16 +45,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = prepared.replicate(args.seed)
         tracking = tracking_report(prepared, result)
     summary = replication_summary(prepared.scenario, result)
-    # all four files or none: written beside `out`, then swapped into place with a manifest
+    world = prepared.geometry.world
+    # all five files or none: written beside `out`, then swapped into place with a manifest
     with output_dir(out, kind="run", legacy=RUN_FILES) as tmp:
-        write_parquet(result.events.table(), tmp / "events.parquet")
-        write_parquet(result.ledger.table(), tmp / "ledger.parquet")
+        events = with_nulls(with_positions(result.events.table(), world))
+        write_parquet(events, tmp / "events.parquet")
+        write_parquet(with_nulls(result.ledger.table()), tmp / "ledger.parquet")
         write_json(summary, tmp / "summary.json")
         write_json(tracking, tmp / "tracking.json")
+        write_json(build_scene(world), tmp / "scene.json")
     if not args.quiet:
         print_run_summary(summary, console)
     console.print(
         f"wrote {out / 'events.parquet'}, {out / 'ledger.parquet'}, {out / 'summary.json'}, "
-        f"{out / 'tracking.json'}"
+        f"{out / 'tracking.json'}, {out / 'scene.json'}"
     )
     return 0

@@ -64,7 +64,18 @@ def write_json(data: Any, path: Path) -> None:
     _atomic(path, w)
 
 
-RUN_FILES = ("events.parquet", "ledger.parquet", "summary.json", "tracking.json")
+def write_text(text: str, path: Path) -> None:
+    """Write a text file (HTML, KML, CZML, ACMI) in UTF-8, atomically."""
+    _atomic(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+RUN_FILES = (
+    "events.parquet",
+    "ledger.parquet",
+    "summary.json",
+    "tracking.json",
+    "scene.json",
+)
 LEDGER_COLUMNS = ("aircraft", "unit", "stage", "reason", "stopped_at_s")
 SUMMARY_KEYS = ("scenario", "seed", "aircraft")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from iadsim.report.fit import print_table
+
 
 def fmt(x, digits: int = 3) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
@@ -50,7 +52,7 @@ def print_batch_report(report: dict, console) -> None:
             f"[{fmt(e['lo'])}, {fmt(e['hi'])}]",
             "Wilson" if e["kind"] == "proportion" else "bootstrap",
         )
-    console.print(t)
+    print_table(console, t, keep=("metric", "mean", "95% CI", "method"))
 
     t = Table(title="Convergence with N (running estimates, index order)")
     for col in ("N", "metric", "estimate", "95% CI", "half-width"):
@@ -63,9 +65,9 @@ def print_batch_report(report: dict, console) -> None:
             f"[{fmt(r['lo'])}, {fmt(r['hi'])}]",
             fmt(r["half_width"]),
         )
-    console.print(t)
+    print_table(console, t, keep=("N", "metric", "estimate", "95% CI", "half-width"))
 
-    console.print(_per_unit_reasons(report))
+    print_table(console, _per_unit_reasons(report), keep=("unit", "outcome of the chain", "share"))
 
     t = Table(
         title="Why was it not shot down? Where each (aircraft, unit) kill chain stopped, "
@@ -88,7 +90,7 @@ def print_batch_report(report: dict, console) -> None:
             f"{100 * r['fraction']:.1f}%",
             f"[{100 * r['lo']:.1f}, {100 * r['hi']:.1f}]",
         )
-    console.print(t)
+    print_table(console, t, keep=("aircraft", "unit", "stage", "reason", "share", "95% CI"))
 
 
 def print_compare(report: dict, console, metrics=None) -> None:
@@ -118,4 +120,4 @@ def print_compare(report: dict, console, metrics=None) -> None:
                 f"[{fmt(r['lo'])}, {fmt(r['hi'])}]",
                 str(r["changed"]),
             )
-        console.print(t)
+        print_table(console, t, keep=("metric", "difference", "95% CI"))

@@ -113,9 +113,7 @@ def intervals_svg(items: list[tuple[str, float, float, float]], width: int = 640
 def tornado_svg(effects: list[tuple[str, float, float, float]], width: int = 640) -> str:
     """Attribution tornado: bars from zero for each factor's effect, largest first, with
     its interval as a whisker."""
-    effects = sorted(
-        (e for e in effects if math.isfinite(e[1])), key=lambda e: -abs(e[1])
-    )
+    effects = sorted((e for e in effects if math.isfinite(e[1])), key=lambda e: -abs(e[1]))
     if not effects:
         return ""
     row, left, right = 24, 190, 60

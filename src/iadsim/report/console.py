@@ -5,7 +5,11 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from iadsim.report.fit import print_table
+
 YES, NO = "[green]yes[/]", "[dim]no[/]"
+FAILING = "failing_element"
+"""Ledger column naming the link, set or generator behind a link or node reason (when present)."""
 
 
 def _yn(v: bool) -> str:
@@ -18,8 +22,11 @@ def print_run_summary(summary: dict, console: Console | None = None) -> None:
     console.print(
         f"[bold]{summary['scenario']}[/]  seed {summary['seed']}  (all parameters notional)"
     )
-    t = Table(title="Attacking aircraft")
-    for col in ("aircraft", "type", "detected", "tracked", "reported", "engaged", "killed"):
+    t = Table(
+        title="Attacking aircraft",
+        caption="det detected, trk tracked, rep reported to C2, eng engaged",
+    )
+    for col in ("aircraft", "type", "det", "trk", "rep", "eng", "killed"):
         t.add_column(col)
     for row in summary["aircraft"]:
         killed = _yn(row["killed"])
@@ -34,7 +41,7 @@ def print_run_summary(summary: dict, console: Console | None = None) -> None:
             _yn(row["engaged"]),
             killed,
         )
-    console.print(t)
+    print_table(console, t, keep=("aircraft", "type"))
     if summary.get("readiness"):
         print_readiness(summary["readiness"], console)
     print_ledger(summary["ledger"], console)
@@ -78,7 +85,7 @@ def print_readiness(rows: list[dict], console: Console | None = None) -> None:
             fmt(r["posterior"]),
             f"{100 * r['availability_prior']:.0f}->{100 * r['availability_posterior']:.0f}%",
         )
-    console.print(t)
+    print_table(console, t, keep=("component", "prior O D N S", "posterior", "works"))
 
 
 def print_ledger(rows: list[dict], console: Console | None = None) -> None:
@@ -96,16 +103,25 @@ def print_ledger(rows: list[dict], console: Console | None = None) -> None:
         t.add_column("furthest stage")
         t.add_column("stopped because")
         t.add_column("at (s)", justify="right")
+        # the failing element (which link, set or generator) where the ledger names one
+        failing = any(row.get(FAILING) for row in items)
+        if failing:
+            t.add_column("failing element")
         for row in items:
             reason = "" if row["stage"] == "killed" else row["reason"]
             at = row.get("stopped_at_s")
-            t.add_row(
+            cells = [
                 row["unit"],
                 row["stage"],
                 f"[red]{reason}[/]" if reason else "[green]killed[/]",
                 "" if at is None else f"{at:.0f}",
-            )
-        console.print(t)
+            ]
+            t.add_row(*cells, *([row.get(FAILING) or ""] if failing else []))
+        print_table(
+            console,
+            t,
+            keep=("unit", "furthest stage", "stopped because", "at (s)", "failing element"),
+        )
 
 
 def print_catalog(cat, console: Console | None = None) -> None:
@@ -117,7 +133,7 @@ def print_catalog(cat, console: Console | None = None) -> None:
         t.add_column(col)
     for key, c in cat.components.items():
         t.add_row(key, str(c.kind), c.description)
-    console.print(t)
+    print_table(console, t, keep=("type", "kind"))
     t = Table(title="Missiles")
     for col in ("type", "range km", "altitude m", "Pk heli/fixed", "description"):
         t.add_column(col)
@@ -129,17 +145,47 @@ def print_catalog(cat, console: Console | None = None) -> None:
             f"{m.pk.get('helicopter', 0):g}/{m.pk.get('fixed_wing', 0):g}",
             m.description,
         )
-    console.print(t)
+    print_table(console, t, keep=("type", "range km", "altitude m", "Pk heli/fixed"))
     t = Table(title="Units")
     for col in ("type", "description"):
         t.add_column(col)
     for key, u in cat.units.items():
         t.add_row(key, u.description)
-    console.print(t)
+    print_table(console, t, keep=("type",))
     t = Table(title="Aircraft")
     for col in ("type", "category", "RCS nose/beam/tail dBsm", "description"):
         t.add_column(col)
     for key, a in cat.aircraft.items():
         r = a.rcs_dbsm
         t.add_row(key, a.category, f"{r.nose:g}/{r.beam:g}/{r.tail:g}", a.description)
-    console.print(t)
+    print_table(console, t, keep=("type", "category", "RCS nose/beam/tail dBsm"))
+
+
+def print_pair_shares(rows: list[dict], n: int, console: Console | None = None) -> None:
+    """A Monte Carlo ledger: per aircraft, for each unit, every (stage, reason) its chain
+    stopped at, with the share of the `n` replications and a 95% Wilson interval."""
+    console = console or Console()
+    if not rows:
+        console.print("no weapon units in this batch: no kill chains to explain")
+        return
+    by_aircraft: dict[str, list[dict]] = {}
+    for row in rows:
+        by_aircraft.setdefault(row["aircraft"], []).append(row)
+    for aircraft, items in by_aircraft.items():
+        t = Table(title=f"Kill chain against {aircraft}, {n} replications", title_justify="left")
+        for col in ("unit", "furthest stage", "stopped because", "share", "95% CI"):
+            t.add_column(col, justify="right" if col in ("share", "95% CI") else "left")
+        last = None
+        for row in items:
+            reason = "[green]killed[/]" if row["stage"] == "killed" else f"[red]{row['reason']}[/]"
+            t.add_row(
+                row["unit"] if row["unit"] != last else "",
+                row["stage"],
+                reason,
+                f"{100 * row['share']:.0f}%",
+                f"[{100 * row['lo']:.0f}, {100 * row['hi']:.0f}]",
+            )
+            last = row["unit"]
+        print_table(
+            console, t, keep=("unit", "furthest stage", "stopped because", "share", "95% CI")
+        )

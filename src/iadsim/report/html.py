@@ -53,6 +53,12 @@ def _asset(name: str, vendor: bool = True) -> str:
     return (resources.files("iadsim.report") / folder / name).read_text(encoding="utf-8")
 
 
+def vendor_css(name: str) -> str:
+    """A vendored stylesheet without its url(images/...) references (Leaflet's default marker
+    and layer-control icons, which this front end does not use): nothing left to fetch."""
+    return re.sub(r"url\(images/[^)]*\)", "none", _asset(name))
+
+
 def _script_json(data) -> str:
     """JSON safe inside a <script> element."""
     text = json.dumps(data, separators=(",", ":"), allow_nan=False)
@@ -93,8 +99,13 @@ def _aircraft(d: OutputDir) -> str:
     return _table(
         ["metric", "kind", "n", "mean", "95% interval"],
         [
-            [escape(e["metric"]), e["kind"], e["n"], _num(e["mean"]),
-             f"[{_num(e['lo'])}, {_num(e['hi'])}]"]
+            [
+                escape(e["metric"]),
+                e["kind"],
+                e["n"],
+                _num(e["mean"]),
+                f"[{_num(e['lo'])}, {_num(e['hi'])}]",
+            ]
             for e in est
         ],
     )
@@ -141,12 +152,23 @@ def _readiness(d: OutputDir) -> str:
         return " / ".join(f"{100 * p[s]:.0f}" for s in states)
 
     return _table(
-        ["component", "basis", "observations", "prior % O/D/N/S", "posterior % O/D/N/S",
-         "works prior -> posterior"],
         [
-            [escape(r["component"]), escape(r["basis"]), r["observations"], pct(r["prior"]),
-             pct(r["posterior"]),
-             f"{100 * r['availability_prior']:.0f}% -> {100 * r['availability_posterior']:.0f}%"]
+            "component",
+            "basis",
+            "observations",
+            "prior % O/D/N/S",
+            "posterior % O/D/N/S",
+            "works prior -> posterior",
+        ],
+        [
+            [
+                escape(r["component"]),
+                escape(r["basis"]),
+                r["observations"],
+                pct(r["prior"]),
+                pct(r["posterior"]),
+                f"{100 * r['availability_prior']:.0f}% -> {100 * r['availability_posterior']:.0f}%",
+            ]
             for r in rows
         ],
     )
@@ -160,22 +182,36 @@ def _montecarlo(d: OutputDir) -> str:
     totals = d.summary.get("reason_totals", [])
     tot = _table(
         ["reason", "pair-replications", "share"],
-        [[f'<span class="reason">{escape(r["reason"])}</span>', r["count"],
-          f"{100 * r['share']:.1f}%"] for r in totals],
+        [
+            [
+                f'<span class="reason">{escape(r["reason"])}</span>',
+                r["count"],
+                f"{100 * r['share']:.1f}%",
+            ]
+            for r in totals
+        ],
     )
     pairs = _table(
         ["aircraft", "unit", "stage", "reason", "share", "95% interval"],
         [
-            [escape(r["aircraft"]), escape(r["unit"]), escape(r["stage"]),
-             f'<span class="reason">{escape(r["reason"])}</span>', f"{100 * r['share']:.0f}%",
-             f"[{100 * r['lo']:.0f}%, {100 * r['hi']:.0f}%]"]
+            [
+                escape(r["aircraft"]),
+                escape(r["unit"]),
+                escape(r["stage"]),
+                f'<span class="reason">{escape(r["reason"])}</span>',
+                f"{100 * r['share']:.0f}%",
+                f"[{100 * r['lo']:.0f}%, {100 * r['hi']:.0f}%]",
+            ]
             for r in d.ledger
         ],
     )
     return (
         f"<p>{d.summary.get('n')} replications, root seed {d.summary.get('root_seed')}.</p>"
-        + svg + "<h3>Why chains stopped (all pairs)</h3>" + tot
-        + "<h3>Per pair: where and why, share of replications</h3>" + pairs
+        + svg
+        + "<h3>Why chains stopped (all pairs)</h3>"
+        + tot
+        + "<h3>Per pair: where and why, share of replications</h3>"
+        + pairs
     )
 
 
@@ -184,14 +220,23 @@ def _compare(d: OutputDir) -> str:
         return '<p class="note">no comparison in this directory</p>'
     diffs = d.compare.get("differences", [])
     rows = [
-        [escape(r["variant"]), escape(r.get("label", "")), escape(r["metric"]),
-         _num(r["base_mean"]), _num(r["variant_mean"]), _num(r["diff"], "+.3g"),
-         f"[{_num(r['lo'])}, {_num(r['hi'])}]"]
+        [
+            escape(r["variant"]),
+            escape(r.get("label", "")),
+            escape(r["metric"]),
+            _num(r["base_mean"]),
+            _num(r["variant_mean"]),
+            _num(r["diff"], "+.3g"),
+            f"[{_num(r['lo'])}, {_num(r['hi'])}]",
+        ]
         for r in diffs
     ]
     svg = charts.tornado_svg(
-        [(f"{r['variant']}: {r['metric']}", r["diff"], r["lo"], r["hi"]) for r in diffs
-         if r["diff"] is not None and r["lo"] is not None and r["hi"] is not None]
+        [
+            (f"{r['variant']}: {r['metric']}", r["diff"], r["lo"], r["hi"])
+            for r in diffs
+            if r["diff"] is not None and r["lo"] is not None and r["hi"] is not None
+        ]
     )
     return svg + _table(
         ["variant", "change", "metric", "base", "variant", "difference", "95% interval"], rows
@@ -204,13 +249,18 @@ def _attribution(d: OutputDir) -> str:
         return '<p class="note">no attribution in this directory</p>'
     effects = a.get("effects", [])
     svg = charts.tornado_svg(
-        [(e["group"], e["shapley"]["mean"], e["shapley"]["lo"], e["shapley"]["hi"])
-         for e in effects]
+        [
+            (e["group"], e["shapley"]["mean"], e["shapley"]["lo"], e["shapley"]["hi"])
+            for e in effects
+        ]
     )
     rows = [
-        [escape(e["group"]), _num(e["shapley"]["mean"]),
-         f"[{_num(e['shapley']['lo'])}, {_num(e['shapley']['hi'])}]",
-         "" if e.get("share") is None else f"{100 * e['share']:.0f}%"]
+        [
+            escape(e["group"]),
+            _num(e["shapley"]["mean"]),
+            f"[{_num(e['shapley']['lo'])}, {_num(e['shapley']['hi'])}]",
+            "" if e.get("share") is None else f"{100 * e['share']:.0f}%",
+        ]
         for e in effects
     ]
     head = (
@@ -256,9 +306,7 @@ def build_html(d: OutputDir, static_url: str | None = None, api: str | None = No
         "attribute": "attribution of the failure",
     }[d.kind]
     if static_url is None:
-        css = "".join(
-            re.sub(r"url\(images/[^)]*\)", "none", _asset(n)) for n in VENDOR_CSS
-        )
+        css = "".join(vendor_css(n) for n in VENDOR_CSS)
         head = f"<style>{css}{CSS}</style>"
         libs = "".join(f"<script>{_asset(n)}</script>" for n in VENDOR_JS)
         app = f"<script>{_asset('app.js', vendor=False)}</script>"
@@ -268,21 +316,22 @@ def build_html(d: OutputDir, static_url: str | None = None, api: str | None = No
         libs = "".join(f'<script src="{static_url}/{n}"></script>' for n in VENDOR_JS)
         app = f'<script src="{static_url}/app.js"></script>'
     timeline = (
-        charts.timeline_svg(
-            d.events, [a["id"] for a in d.scene["aircraft"]], d.scene["duration_s"]
-        )
+        charts.timeline_svg(d.events, [a["id"] for a in d.scene["aircraft"]], d.scene["duration_s"])
         if d.events and d.scene
         else '<p class="note">no event log (a batch keeps statistics, not events)</p>'
     )
     body = [
         f"<h1>{escape(title)}</h1>",
-        f'<p>{escape(what)}. <b>All parameters are notional.</b> '
-        f'Source directory: <code>{escape(str(d.path))}</code></p>',
+        f"<p>{escape(what)}. <b>All parameters are notional.</b> "
+        f"Source directory: <code>{escape(str(d.path))}</code></p>",
         _section("map", "Map and playback", _map(d)),
         _section("aircraft", "Attacking aircraft", _aircraft(d)),
         _section("killchain", "Kill chains (aircraft x defending unit)", _killchain(d)),
-        _section("funnel", "Kill-chain funnel: pairs reaching each stage",
-                 charts.funnel_svg(d.funnel) if d.funnel else ""),
+        _section(
+            "funnel",
+            "Kill-chain funnel: pairs reaching each stage",
+            charts.funnel_svg(d.funnel) if d.funnel else "",
+        ),
         _section("timeline", "Event timeline", timeline),
         _section("readiness", "Readiness: prior and posterior", _readiness(d)),
         _section("montecarlo", "Monte Carlo statistics", _montecarlo(d)),
@@ -296,6 +345,8 @@ def build_html(d: OutputDir, static_url: str | None = None, api: str | None = No
         data = f"<script>window.IADSIM={_script_json(payload)};</script>" + libs + app
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title>{head}</head><body>"
-        + "".join(body) + data + "</body></html>\n"
+        f'<title>{escape(title)}</title><link rel="icon" href="data:,">{head}</head><body>'
+        + "".join(body)
+        + data
+        + "</body></html>\n"
     )

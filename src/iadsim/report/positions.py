@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from iadsim.engine.world import World
-from iadsim.report.scene import _latlon
+from iadsim.report.scene import _latlon, site_positions
 
 POSITION_COLUMNS = (
     ("aircraft_lat_deg", "aircraft's latitude at the event (deg, WGS84)"),
@@ -23,20 +23,6 @@ POSITION_COLUMNS = (
     ("site_lon_deg", "longitude of the component, unit or struck site (deg, WGS84)"),
     ("site_alt_m", "ground altitude MSL of the component, unit or site (m)"),
 )
-
-
-def _site_table(world: World) -> dict[str, tuple[float, float, float]]:
-    """Name -> (lat, lon, alt) for components, units and named strike sites."""
-    out: dict[str, tuple[float, float, float]] = {}
-    for entity in (*world.components, *world.units):
-        lat, lon = _latlon(world, entity.enu[None, :])
-        out[entity.id] = (float(lat[0]), float(lon[0]), float(entity.enu[2]))
-    for s in world.scenario.spec.sites:
-        p = s.position
-        enu = world.frame.to_enu(p.lat_deg, p.lon_deg, 0.0)
-        alt = p.alt_m if p.alt_m is not None else float(world.ground_m(enu[0], enu[1]))
-        out.setdefault(s.id, (p.lat_deg, p.lon_deg, float(alt)))
-    return out
 
 
 def with_positions(events: pa.Table, world: World) -> pa.Table:
@@ -58,7 +44,7 @@ def with_positions(events: pa.Table, world: World) -> pa.Table:
         enu = world.aircraft[a].route.positions(t, world.ground_m)
         lat, lon = _latlon(world, enu)
         ac_pos[rows] = np.stack([lat, lon, enu[:, 2]], axis=-1)
-    sites = _site_table(world)
+    sites = site_positions(world)
     site_pos = np.full((n, 3), np.nan)
     comps = events.column("component").to_pylist()
     units = events.column("unit").to_pylist()

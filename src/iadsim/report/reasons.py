@@ -41,4 +41,9 @@ REASON_HELP: dict[Reason, str] = {
     Reason.MISSED: "A missile was launched and the target survived (Pk draw).",
     Reason.TARGET_LOST: "The target left the envelope or the track before the intercept.",
     Reason.TARGET_ALREADY_DOWN: "Another unit shot the aircraft down first.",
+    Reason.NO_POWER: "The component's power sources (generators, grid) were all down.",
+    Reason.NOT_DEPLOYED: "The unit was in garrison, on the march or still setting up.",
+    Reason.NOT_INTEGRATED: "The sensor's output could not be used by that command post "
+    "(a foreign radar never integrated).",
+    Reason.DATALINK_FAILED: "A radio set, cable terminal or data unit on the path had failed.",
 }

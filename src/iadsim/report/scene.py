@@ -73,18 +73,40 @@ def aircraft_positions(world: World, a: int, times_s: np.ndarray) -> np.ndarray:
     return np.stack([lat, lon, enu[:, 2]], axis=-1)
 
 
-def _pos(world: World, enu) -> dict:
-    lat, lon = _latlon(world, np.asarray(enu)[None, :])
-    return {
-        "lat_deg": round(float(lat[0]), 6),
-        "lon_deg": round(float(lon[0]), 6),
-        "alt_m": round(float(enu[2]), 1),
-    }
+def site_positions(world: World) -> dict[str, tuple[float, float, float]]:
+    """(lat_deg, lon_deg, alt_m MSL) of every unit, component and named site, by id: latitude
+    and longitude as the scenario gives them (no round trip through the local frame), the
+    altitude of the ground the world placed them on."""
+    spec = world.scenario.spec
+    out: dict[str, tuple[float, float, float]] = {}
+    for u in spec.units:
+        rt = world.units[world.unit_index[u.id]]
+        out[u.id] = (u.position.lat_deg, u.position.lon_deg, float(rt.enu[2]))
+        for c in u.components:
+            cid = f"{u.id}/{c.id}"
+            p = c.position or u.position
+            alt = float(world.components[world.component_index[cid]].enu[2])
+            out[cid] = (p.lat_deg, p.lon_deg, alt)
+    for site in spec.sites:
+        p = site.position
+        if p.alt_m is not None:
+            alt = p.alt_m
+        else:
+            enu = world.frame.to_enu(p.lat_deg, p.lon_deg, 0.0)
+            alt = float(world.ground_m(enu[0], enu[1]))
+        out.setdefault(site.id, (p.lat_deg, p.lon_deg, float(alt)))
+    return out
+
+
+def _pos(sites: dict, key: str) -> dict:
+    lat, lon, alt = sites[key]
+    return {"lat_deg": round(lat, 6), "lon_deg": round(lon, 6), "alt_m": round(alt, 1)}
 
 
 def build_scene(world: World) -> dict:
     """The scene as a JSON-ready dict (see the module docstring and docs/outputs.md)."""
     spec = world.scenario.spec
+    where = site_positions(world)
     units = []
     for u in world.units:
         comps = []
@@ -95,7 +117,7 @@ def build_scene(world: World) -> dict:
                     "id": c.id,
                     "type": c.type,
                     "kind": str(c.kind),
-                    **_pos(world, c.enu),
+                    **_pos(where, c.id),
                     "radar_range_m": None
                     if c.radar is None
                     else round(float(c.radar.max_range_m), 1),
@@ -111,7 +133,7 @@ def build_scene(world: World) -> dict:
                 "c2_mode": u.c2_mode,
                 "weapon": bool(u.role("launcher")),
                 "sidc": unit_sidc(world, u),
-                **_pos(world, u.enu),
+                **_pos(where, u.id),
                 "components": comps,
             }
         )
@@ -126,8 +148,12 @@ def build_scene(world: World) -> dict:
                 "category": ac.spec.category,
                 "sidc": aircraft_sidc(ac.spec.category),
                 "track": [
-                    [round(float(ti), 2), round(float(p[0]), 6), round(float(p[1]), 6),
-                     round(float(p[2]), 1)]
+                    [
+                        round(float(ti), 2),
+                        round(float(p[0]), 6),
+                        round(float(p[1]), 6),
+                        round(float(p[2]), 1),
+                    ]
                     for ti, p in zip(t, pos, strict=True)
                 ],
             }
@@ -212,8 +238,14 @@ def terrain_image(world: World, max_px: int = 480) -> dict | None:
     ls = LightSource(azdeg=315, altdeg=45)
     top = max(float(z.max()), 1.0)
     rgba = ls.shade(
-        z / top, cmap=colormaps["gist_earth"], blend_mode="soft", vert_exag=top / (dx * step),
-        dx=1.0, dy=dy / dx, vmin=-0.25, vmax=1.0,
+        z / top,
+        cmap=colormaps["gist_earth"],
+        blend_mode="soft",
+        vert_exag=top / (dx * step),
+        dx=1.0,
+        dy=dy / dx,
+        vmin=-0.25,
+        vmax=1.0,
     )
     rgba[..., 3] = np.where(z > 0, 0.85, 0.0)
     buf = io.BytesIO()

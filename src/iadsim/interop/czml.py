@@ -1,0 +1,117 @@
+"""CZML for Cesium: a document packet with the scenario clock, a packet per defence unit
+(point, label, coverage ellipses), per aircraft (time-tagged positions and a path, available
+until its kill or the end of its route) and per event (a point available from its time on)."""
+
+from __future__ import annotations
+
+import json
+
+from iadsim.interop.common import event_label, event_position, flown_track, iso, shown
+
+CZML_VERSION = "1.0"
+
+
+def _rgba(r: int, g: int, b: int, a: int = 255) -> dict:
+    return {"rgba": [r, g, b, a]}
+
+
+def to_czml_packets(scene: dict, events: list[dict]) -> list[dict]:
+    """The CZML document as a list of packets (the first is the document packet)."""
+    start, end = iso(scene, 0.0), iso(scene, scene["duration_s"])
+    packets: list[dict] = [
+        {
+            "id": "document",
+            "name": f"iadsim {scene['scenario']} (notional)",
+            "version": CZML_VERSION,
+            "clock": {
+                "interval": f"{start}/{end}",
+                "currentTime": start,
+                "multiplier": 30,
+                "range": "CLAMPED",
+                "step": "SYSTEM_CLOCK_MULTIPLIER",
+            },
+        }
+    ]
+    for u in scene["units"]:
+        packets.append(
+            {
+                "id": f"unit/{u['id']}",
+                "name": u["id"],
+                "description": u["type"],
+                "position": {"cartographicDegrees": [u["lon_deg"], u["lat_deg"], u["alt_m"]]},
+                "point": {
+                    "pixelSize": 10,
+                    "color": _rgba(31, 95, 191),
+                    "outlineColor": _rgba(255, 255, 255),
+                    "outlineWidth": 1,
+                },
+                "label": {
+                    "text": u["id"],
+                    "font": "12px sans-serif",
+                    "pixelOffset": {"cartesian2": [12, 0]},
+                },
+            }
+        )
+        reach = max((c.get("missile_range_m") or 0 for c in u["components"]), default=0)
+        if reach:
+            packets.append(
+                {
+                    "id": f"coverage/{u['id']}",
+                    "name": f"{u['id']} missile reach {reach / 1000:.0f} km",
+                    "parent": f"unit/{u['id']}",
+                    "position": {"cartographicDegrees": [u["lon_deg"], u["lat_deg"], 0.0]},
+                    "ellipse": {
+                        "semiMajorAxis": reach,
+                        "semiMinorAxis": reach,
+                        "fill": False,
+                        "outline": True,
+                        "outlineColor": _rgba(191, 31, 31),
+                    },
+                }
+            )
+    for a in scene["aircraft"]:
+        track = flown_track(a, events)
+        t0 = track[0][0]
+        coords = []
+        for p in track:
+            coords += [round(p[0] - t0, 3), p[2], p[1], p[3]]
+        packets.append(
+            {
+                "id": f"aircraft/{a['id']}",
+                "name": a["id"],
+                "description": a["type"],
+                "availability": f"{iso(scene, t0)}/{iso(scene, track[-1][0])}",
+                "position": {"epoch": iso(scene, t0), "cartographicDegrees": coords},
+                "point": {"pixelSize": 8, "color": _rgba(208, 32, 32)},
+                "label": {
+                    "text": a["id"],
+                    "font": "11px sans-serif",
+                    "pixelOffset": {"cartesian2": [10, 0]},
+                },
+                "path": {
+                    "leadTime": 0,
+                    "trailTime": 600,
+                    "width": 2,
+                    "material": {"solidColor": {"color": _rgba(122, 31, 162)}},
+                },
+            }
+        )
+    for k, e in enumerate(shown(events)):
+        pos = event_position(e)
+        if pos is None:
+            continue
+        packets.append(
+            {
+                "id": f"event/{k}",
+                "name": event_label(e),
+                "availability": f"{iso(scene, e['time_s'])}/{end}",
+                "position": {"cartographicDegrees": [pos[1], pos[0], pos[2]]},
+                "point": {"pixelSize": 6, "color": _rgba(255, 127, 0)},
+            }
+        )
+    return packets
+
+
+def to_czml(scene: dict, events: list[dict]) -> str:
+    """The CZML document's text (a JSON array of packets)."""
+    return json.dumps(to_czml_packets(scene, events), indent=1) + "\n"

@@ -1,0 +1,1 @@
+"""`iadsim serve`: a local, read-only web app over a directory of iadsim outputs."""

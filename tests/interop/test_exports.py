@@ -1,0 +1,123 @@
+"""Exports checked by libraries made for them (fastkml, czml3) and, for Tacview's ACMI 2.2,
+by a parser written here from the format's specification; the positions read back equal the
+run's scene and events."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from iadsim.cli import main
+from iadsim.report.rundir import load_output_dir
+
+
+@pytest.fixture(scope="module")
+def run(tutorial_run_dir):
+    return load_output_dir(tutorial_run_dir)
+
+
+def _export(fmt: str, run_dir, tmp_path) -> str:
+    out = tmp_path / f"raid.{fmt}"
+    assert main(["export", fmt, str(run_dir), "--out", str(out)]) == 0
+    return out.read_text(encoding="utf-8")
+
+
+def test_kml_parsed_by_fastkml(run, tutorial_run_dir, tmp_path):
+    kml = pytest.importorskip("fastkml.kml")
+    doc = kml.KML.from_string(_export("kml", tutorial_run_dir, tmp_path).encode()).features[0]
+    units, cover, tracks, events = doc.features
+    assert [p.name for p in units.features] == [u["id"] for u in run.scene["units"]]
+    sam = units.features[0].geometry
+    assert (sam.x, sam.y) == pytest.approx((-66.0, 10.0))
+    assert len(cover.features) >= 2  # acquisition radar range, missile reach, EW radar
+    start = datetime.fromisoformat(run.scene["start_utc"])
+    for pm, ac in zip(tracks.features, run.scene["aircraft"], strict=True):
+        items = pm.kml_geometry.track_items
+        assert pm.name == ac["id"] and len(items) >= 2
+        first = items[0]
+        assert first.when.dt == start + timedelta(seconds=ac["track"][0][0])
+        assert (first.coord.x, first.coord.y) == pytest.approx(
+            (ac["track"][0][2], ac["track"][0][1])
+        )
+        times = [i.when.dt for i in items]
+        assert times == sorted(times)
+    launches = [e for e in run.events if e["kind"] == "launch"]
+    assert sum("launch" in p.name for p in events.features) == len(launches)
+
+
+def test_czml_validated_by_czml3(run, tutorial_run_dir, tmp_path):
+    czml3 = pytest.importorskip("czml3")
+    packets = json.loads(_export("czml", tutorial_run_dir, tmp_path))
+    assert packets[0]["id"] == "document" and packets[0]["version"] == "1.0"
+    for p in packets:
+        czml3.Packet(**p)  # raises on any packet CZML does not allow
+    by_id = {p["id"]: p for p in packets}
+    for ac in run.scene["aircraft"]:
+        pos = by_id[f"aircraft/{ac['id']}"]["position"]["cartographicDegrees"]
+        assert len(pos) % 4 == 0
+        # [t, lon, lat, alt] in time order; the first sample is the route's first point
+        assert pos[1:4] == pytest.approx([ac["track"][0][2], ac["track"][0][1], ac["track"][0][3]])
+        assert pos[0::4] == sorted(pos[0::4])
+
+
+def parse_acmi(text: str) -> dict:
+    """A minimal ACMI 2.2 reader: header properties, then per object its (time, T) samples,
+    its properties, removal time, and the events."""
+    lines = text.splitlines()
+    assert lines[0] == "FileType=text/acmi/tacview" and lines[1] == "FileVersion=2.2"
+    header, objects, events, t = {}, {}, [], None
+    for line in lines[2:]:
+        if line.startswith("#"):
+            new = float(line[1:])
+            assert t is None or new >= t, "frames out of order"
+            t = new
+        elif line.startswith("-"):
+            objects[line[1:]]["removed"] = t
+        else:
+            oid, _, rest = line.partition(",")
+            props = dict(p.split("=", 1) for p in rest.replace("\\,", "\x00").split(","))
+            props = {k: v.replace("\x00", ",") for k, v in props.items()}
+            if oid == "0":
+                if t is None:
+                    header.update(props)
+                else:
+                    events.append((t, props))
+                continue
+            obj = objects.setdefault(oid, {"samples": [], "props": {}, "removed": None})
+            if "T" in props:
+                obj["samples"].append((t, [float(v) for v in props.pop("T").split("|")]))
+            obj["props"].update(props)
+    return {"header": header, "objects": objects, "events": events}
+
+
+def test_acmi_parsed_back(run, tutorial_run_dir, tmp_path):
+    acmi = parse_acmi(_export("acmi", tutorial_run_dir, tmp_path))
+    h = acmi["header"]
+    assert h["ReferenceTime"] == "2026-01-01T12:00:00Z"
+    ref_lon, ref_lat = float(h["ReferenceLongitude"]), float(h["ReferenceLatitude"])
+    by_name = {
+        o["props"].get("CallSign") or o["props"].get("Name"): o for o in acmi["objects"].values()
+    }
+    for ac in run.scene["aircraft"]:
+        obj = by_name[ac["id"]]
+        assert obj["props"]["Coalition"] == "Enemies"
+        t0, (lon, lat, alt) = obj["samples"][0]
+        assert t0 == pytest.approx(ac["track"][0][0], abs=0.01)
+        assert (ref_lat + lat, ref_lon + lon, alt) == pytest.approx(
+            tuple(ac["track"][0][1:]), abs=1e-6
+        )
+        assert obj["removed"] is not None  # shot down or landed: taken off the scene
+    sam = by_name["SAM"]
+    assert sam["props"]["Type"] == "Ground+Static+AntiAircraft"
+    kills = [e for e in run.events if e["kind"] == "kill"]
+    destroyed = [p for _, p in acmi["events"] if p["Event"].startswith("Destroyed|")]
+    assert kills and len(destroyed) == len(kills)
+    missiles = [o for o in acmi["objects"].values() if o["props"].get("Type") == "Weapon+Missile"]
+    assert len(missiles) == sum(e["kind"] == "launch" for e in run.events)
+
+
+def test_export_refuses_a_batch_directory(tutorial_mc_dir, capsys):
+    assert main(["export", "kml", str(tutorial_mc_dir)]) == 2
+    assert "needs a run directory" in capsys.readouterr().err

@@ -1,0 +1,152 @@
+"""Browser tests (Playwright driving Debian's headless chromium, installed by `make test`):
+the offline report and the web app load, play the raid back, and a click on a unit or an
+aircraft opens its ledger; screenshots are saved (into docs/ by `make screenshots`).
+
+Kept few and quick: one page load each."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="chromium missing (make test installs it)"
+)
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where screenshots go: docs/ when IADSIM_SCREENSHOTS names it, else a temporary dir."""
+    target = os.environ.get("IADSIM_SCREENSHOTS")
+    return Path(target) if target else tmp_path_factory.mktemp("shots")
+
+
+@pytest.fixture(scope="module")
+def run_dir(tutorial_run_dir, tmp_path_factory) -> Path:
+    """The run to show: the tutorial, or the Caracas case study for the docs' screenshots."""
+    if not os.environ.get("IADSIM_SCREENSHOTS"):
+        return tutorial_run_dir
+    from iadsim.cli import main
+    from tests.builders import CARACAS
+
+    out = tmp_path_factory.mktemp("caracas") / "caracas"
+    assert main(["run", str(CARACAS), "--seed", "1", "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_api.sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1280, "height": 860},
+        )
+        yield context
+        context.close()
+
+
+def _watch(page) -> tuple[list[str], list[str]]:
+    errors: list[str] = []
+    urls: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: urls.append(r.url))
+    return errors, urls
+
+
+def _play_and_open_ledger(page, unit: str, aircraft: str) -> None:
+    page.wait_for_selector(f'.sym[title="{unit}"]')
+    page.click("#play")
+    page.wait_for_function("Number(document.body.dataset.time) > 60", timeout=20_000)
+    page.click("#play")  # pause
+    page.click(f'.sym[title="{unit}"]')
+    page.wait_for_selector("#ledger table")
+    assert page.inner_text("#ledger h3") == f"Kill chains: unit {unit}"
+    rows = page.locator("#ledger tbody tr")
+    assert rows.count() >= 1
+    assert aircraft in page.inner_text("#ledger")
+
+
+def test_offline_report_plays_and_opens_a_ledger(browser, run_dir, shots):
+    from iadsim.cli import main
+
+    html = run_dir / "report.html"
+    assert main(["report", str(run_dir), "--out", str(html)]) == 0
+    page = browser.new_page()
+    errors, urls = _watch(page)
+    page.goto(html.resolve().as_uri())
+    unit, aircraft = ("S300-BN", "HELO-1") if "caracas" in str(run_dir) else ("SAM", "HELO-1")
+    _play_and_open_ledger(page, unit, aircraft)
+    reasons = page.inner_text("#ledger tbody")
+    assert any(code in reasons for code in ("LINK_DOWN", "OUT_OF_RANGE", "MISSED", "NO_LOCK")) or (
+        "killed" in reasons
+    )
+    assert [u for u in urls if not u.startswith(("file:", "data:"))] == []  # offline
+    assert errors == []
+    for sid in ("killchain", "funnel", "timeline", "reasons"):
+        assert page.locator(f"section#{sid}").count() == 1
+    page.screenshot(path=str(shots / "report.png"), full_page=True)
+    page.close()
+
+
+def test_web_app_playback_and_ledger_from_the_api(browser, run_dir, shots, tmp_path):
+    uvicorn = pytest.importorskip("uvicorn")
+    from iadsim.web.app import create_app
+
+    root = tmp_path / "root"
+    shutil.copytree(run_dir, root / "case")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(root), host="127.0.0.1", port=port, log_level="error")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.05)
+        page = browser.new_page()
+        errors, urls = _watch(page)
+        page.goto(f"http://127.0.0.1:{port}/runs/case")
+        unit = "S300-BN" if "caracas" in str(run_dir) else "SAM"
+        _play_and_open_ledger(page, unit, "HELO-1")
+        # the ledger came from the API, and every request stayed on this machine
+        assert any("/ledger?unit=" in u for u in urls)
+        assert all(u.startswith(f"http://127.0.0.1:{port}/") or u.startswith("data:") for u in urls)
+        # a layer toggle: hide the routes, the route lines go
+        before = page.locator("path.leaflet-interactive").count()
+        page.get_by_label("Routes").uncheck()
+        assert page.locator("path.leaflet-interactive").count() < before
+        page.get_by_label("Routes").check()
+        page.fill("#time", "700")
+        page.dispatch_event("#time", "input")
+        assert errors == []
+        page.locator("#mapwrap").screenshot(path=str(shots / "playback.png"))
+        page.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
