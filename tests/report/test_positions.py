@@ -78,3 +78,13 @@ def test_site_positions_and_real_nulls(tutorial_run_dir):
     no_ac = [r for r in rows if not r["aircraft"]]
     assert no_ac and all(r["aircraft_lat_deg"] is None for r in no_ac)
     assert events.column("aircraft_lat_deg").null_count == len(no_ac)
+
+
+def test_run_files_hold_real_nulls_not_empty_strings_or_nan(tutorial_run_dir):
+    for name in ("events.parquet", "ledger.parquet"):
+        rows = pq.read_table(tutorial_run_dir / name).to_pylist()
+        values = [v for r in rows for v in r.values()]
+        assert "" not in values
+        assert not any(isinstance(v, float) and math.isnan(v) for v in values)
+        if name == "events.parquet":
+            assert None in values  # "does not apply" is there, as a null

@@ -57,3 +57,18 @@ def with_positions(events: pa.Table, world: World) -> pa.Table:
             pa.field(name, pa.float64()), pa.array(col, pa.float64(), mask=np.isnan(col))
         )
     return events
+
+
+def with_nulls(table: pa.Table) -> pa.Table:
+    """The same table with real nulls: empty strings and NaN floats become null (the engine
+    writes "" and NaN for "does not apply"; readers of the files should not have to know)."""
+    import pyarrow.compute as pc
+
+    cols = []
+    for field, col in zip(table.schema, table.columns, strict=True):
+        if pa.types.is_string(field.type):
+            col = pc.if_else(pc.equal(col, ""), pa.scalar(None, field.type), col)
+        elif pa.types.is_floating(field.type):
+            col = pc.if_else(pc.is_nan(col), pa.scalar(None, field.type), col)
+        cols.append(col)
+    return pa.Table.from_arrays(cols, schema=table.schema)

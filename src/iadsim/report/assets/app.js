@@ -35,25 +35,26 @@
     layers["Terrain"] = L.imageOverlay(S.terrain.png, [[t[1], t[0]], [t[3], t[2]]], { opacity: 0.8, pane: "terrain" }).addTo(map);
   }
 
-  // --- coverage rings: radar instrumented range and missile reach per component
-  const coverage = L.layerGroup();
+  // --- coverage rings, one layer per unit: radar instrumented range and missile reach
   const compPos = {};
   const rings = new Set();
-  const ring = (c, r, what, style) => {
+  const coverage = {};
+  const ring = (u, c, r, what, style) => {
     const key = `${c.lat_deg},${c.lon_deg},${r},${what}`;
     if (rings.has(key)) return;  // launchers of one site share one ring
     rings.add(key);
+    coverage[u.id] = coverage[u.id] || L.layerGroup();
     L.circle([c.lat_deg, c.lon_deg], Object.assign({ radius: r, weight: 1, fill: false }, style))
-      .bindTooltip(`${c.id} ${what} ${(r / 1000).toFixed(0)} km`).addTo(coverage);
+      .bindTooltip(`${c.id} ${what} ${(r / 1000).toFixed(0)} km`).addTo(coverage[u.id]);
   };
   for (const u of S.units) {
     for (const c of u.components) {
       compPos[c.id] = [c.lat_deg, c.lon_deg];
-      if (c.radar_range_m) ring(c, c.radar_range_m, "radar range", { color: "#1f5fbf", dashArray: "4 4" });
-      if (c.missile_range_m) ring(c, c.missile_range_m, "missile reach", { color: "#bf1f1f" });
+      if (c.radar_range_m) ring(u, c, c.radar_range_m, "radar range", { color: "#1f5fbf", dashArray: "4 4" });
+      if (c.missile_range_m) ring(u, c, c.missile_range_m, "missile reach", { color: "#bf1f1f" });
     }
   }
-  layers["Coverage (radar range, missile reach)"] = coverage.addTo(map);
+  for (const id of Object.keys(coverage)) layers[`Coverage: ${id}`] = coverage[id].addTo(map);
 
   // --- links as designed: up solid green, down dashed red
   const links = L.layerGroup();
@@ -111,6 +112,26 @@
     return [t, p[1] + f * (q[1] - p[1]), p[2] + f * (q[2] - p[2]), p[3] + f * (q[3] - p[3])];
   }
 
+  // --- firm tracks open at the clock: a thin line from the radar to the aircraft
+  const tracksLayer = L.layerGroup();
+  layers["Tracks (radar to aircraft)"] = tracksLayer.addTo(map);
+  const trackEvents = D.events.filter((e) => e.kind === "track_firm" || e.kind === "track_lost");
+  function drawTracks(t) {
+    tracksLayer.clearLayers();
+    const open = new Map();
+    for (const e of trackEvents) {
+      if (e.time_s > t) break;
+      const key = `${e.component}|${e.aircraft}`;
+      if (e.kind === "track_firm") open.set(key, e); else open.delete(key);
+    }
+    for (const e of open.values()) {
+      const m = markers[e.aircraft];
+      if (!m || !planes.hasLayer(m) || e.site_lat_deg == null) continue;
+      L.polyline([[e.site_lat_deg, e.site_lon_deg], m.getLatLng()], { color: "#1f5fbf", weight: 1, opacity: 0.7 })
+        .bindTooltip(`${e.component} tracks ${e.aircraft}`).addTo(tracksLayer);
+    }
+  }
+
   // --- events up to the clock: launches (line site -> aircraft), kills, strikes, losses
   const engagements = L.layerGroup();
   layers["Engagements and strikes"] = engagements.addTo(map);
@@ -156,6 +177,7 @@
       } else if (planes.hasLayer(m)) planes.removeLayer(m);
     }
     drawEvents(now);
+    drawTracks(now);
     const recent = D.events.filter((e) => e.time_s <= now && e.kind !== "track_lost" && e.kind !== "state_sampled").slice(-12).reverse();
     $("log").innerHTML = recent.map((e) => `<div class="ev ev-${esc(e.kind)}">${esc(fmtT(e.time_s))} <b>${esc(e.kind)}</b> ${esc(e.aircraft || "")} ${esc(e.component || e.unit || "")} ${esc(e.detail || "")}</div>`).join("");
     document.body.dataset.time = String(Math.round(now));
