@@ -38,7 +38,7 @@ CSS = """
 body{font-family:sans-serif;margin:0 1em 2em;color:#222}
 h1{font-size:1.3em} h2{font-size:1.1em;border-bottom:1px solid #ccc;margin-top:1.6em}
 #mapwrap{display:flex;gap:.8em} #mapview{height:560px;flex:1;background:#b9d3e6}
-#side{width:360px;font-size:13px} #ledger{max-height:300px;overflow:auto}
+#side{width:400px;font-size:13px} #ledger{max-height:300px;overflow:auto}
 #log{font-size:12px;max-height:220px;overflow:auto;border-top:1px solid #ccc;margin-top:.5em}
 #controls{margin:.5em 0;display:flex;gap:.6em;align-items:center} #time{flex:1}
 table{border-collapse:collapse;font-size:13px;margin:.4em 0}

@@ -194,6 +194,7 @@ def build_scene(world: World) -> dict:
         "terrain": terrain_image(world),
     }
     scene["bounds"] = scene_bounds(scene)
+    scene["focus"] = focus_bounds(scene)
     w, s_, e, n = scene["bounds"]
     scene["land"] = land_polygons((w - 2.0, s_ - 2.0, e + 2.0, n + 2.0))  # past the view
     return scene
@@ -212,6 +213,19 @@ def scene_bounds(scene: dict, margin_deg: float = 0.05) -> list[float]:
         lons += [w, e]
     lats.append(scene["origin"]["lat_deg"])
     lons.append(scene["origin"]["lon_deg"])
+    return [
+        round(min(lons) - margin_deg, 5),
+        round(min(lats) - margin_deg, 5),
+        round(max(lons) + margin_deg, 5),
+        round(max(lats) + margin_deg, 5),
+    ]
+
+
+def focus_bounds(scene: dict, margin_deg: float = 0.04) -> list[float]:
+    """(west, south, east, north) of the defence: every unit and named site (where the fight
+    is); the map opens on it, routes may run beyond."""
+    lats = [u["lat_deg"] for u in scene["units"]] + [s["lat_deg"] for s in scene["sites"]]
+    lons = [u["lon_deg"] for u in scene["units"]] + [s["lon_deg"] for s in scene["sites"]]
     return [
         round(min(lons) - margin_deg, 5),
         round(min(lats) - margin_deg, 5),

@@ -18,7 +18,7 @@
   const map = L.map("mapview", { zoomSnap: 0.25, preferCanvas: false, attributionControl: true });
   map.attributionControl.setPrefix("");
   map.attributionControl.addAttribution("coast: Natural Earth (public domain); symbols: milsymbol");
-  const b = S.bounds;
+  const b = S.focus || S.bounds;  // open on the defence; routes may run beyond
   map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
 
   // --- base: sea colour comes from the map div, land polygons, terrain hillshade
@@ -214,9 +214,10 @@
     const other = kind === "unit" ? "aircraft" : "unit";
     const cols = rows.length && rows[0].share != null
       ? ["stage", "reason", "share"] : ["stage", "reason", "stopped_at_s"];
+    const head = { stage: "stage", reason: "reason", share: "share", stopped_at_s: "at (s)" };
     const failing = rows.some((r) => r.failing_element != null);
     panel.innerHTML = `<h3>Kill chains: ${esc(kind)} ${esc(id)}</h3>` +
-      `<table class="ledger"><thead><tr><th>${other}</th>${cols.map((c) => `<th>${c}</th>`).join("")}${failing ? "<th>failing element</th>" : ""}</tr></thead><tbody>` +
+      `<table class="ledger"><thead><tr><th>${other}</th>${cols.map((c) => `<th>${head[c]}</th>`).join("")}${failing ? "<th>failing element</th>" : ""}</tr></thead><tbody>` +
       rows.map((r) => `<tr><td>${esc(r[other])}</td>${cols.map((c) => `<td>${c === "share" ? (100 * r[c]).toFixed(0) + "%" : c === "stopped_at_s" && r[c] != null ? Math.round(r[c]) : esc(r[c])}</td>`).join("")}${failing ? `<td>${esc(r.failing_element)}</td>` : ""}</tr>`).join("") +
       "</tbody></table>";
   }
