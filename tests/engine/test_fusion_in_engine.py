@@ -92,7 +92,7 @@ def _sam_row(result) -> dict:
 
 def test_one_stable_system_track_per_aircraft(run_both):
     rep, result = run_both
-    pic = rep.pictures["SAM"]
+    pic = rep.gates.pictures["SAM"]
     assert _sources(pic, rep) == {"EW-S/radar", "EW-E/radar"}
     assert all(a.get("killed_at_s") is None for a in result.aircraft)
     for a in range(2):
@@ -109,7 +109,7 @@ def test_one_stable_system_track_per_aircraft(run_both):
 
 def test_fused_covariance_smaller_than_either_source(run_both):
     rep, _ = run_both
-    pic = rep.pictures["SAM"]
+    pic = rep.gates.pictures["SAM"]
     two = np.flatnonzero(pic.g_n_sources == 2)
     assert two.size > 400
     best = np.full(pic.g_t.size, np.inf)
@@ -126,10 +126,10 @@ def test_fused_covariance_smaller_than_either_source(run_both):
 
 def test_picture_waits_for_the_report_latency(run_both):
     rep, _ = run_both
-    pic = rep.pictures["SAM"]
+    pic = rep.gates.pictures["SAM"]
     w = rep.world
     arrivals = []
-    for si, st in rep.sensors.items():
+    for si, st in rep.sensing.sensors.items():
         if w.components[si].unit == "SAM":
             continue
         rep_ = st.reports
@@ -143,17 +143,16 @@ def test_picture_waits_for_the_report_latency(run_both):
 
 def test_batched_picture_equals_fusion_center_at_every_time(run_both):
     rep, _ = run_both
-    pic = rep.pictures["SAM"]
+    pic = rep.gates.pictures["SAM"]
     w = rep.world
-    unit = w.units[w.unit_index["SAM"]]
     cp = w.components[w.component_index["SAM/cp"]]
     feeds = []
-    for si, st in rep.sensors.items():
+    for si, st in rep.sensing.sensors.items():
         if w.components[si].unit == "SAM":
             continue
         looks = st.reports.look
-        path = rep.conn.status(w.components[si].id, cp.id, st.geo.times_s)
-        sent = rep._sensor_code(si, unit, np.arange(st.geo.times_s.size)) == 0
+        path = rep.network.status(w.components[si].id, cp.id, st.geo.times_s)
+        sent = rep.sensing.code(si, np.arange(st.geo.times_s.size)) == 0
         feeds.append(
             make_feed(
                 si, st.reports, st.geo.times_s, sent[looks], path.ok[looks], path.latency_s[looks]
@@ -214,7 +213,7 @@ def test_one_link_down_other_radar_keeps_the_aircraft(tmp_path_factory):
     prepared = _prepared(tmp_path_factory, True, False)
     rep = Replication(prepared.geometry, 4)
     result = rep.run()
-    pic = rep.pictures["SAM"]
+    pic = rep.gates.pictures["SAM"]
     assert _sources(pic, rep) == {"EW-S/radar"}
     assert (pic.g_n_sources == 1).all()
     for a in range(2):
@@ -230,7 +229,7 @@ def test_both_links_down_reported_fails_with_link_down(tmp_path_factory):
     for seed in (1, 2):
         rep = Replication(prepared.geometry, seed)
         result = rep.run()
-        pic = rep.pictures["SAM"]
+        pic = rep.gates.pictures["SAM"]
         assert not pic.firm.any() and pic.g_t.size == 0
         rows = [r for r in result.ledger.table().to_pylist() if r["unit"] == "SAM"]
         assert len(rows) == 2
@@ -251,8 +250,8 @@ def test_mofn_mode_builds_no_picture(tmp_path_factory):
     prepared = _prepared(tmp_path_factory, True, True, tracker="mofn")
     rep = Replication(prepared.geometry, 4)
     rep.run()
-    assert not getattr(rep, "pictures", {})
-    assert all(st.reports is None for st in rep.sensors.values())
+    assert not rep.gates.pictures
+    assert all(st.reports is None for st in rep.sensing.sensors.values())
 
 
 def test_tracking_report_fusion_metrics(both, run_both):

@@ -17,7 +17,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from iadsim.engine.geometry import build_geometry
+from iadsim.engine.radar_picture import build_geometry
 from iadsim.engine.replication import run_replication
 from iadsim.engine.rng import RngStreams, replication_seed
 from iadsim.engine.states import sample_states
@@ -339,24 +339,26 @@ def test_suppression_probability_matches_the_willingness_model(tmp_path):
     """A return-fire burst on the team 60 s ago: the crew refuses with CREW_SUPPRESSED with
     probability 1 - S(t), S = 1 - a s exp(-dt/tau) (one latent uniform per crew per
     replication), within 4 sigma over 4000 seeds; later, as it recovers, less often."""
-    from iadsim.engine.events import EventKind
-    from iadsim.engine.replication import Replication
+    from iadsim.engine.crews import Crews
+    from iadsim.engine.events import EventLog
+    from iadsim.engine.rng import RngStreams
     from iadsim.killchain import Reason
     from iadsim.readiness.suppression import willingness
+    from iadsim.threats.returnfire import SuppressionEvent
 
     path = manpads_scenario(tmp_path, "{years_since_overhaul: 1, regime: full}")
     path.write_text(path.read_text().replace("proficiency: elite", "proficiency: basic"))
     geom = build_geometry(build_world(load_scenario(path)))
     unit = geom.world.units[0]
+    team = geom.world.components[geom.world.component_index["MP/team"]]
     sens = unit.crew_profile.suppression_sensitivity
 
     def p_suppressed(t: float, n: int = 4000) -> float:
         hits = 0
         for seed in range(n):
-            rep = Replication(geom, seed)
-            rep.states = ["operational"]
-            rep.log.add(100.0, EventKind.RETURN_FIRE, "HELO", "MP", "MP/team")
-            hits += rep._crew_refusal(unit, 0, t) is Reason.CREW_SUPPRESSED
+            crews = Crews(geom.world, RngStreams(seed), EventLog())
+            crews.hear(SuppressionEvent(100.0, "HELO", "MP/team", tuple(team.enu), ()))
+            hits += crews.refusal(unit, 0, t) is Reason.CREW_SUPPRESSED
         return hits / n
 
     for t in (160.0, 700.0):

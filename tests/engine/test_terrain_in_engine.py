@@ -10,7 +10,7 @@ import numpy as np
 import rasterio
 
 from iadsim.cli import main
-from iadsim.engine.geometry import CODE_TERRAIN, OK
+from iadsim.engine.radar_picture import CODE_TERRAIN, OK
 from iadsim.engine.run import prepare
 from iadsim.scenario import load_scenario
 from iadsim.scenario.load import Scenario, resolve_links

@@ -143,7 +143,7 @@ def _command_posts(prepared: Prepared, result: ReplicationResult, until: np.ndar
     rep.run()
     w = prepared.geometry.world
     out = []
-    for unit_id, pic in getattr(rep, "pictures", {}).items():
+    for unit_id, pic in rep.gates.pictures.items():
         unit = w.units[w.unit_index[unit_id]]
         out.append(
             {

@@ -14,7 +14,7 @@ COVERAGE_FILES = ("*.tif", "*.png", "*.json")  # what older versions wrote, with
 def _cmd_coverage(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from iadsim.engine.geometry import radar_parameters
+    from iadsim.engine.radar_picture import radar_parameters
     from iadsim.geo.terrain import Terrain
     from iadsim.io.outdir import check_target, output_dir
     from iadsim.scenario import load_scenario

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from iadsim.engine.rng import RngStreams
+from iadsim.engine.states import Equipment
+from iadsim.engine.world import World
 from iadsim.killchain import REASON_CODE, REASONS, Reason
+from iadsim.network.failures import Reliability, sample_timeline
 from iadsim.network.graph import C2Network
 from iadsim.scenario.schema import LinkSpec
 
@@ -98,3 +102,30 @@ class Connectivity:
         if key is not None:
             self._cache[key] = status
         return status
+
+
+def sample_link_outages(world: World, rs: RngStreams) -> dict[str, list[tuple[float, float]]]:
+    """Random failure and repair of links with an MTBF/MTTR, over the scenario's duration
+    (one stream per link, so variants keep common random numbers)."""
+    rels = {
+        lk.id: Reliability(mtbf_s=lk.mtbf_s, mttr_s=lk.mttr_s)
+        for lk in world.links
+        if lk.mtbf_s is not None
+    }
+    if not rels:
+        return {}
+    return sample_timeline(rels, world.duration_s, rs.stream)
+
+
+def replication_network(world: World, equipment: Equipment, rs: RngStreams) -> Connectivity:
+    """The C2 network of one replication: the links as given, failing at random (MTBF/MTTR),
+    cut where strikes and anti-radiation missiles put components out of action, and without
+    relays through components whose readiness state keeps them from working."""
+    return Connectivity(
+        {c.id: c.kind for c in world.components},
+        world.links,
+        equipment.destroyed_at,
+        equipment.out_of_service(),
+        sample_link_outages(world, rs),
+        equipment.strike_outages(),
+    )

@@ -8,7 +8,7 @@ night vision, the system's reaction scale applied) and a baseline willingness W0
 1. Willingness. The crew has one latent uniform c per replication (stream `unit:U:will`).
    `readiness.suppression.fire_decision(W0 S(t), W0, c)`: c < 1 - W0 -> CREW_NOT_READY (a
    reluctant crew, all night); c < 1 - W0 S(t) -> CREW_SUPPRESSED, where S(t) is the
-   suppression factor of the return fire, strikes and casualties logged so far near the
+   suppression factor of the return fire, strikes and casualties heard so far near the
    unit (it recovers with tau = 600 s, so a deterred crew stays off until its own threshold
    is passed); otherwise willing. One uniform per crew keeps variants with and without
    suppression on common random numbers and attributes to suppression only what it causes.
@@ -25,8 +25,9 @@ import math
 
 import numpy as np
 
-from iadsim.engine.events import EventKind
-from iadsim.engine.world import UnitRt
+from iadsim.engine.events import EventKind, EventLog
+from iadsim.engine.rng import RngStreams
+from iadsim.engine.world import UnitRt, World
 from iadsim.killchain import Reason
 from iadsim.readiness.crew import CrewProfile
 from iadsim.readiness.suppression import (
@@ -36,64 +37,88 @@ from iadsim.readiness.suppression import (
     severity_of,
     willingness,
 )
+from iadsim.threats.returnfire import SuppressionEvent
 
 DEFAULT_CREW = CrewProfile(30.0, 0.4, 0.05, 0.75)
 """Used only for a unit built without a crew profile (a trained crew, day, 30 s median)."""
 
 
-class CrewMixin:
-    """Crew behaviour for a Replication (uses its rs, log, world and states)."""
+def strike_suppression(world: World, strikes: list[tuple]) -> list[SuppressionEvent]:
+    """Scheduled strikes as suppressive events at their sites (`Equipment.strikes` records)."""
+    spec = world.scenario.spec
+    sites = {s.id: s.position for s in spec.sites}
+    events = []
+    for t, sid, site, _weapon in strikes:
+        x, y = world.frame.to_enu(sites[site].lat_deg, sites[site].lon_deg, 0.0)[:2]
+        where = (float(x), float(y), 0.0)
+        events.append(SuppressionEvent(t, sid, site, where, (), str(SuppressiveKind.STRIKE)))
+    return events
+
+
+class Crews:
+    """The weapon crews of one replication: whether a crew fires at a launch opportunity and
+    how long it takes.
+
+    State: each crew's latent willingness uniform (`courage`), crews blocked after an error
+    until a time (`blocked`), the normal draw kept from a decision for its reaction time
+    (`pending`), and the suppressive events heard so far (`heard`). Consumes typed
+    `SuppressionEvent`s (return fire, strikes, casualties) through `hear`; emits SUPPRESSED
+    and CREW_ERROR records.
+    """
+
+    def __init__(self, world: World, rs: RngStreams, log: EventLog):
+        self.world, self.rs, self.log = world, rs, log
+        self.courage: dict[str, float] = {}
+        self.blocked: dict[tuple[str, int], float] = {}
+        self.pending: dict[str, float] = {}
+        self.heard: list[SuppressionEvent] = []
+        self._arrays: tuple[int, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+
+    def hear(self, event: SuppressionEvent | None) -> None:
+        """A suppressive event: crews near it feel it from its time on."""
+        if event is not None:
+            self.heard.append(event)
 
     # ------------------------------------------------------------ decision
-    def _crew_refusal(self, unit: UnitRt, a: int, t: float) -> Reason | None:
+    def refusal(self, unit: UnitRt, a: int, t: float) -> Reason | None:
         """Why the crew does not fire now (CREW_NOT_READY, CREW_SUPPRESSED), or None."""
         profile = unit.crew_profile or DEFAULT_CREW
         ac = self.world.aircraft[a].id
         w0 = unit.crew.morale
         factor = self._suppression_factor(unit, profile, t) if unit.crew.suppressible else 1.0
-        why = fire_decision(w0 * factor, w0, self._crew_courage(unit))
+        why = fire_decision(w0 * factor, w0, self._courage(unit))
         if why is Reason.CREW_SUPPRESSED:
             self.log.add(t, EventKind.SUPPRESSED, ac, unit.id, value=w0 * factor)
             return why
         if why is Reason.CREW_NOT_READY:
             return why
-        blocked = self._crew_state("blocked")
-        if blocked.get((unit.id, a), -np.inf) > t:
+        if self.blocked.get((unit.id, a), -np.inf) > t:
             return Reason.CREW_NOT_READY
         rng = self.rs.stream(f"unit:{unit.id}:crew:{ac}")
         u, z = float(rng.random()), float(rng.standard_normal())
         if u < profile.error_prob:
-            blocked[(unit.id, a)] = t + profile.median_reaction_s * math.exp(profile.sigma_log * z)
+            self.blocked[(unit.id, a)] = t + profile.median_reaction_s * math.exp(
+                profile.sigma_log * z
+            )
             self.log.add(t, EventKind.CREW_ERROR, ac, unit.id)
             return Reason.CREW_NOT_READY
-        self._crew_state("pending")[unit.id] = z
+        self.pending[unit.id] = z
         return None
 
-    def _crew_state(self, name: str) -> dict:
-        """Per-replication crew bookkeeping (created on first use)."""
-        key = f"_crew_state_{name}"
-        d = getattr(self, key, None)
-        if d is None:
-            d = {}
-            setattr(self, key, d)
-        return d
-
-    def _crew_courage(self, unit: UnitRt) -> float:
+    def _courage(self, unit: UnitRt) -> float:
         """The crew's latent uniform for this replication (its willingness threshold)."""
-        courage = self._crew_state("courage")
-        if unit.id not in courage:
-            courage[unit.id] = float(self.rs.stream(f"unit:{unit.id}:will").random())
-        return courage[unit.id]
+        if unit.id not in self.courage:
+            self.courage[unit.id] = float(self.rs.stream(f"unit:{unit.id}:will").random())
+        return self.courage[unit.id]
 
-    def _reaction_delay_s(self, unit: UnitRt, li: int) -> float:
-        """Decision to launch: the crew's lognormal, slower with a degraded launcher."""
+    def reaction_delay_s(self, unit: UnitRt, degraded_factor: float = 1.0) -> float:
+        """Decision to launch: the crew's lognormal, its median scaled by `degraded_factor`
+        (slower with a degraded launcher)."""
         profile = unit.crew_profile or DEFAULT_CREW
-        z = self._crew_state("pending").pop(unit.id, None)
+        z = self.pending.pop(unit.id, None)
         if z is None:  # called without a decision: draw from the unit's stream
             z = float(self.rs.stream(f"unit:{unit.id}:crew").standard_normal())
-        median = profile.median_reaction_s
-        if self.states[li] == "degraded":
-            median *= self.world.components[li].degraded.reaction_time_factor
+        median = profile.median_reaction_s * degraded_factor
         return float(median * math.exp(profile.sigma_log * z))
 
     # --------------------------------------------------------- suppression
@@ -114,50 +139,16 @@ class CrewMixin:
         )  # fmt: skip
 
     def _suppressive_events(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(times, ENU xy, severities) of return fire, strikes and casualties in the log.
-
-        Read from the event log, so the engine needs no extra hook: RETURN_FIRE at the
-        launcher fired upon, STRIKE at its site, DESTROYED by return fire as a casualty.
-        Cached until the log grows.
-        """
-        n = len(self.log)
-        cache = getattr(self, "_supp_cache", None)
-        if cache is not None and cache[0] == n:
-            return cache[1]
-        w = self.world
-        sites = getattr(self, "_site_xy", None)
-        if sites is None:
-            sites = {
-                s.id: w.frame.to_enu(s.position.lat_deg, s.position.lon_deg, 0.0)[:2]
-                for s in w.scenario.spec.sites
-            }
-            self._site_xy = sites
-        rf, st, cas = (
-            severity_of(SuppressiveKind.RETURN_FIRE),
-            severity_of(SuppressiveKind.STRIKE),
-            severity_of(SuppressiveKind.CASUALTY),
-        )
-        times, xy, sev = [], [], []
-        for time_s, kind, _ac, _unit, comp, detail, _v in self.log.rows():
-            if kind == EventKind.RETURN_FIRE and comp in w.component_index:
-                pos, s = w.components[w.component_index[comp]].enu[:2], rf
-            elif kind == EventKind.STRIKE and comp in sites:
-                pos, s = sites[comp], st
-            elif (
-                kind == EventKind.DESTROYED
-                and detail == "return fire"
-                and comp in w.component_index
-            ):
-                pos, s = w.components[w.component_index[comp]].enu[:2], cas
-            else:
-                continue
-            times.append(time_s)
-            xy.append(pos)
-            sev.append(s)
+        """(times, ENU xy, severities) of the events heard, in time order (stable: same-time
+        events keep the order they were heard). Cached until a new event is heard."""
+        n = len(self.heard)
+        if self._arrays is not None and self._arrays[0] == n:
+            return self._arrays[1]
+        events = sorted(self.heard, key=lambda e: e.time_s)
         out = (
-            np.asarray(times, float),
-            np.asarray(xy, float).reshape(-1, 2),
-            np.asarray(sev, float),
+            np.asarray([e.time_s for e in events], float),
+            np.asarray([e.position_m[:2] for e in events], float).reshape(-1, 2),
+            np.asarray([severity_of(e.kind) for e in events], float),
         )
-        self._supp_cache = (n, out)
+        self._arrays = (n, out)
         return out

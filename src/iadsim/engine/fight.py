@@ -8,8 +8,18 @@ import numpy as np
 
 from iadsim.engagement.assignment import WTAProblem, assign
 from iadsim.engagement.intercept import predict_intercept
-from iadsim.engine.events import EventKind
+from iadsim.engagement.magazine import Magazine
+from iadsim.engine.crews import Crews
+from iadsim.engine.events import EventKind, EventLog
+from iadsim.engine.gates import Gates, UnitChain
+from iadsim.engine.ledger import Ledger
+from iadsim.engine.radar_picture import Geometry
+from iadsim.engine.returnfire import ReturnFireProcess
+from iadsim.engine.rng import RngStreams
+from iadsim.engine.scheduler import EventQueue
+from iadsim.engine.states import Equipment
 from iadsim.killchain import Reason, Stage
+from iadsim.threats.returnfire import ReturnFireEffect
 
 _FIRE_CONTROL = int(Stage.FIRE_CONTROL)
 MAX_MANOEUVRE_MISS_M = 250.0
@@ -17,9 +27,74 @@ MAX_MANOEUVRE_MISS_M = 250.0
 missiles arrive has out-manoeuvred them (no guidance laws are modelled)."""
 
 
-class FightMixin:
-    """Launch decisions, launches and intercepts for a Replication (uses its chains, queue,
-    ledger, log, magazines, alive, engaged and active channel counts)."""
+class Fight:
+    """The fight of one replication: launch decisions, launches and intercepts, in the event
+    queue, from the units' precomputed chains (`UnitChain`, the gates' output).
+
+    State: which aircraft are still flying (`alive`, `kill_time`), launchers disabled by return
+    fire (`disabled_at`), magazines, and the fire channels each unit has committed (`engaged`,
+    `active`). Asks the crews whether and when they fire and the gates whether semi-active
+    guidance holds; calls return fire at every launch and passes the crews its suppressive
+    events. Emits LAUNCH_DECISION, LAUNCH, LAUNCH_ABORTED, INTERCEPT, KILL and MISS records and
+    ledger observations.
+    """
+
+    def __init__(
+        self,
+        geometry: Geometry,
+        chains: list[UnitChain],
+        equipment: Equipment,
+        gates: Gates,
+        crews: Crews,
+        return_fire: ReturnFireProcess,
+        queue: EventQueue,
+        log: EventLog,
+        ledger: Ledger,
+        rs: RngStreams,
+    ):
+        self.geom, self.world = geometry, geometry.world
+        self.chains = chains
+        self.equipment, self.gates, self.crews, self.return_fire = (
+            equipment,
+            gates,
+            crews,
+            return_fire,
+        )
+        self.queue, self.log, self.ledger, self.rs = queue, log, ledger, rs
+        w = self.world
+        self.alive = np.ones(len(w.aircraft), bool)
+        self.kill_time = np.full(len(w.aircraft), np.inf)
+        self.disabled_at: dict[int, float] = {}
+        self.magazines = {
+            c.index: Magazine(
+                capacity=c.launcher.missiles,
+                ready=c.launcher.missiles,
+                reserve=c.launcher.reserve,
+                reload_time_s=c.launcher.reload_s,
+            )
+            for c in w.components
+            if c.launcher is not None
+        }
+        self.engaged: set[tuple[int, int]] = set()
+        self.active = [0] * len(chains)  # channels in use per weapon unit
+
+    def start(self) -> None:
+        """Put every unit's first launch opportunity in the queue."""
+        for ci in range(len(self.chains)):
+            self._schedule_next_decision(ci, 0)
+
+    def _schedule_next_decision(self, ci: int, start: int) -> None:
+        chain = self.chains[ci]
+        c = chain.candidates
+        pos = int(np.searchsorted(c, start))
+        if pos < len(c):
+            k = int(c[pos])
+            self.queue.schedule(float(chain.geo.times_s[k]), self._decide, ci, k)
+
+    def _position(self, a: int, t: float) -> np.ndarray:
+        w = self.world
+        ground = w.terrain.ground_m if w.terrain is not None else None
+        return w.aircraft[a].route.positions(np.array([t]), ground)[0]
 
     def _decide(self, ci: int, k: int) -> None:
         """A unit with targets at fire control decides whether and with what to shoot: the
@@ -53,11 +128,11 @@ class FightMixin:
             if li is None:  # the channels or launchers went to other targets
                 self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NOT_ASSIGNED, t)
                 continue
-            refusal = self._crew_refusal(unit, a, t)
+            refusal = self.crews.refusal(unit, a, t)
             if refusal is not None:
                 self.ledger.observe(a, ci, Stage.FIRE_CONTROL, refusal, t)
                 continue
-            delay = self._reaction_delay_s(unit, li)
+            delay = self.crews.reaction_delay_s(unit, self._reaction_factor(li))
             self._engage(ci, a)
             self.log.add(
                 t,
@@ -149,9 +224,15 @@ class FightMixin:
 
     def _launch_failure_p(self, li: int) -> float:
         """Chance that a launch attempt fails: only degraded launchers fail (per type)."""
-        if self.states[li] != "degraded":
+        if self.equipment.state(li) != "degraded":
             return 0.0
         return self.world.components[li].degraded.launch_failure_prob
+
+    def _reaction_factor(self, li: int) -> float:
+        """How much slower the crew is with this launcher: degraded ones are (per type)."""
+        if self.equipment.state(li) != "degraded":
+            return 1.0
+        return self.world.components[li].degraded.reaction_time_factor
 
     def _launch(self, ci: int, a: int, li: int) -> None:
         """The crew fires a salvo if the target is still there and a predicted intercept
@@ -193,28 +274,11 @@ class FightMixin:
         self.log.add(t, EventKind.LAUNCH, ac.id, unit.id, comp.id, comp.missile.description, n)
         tof = float(icpt.time_of_flight_s)
         self.queue.schedule(t + tof, self._intercept, ci, a, li, n, pk, point)
-        self._return_fire(li, t)
-
-    def _fire_control_holds(self, ci: int, li: int, a: int, t: float) -> bool:
-        """Semi-active missiles need a fire-control radar to keep the target in track."""
-        w = self.world
-        chain = self.chains[ci]
-        if w.components[li].missile.guidance != "semi_active":
-            return True
-        for fi in chain.unit.role("fire_control"):
-            if fi not in self.sensors:
-                continue
-            idx = int(self._look(fi, np.array([t]))[0])
-            if idx < 0 or self._sensor_code(fi, chain.unit, np.array([idx]))[0] != 0:
-                continue
-            if not self.sensors[fi].firm[a, idx]:
-                continue
-            if (
-                fi == li
-                or self.conn.status(w.components[fi].id, w.components[li].id, np.array([t])).ok[0]
-            ):
-                return True
-        return False
+        fire, heard = self.return_fire.at_launch(li, t, self.alive)
+        for event in heard:
+            self.crews.hear(event)
+        if fire is not None and fire.effect is ReturnFireEffect.DISABLED:
+            self.disabled_at[li] = min(self.disabled_at.get(li, np.inf), fire.time_s)
 
     def _intercept(self, ci: int, a: int, li: int, n: int, pk: float, point: np.ndarray) -> None:
         """The salvo reaches the predicted intercept point: it needs the target near it and,
@@ -232,7 +296,7 @@ class FightMixin:
         if not self.alive[a]:
             self.ledger.observe(a, ci, Stage.LAUNCHED, Reason.TARGET_ALREADY_DOWN, t)
             return
-        if not self._fire_control_holds(ci, li, a, t):
+        if not self.gates.guidance_holds(unit, li, a, t):
             self.ledger.observe(a, ci, Stage.LAUNCHED, Reason.NO_FIRE_CONTROL_RADAR, t)
             self.log.add(t, EventKind.MISS, ac.id, unit.id, comp.id, "NO_FIRE_CONTROL_RADAR")
             return
@@ -256,5 +320,3 @@ class FightMixin:
     def _release(self, ci: int, a: int) -> None:
         """The unit has assessed its last salvo and may engage this aircraft again."""
         self._disengage(ci, a)
-
-    # ---------------------------------------------------------------- finish

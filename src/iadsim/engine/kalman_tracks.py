@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from iadsim.engine.geometry import Geometry, SensorGeometry
+from iadsim.engine.radar_picture import Geometry, SensorGeometry
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.world import ComponentRt, World
 from iadsim.scenario.catalog import ComponentKind

@@ -5,20 +5,27 @@ Launches trigger return fire in the event loop. Emitting radars are handled in a
 before sensing is drawn (like scheduled strikes): every EMITTER_CHECK_S a working radar that
 an anti-radiation shooter has within reach is a trigger, so a radar disabled this way stops
 detecting from then on. Radars of units in emission control are silent and never triggers.
-Crews near a return-fire burst are deterred through the crews' suppression model, which
-reads the RETURN_FIRE and DESTROYED events this writes.
+Every burst is also a typed `SuppressionEvent` (a launcher disabled by it a second one, a
+casualty) that the crews hear (`engine.crews.Crews.hear`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from iadsim.engine.events import EventKind
-from iadsim.engine.states import working_code
+from iadsim.engine.events import EventKind, EventLog
+from iadsim.engine.rng import RngStreams
+from iadsim.engine.states import Equipment
+from iadsim.engine.world import World
+from iadsim.readiness.suppression import SuppressiveKind
 from iadsim.threats.returnfire import (
     ReturnFire,
     ReturnFireCapability,
     ReturnFireEffect,
+    ReturnFireEvent,
+    SuppressionEvent,
     Trigger,
     TriggerKind,
 )
@@ -48,24 +55,40 @@ def return_fire_capabilities(world) -> dict[str, ReturnFireCapability]:
     return caps
 
 
-class ReturnFireMixin:
-    """Return fire for a Replication (uses world, rs, log, alive, destroyed_at, disabled_at)."""
+class ReturnFireProcess:
+    """The raid firing back, one replication.
 
-    def _setup_return_fire(self) -> None:
-        self.return_fire = ReturnFire(return_fire_capabilities(self.world))
-        self._ids = [ac.id for ac in self.world.aircraft]
+    State: the threats room's `ReturnFire` (rounds left, who is busy, whom each aircraft fired
+    at last). Consumes launches (`at_launch`) and, before sensing, emitting radars
+    (`at_emitting_radars`); emits RETURN_FIRE and DESTROYED records and returns the typed
+    `SuppressionEvent`s of every burst for the crews.
+    """
 
-    def _aircraft_now(self, t: float) -> tuple[np.ndarray, np.ndarray]:
+    def __init__(self, world: World, rs: RngStreams, log: EventLog):
+        self.world, self.rs, self.log = world, rs, log
+        self.model = ReturnFire(return_fire_capabilities(world))
+        self._ids = [ac.id for ac in world.aircraft]
+
+    def _aircraft_now(self, t: float, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions (A, 3) and airborne-and-alive mask of every aircraft at time t."""
         w = self.world
         ground = w.terrain.ground_m if w.terrain is not None else None
         times = np.array([t])
         pos = np.stack([ac.route.positions(times, ground)[0] for ac in w.aircraft])
-        up = np.array([bool(ac.route.airborne(times)[0]) for ac in w.aircraft]) & self.alive
+        up = np.array([bool(ac.route.airborne(times)[0]) for ac in w.aircraft]) & alive
         return pos, up
 
-    def _anti_radiation_prepass(self) -> None:
-        """Emitting radars within reach of anti-radiation shooters may be disabled."""
+    def _respond(
+        self, trigger: Trigger, alive: np.ndarray
+    ) -> tuple[ReturnFireEvent | None, SuppressionEvent | None]:
+        now, live = self._aircraft_now(trigger.time_s, alive)
+        return self.model.respond(
+            self.rs.stream(f"returnfire:{trigger.source_id}"), trigger, self._ids, now, alive=live
+        )
+
+    def at_emitting_radars(self, equipment: Equipment) -> list[SuppressionEvent]:
+        """Emitting radars within reach of anti-radiation shooters may be destroyed (recorded
+        in `equipment`); returns the bursts' suppressive events in time order."""
         w = self.world
         emitters = {
             ac.id
@@ -73,7 +96,7 @@ class ReturnFireMixin:
             if ac.spec.return_fire.emitter_range_m > 0 and ac.spec.return_fire.p_hit > 0
         }
         if not emitters:
-            return
+            return []
         checks = np.arange(0.0, w.duration_s + 1e-9, EMITTER_CHECK_S)
         ground = w.terrain.ground_m if w.terrain is not None else None
         shooters = [a for a, ac in enumerate(w.aircraft) if ac.id in emitters]
@@ -85,30 +108,21 @@ class ReturnFireMixin:
             unit = w.units[w.unit_index[comp.unit]]
             if not comp.is_radar or unit.c2_mode == "emcon":
                 continue
-            code = working_code(
-                w,
-                comp.index,
-                self.states[comp.index],
-                self._outage(comp.id),
-                checks,
-            )
+            code = equipment.working(comp.index, checks)
             dist = np.linalg.norm(pos - comp.enu[None, None, :], axis=-1)
             near = ((dist <= reach[:, None]) & up).any(axis=0) & (code == 0)
             candidates += [(float(checks[k]), comp.index) for k in np.flatnonzero(near)]
+        heard = []
+        all_alive = np.ones(len(w.aircraft), bool)
         for t, ci in sorted(candidates):
             comp = w.components[ci]
-            if self._outage(comp.id)[0] <= t:
+            if equipment.outage(comp.id)[0] <= t:
                 continue
-            now, live = self._aircraft_now(t)
-            fire, _ = self.return_fire.respond(
-                self.rs.stream(f"returnfire:{comp.id}"),
-                Trigger(t, TriggerKind.EMITTER, comp.id, tuple(comp.enu)),
-                self._ids,
-                now,
-                alive=live,
-            )
+            trigger = Trigger(t, TriggerKind.EMITTER, comp.id, tuple(comp.enu))
+            fire, supp = self._respond(trigger, all_alive)
             if fire is None:
                 continue
+            heard.append(supp)
             self.log.add(
                 fire.time_s,
                 EventKind.RETURN_FIRE,
@@ -118,9 +132,7 @@ class ReturnFireMixin:
                 "anti-radiation",
             )
             if fire.effect is ReturnFireEffect.DISABLED:
-                self.destroyed_at[comp.id] = min(
-                    self.destroyed_at.get(comp.id, np.inf), fire.time_s
-                )
+                equipment.destroy(comp.id, fire.time_s)
                 self.log.add(
                     fire.time_s,
                     EventKind.DESTROYED,
@@ -128,29 +140,29 @@ class ReturnFireMixin:
                     component=comp.id,
                     detail="anti-radiation missile",
                 )
+        return heard
 
-    def _return_fire(self, li: int, t: float) -> None:
-        """A launch seen by an aircraft within reach draws fire; a hit disables the launcher."""
+    def at_launch(
+        self, li: int, t: float, alive: np.ndarray
+    ) -> tuple[ReturnFireEvent | None, list[SuppressionEvent]]:
+        """A launch from launcher li seen by an aircraft within reach draws fire; a hit
+        disables the launcher. Returns the burst (None if nobody fired) and its suppressive
+        events: the fire itself, and a casualty when the launcher was hit."""
         launcher = self.world.components[li]
-        now, live = self._aircraft_now(t)
-        fire, _ = self.return_fire.respond(
-            self.rs.stream(f"returnfire:{launcher.id}"),
-            Trigger(t, TriggerKind.LAUNCH, launcher.id, tuple(launcher.enu)),
-            self._ids,
-            now,
-            alive=live,
-        )
+        trigger = Trigger(t, TriggerKind.LAUNCH, launcher.id, tuple(launcher.enu))
+        fire, supp = self._respond(trigger, alive)
         if fire is None:
-            return
+            return None, []
         self.log.add(
             fire.time_s, EventKind.RETURN_FIRE, fire.shooter_id, launcher.unit, launcher.id
         )
-        if fire.effect is ReturnFireEffect.DISABLED:
-            self.disabled_at[li] = min(self.disabled_at.get(li, np.inf), fire.time_s)
-            self.log.add(
-                fire.time_s,
-                EventKind.DESTROYED,
-                unit=launcher.unit,
-                component=launcher.id,
-                detail="return fire",
-            )
+        if fire.effect is not ReturnFireEffect.DISABLED:
+            return fire, [supp]
+        self.log.add(
+            fire.time_s,
+            EventKind.DESTROYED,
+            unit=launcher.unit,
+            component=launcher.id,
+            detail="return fire",
+        )
+        return fire, [supp, replace(supp, kind=str(SuppressiveKind.CASUALTY))]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from iadsim.engine.geometry import Geometry, build_geometry
 from iadsim.engine.kalman_tracks import with_kalman_tracking
+from iadsim.engine.radar_picture import Geometry, build_geometry
 from iadsim.engine.replication import ReplicationResult, run_replication
 from iadsim.engine.sensing import TRACKERS
 from iadsim.engine.world import build_world

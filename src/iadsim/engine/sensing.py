@@ -13,12 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from iadsim.engine.geometry import SensorGeometry
+from iadsim.engine.c2 import Connectivity
+from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.kalman_tracks import TrackReports, kalman_firm
+from iadsim.engine.radar_picture import Geometry, SensorGeometry
 from iadsim.engine.rng import RngStreams
-from iadsim.engine.states import Outage, working_code
+from iadsim.engine.states import Equipment, Outage, working_code
 from iadsim.engine.world import World
 from iadsim.errors import ValueRangeError
+from iadsim.killchain import REASON_CODE, Reason
 
 TRACK_M, TRACK_N = 2, 3
 """M-of-N confirmation: a firm track needs M detections in the last N looks."""
@@ -26,6 +29,8 @@ DETECTION_MEMORY = 3
 """A target counts as detected if any of the last N looks saw it."""
 TRACKERS = ("mofn", "kalman")
 """The ways of confirming firm tracks: M-of-N counting, or the Kalman tracker."""
+C_NOT_DETECTED = REASON_CODE[Reason.NOT_DETECTED]
+C_RADAR_OFF = REASON_CODE[Reason.RADAR_OFF]
 
 
 @dataclass
@@ -86,3 +91,96 @@ def sensor_state(
     m, n = (TRACK_M, TRACK_N) if comp.is_radar else (1, DETECTION_MEMORY)
     firm = window_count(detected, n) >= m
     return SensorState(geo, working, detected, recent, firm)
+
+
+class Sensing:
+    """What every sensor saw in one replication, and when a radar in emission control
+    radiates.
+
+    State: `sensors` (component index -> SensorState) and `cue_time` (unit id -> the time an
+    outside sensor's firm track first reaches the command post of a unit in emission control,
+    after which its own radars radiate). Consumes the sampled readiness (`Equipment`) and the
+    C2 network; the gates and the fight ask it explicitly (`look`, `code`). Emits TRACK_FIRM
+    and TRACK_LOST records at the end of the replication.
+    """
+
+    def __init__(
+        self,
+        world: World,
+        geometry: Geometry,
+        equipment: Equipment,
+        network: Connectivity,
+        rs: RngStreams,
+    ):
+        self.world = world
+        self.sensors: dict[int, SensorState] = {
+            i: sensor_state(
+                world, g, equipment.state(i), equipment.outage(world.components[i].id), rs
+            )
+            for i, g in geometry.sensors.items()
+        }
+        self.cue_time = self._emcon_cues(network)
+
+    def _emcon_cues(self, network: Connectivity) -> dict[str, float]:
+        """For units in emission control: the first time an outside sensor's firm track reaches
+        the command post, after which the unit's own radars radiate."""
+        w = self.world
+        cues = {}
+        for unit in w.units:
+            if unit.c2_mode != "emcon" or not unit.role("command"):
+                continue
+            cp = w.components[unit.role("command")[0]].id
+            first = np.inf
+            for si, st in self.sensors.items():
+                comp = w.components[si]
+                if comp.unit == unit.id or not network.designed(comp.id, cp):
+                    continue
+                ok = network.status(comp.id, cp, st.geo.times_s).ok
+                hit = st.firm.any(axis=0) & ok
+                if hit.any():
+                    first = min(first, float(st.geo.times_s[np.argmax(hit)]))
+            cues[unit.id] = first
+        return cues
+
+    def look(self, si: int, times: np.ndarray) -> np.ndarray:
+        """Index of sensor si's latest look at or before each time (-1 if none yet)."""
+        return np.searchsorted(self.sensors[si].geo.times_s, times, side="right") - 1
+
+    def code(self, si: int, idx: np.ndarray) -> np.ndarray:
+        """Working code of sensor si at look indices, with emission control applied."""
+        st = self.sensors[si]
+        code = np.where(idx >= 0, st.working[np.maximum(idx, 0)], C_NOT_DETECTED).astype(np.int8)
+        comp = self.world.components[si]
+        owner = self.world.units[self.world.unit_index[comp.unit]]
+        if owner.c2_mode == "emcon" and comp.is_radar:
+            cue = self.cue_time.get(owner.id, np.inf)
+            times = st.geo.times_s[np.maximum(idx, 0)]
+            code = np.where((code == 0) & (times < cue), C_RADAR_OFF, code).astype(np.int8)
+        return code
+
+    def log_track_changes(self, log: EventLog, a: int, until_s: float) -> tuple[bool, float, bool]:
+        """Log when each sensor's track on aircraft a becomes firm and is dropped, up to
+        `until_s`; returns (detected, first detection time, tracked) over all sensors."""
+        detected = tracked = False
+        first_det = np.inf
+        for si, st in self.sensors.items():
+            before = st.geo.times_s <= until_s
+            d = st.detected[a] & before
+            if d.any():
+                detected = True
+                first_det = min(first_det, float(st.geo.times_s[np.argmax(d)]))
+            f = st.firm[a] & before
+            tracked |= bool(f.any())
+            self._log_changes(log, si, a, f)
+        return detected, first_det, tracked
+
+    def _log_changes(self, log: EventLog, si: int, a: int, firm: np.ndarray) -> None:
+        if not firm.any():
+            return
+        w = self.world
+        comp = w.components[si]
+        times = self.sensors[si].geo.times_s
+        change = np.diff(firm.astype(np.int8), prepend=0)
+        for k in np.flatnonzero(change):
+            kind = EventKind.TRACK_FIRM if change[k] > 0 else EventKind.TRACK_LOST
+            log.add(float(times[k]), kind, w.aircraft[a].id, comp.unit, comp.id)

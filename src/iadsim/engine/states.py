@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.world import World
 from iadsim.killchain import REASON_CODE, Reason
@@ -110,16 +111,60 @@ def working_code(
     return code
 
 
-def sample_link_outages(world: World, rs: RngStreams) -> dict[str, list[tuple[float, float]]]:
-    """Random failure and repair of links with an MTBF/MTTR, over the scenario's duration
-    (one stream per link, so variants keep common random numbers)."""
-    from iadsim.network.failures import Reliability, sample_timeline
+class Equipment:
+    """Readiness and strikes, one replication: every component's sampled readiness state and
+    when strikes or anti-radiation missiles put it out of action.
 
-    rels = {
-        lk.id: Reliability(mtbf_s=lk.mtbf_s, mttr_s=lk.mttr_s)
-        for lk in world.links
-        if lk.mtbf_s is not None
-    }
-    if not rels:
-        return {}
-    return sample_timeline(rels, world.duration_s, rs.stream)
+    State: `states` (per component index), `destroyed_at` and `strike_disabled_at` (component
+    id -> time). Emits STATE_SAMPLED, STRIKE, DESTROYED and DISABLED records; the others ask
+    it explicitly whether a component works (`working`) and when it goes out (`outage`).
+    """
+
+    def __init__(self, world: World, rs: RngStreams):
+        self.world = world
+        self.states = sample_states(world, rs)
+        self.destroyed_at, self.strike_disabled_at, self.strikes = sample_strikes(world, rs)
+
+    def log_to(self, log: EventLog) -> None:
+        """Record the sampled states, the strikes and what they destroyed or disabled."""
+        w = self.world
+        for comp, state in zip(w.components, self.states, strict=True):
+            log.add(0.0, EventKind.STATE_SAMPLED, unit=comp.unit, component=comp.id, detail=state)
+        for t, sid, site, weapon in self.strikes:
+            log.add(t, EventKind.STRIKE, component=site, detail=f"{sid}: {weapon}")
+        for cid, t in sorted(self.destroyed_at.items()):
+            comp = w.components[w.component_index[cid]]
+            log.add(t, EventKind.DESTROYED, unit=comp.unit, component=cid)
+        for cid, t in sorted(self.strike_disabled_at.items()):
+            comp = w.components[w.component_index[cid]]
+            log.add(t, EventKind.DISABLED, unit=comp.unit, component=cid, detail="strike")
+
+    def state(self, index: int) -> str:
+        """The readiness state sampled for component `index`."""
+        return self.states[index]
+
+    def destroy(self, cid: str, time_s: float) -> None:
+        """A component is destroyed at `time_s` (kept at the earliest such time)."""
+        self.destroyed_at[cid] = min(self.destroyed_at.get(cid, np.inf), time_s)
+
+    def outage(self, cid: str) -> Outage:
+        """When a component goes out of action (strike, anti-radiation missile) and why."""
+        return outage(self.world, cid, self.destroyed_at, self.strike_disabled_at)
+
+    def working(self, index: int, times_s: np.ndarray) -> np.ndarray:
+        """Per time: 0 if component `index` works, else the reason code why not."""
+        comp = self.world.components[index]
+        return working_code(self.world, index, self.states[index], self.outage(comp.id), times_s)
+
+    def out_of_service(self) -> dict[str, int]:
+        """Components whose readiness state keeps them from working (and relaying), with
+        the state's reason code."""
+        w = self.world
+        codes = {
+            c.id: state_code(w, c.index, s) for c, s in zip(w.components, self.states, strict=True)
+        }
+        return {cid: code for cid, code in codes.items() if code != 0}
+
+    def strike_outages(self) -> dict[str, Outage]:
+        """Components disabled by strikes, with when and why they stop working."""
+        return {cid: self.outage(cid) for cid in self.strike_disabled_at}

@@ -1,4 +1,4 @@
-"""The kill chain of each weapon unit as whole (aircraft x decision time) timelines.
+"""The kill-chain gates of each weapon unit, as whole (aircraft x decision time) timelines.
 
 Gates in order: envelope, then per feeding sensor line of sight, detection, track and report
 to the command post (the sensor that got furthest speaks for the unit), then a launcher
@@ -16,16 +16,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from iadsim.engine.c2 import Connectivity
 from iadsim.engine.fusion_picture import CpPicture, cp_picture, make_feed
-from iadsim.engine.geometry import (
+from iadsim.engine.radar_picture import (
     CODE_CLUTTER,
     CODE_HORIZON,
     CODE_RANGE,
     CODE_TERRAIN,
     UnitGeometry,
 )
-from iadsim.engine.states import working_code
-from iadsim.engine.world import UnitRt
+from iadsim.engine.rng import RngStreams
+from iadsim.engine.sensing import Sensing
+from iadsim.engine.states import Equipment
+from iadsim.engine.world import UnitRt, World
 from iadsim.killchain import REASON_CODE, Reason, Stage
 
 P_LOCK = 0.6
@@ -36,7 +39,6 @@ C_NOT_TRACKED = REASON_CODE[Reason.NOT_TRACKED]
 C_NO_FC = REASON_CODE[Reason.NO_FIRE_CONTROL_RADAR]
 C_NO_LOCK = REASON_CODE[Reason.NO_LOCK]
 C_NO_LAUNCHER = REASON_CODE[Reason.NO_LAUNCHER]
-C_RADAR_OFF = REASON_CODE[Reason.RADAR_OFF]
 C_NO_SENSOR = REASON_CODE[Reason.NO_SENSOR]
 
 
@@ -52,29 +54,41 @@ class UnitChain:
     candidates: np.ndarray  # decision indices where some aircraft reached fire control
 
 
-class ChainMixin:
-    """Builds UnitChains from a Replication's sampled states, sensors and connectivity."""
+def ir_lock(rs: RngStreams, launcher_id: str, aircraft_ids: list[str], times: np.ndarray):
+    """The MANPADS seam: (A, K) whether an infrared seeker on `launcher_id` locks on each
+    aircraft at each decision time. Today a fixed P_LOCK per look, one stream per
+    (launcher, aircraft); the acquisition and lock-on model plugs in here."""
+    K = len(times)
+    draws = np.stack([rs.stream(f"lock:{launcher_id}:{ac}").random(K) for ac in aircraft_ids])
+    return draws < P_LOCK
 
-    def _emcon_cues(self) -> dict[str, float]:
-        """For units in emission control: the first time an outside sensor's firm track reaches
-        the command post, after which the unit's own radars radiate."""
-        w = self.world
-        cues = {}
-        for unit in w.units:
-            if unit.c2_mode != "emcon" or not unit.role("command"):
-                continue
-            cp = w.components[unit.role("command")[0]].id
-            first = np.inf
-            for si, st in self.sensors.items():
-                comp = w.components[si]
-                if comp.unit == unit.id or not self.conn.designed(comp.id, cp):
-                    continue
-                ok = self.conn.status(comp.id, cp, st.geo.times_s).ok
-                hit = st.firm.any(axis=0) & ok
-                if hit.any():
-                    first = min(first, float(st.geo.times_s[np.argmax(hit)]))
-            cues[unit.id] = first
-        return cues
+
+class Gates:
+    """The kill-chain gates of one replication: for each weapon unit, how far the chain gets
+    against every aircraft at every decision time (envelope, the search picture at the
+    command post, a launcher, fire control) and why it stops.
+
+    State: `pictures` (unit id -> the command post's fused air picture, Kalman mode). Consumes
+    readiness (`Equipment`), the C2 network (`Connectivity`) and what the sensors saw
+    (`Sensing`) by explicit calls; produces one `UnitChain` per weapon unit (`unit_chain`) and
+    answers the fight's question whether a semi-active missile's guidance still holds.
+    """
+
+    def __init__(
+        self,
+        world: World,
+        equipment: Equipment,
+        network: Connectivity,
+        sensing: Sensing,
+        rs: RngStreams,
+    ):
+        self.world = world
+        self.equipment = equipment
+        self.conn = network
+        self.sensing = sensing
+        self.sensors = sensing.sensors
+        self.rs = rs
+        self.pictures: dict[str, CpPicture] = {}
 
     def _unit_sensors(self, unit: UnitRt) -> list[int]:
         """The sensors whose picture this unit fights from: its own search sensors, and (when
@@ -93,38 +107,22 @@ class ChainMixin:
         ]
         return own + outside
 
-    def _look(self, si: int, times: np.ndarray):
-        """Index of each sensor's latest look at or before each time (-1 if none yet)."""
-        return np.searchsorted(self.sensors[si].geo.times_s, times, side="right") - 1
-
-    def _sensor_code(self, si: int, unit: UnitRt, idx: np.ndarray) -> np.ndarray:
-        """Working code of a sensor at look indices, with emission control applied."""
-        st = self.sensors[si]
-        code = np.where(idx >= 0, st.working[np.maximum(idx, 0)], C_NOT_DETECTED).astype(np.int8)
-        comp = self.world.components[si]
-        owner = self.world.units[self.world.unit_index[comp.unit]]
-        if owner.c2_mode == "emcon" and comp.is_radar:
-            cue = self.cue_time.get(owner.id, np.inf)
-            times = st.geo.times_s[np.maximum(idx, 0)]
-            code = np.where((code == 0) & (times < cue), C_RADAR_OFF, code).astype(np.int8)
-        return code
-
     def _cp_picture(self, unit: UnitRt, cp, sources: list[int], times: np.ndarray) -> CpPicture:
         """Kalman mode: the air picture the unit's command post fuses from `sources` (radars
-        with track reports) at the unit's decision times; kept in `self.pictures[unit.id]`."""
+        with track reports) at the unit's decision times; kept in `pictures[unit.id]`."""
         feeds = []
         for si in sources:
             st = self.sensors[si]
             looks = st.reports.look
             t_rep = st.geo.times_s[looks]
             path = self.conn.status(self.world.components[si].id, cp.id, t_rep)
-            sent = self._sensor_code(si, unit, looks) == 0
+            sent = self.sensing.code(si, looks) == 0
             feeds.append(make_feed(si, st.reports, st.geo.times_s, sent, path.ok, path.latency_s))
         pic = cp_picture(feeds, times, len(self.world.aircraft))
-        self.__dict__.setdefault("pictures", {})[unit.id] = pic
+        self.pictures[unit.id] = pic
         return pic
 
-    def _unit_chain(self, unit: UnitRt, ug: UnitGeometry) -> UnitChain:
+    def unit_chain(self, unit: UnitRt, ug: UnitGeometry) -> UnitChain:
         """The unit's kill chain against every aircraft at every decision time, gate by gate:
         envelope, the search sensors' picture at the command post, an available launcher,
         fire control."""
@@ -138,11 +136,7 @@ class ChainMixin:
         cps = unit.role("command")
         centralized = unit.c2_mode != "autonomous" and bool(cps)
         cp = w.components[cps[0]] if centralized else None
-        cp_code = (
-            working_code(w, cp.index, self.states[cp.index], self._outage(cp.id), times)
-            if centralized
-            else None
-        )
+        cp_code = self.equipment.working(cp.index, times) if centralized else None
         best_stage, best_reason = self._search_gate(unit, times, cp, cp_code)
         stage = np.where(cont, np.maximum(best_stage, int(Stage.IN_ENVELOPE)), stage)
         reason = np.where(cont, best_reason, reason)
@@ -192,7 +186,7 @@ class ChainMixin:
         """One sensor's chain for the unit: (stage, reason) per aircraft and decision time."""
         st = self.sensors[si]
         A, K = len(self.world.aircraft), len(times)
-        idx = self._look(si, times)
+        idx = self.sensing.look(si, times)
         valid = idx >= 0
         j = np.maximum(idx, 0)
         geo = np.where(valid[None, :], st.geo.geo_code[:, j], CODE_HORIZON)
@@ -200,7 +194,7 @@ class ChainMixin:
         s_reason = geo.astype(np.int8)
         los = (geo != CODE_HORIZON) & (geo != CODE_TERRAIN)
         s_stage[los] = Stage.LINE_OF_SIGHT
-        work = self._sensor_code(si, unit, idx)
+        work = self.sensing.code(si, idx)
         ok = los & (work == 0)[None, :]
         s_reason = np.where(los & ~ok, work[None, :], s_reason)
         det = ok & st.recent[:, j] & valid[None, :]
@@ -238,7 +232,7 @@ class ChainMixin:
         state_reason = np.full(K, C_NO_LAUNCHER, np.int8)
         for li in reversed(unit.role("launcher")):  # the first launcher's reason wins
             comp = w.components[li]
-            code = working_code(w, li, self.states[li], self._outage(comp.id), times)
+            code = self.equipment.working(li, times)
             ok = code == 0
             if cp is not None and li != cp.index:
                 # the first break along the way: the path from the post, then the launcher
@@ -259,24 +253,20 @@ class ChainMixin:
         ready: dict[int, np.ndarray] = {li: np.zeros((A, K), bool) for li in launchers}
         missile = next(w.components[li].missile for li in launchers)
         if missile.guidance == "infrared":
+            ids = [ac.id for ac in w.aircraft]
             for li in launchers:
-                draws = np.stack(
-                    [
-                        self.rs.stream(f"lock:{w.components[li].id}:{ac.id}").random(K)
-                        for ac in w.aircraft
-                    ]
-                )
-                ready[li] = avail[li][None, :] & (draws < P_LOCK)
+                locked = ir_lock(self.rs, w.components[li].id, ids, times)
+                ready[li] = avail[li][None, :] & locked
             return ready, np.full((A, K), C_NO_LOCK, np.int8)
         fc_reason = np.full((A, K), C_NO_FC, np.int8)
         fc_rank = np.zeros((A, K), np.int8)  # how far the best fire-control radar got
         for fi in (i for i in unit.role("fire_control") if i in self.sensors):
             st = self.sensors[fi]
             comp = w.components[fi]
-            idx = self._look(fi, times)
+            idx = self.sensing.look(fi, times)
             j = np.maximum(idx, 0)
             geo = np.where((idx >= 0)[None, :], st.geo.geo_code[:, j], CODE_HORIZON)
-            work = self._sensor_code(fi, unit, idx)
+            work = self.sensing.code(fi, idx)
             seen = (geo != CODE_HORIZON) & (geo != CODE_TERRAIN)
             tracking = (work == 0)[None, :] & seen & st.firm[:, j] & (idx >= 0)[None, :]
             rank = np.where(work != 0, 0, 1)[None, :] + seen + tracking
@@ -295,3 +285,24 @@ class ChainMixin:
                 fc_reason = np.where(better, r_l, fc_reason)
                 fc_rank = np.where(better, rank + (tracking & link_ok[None, :]), fc_rank)
         return ready, fc_reason
+
+    def guidance_holds(self, unit: UnitRt, li: int, a: int, t: float) -> bool:
+        """Semi-active missiles from launcher li need a fire-control radar of the unit to keep
+        aircraft a in track, and its data to reach the launcher, at time t."""
+        w = self.world
+        if w.components[li].missile.guidance != "semi_active":
+            return True
+        for fi in unit.role("fire_control"):
+            if fi not in self.sensors:
+                continue
+            idx = int(self.sensing.look(fi, np.array([t]))[0])
+            if idx < 0 or self.sensing.code(fi, np.array([idx]))[0] != 0:
+                continue
+            if not self.sensors[fi].firm[a, idx]:
+                continue
+            if (
+                fi == li
+                or self.conn.status(w.components[fi].id, w.components[li].id, np.array([t])).ok[0]
+            ):
+                return True
+        return False
