@@ -5,7 +5,7 @@ battery at the origin, a helicopter on a route, a link that is down. `write_scen
 the dict into a scenario file (what `iadsim.scenario.load_scenario` reads), so the tests
 still go through the real loader, its validation and its catalog resolution.
 
-    spec = scenario(
+    spec = make_scenario(
         "wta",
         units=[sam_battery("SAM", launchers=2)],
         raid=[aircraft("A", "ew-aircraft", [(10.6, -66.02, 5000), (9.4, -66.02, 5000)])],
@@ -63,10 +63,10 @@ def unit(
     id: str,
     type: str,
     components: Iterable[dict],
-    at: tuple[float, ...] = (*ORIGIN, 0.0),
+    at: tuple[float, ...] = ORIGIN,
     **extra: Any,
 ) -> dict:
-    """A defending unit at `at` = (lat, lon[, alt_m]) with its components."""
+    """A defending unit at `at` = (lat, lon[, alt_m]; ground level if no alt_m)."""
     out: dict[str, Any] = {"id": id, "type": type, **extra}
     out.setdefault("position", position(*at))
     out["components"] = list(components)
@@ -76,7 +76,7 @@ def unit(
 def sam_battery(
     id: str = "SAM",
     launchers: int = 1,
-    at: tuple[float, ...] = (*ORIGIN, 0.0),
+    at: tuple[float, ...] = ORIGIN,
     **extra: Any,
 ) -> dict:
     """A medium-range battery: acquisition radar, command post and `launchers` TELARs."""
@@ -98,7 +98,17 @@ def link(from_: str, to: str, **extra: Any) -> dict:
     return {"from": from_, "to": to, **extra}
 
 
-def scenario(
+def site(id: str, at: tuple[float, ...], members: Sequence[str]) -> dict:
+    """A named site that strikes can hit; `members` are unit or `UNIT/component` names."""
+    return {"id": id, "position": position(*at), "members": list(members)}
+
+
+def strike(id: str, site: str, time_s: float, **probabilities: Any) -> dict:
+    """A strike on `site` at `time_s` (`p_destroy=`, `p_disable=`: a number or by kind)."""
+    return {"id": id, "site": site, "time_s": time_s, **probabilities}
+
+
+def make_scenario(
     name: str,
     *,
     units: Iterable[dict] = (),
@@ -126,6 +136,7 @@ def to_yaml(spec: dict) -> str:
     """The YAML text of a scenario dict (leaf mappings written inline, like the bundled files)."""
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = None
+    yaml.sort_base_mapping_type_on_output = False  # keep the order the dict was built in
     yaml.width = 100
     stream = io.StringIO()
     yaml.dump(spec, stream)

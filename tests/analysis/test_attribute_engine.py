@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,7 @@ from iadsim.analysis.attribute import run_attribution, shares_add_up
 from iadsim.analysis.factors import as_designed
 from iadsim.cli import main
 from iadsim.scenario import load_scenario
-
-TUTORIAL = Path(__file__).resolve().parents[2] / "scenarios" / "tutorial.yaml"
+from tests.builders import TUTORIAL
 
 
 @pytest.fixture()

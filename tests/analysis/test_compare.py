@@ -10,44 +10,40 @@ import pytest
 from iadsim.analysis.sweep import grid, parse_param
 from iadsim.cli import main
 from iadsim.errors import InputError
+from tests.builders import aircraft, component, link, make_scenario, unit
 
-SCENARIO = """\
-scenario: tiny-compare
-start_utc: 2026-01-03T06:00:00Z
-duration_s: 900
-origin: {lat_deg: 10.0, lon_deg: -66.0}
-units:
-  - id: SAM
-    type: sam-medium-range
-    position: {lat_deg: 10.0, lon_deg: -66.0}
-    components:
-      - {id: acq, type: acquisition-radar-mr, readiness: {operational: 0.7}}
-      - {id: cp, type: command-post-mr, readiness: {operational: 0.8}}
-      - {id: telar-1, type: telar-mr, readiness: {operational: 0.6}}
-network:
-  links:
-    - {id: acq-cp, from: SAM/acq, to: SAM/cp, kind: cable, up: false}
-raid:
-  - id: HELO-1
-    type: transport-helicopter
-    route:
-      - {lat_deg: 10.3, lon_deg: -66.0, alt_m: 300}
-      - {lat_deg: 10.0, lon_deg: -66.01, alt_m: 300}
-      - {lat_deg: 9.8, lon_deg: -66.0, alt_m: 300}
-  - id: FIGHTER-1
-    type: strike-fighter
-    start_s: 60
-    route:
-      - {lat_deg: 10.5, lon_deg: -66.1, alt_m: 3000}
-      - {lat_deg: 9.6, lon_deg: -65.95, alt_m: 3000}
-"""
+SCENARIO = make_scenario(
+    "tiny-compare",
+    start_utc="2026-01-03T06:00:00Z",
+    duration_s=900,
+    units=[
+        unit(
+            "SAM",
+            "sam-medium-range",
+            [
+                component("acq", "acquisition-radar-mr", readiness={"operational": 0.7}),
+                component("cp", "command-post-mr", readiness={"operational": 0.8}),
+                component("telar-1", "telar-mr", readiness={"operational": 0.6}),
+            ],
+        ),
+    ],
+    links=[link("SAM/acq", "SAM/cp", id="acq-cp", kind="cable", up=False)],
+    raid=[
+        aircraft(
+            "HELO-1",
+            "transport-helicopter",
+            [(10.3, -66.0, 300), (10.0, -66.01, 300), (9.8, -66.0, 300)],
+        ),
+        aircraft(
+            "FIGHTER-1", "strike-fighter", [(10.5, -66.1, 3000), (9.6, -65.95, 3000)], start_s=60
+        ),
+    ],
+)
 
 
 @pytest.fixture()
-def scenario(tmp_path):
-    path = tmp_path / "s.yaml"
-    path.write_text(SCENARIO)
-    return path
+def scenario(scenario_file):
+    return scenario_file(SCENARIO)
 
 
 def test_compare_pairs_variants_with_the_base(scenario, tmp_path):

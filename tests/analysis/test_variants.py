@@ -14,43 +14,40 @@ from iadsim.analysis.variants import (
 from iadsim.cli import main
 from iadsim.errors import InputError
 from iadsim.scenario import load_scenario
+from tests.builders import aircraft, component, link, make_scenario, unit, write_scenario
 
-SCENARIO = """\
-scenario: tiny-variants
-start_utc: 2026-01-03T06:00:00Z
-duration_s: 600
-origin: {lat_deg: 10.0, lon_deg: -66.0}
-units:
-  - id: SAM
-    type: sam-medium-range
-    position: {lat_deg: 10.0, lon_deg: -66.0}
-    components:
-      - {id: acq, type: acquisition-radar-mr, readiness: {operational: 0.7}}
-      - {id: cp, type: command-post-mr, readiness: in_storage}
-      - {id: telar-1, type: telar-mr, readiness: 0.6}
-  - id: EW.1
-    type: early-warning-site
-    position: {lat_deg: 10.2, lon_deg: -66.0}
-    components:
-      - {id: radar, type: early-warning-radar}
-network:
-  links:
-    - {id: acq-cp, from: SAM/acq, to: SAM/cp, up: false}
-    - {from: EW.1/radar, to: SAM/cp, kind: radio, up: false}
-raid:
-  - id: HELO-1
-    type: transport-helicopter
-    route:
-      - {lat_deg: 10.3, lon_deg: -66.0, alt_m: 300}
-      - {lat_deg: 9.8, lon_deg: -66.0, alt_m: 300}
-"""
+SCENARIO = make_scenario(
+    "tiny-variants",
+    start_utc="2026-01-03T06:00:00Z",
+    duration_s=600,
+    units=[
+        unit(
+            "SAM",
+            "sam-medium-range",
+            [
+                component("acq", "acquisition-radar-mr", readiness={"operational": 0.7}),
+                component("cp", "command-post-mr", readiness="in_storage"),
+                component("telar-1", "telar-mr", readiness=0.6),
+            ],
+        ),
+        unit(
+            "EW.1",
+            "early-warning-site",
+            [component("radar", "early-warning-radar")],
+            at=(10.2, -66.0),
+        ),
+    ],
+    links=[
+        link("SAM/acq", "SAM/cp", id="acq-cp", up=False),
+        link("EW.1/radar", "SAM/cp", kind="radio", up=False),
+    ],
+    raid=[aircraft("HELO-1", "transport-helicopter", [(10.3, -66.0, 300), (9.8, -66.0, 300)])],
+)
 
 
 @pytest.fixture()
-def scenario(tmp_path):
-    path = tmp_path / "s.yaml"
-    path.write_text(SCENARIO)
-    return load_scenario(path)
+def scenario(scenario_file):
+    return load_scenario(scenario_file(SCENARIO))
 
 
 def sets(*texts):
@@ -123,8 +120,7 @@ def test_apply_reports_every_bad_path_at_once(scenario):
 
 
 def test_cli_compare_refuses_a_bad_path(tmp_path, capsys):
-    path = tmp_path / "s.yaml"
-    path.write_text(SCENARIO)
+    path = write_scenario(tmp_path, SCENARIO)
     rc = main(
         [
             "compare",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -15,9 +14,7 @@ from iadsim.engine.run import prepare
 from iadsim.scenario import load_scenario
 from iadsim.scenario.load import Scenario, resolve_links
 from iadsim.scenario.schema import ScenarioSpec
-
-CARACAS = Path(__file__).resolve().parents[2] / "scenarios" / "caracas-2026-01-03.yaml"
-TUTORIAL = CARACAS.parent / "tutorial.yaml"
+from tests.builders import CARACAS, TUTORIAL
 
 
 def run_cli(*args: str) -> int:

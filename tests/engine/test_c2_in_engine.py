@@ -3,49 +3,43 @@ flip an engagement into a ledger reason that names the cause."""
 
 from __future__ import annotations
 
-import textwrap
-
 from iadsim.engine.run import prepare
 from iadsim.scenario import load_scenario
-
-BASE = textwrap.dedent(
-    """\
-    scenario: c2-test
-    start_utc: 2026-01-01T00:00:00Z
-    duration_s: 600
-    origin: {lat_deg: 10.0, lon_deg: -66.0}
-    units:
-      - id: SAM
-        type: sam-medium-range
-        position: {lat_deg: 10.0, lon_deg: -66.0, alt_m: 0}
-        components:
-          - {id: radar, type: acquisition-radar-mr}
-          - {id: cp, type: command-post-mr}
-          - {id: telar-1, type: telar-mr}
-      - id: RELAY
-        type: comms-site
-        position: {lat_deg: 10.05, lon_deg: -66.05, alt_m: 0}
-        components:
-          - {id: mast, type: comms-relay}
-    network:
-      auto_internal_links: AUTO
-      links: LINKS
-    raid:
-      - id: F1
-        type: ew-aircraft   # no anti-radiation missiles: the radars stay up
-        route:
-          - {lat_deg: 10.6, lon_deg: -66.0, alt_m: 5000}
-          - {lat_deg: 9.6, lon_deg: -66.0, alt_m: 5000}
-    STRIKES
-    """
+from tests.builders import (
+    aircraft,
+    component,
+    link,
+    make_scenario,
+    sam_battery,
+    site,
+    strike,
+    unit,
+    write_scenario,
 )
 
 
-def run(tmp_path, links: str, strikes: str = "", seeds=range(3), auto: bool = True):
-    text = BASE.replace("LINKS", links).replace("STRIKES", strikes)
-    text = text.replace("AUTO", "true" if auto else "false")
-    path = tmp_path / "s.yaml"
-    path.write_text(text)
+def base(links: list[dict], strikes: dict | None = None, auto: bool = True, cp_readiness=None):
+    """A battery (radar, command post, TELAR) and a relay mast; one aircraft flies over."""
+    sam = sam_battery("SAM", at=(10.0, -66.0, 0))
+    if cp_readiness is not None:
+        sam["components"][1]["readiness"] = cp_readiness
+    relay = unit("RELAY", "comms-site", [component("mast", "comms-relay")], at=(10.05, -66.05, 0))
+    spec = make_scenario(
+        "c2-test",
+        start_utc="2026-01-01T00:00:00Z",
+        duration_s=600,
+        units=[sam, relay],
+        links=links,
+        # no anti-radiation missiles: the radars stay up
+        raid=[aircraft("F1", "ew-aircraft", [(10.6, -66.0, 5000), (9.6, -66.0, 5000)])],
+        **(strikes or {}),
+    )
+    spec["network"]["auto_internal_links"] = auto
+    return spec
+
+
+def run(tmp_path, links: list[dict], strikes: dict | None = None, seeds=range(3), auto=True):
+    path = write_scenario(tmp_path, base(links, strikes, auto))
     prepared = prepare(load_scenario(path))
     return [
         {r["unit"]: r for r in prepared.replicate(s).ledger.table().to_pylist()}["SAM"]
@@ -54,12 +48,12 @@ def run(tmp_path, links: str, strikes: str = "", seeds=range(3), auto: bool = Tr
 
 
 def test_connected_battery_engages(tmp_path):
-    rows = run(tmp_path, "[]")
+    rows = run(tmp_path, [])
     assert all(r["stage"] in ("launched", "intercepted", "killed") for r in rows)
 
 
 def test_cutting_the_cp_to_launcher_cable_gives_link_down(tmp_path):
-    rows = run(tmp_path, "[{from: SAM/cp, to: SAM/telar-1, up: false}]")
+    rows = run(tmp_path, [link("SAM/cp", "SAM/telar-1", up=False)])
     # the TELAR still tracks on its own, but centralized doctrine needs the CP's order
     assert all((r["stage"], r["reason"]) == ("reported", "LINK_DOWN") for r in rows)
 
@@ -67,29 +61,25 @@ def test_cutting_the_cp_to_launcher_cable_gives_link_down(tmp_path):
 def test_jamming_the_link_for_the_whole_pass_gives_jammed(tmp_path):
     rows = run(
         tmp_path,
-        "[{from: SAM/cp, to: SAM/telar-1, kind: radio, jammed: [{start_s: 0, end_s: 600}]}]",
+        [link("SAM/cp", "SAM/telar-1", kind="radio", jammed=[{"start_s": 0, "end_s": 600}])],
     )
     assert all((r["stage"], r["reason"]) == ("reported", "JAMMED") for r in rows)
 
 
 def test_destroying_the_relay_cuts_the_links_through_it(tmp_path):
     # as designed, the command post reaches the TELAR only through the relay
-    links = (
-        "[{from: SAM/radar, to: SAM/cp},"
-        " {id: via-relay, from: SAM/cp, to: RELAY/mast, kind: radio},"
-        " {id: relay-telar, from: RELAY/mast, to: SAM/telar-1, kind: radio}]"
-    )
-    strike = textwrap.dedent(
-        """\
-        sites:
-          - {id: hill, position: {lat_deg: 10.05, lon_deg: -66.05}, members: [RELAY/mast]}
-        strikes:
-          - {id: k, site: hill, time_s: 1, p_destroy: 1.0}
-        """
-    )
+    links = [
+        link("SAM/radar", "SAM/cp"),
+        link("SAM/cp", "RELAY/mast", id="via-relay", kind="radio"),
+        link("RELAY/mast", "SAM/telar-1", id="relay-telar", kind="radio"),
+    ]
+    strikes = {
+        "sites": [site("hill", (10.05, -66.05), ["RELAY/mast"])],
+        "strikes": [strike("k", "hill", 1, p_destroy=1.0)],
+    }
     intact = run(tmp_path, links, auto=False)
     assert all(r["stage"] in ("launched", "intercepted", "killed") for r in intact)
-    cut = run(tmp_path, links, strike, auto=False)
+    cut = run(tmp_path, links, strikes, auto=False)
     assert all((r["stage"], r["reason"]) == ("reported", "NODE_DESTROYED") for r in cut)
 
 
@@ -97,7 +87,7 @@ def test_failing_links_break_some_replications_not_all(tmp_path):
     # MTBF 5 min / MTTR 20 min: the link is down most of the time, but not always
     rows = run(
         tmp_path,
-        "[{from: SAM/cp, to: SAM/telar-1, kind: radio, mtbf_s: 300, mttr_s: 1200}]",
+        [link("SAM/cp", "SAM/telar-1", kind="radio", mtbf_s=300, mttr_s=1200)],
         seeds=range(12),
     )
     reasons = {r["reason"] for r in rows}
@@ -106,17 +96,19 @@ def test_failing_links_break_some_replications_not_all(tmp_path):
 
 
 def test_strike_that_disables_the_command_post_by_kind(tmp_path):
-    strike = textwrap.dedent(
-        """\
-        sites:
-          - {id: hq, position: {lat_deg: 10.0, lon_deg: -66.0}, members: [SAM]}
-        strikes:
-          - {id: k, site: hq, time_s: 1,
-             p_destroy: {command_post: 0.0, "*": 0.0},
-             p_disable: {command_post: 1.0}}
-        """
-    )
-    rows = run(tmp_path, "[]", strike)
+    strikes = {
+        "sites": [site("hq", (10.0, -66.0), ["SAM"])],
+        "strikes": [
+            strike(
+                "k",
+                "hq",
+                1,
+                p_destroy={"command_post": 0.0, "*": 0.0},
+                p_disable={"command_post": 1.0},
+            )
+        ],
+    }
+    rows = run(tmp_path, [], strikes)
     # only the command post is hit (disabled, not destroyed): the chain stops at reported
     assert all((r["stage"], r["reason"]) == ("tracked", "NOT_MISSION_CAPABLE") for r in rows)
 
@@ -126,41 +118,25 @@ def test_strike_probabilities_above_one_are_refused(tmp_path):
 
     from iadsim.errors import ScenarioError
 
-    strike = textwrap.dedent(
-        """\
-        sites:
-          - {id: hq, position: {lat_deg: 10.0, lon_deg: -66.0}, members: [SAM]}
-        strikes:
-          - {id: k, site: hq, time_s: 1, p_destroy: {radar_x: 0.5}}
-        """
-    )
-    path = tmp_path / "bad.yaml"
-    path.write_text(BASE.replace("LINKS", "[]").replace("AUTO", "true").replace("STRIKES", strike))
+    hq = [site("hq", (10.0, -66.0), ["SAM"])]
+    bad_kind = {"sites": hq, "strikes": [strike("k", "hq", 1, p_destroy={"radar_x": 0.5})]}
+    path = write_scenario(tmp_path, base([], bad_kind), "bad.yaml")
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     assert any(p.field.startswith("strikes[0].p_destroy") for p in info.value.problems)
-    path.write_text(
-        BASE.replace("LINKS", "[]")
-        .replace("AUTO", "true")
-        .replace("STRIKES", strike.replace("{radar_x: 0.5}", "0.7, p_disable: 0.5"))
-    )
+    over_one = {"sites": hq, "strikes": [strike("k", "hq", 1, p_destroy=0.7, p_disable=0.5)]}
+    write_scenario(tmp_path, base([], over_one), "bad.yaml")
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     assert any("> 1" in p.message for p in info.value.problems)
 
 
 def test_the_first_break_along_the_way_is_named(tmp_path):
-    broken_cp = BASE.replace(
-        "{id: cp, type: command-post-mr}",
-        "{id: cp, type: command-post-mr, readiness: not_mission_capable}",
-    )
     for links, expected in (
-        ("[]", "NOT_MISSION_CAPABLE"),  # only the post is broken
-        ("[{from: SAM/radar, to: SAM/cp, up: false}]", "LINK_DOWN"),  # the link comes first
+        ([], "NOT_MISSION_CAPABLE"),  # only the post is broken
+        ([link("SAM/radar", "SAM/cp", up=False)], "LINK_DOWN"),  # the link comes first
     ):
-        text = broken_cp.replace("LINKS", links).replace("STRIKES", "").replace("AUTO", "true")
-        path = tmp_path / "s.yaml"
-        path.write_text(text)
+        path = write_scenario(tmp_path, base(links, cp_readiness="not_mission_capable"))
         prepared = prepare(load_scenario(path))
         rows = [
             {r["unit"]: r for r in prepared.replicate(s).ledger.table().to_pylist()}["SAM"]

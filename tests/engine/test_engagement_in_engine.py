@@ -3,43 +3,27 @@ converge to the Pk the engine computed (statistical, fixed seeds)."""
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pyarrow.compute as pc
 
 from iadsim.engine.run import prepare
 from iadsim.scenario import load_scenario
+from tests.builders import aircraft, make_scenario, sam_battery
 
-SCENARIO = textwrap.dedent(
-    """\
-    scenario: pk-test
-    start_utc: 2026-01-01T12:00:00Z
-    duration_s: 500
-    origin: {lat_deg: 10.0, lon_deg: -66.0}
-    units:
-      - id: SAM
-        type: sam-medium-range
-        position: {lat_deg: 10.0, lon_deg: -66.0, alt_m: 0}
-        components:
-          - {id: radar, type: acquisition-radar-mr}
-          - {id: cp, type: command-post-mr}
-          - {id: telar-1, type: telar-mr}
-    raid:
-      - id: F1
-        type: ew-aircraft   # no anti-radiation missiles: the radars stay up
-        speed_mps: 250
-        route:   # straight at the battery at 5 km altitude, passing overhead
-          - {lat_deg: 10.9, lon_deg: -66.0, alt_m: 5000}
-          - {lat_deg: 9.1, lon_deg: -66.0, alt_m: 5000}
-    """
+SCENARIO = make_scenario(
+    "pk-test",
+    duration_s=500,
+    units=[sam_battery("SAM", at=(10.0, -66.0, 0))],
+    raid=[
+        # no anti-radiation missiles: the radars stay up; straight at the battery at 5 km
+        # altitude, passing overhead
+        aircraft("F1", "ew-aircraft", [(10.9, -66.0, 5000), (9.1, -66.0, 5000)], speed_mps=250)
+    ],
 )
 
 
-def test_time_of_flight_matches_the_flyout_and_kills_match_pk(tmp_path):
-    path = tmp_path / "s.yaml"
-    path.write_text(SCENARIO)
-    prepared = prepare(load_scenario(path))
+def test_time_of_flight_matches_the_flyout_and_kills_match_pk(scenario_file):
+    prepared = prepare(load_scenario(scenario_file(SCENARIO)))
     flyout = next(iter(prepared.geometry.weapons.values())).flyout
     world = prepared.geometry.world
     route = world.aircraft[0].route

@@ -14,59 +14,49 @@ from iadsim.engine.fusion_picture import cp_picture, cp_picture_reference, make_
 from iadsim.engine.kalman_tracks import TrackReports
 from iadsim.engine.replication import Replication
 from iadsim.engine.run import prepare
+from tests.builders import aircraft, component, link, make_scenario, unit, write_scenario
 
 # SAM's command post at the origin. EW-S sits 78 km south, EW-E 77 km east, so they see the
 # raid from directions about 90 degrees apart (their cross-range errors cross). The SAM's
 # engagement radar is cut off from the post and the launcher (so it neither feeds the picture
 # nor guides missiles: nothing is shot down and the raid flies its whole route). Two aircraft
 # fly south 55 km apart, at 8 and 9 km altitude, in both radars' cover.
-SCENARIO = """\
-scenario: fusion-test
-start_utc: 2026-01-03T12:00:00Z
-duration_s: 900
-origin: {lat_deg: 10.0, lon_deg: -66.0}
-units:
-  - id: SAM
-    type: sam-long-range
-    position: {lat_deg: 10.0, lon_deg: -66.0}
-    components:
-      - {id: cp, type: command-post-lr}
-      - {id: engage, type: engagement-radar-lr}
-      - {id: tel-1, type: tel-lr}
-  - id: EW-S
-    type: early-warning-site
-    position: {lat_deg: 9.3, lon_deg: -66.0}
-    components:
-      - {id: radar, type: early-warning-radar}
-  - id: EW-E
-    type: early-warning-site
-    position: {lat_deg: 10.0, lon_deg: -65.3}
-    components:
-      - {id: radar, type: early-warning-radar}
-network:
-  links:
-    - {id: s-cp, from: EW-S/radar, to: SAM/cp, kind: radio, latency_s: 1.0, up: UP_S}
-    - {id: e-cp, from: EW-E/radar, to: SAM/cp, kind: radio, latency_s: 2.5, up: UP_E}
-    - {from: SAM/engage, to: SAM/cp, up: false}
-    - {from: SAM/engage, to: SAM/tel-1, up: false}
-raid:
-  - id: F1
-    type: ew-aircraft
-    route:
-      - {lat_deg: 10.9, lon_deg: -66.4, alt_m: 8000}
-      - {lat_deg: 9.7, lon_deg: -65.8, alt_m: 8000}
-  - id: F2
-    type: ew-aircraft
-    route:
-      - {lat_deg: 10.9, lon_deg: -65.9, alt_m: 9000}
-      - {lat_deg: 9.7, lon_deg: -66.3, alt_m: 9000}
-"""
+
+
+def fusion_scenario(up_s: bool, up_e: bool) -> dict:
+    ew = [component("radar", "early-warning-radar")]
+    return make_scenario(
+        "fusion-test",
+        start_utc="2026-01-03T12:00:00Z",
+        duration_s=900,
+        units=[
+            unit(
+                "SAM",
+                "sam-long-range",
+                [
+                    component("cp", "command-post-lr"),
+                    component("engage", "engagement-radar-lr"),
+                    component("tel-1", "tel-lr"),
+                ],
+            ),
+            unit("EW-S", "early-warning-site", ew, at=(9.3, -66.0)),
+            unit("EW-E", "early-warning-site", ew, at=(10.0, -65.3)),
+        ],
+        links=[
+            link("EW-S/radar", "SAM/cp", id="s-cp", kind="radio", latency_s=1.0, up=up_s),
+            link("EW-E/radar", "SAM/cp", id="e-cp", kind="radio", latency_s=2.5, up=up_e),
+            link("SAM/engage", "SAM/cp", up=False),
+            link("SAM/engage", "SAM/tel-1", up=False),
+        ],
+        raid=[
+            aircraft("F1", "ew-aircraft", [(10.9, -66.4, 8000), (9.7, -65.8, 8000)]),
+            aircraft("F2", "ew-aircraft", [(10.9, -65.9, 9000), (9.7, -66.3, 9000)]),
+        ],
+    )
 
 
 def _prepared(tmp_path_factory, up_s: bool, up_e: bool, tracker: str = "kalman"):
-    text = SCENARIO.replace("UP_S", str(up_s).lower()).replace("UP_E", str(up_e).lower())
-    path = tmp_path_factory.mktemp("fusion") / "s.yaml"
-    path.write_text(text)
+    path = write_scenario(tmp_path_factory.mktemp("fusion"), fusion_scenario(up_s, up_e))
     return prepare(path, tracker=tracker)
 
 

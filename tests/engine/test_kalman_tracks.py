@@ -19,43 +19,33 @@ from iadsim.engine.run import prepare
 from iadsim.engine.sensing import sensor_state
 from iadsim.errors import ValueRangeError
 from iadsim.killchain import REASON_CODE, Reason
+from tests.builders import aircraft, component, make_scenario, unit, write_scenario
 
 # One early-warning radar at the origin. FIGHTER-1 flies east to west at 6000 m, 40 km north
 # of the radar (clearly visible: high SNR, well above the horizon). HELO-1 stays 30 m above
 # the sea 120-130 km south: below the 4/3-earth horizon of a 15 m antenna (~38 km) all along.
-TINY = """\
-scenario: tiny-kalman
-start_utc: 2026-01-03T06:00:00Z
-duration_s: 600
-origin: {lat_deg: 10.0, lon_deg: -66.0}
-units:
-  - id: EW
-    type: early-warning-site
-    position: {lat_deg: 10.0, lon_deg: -66.0}
-    components:
-      - {id: radar, type: early-warning-radar}
-raid:
-  - id: FIGHTER-1
-    type: strike-fighter
-    route:
-      - {lat_deg: 10.36, lon_deg: -65.5, alt_m: 6000}
-      - {lat_deg: 10.36, lon_deg: -66.5, alt_m: 6000}
-  - id: HELO-1
-    type: transport-helicopter
-    altitude_mode: agl
-    route:
-      - {lat_deg: 8.9, lon_deg: -66.1, alt_m: 30}
-      - {lat_deg: 8.85, lon_deg: -65.9, alt_m: 30}
-"""
+TINY = make_scenario(
+    "tiny-kalman",
+    start_utc="2026-01-03T06:00:00Z",
+    duration_s=600,
+    units=[unit("EW", "early-warning-site", [component("radar", "early-warning-radar")])],
+    raid=[
+        aircraft("FIGHTER-1", "strike-fighter", [(10.36, -65.5, 6000), (10.36, -66.5, 6000)]),
+        aircraft(
+            "HELO-1",
+            "transport-helicopter",
+            [(8.9, -66.1, 30), (8.85, -65.9, 30)],
+            altitude_mode="agl",
+        ),
+    ],
+)
 
 FIGHTER, HELO = 0, 1
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    path = tmp_path_factory.mktemp("kalman") / "tiny.yaml"
-    path.write_text(TINY)
-    return path
+    return write_scenario(tmp_path_factory.mktemp("kalman"), TINY, "tiny.yaml")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ Statistical tests use fixed seeds; tolerances are stated in sigma of the binomia
 from __future__ import annotations
 
 import math
-import textwrap
+from datetime import date
 
 import numpy as np
 import pytest
@@ -27,44 +27,66 @@ from iadsim.readiness.crew import crew_profile
 from iadsim.readiness.maintenance import availability
 from iadsim.readiness.spec import MaintenanceSpec, ObservationSpec, posterior_for_component
 from iadsim.scenario import load_scenario
+from tests.builders import aircraft, component, make_scenario, unit, write_scenario
 
 START = "2026-01-03T06:00:00Z"
 
 # One MANPADS team under a helicopter that loiters 2.5 km away for five minutes by day: a
 # working team (operational or degraded) with an elite, willing crew launches in practically
 # every replication, so P(launch) ~ the team's availability.
-MANPADS = """\
-scenario: wiring
-start_utc: {start}
-duration_s: 600
-origin: {{lat_deg: 10.0, lon_deg: -66.0}}
-environment: {{night: false}}
-units:
-  - id: MP
-    type: manpads-section
-    position: {{lat_deg: 10.0, lon_deg: -66.0, alt_m: 0}}
-    crew: {{proficiency: elite, morale: 1.0}}
-    components:
-      - id: team
-        type: manpads-team
-        maintenance: {maintenance}
-raid:
-  - id: HELO
-    type: transport-helicopter
-    altitude_mode: agl
-    route:
-      - {{lat_deg: 10.06, lon_deg: -66.0, alt_m: 200}}
-      - {{lat_deg: 10.0225, lon_deg: -66.0, alt_m: 200, loiter_s: 300}}
-      - {{lat_deg: 10.06, lon_deg: -66.0, alt_m: 200}}
-{extra}"""
+HOVER = [
+    (10.06, -66.0, 200),
+    {"lat_deg": 10.0225, "lon_deg": -66.0, "alt_m": 200, "loiter_s": 300},
+    (10.06, -66.0, 200),
+]
+
+
+def manpads(
+    maintenance: dict,
+    *,
+    observations: list[dict] | None = None,
+    readiness=None,
+    crew: dict | None = None,
+    environment: dict | None = None,
+) -> dict:
+    team = component("team", "manpads-team", maintenance=maintenance)
+    if readiness is not None:
+        team["readiness"] = readiness
+    extra = {"observations": observations} if observations is not None else {}
+    return make_scenario(
+        "wiring",
+        start_utc=START,
+        duration_s=600,
+        environment=environment or {"night": False},
+        units=[
+            unit(
+                "MP",
+                "manpads-section",
+                [team],
+                at=(10.0, -66.0, 0),
+                crew=crew or {"proficiency": "elite", "morale": 1.0},
+            )
+        ],
+        raid=[aircraft("HELO", "transport-helicopter", HOVER, altitude_mode="agl")],
+        **extra,
+    )
+
+
+def sighting(observed: str, day: date, confidence: float, component: str = "MP/team", **kw):
+    return {
+        "component": component,
+        "date": day,
+        "observed": observed,
+        **kw,
+        "confidence": confidence,
+    }
+
 
 N_REP = 300
 
 
-def manpads_scenario(tmp_path, maintenance: str, extra: str = "", name: str = "s.yaml"):
-    path = tmp_path / name
-    path.write_text(MANPADS.format(start=START, maintenance=maintenance, extra=extra))
-    return path
+def manpads_scenario(tmp_path, maintenance: dict, name: str = "s.yaml", **kw):
+    return write_scenario(tmp_path, manpads(maintenance, **kw), name)
 
 
 def launch_fraction(path, n=N_REP) -> tuple[float, np.ndarray, np.ndarray]:
@@ -83,9 +105,17 @@ def test_supplier_support_and_regime_move_launches_as_the_model_predicts(tmp_pat
     0.92, 0.99 (docs/readiness.md). The launch fraction follows within 4 sigma, and on
     common random numbers the launches of the worse variant are a subset of the better's."""
     variants = {
-        "minimal-nospares": "{years_since_overhaul: 10, regime: minimal, supplier_support: false}",
-        "minimal-spares": "{years_since_overhaul: 10, regime: minimal, supplier_support: true}",
-        "full-spares": "{years_since_overhaul: 10, regime: full, supplier_support: true}",
+        "minimal-nospares": {
+            "years_since_overhaul": 10,
+            "regime": "minimal",
+            "supplier_support": False,
+        },
+        "minimal-spares": {
+            "years_since_overhaul": 10,
+            "regime": "minimal",
+            "supplier_support": True,
+        },
+        "full-spares": {"years_since_overhaul": 10, "regime": "full", "supplier_support": True},
     }
     predicted = {
         "minimal-nospares": availability(10, "minimal", False),
@@ -121,15 +151,9 @@ def test_supplier_support_and_regime_move_launches_as_the_model_predicts(tmp_pat
 def test_engine_samples_the_posterior(tmp_path):
     """With maintenance and a storage sighting, the engine's sampled state frequencies match
     `posterior_for_component` (4 sigma per state, n = 20 000, fixed seeds)."""
-    obs = textwrap.dedent(
-        """\
-        observations:
-          - {component: MP/team, date: 2025-12-01, observed: in_storage, source: imagery,
-             confidence: 0.8}
-        """
-    )
-    maint = "{last_overhaul_year: 2017, regime: minimal, supplier_support: false}"
-    scenario = load_scenario(manpads_scenario(tmp_path, maint, obs))
+    obs = [sighting("in_storage", date(2025, 12, 1), 0.8, source="imagery")]
+    maint = {"last_overhaul_year": 2017, "regime": "minimal", "supplier_support": False}
+    scenario = load_scenario(manpads_scenario(tmp_path, maint, observations=obs))
     world = build_world(scenario)
     comp = world.components[0]
     prior, post = posterior_for_component(
@@ -183,15 +207,11 @@ def test_caracas_samples_from_mechanisms_and_evidence(caracas_prepared):
 
 def test_declared_state_overrides_maintenance_and_evidence(tmp_path):
     """`readiness: operational` (e.g. --set units.*.readiness=operational) is a certainty."""
-    obs = (
-        "observations:\n  - {component: MP/team, date: 2025-12-01, observed: in_storage,"
-        " confidence: 0.9}\n"
-    )
-    path = manpads_scenario(tmp_path, "{years_since_overhaul: 20, regime: none}", obs)
-    path.write_text(
-        path.read_text().replace(
-            "type: manpads-team\n", "type: manpads-team\n        readiness: operational\n"
-        )
+    path = manpads_scenario(
+        tmp_path,
+        {"years_since_overhaul": 20, "regime": "none"},
+        observations=[sighting("in_storage", date(2025, 12, 1), 0.9)],
+        readiness="operational",
     )
     comp = build_world(load_scenario(path)).components[0]
     assert comp.state_probs["operational"] == 1.0 and comp.readiness_basis == "declared"
@@ -200,11 +220,8 @@ def test_declared_state_overrides_maintenance_and_evidence(tmp_path):
 def test_readiness_with_maintenance_keeps_posture(tmp_path):
     """A probability readiness with maintenance: storage mass kept, the rest split by the
     maintenance model (readiness.spec.prior_for_component)."""
-    path = manpads_scenario(tmp_path, "{years_since_overhaul: 10, regime: minimal}")
-    path.write_text(
-        path.read_text().replace(
-            "type: manpads-team\n", "type: manpads-team\n        readiness: {in_storage: 0.5}\n"
-        )
+    path = manpads_scenario(
+        tmp_path, {"years_since_overhaul": 10, "regime": "minimal"}, readiness={"in_storage": 0.5}
     )
     comp = build_world(load_scenario(path)).components[0]
     a = availability(10, "minimal", True)
@@ -227,25 +244,25 @@ def _line_of(path, needle: str) -> int:
     ("observation", "field", "needle", "message"),
     [
         (
-            "{component: MP/team, date: 2026-02-01, observed: in_storage, confidence: 0.8}",
+            sighting("in_storage", date(2026, 2, 1), 0.8),
             "observations[0].date",
             "2026-02-01",
             "is after the scenario time",
         ),
         (
-            "{component: MP/team, date: 2025-12-01, observed: in_storage, confidence: 1.3}",
+            sighting("in_storage", date(2025, 12, 1), 1.3),
             "observations[0].confidence",
             "confidence: 1.3",
             "confidence must be a number in [0, 1]",
         ),
         (
-            "{component: MP/teem, date: 2025-12-01, observed: in_storage, confidence: 0.8}",
+            sighting("in_storage", date(2025, 12, 1), 0.8, component="MP/teem"),
             "observations[0].component",
             "MP/teem",
             "unknown component 'MP/teem'; did you mean 'MP/team'?",
         ),
         (
-            "{component: MP/team, date: 2025-12-01, observed: rusty, confidence: 0.8}",
+            sighting("rusty", date(2025, 12, 1), 0.8),
             "observations[0].observed",
             "rusty",
             "",
@@ -257,11 +274,8 @@ def test_bad_observations_refused_with_file_line_field(
 ):
     path = manpads_scenario(
         tmp_path,
-        "{years_since_overhaul: 10, regime: minimal}",
-        f"observations:\n  - {{note: first, component: MP/team, date: 2025-11-01,"
-        f" observed: emitting, confidence: 0.5}}\n  - {observation}\n".replace(
-            "{note: first, ", "{"
-        ),
+        {"years_since_overhaul": 10, "regime": "minimal"},
+        observations=[sighting("emitting", date(2025, 11, 1), 0.5), observation],
     )
     # the bad observation is the second one (index 1)
     field = field.replace("[0]", "[1]")
@@ -275,7 +289,7 @@ def test_bad_observations_refused_with_file_line_field(
 
 
 def test_overhaul_after_the_scenario_refused_with_line(tmp_path):
-    path = manpads_scenario(tmp_path, "{last_overhaul_year: 2027, regime: full}")
+    path = manpads_scenario(tmp_path, {"last_overhaul_year": 2027, "regime": "full"})
     problems = _problems(path)
     assert [p.field for p in problems] == ["units[0].components[0].maintenance.last_overhaul_year"]
     assert problems[0].line == _line_of(path, "2027")
@@ -283,8 +297,11 @@ def test_overhaul_after_the_scenario_refused_with_line(tmp_path):
 
 
 def test_bad_crew_refused_with_line(tmp_path):
-    path = manpads_scenario(tmp_path, "{years_since_overhaul: 1, regime: full}")
-    path.write_text(path.read_text().replace("proficiency: elite", "proficiency: heroic"))
+    path = manpads_scenario(
+        tmp_path,
+        {"years_since_overhaul": 1, "regime": "full"},
+        crew={"proficiency": "heroic", "morale": 1.0},
+    )
     problems = _problems(path)
     assert problems[0].field.startswith("units[0].crew.proficiency")
     assert problems[0].line == _line_of(path, "heroic")
@@ -295,9 +312,8 @@ def test_cli_validate_exits_2_on_bad_observation(tmp_path, capsys):
 
     path = manpads_scenario(
         tmp_path,
-        "{years_since_overhaul: 10, regime: minimal}",
-        "observations:\n  - {component: MP/team, date: 2027-01-01, observed: emitting,"
-        " confidence: 0.5}\n",
+        {"years_since_overhaul": 10, "regime": "minimal"},
+        observations=[sighting("emitting", date(2027, 1, 1), 0.5)],
     )
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
@@ -307,9 +323,12 @@ def test_cli_validate_exits_2_on_bad_observation(tmp_path, capsys):
 # ---------------------------------------------------------------- crews and suppression
 def test_unit_crew_profile_from_readiness_crew(tmp_path):
     """The catalog's crew_reaction_s is a trained day median; proficiency and night scale it."""
-    path = manpads_scenario(tmp_path, "{years_since_overhaul: 1, regime: full}")
-    text = path.read_text().replace("{night: false}", "{night: true, night_vision: false}")
-    path.write_text(text.replace("proficiency: elite", "proficiency: basic, night_vision: true"))
+    path = manpads_scenario(
+        tmp_path,
+        {"years_since_overhaul": 1, "regime": "full"},
+        environment={"night": True, "night_vision": False},
+        crew={"proficiency": "basic", "morale": 1.0, "night_vision": True},
+    )
     world = build_world(load_scenario(path))
     unit = world.units[0]
     ref = crew_profile("basic", night=True, night_vision=True, reaction_scale=8.0 / 25.0)
@@ -319,7 +338,7 @@ def test_unit_crew_profile_from_readiness_crew(tmp_path):
 
 def test_reaction_times_follow_the_crew_lognormal(tmp_path):
     """Launch-decision delays over many replications: lognormal with the profile's median."""
-    path = manpads_scenario(tmp_path, "{years_since_overhaul: 0.1, regime: full}")
+    path = manpads_scenario(tmp_path, {"years_since_overhaul": 0.1, "regime": "full"})
     geom = build_geometry(build_world(load_scenario(path)))
     prof = geom.world.units[0].crew_profile
     delays = []
@@ -346,8 +365,11 @@ def test_suppression_probability_matches_the_willingness_model(tmp_path):
     from iadsim.readiness.suppression import willingness
     from iadsim.threats.returnfire import SuppressionEvent
 
-    path = manpads_scenario(tmp_path, "{years_since_overhaul: 1, regime: full}")
-    path.write_text(path.read_text().replace("proficiency: elite", "proficiency: basic"))
+    path = manpads_scenario(
+        tmp_path,
+        {"years_since_overhaul": 1, "regime": "full"},
+        crew={"proficiency": "basic", "morale": 1.0},
+    )
     geom = build_geometry(build_world(load_scenario(path)))
     unit = geom.world.units[0]
     team = geom.world.components[geom.world.component_index["MP/team"]]
@@ -372,44 +394,35 @@ def test_return_fire_deters_crews_in_the_ledger(tmp_path):
     """Two MANPADS sections 300 m apart; an attack helicopter that fires back loiters nearby
     and a transport helicopter arrives later: some replications end with CREW_SUPPRESSED in
     the ledger against the late one, always after return fire."""
-    two = textwrap.dedent(
-        f"""\
-        scenario: supp
-        start_utc: {START}
-        duration_s: 900
-        origin: {{lat_deg: 10.0, lon_deg: -66.0}}
-        environment: {{night: false}}
-        units:
-          - id: MP1
-            type: manpads-section
-            position: {{lat_deg: 10.0, lon_deg: -66.0, alt_m: 0}}
-            crew: {{proficiency: basic}}
-            components: [{{id: team, type: manpads-team}}]
-          - id: MP2
-            type: manpads-section
-            position: {{lat_deg: 10.0, lon_deg: -65.9973, alt_m: 0}}
-            crew: {{proficiency: untrained}}
-            components: [{{id: team, type: manpads-team}}]
-        raid:
-          - id: GUN
-            type: attack-helicopter
-            altitude_mode: agl
-            route:
-              - {{lat_deg: 10.06, lon_deg: -66.0, alt_m: 200}}
-              - {{lat_deg: 10.02, lon_deg: -66.0, alt_m: 200, loiter_s: 600}}
-              - {{lat_deg: 10.06, lon_deg: -66.0, alt_m: 200}}
-          - id: LATE
-            type: transport-helicopter
-            altitude_mode: agl
-            start_s: 150
-            route:
-              - {{lat_deg: 10.06, lon_deg: -66.01, alt_m: 200}}
-              - {{lat_deg: 10.02, lon_deg: -66.01, alt_m: 200, loiter_s: 300}}
-              - {{lat_deg: 10.06, lon_deg: -66.01, alt_m: 200}}
-        """
+
+    def section(id: str, lon: float, proficiency: str) -> dict:
+        team = [component("team", "manpads-team")]
+        return unit(
+            id, "manpads-section", team, at=(10.0, lon, 0), crew={"proficiency": proficiency}
+        )
+
+    def hover(lon: float, loiter_s: float) -> list:
+        stop = {"lat_deg": 10.02, "lon_deg": lon, "alt_m": 200, "loiter_s": loiter_s}
+        return [(10.06, lon, 200), stop, (10.06, lon, 200)]
+
+    two = make_scenario(
+        "supp",
+        start_utc=START,
+        duration_s=900,
+        environment={"night": False},
+        units=[section("MP1", -66.0, "basic"), section("MP2", -65.9973, "untrained")],
+        raid=[
+            aircraft("GUN", "attack-helicopter", hover(-66.0, 600), altitude_mode="agl"),
+            aircraft(
+                "LATE",
+                "transport-helicopter",
+                hover(-66.01, 300),
+                altitude_mode="agl",
+                start_s=150,
+            ),
+        ],
     )
-    path = tmp_path / "two.yaml"
-    path.write_text(two)
+    path = write_scenario(tmp_path, two, "two.yaml")
     geom = build_geometry(build_world(load_scenario(path)))
     suppressed = 0
     for i in range(60):

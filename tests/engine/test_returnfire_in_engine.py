@@ -3,40 +3,29 @@ silent ones), and fire back at a launch that disables the launcher."""
 
 from __future__ import annotations
 
-import textwrap
-
 from iadsim.engine.run import prepare
 from iadsim.scenario import load_scenario
+from tests.builders import aircraft, make_scenario, sam_battery, write_scenario
 
-SCENARIO = textwrap.dedent(
-    """\
-    scenario: sead
-    start_utc: 2026-01-01T12:00:00Z
-    duration_s: 900
-    origin: {lat_deg: 10.0, lon_deg: -66.0}
-    units:
-      - id: SAM
-        type: sam-medium-range
-        c2_mode: MODE
-        position: {lat_deg: 10.0, lon_deg: -66.0, alt_m: 0}
-        components:
-          - {id: radar, type: acquisition-radar-mr}
-          - {id: cp, type: command-post-mr}
-          - {id: telar-1, type: telar-mr}
-    raid:
-      - id: F1
-        type: strike-fighter   # carries two anti-radiation missiles (catalog, notional)
-        route:
-          - {lat_deg: 10.9, lon_deg: -66.0, alt_m: 6000}
-          - {lat_deg: 10.45, lon_deg: -66.0, alt_m: 6000, loiter_s: 300}
-          - {lat_deg: 10.9, lon_deg: -66.0, alt_m: 6000}
-    """
-)
+
+def sead(c2_mode: str) -> dict:
+    """A battery under a strike fighter that loiters 50 km north for five minutes."""
+    route = [
+        (10.9, -66.0, 6000),
+        {"lat_deg": 10.45, "lon_deg": -66.0, "alt_m": 6000, "loiter_s": 300},
+        (10.9, -66.0, 6000),
+    ]
+    return make_scenario(
+        "sead",
+        duration_s=900,
+        units=[sam_battery("SAM", at=(10.0, -66.0, 0), c2_mode=c2_mode)],
+        # carries two anti-radiation missiles (catalog, notional)
+        raid=[aircraft("F1", "strike-fighter", route)],
+    )
 
 
 def events_over_seeds(tmp_path, mode: str, seeds=range(20)):
-    path = tmp_path / f"{mode}.yaml"
-    path.write_text(SCENARIO.replace("MODE", mode))
+    path = write_scenario(tmp_path, sead(mode), f"{mode}.yaml")
     prepared = prepare(load_scenario(path))
     return [prepared.replicate(s).events.table().to_pylist() for s in seeds]
 

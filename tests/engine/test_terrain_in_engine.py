@@ -3,9 +3,6 @@ ledger says TERRAIN_MASKED, and detection comes later than on a flat earth."""
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
-
 import numpy as np
 import rasterio
 
@@ -15,37 +12,32 @@ from iadsim.engine.run import prepare
 from iadsim.scenario import load_scenario
 from iadsim.scenario.load import Scenario, resolve_links
 from iadsim.scenario.schema import ScenarioSpec
+from tests.builders import (
+    CARACAS,
+    aircraft,
+    component,
+    make_scenario,
+    sam_battery,
+    unit,
+    write_scenario,
+)
 
-CARACAS = Path(__file__).resolve().parents[2] / "scenarios" / "caracas-2026-01-03.yaml"
-
-COAST = textwrap.dedent(
-    """\
-    scenario: coast
-    start_utc: 2026-01-03T06:00:00Z
-    duration_s: 900
-    origin: {lat_deg: 10.485, lon_deg: -66.880}
-    terrain: builtin:caracas
-    units:
-      - id: BUK
-        type: sam-medium-range
-        position: {lat_deg: 10.478, lon_deg: -66.862}
-        components:
-          - {id: radar, type: acquisition-radar-mr}
-          - {id: cp, type: command-post-mr}
-          - {id: telar-1, type: telar-mr}
-    raid:
-      - id: HELO
-        type: transport-helicopter
-        route:   # along the coast, north of the crest, 40 m above the sea
-          - {lat_deg: 10.625, lon_deg: -67.05, alt_m: 40}
-          - {lat_deg: 10.625, lon_deg: -66.65, alt_m: 40}
-    """
+COAST = make_scenario(
+    "coast",
+    start_utc="2026-01-03T06:00:00Z",
+    duration_s=900,
+    origin=(10.485, -66.880),
+    terrain="builtin:caracas",
+    units=[sam_battery("BUK", at=(10.478, -66.862))],
+    raid=[
+        # along the coast, north of the crest, 40 m above the sea
+        aircraft("HELO", "transport-helicopter", [(10.625, -67.05, 40), (10.625, -66.65, 40)])
+    ],
 )
 
 
 def test_helicopter_below_the_crest_is_never_engaged_terrain_masked(tmp_path):
-    path = tmp_path / "coast.yaml"
-    path.write_text(COAST)
+    path = write_scenario(tmp_path, COAST, "coast.yaml")
     prepared = prepare(load_scenario(path))
     for seed in range(3):
         (row,) = prepared.replicate(seed).ledger.table().to_pylist()
@@ -93,36 +85,28 @@ def test_coverage_command_shows_the_shadow_north_of_the_crest(tmp_path):
 
 
 def test_crew_night_sights_extend_visual_reach(tmp_path):
-    text = textwrap.dedent(
-        """\
-        scenario: nvg
-        start_utc: 2026-01-03T06:00:00Z
-        duration_s: 300
-        origin: {lat_deg: 10.0, lon_deg: -66.0}
-        environment: {night: true}
-        units:
-          - id: TEAM
-            type: manpads-section
-            position: {lat_deg: 10.0, lon_deg: -66.0, alt_m: 0}
-            CREW
-            components:
-              - {id: t1, type: manpads-team}
-        raid:
-          - id: H
-            type: transport-helicopter
-            route:
-              - {lat_deg: 10.05, lon_deg: -66.0, alt_m: 100}
-              - {lat_deg: 9.95, lon_deg: -66.0, alt_m: 100}
-        """
-    )
     reach = {}
-    for crew in ("crew: {night_vision: false}", "crew: {night_vision: true}"):
-        path = tmp_path / "nvg.yaml"
-        path.write_text(text.replace("CREW", crew))
+    for night_vision in (False, True):
+        team = unit(
+            "TEAM",
+            "manpads-section",
+            [component("t1", "manpads-team")],
+            at=(10.0, -66.0, 0),
+            crew={"night_vision": night_vision},
+        )
+        spec = make_scenario(
+            "nvg",
+            start_utc="2026-01-03T06:00:00Z",
+            duration_s=300,
+            environment={"night": True},
+            units=[team],
+            raid=[aircraft("H", "transport-helicopter", [(10.05, -66.0, 100), (9.95, -66.0, 100)])],
+        )
+        path = write_scenario(tmp_path, spec, "nvg.yaml")
         prepared = prepare(load_scenario(path))
         geo = next(iter(prepared.geometry.sensors.values()))
         seen = geo.range_m[0][(geo.geo_code[0] == OK) & geo.airborne[0]]
-        reach[crew] = float(seen.max())
+        reach[night_vision] = float(seen.max())
     # catalog: 2 km by eye at night, 5 km with night sights (notional)
-    assert reach["crew: {night_vision: false}"] <= 2000.0
-    assert 2000.0 < reach["crew: {night_vision: true}"] <= 5000.0
+    assert reach[False] <= 2000.0
+    assert 2000.0 < reach[True] <= 5000.0

@@ -3,46 +3,30 @@ launchers, each launcher taking one, and the channel limit is respected."""
 
 from __future__ import annotations
 
-import textwrap
-
 from iadsim.engine.run import prepare
 from iadsim.scenario import load_scenario
+from tests.builders import aircraft, make_scenario, sam_battery, write_scenario
 
-SCENARIO = textwrap.dedent(
-    """\
-    scenario: wta
-    start_utc: 2026-01-01T12:00:00Z
-    duration_s: 400
-    origin: {lat_deg: 10.0, lon_deg: -66.0}
-    units:
-      - id: SAM
-        type: sam-medium-range
-        wta: WTA
-        position: {lat_deg: 10.0, lon_deg: -66.0, alt_m: 0}
-        crew: {proficiency: elite}
-        components:
-          - {id: radar, type: acquisition-radar-mr}
-          - {id: cp, type: command-post-mr}
-          - {id: telar-1, type: telar-mr}
-          - {id: telar-2, type: telar-mr}
-    raid:
-      - id: A
-        type: ew-aircraft
-        route:
-          - {lat_deg: 10.6, lon_deg: -66.02, alt_m: 5000}
-          - {lat_deg: 9.4, lon_deg: -66.02, alt_m: 5000}
-      - id: B
-        type: ew-aircraft
-        route:
-          - {lat_deg: 10.6, lon_deg: -65.98, alt_m: 5000}
-          - {lat_deg: 9.4, lon_deg: -65.98, alt_m: 5000}
-    """
-)
+
+def two_targets(wta: str) -> dict:
+    """A battery with two TELARs; two aircraft fly south side by side, 4 km apart."""
+    return make_scenario(
+        "wta",
+        duration_s=400,
+        units=[
+            sam_battery(
+                "SAM", launchers=2, at=(10.0, -66.0, 0), wta=wta, crew={"proficiency": "elite"}
+            )
+        ],
+        raid=[
+            aircraft("A", "ew-aircraft", [(10.6, -66.02, 5000), (9.4, -66.02, 5000)]),
+            aircraft("B", "ew-aircraft", [(10.6, -65.98, 5000), (9.4, -65.98, 5000)]),
+        ],
+    )
 
 
 def decisions(tmp_path, wta: str, seeds=range(6)):
-    path = tmp_path / f"{wta}.yaml"
-    path.write_text(SCENARIO.replace("WTA", wta))
+    path = write_scenario(tmp_path, two_targets(wta), f"{wta}.yaml")
     prepared = prepare(load_scenario(path))
     out = []
     for s in seeds:
