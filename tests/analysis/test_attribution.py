@@ -11,10 +11,10 @@ import pytest
 from iadsim.analysis.attribution import (
     attribute,
     estimate,
-    format_text,
     shapley_from_table,
 )
 from iadsim.errors import ValueRangeError
+from iadsim.report.attribution import format_text
 
 GROUPS = ("connectivity", "storage", "maintenance", "crews", "suppression", "strikes")
 EFFECT = dict(zip(GROUPS, [0.30, 0.15, 0.05, 0.10, -0.02, 0.07], strict=True))

@@ -10,7 +10,8 @@ import rasterio
 
 from iadsim.errors import ValueRangeError
 from iadsim.geo.terrain import Terrain, flat_terrain, ground_distance_m
-from iadsim.sensors.coverage import RadarSite, compute_coverage, write_coverage
+from iadsim.report.coverage import write_coverage
+from iadsim.sensors.coverage import RadarSite, compute_coverage
 from iadsim.sensors.detection import detection_probability
 from iadsim.sensors.radar_equation import RadarParameters, snr_db
 

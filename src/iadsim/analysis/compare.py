@@ -10,19 +10,14 @@ the tornado chart ranks the groups by their effect on one metric.
 
 from __future__ import annotations
 
-import csv
-import math
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
 
 from iadsim.analysis.montecarlo import run_batch
 from iadsim.analysis.stats import metric_vectors, paired_difference
 from iadsim.analysis.store import ResultStore, store_path
 from iadsim.analysis.variants import Assignment, label_of, make_variant
 from iadsim.engine.run import prepare, prepare_variant
-from iadsim.io.outputs import write_json
 from iadsim.scenario import Scenario, load_scenario
 
 COMPARE_METRICS = (
@@ -64,9 +59,12 @@ def run_variants(
     workers: int = 1,
     dask=None,
     resume: bool = False,
-    progress=True,
+    progress=None,
 ) -> dict[str, Path]:
-    """Run every variant's batch (same seeds) into OUT/<name>/results.sqlite."""
+    """Run every variant's batch (same seeds) into OUT/<name>/results.sqlite.
+
+    `progress`: None, or a bar with rich's Progress interface (one task per variant), stopped
+    at the end (`iadsim.report.progress.console_bar`)."""
     from iadsim.analysis.montecarlo import dask_client
 
     out = Path(out)
@@ -142,76 +140,6 @@ def compare_report(variants: list[Variant], paths: dict[str, Path], metrics=None
             s.close()
 
 
-def write_report(report: dict, out: str | Path) -> list[Path]:
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    js, cs = out / "compare.json", out / "compare.csv"
-    write_json(report, js)
-    rows = report["differences"]
-    cols = [
-        "variant",
-        "label",
-        "metric",
-        "kind",
-        "n",
-        "base_mean",
-        "variant_mean",
-        "diff",
-        "lo",
-        "hi",
-        "changed",
-    ]
-    tmp = cs.with_suffix(".csv.tmp")
-    with tmp.open("w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(cols)
-        for r in rows:
-            w.writerow([r[c] for c in cols])
-    tmp.replace(cs)
-    return [js, cs]
-
-
-def tornado(report: dict, metric: str, path: str | Path) -> Path:
-    """Horizontal bars of each factor group's paired effect on `metric` with its 95% CI,
-    largest effect on top."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rows = [r for r in report["differences"] if r["metric"] == metric]
-    rows.sort(key=lambda r: abs(r["diff"]) if math.isfinite(r["diff"]) else -1)
-    labels = [_short(r["label"]) for r in rows]
-    diffs = np.array([r["diff"] for r in rows], float)
-    lo = np.array([r["lo"] for r in rows], float)
-    hi = np.array([r["hi"] for r in rows], float)
-    fig, ax = plt.subplots(figsize=(9, 1.6 + 0.5 * max(1, len(rows))))
-    colors = ["tab:red" if d > 0 else "tab:blue" for d in diffs]
-    y = np.arange(len(rows))
-    ax.barh(y, diffs, color=colors, alpha=0.8)
-    ax.errorbar(diffs, y, xerr=[diffs - lo, hi - diffs], fmt="none", ecolor="black", capsize=3)
-    ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, labels)
-    ax.set_xlabel(f"change in {metric} vs base (paired, 95% CI)")
-    ax.set_title(
-        f"{report['scenario']}: effect of each factor group\n"
-        f"paired differences, N={report['n']} replications, notional",
-        fontsize=10,
-    )
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
-    return path
-
-
-def _short(text: str, width: int = 48) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 class _null:
     def __enter__(self):
         return None
@@ -221,23 +149,5 @@ class _null:
 
 
 def _bar(progress):
-    if progress is False or progress is None:
-        return None
-    if progress is not True:
-        return progress
-    import os
-
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not console.is_terminal and not os.environ.get("IADSIM_PROGRESS"),
-    )
-    bar.start()
-    return bar
+    """The progress object to report to (rich's Progress interface), or None for none."""
+    return None if progress is False or progress is None else progress

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from iadsim import __version__
+from iadsim._version import __version__
 from iadsim.analysis.store import LEDGER_COLUMNS, ResultStore, store_path
 from iadsim.engine.replication import ReplicationResult
 from iadsim.engine.rng import replication_seed
@@ -184,14 +184,15 @@ def run_batch(
     dask: str | object | None = None,
     resume: bool = False,
     variant: str = "",
-    progress: bool | object = True,
+    progress: object | None = None,
     description: str = "replications",
 ) -> BatchOutcome:
     """Run replications 0..n-1 (those not already in the store) and append each to the store.
 
     `workers`: local processes (1 runs in this process). `dask`: a scheduler address, "local"
-    for a LocalCluster of `workers` processes, or a `distributed.Client`. `progress`: True for
-    a rich progress bar on stderr, False for none, or a rich `Progress` to add a task to."""
+    for a LocalCluster of `workers` processes, or a `distributed.Client`. `progress`: None (or
+    False) for none, or a bar with rich's Progress interface to add a task to
+    (`iadsim.report.progress.console_bar`)."""
     if n < 1:
         raise InputError(
             Problem("<command line>", None, None, "-n", f"need at least 1 replication, got {n}")
@@ -328,37 +329,13 @@ class _progress:
             total,
             completed,
         )
-        self._own = None
 
     def __enter__(self) -> ProgressFn:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
         if self.progress is False or self.progress is None:
             return lambda k: None
         bar = self.progress
-        if bar is True:
-            console = Console(stderr=True)
-            bar = self._own = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TimeRemainingColumn(),
-                console=console,
-                disable=not console.is_terminal and not os.environ.get("IADSIM_PROGRESS"),
-            )
-            bar.start()
         task = bar.add_task(self.description, total=self.total, completed=self.completed)
         return lambda k: bar.advance(task, k)
 
     def __exit__(self, *exc) -> None:
-        if self._own is not None:
-            self._own.stop()
+        return None

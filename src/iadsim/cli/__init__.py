@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-from iadsim import __version__
+from iadsim._version import __version__
 from iadsim.errors import IadsimError, InputError
 
 EXIT_INPUT = 2

@@ -36,10 +36,10 @@ def cmd_attribute(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
     from iadsim.analysis.attribute import METRICS, run_attribution
-    from iadsim.analysis.attribution import render_table
     from iadsim.analysis.factors import FACTOR_GROUPS
     from iadsim.engine.run import prepare
     from iadsim.errors import InputError, Problem
+    from iadsim.report.attribution import render_table
 
     if args.metric not in METRICS:
         raise InputError(

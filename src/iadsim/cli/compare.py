@@ -41,10 +41,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         build_variants,
         compare_report,
         run_variants,
-        tornado,
-        write_report,
     )
     from iadsim.analysis.variants import parse_group
+    from iadsim.report.compare import tornado, write_report
+    from iadsim.report.progress import console_bar
 
     groups = [parse_group(s) for s in args.sets]
     variants = build_variants(args.scenario, groups)  # every --set validated before running
@@ -58,7 +58,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 dask=args.dask,
                 resume=args.resume,
-                progress=not args.quiet,
+                progress=None if args.quiet else console_bar(),
             )
     except KeyboardInterrupt:
         resume_hint(args)

@@ -17,9 +17,10 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     from iadsim.engine.radar_picture import radar_parameters
     from iadsim.geo.terrain import Terrain
     from iadsim.io.outdir import check_target, output_dir
+    from iadsim.report.coverage import write_coverage
     from iadsim.scenario import load_scenario
     from iadsim.sensors.clutter import ClutterParameters
-    from iadsim.sensors.coverage import RadarSite, compute_coverage, write_coverage
+    from iadsim.sensors.coverage import RadarSite, compute_coverage
 
     check_target(args.out, COVERAGE_FILES)
     scenario = load_scenario(args.scenario)

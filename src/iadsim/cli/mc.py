@@ -31,6 +31,7 @@ def cmd_mc(args: argparse.Namespace) -> int:
     from iadsim.engine.run import prepare
     from iadsim.io.outputs import write_json
     from iadsim.report.batch import print_batch_report
+    from iadsim.report.progress import console_bar
 
     console = Console()
     if args.quiet:
@@ -38,6 +39,7 @@ def cmd_mc(args: argparse.Namespace) -> int:
     else:
         with console.status("preparing the scenario (geometry, terrain)...", spinner="dots"):
             prepared = prepare(args.scenario)
+    bar = None if args.quiet else console_bar(eta=True)
     try:
         with sigterm_as_interrupt():
             outcome = run_batch(
@@ -48,11 +50,14 @@ def cmd_mc(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 dask=args.dask,
                 resume=args.resume,
-                progress=not args.quiet,
+                progress=bar,
             )
     except KeyboardInterrupt:
         resume_hint(args)
         raise
+    finally:
+        if bar is not None:
+            bar.stop()
     with ResultStore(outcome.store) as store:
         report = batch_report(store)
     out = Path(args.out)

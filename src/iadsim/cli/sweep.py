@@ -28,6 +28,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from iadsim.analysis.sweep import SWEEP_METRICS, parse_param, run_sweep
+    from iadsim.report.progress import console_bar
+    from iadsim.report.sweep import write_sweep
 
     params = [parse_param(p) for p in args.params]
     try:
@@ -41,7 +43,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 dask=args.dask,
                 resume=args.resume,
-                progress=not args.quiet,
+                progress=None if args.quiet else console_bar(),
             )
     except KeyboardInterrupt:
         resume_hint(args)
@@ -67,5 +69,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             )
         console.print(t)
     out = Path(args.out)
-    console.print(f"wrote {out / 'sweep.csv'}, {out / 'sweep.parquet'}, {out / 'sweep.png'}")
+    from iadsim.scenario import load_scenario
+
+    title = f"{load_scenario(args.scenario).spec.scenario} (N={args.n} per point, notional)"
+    files = write_sweep(table, params, out, title)
+    console.print("wrote " + ", ".join(str(f) for f in files))
     return 0
