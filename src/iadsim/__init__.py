@@ -4,4 +4,4 @@ The package answers: given this equipment, this network and this state of readin
 happens to this raid, and where and why does the kill chain break? All parameters are notional.
 """
 
-__version__ = "0.1.0"
+from iadsim._version import __version__ as __version__

@@ -15,7 +15,9 @@ from iadsim.readiness.spec import (
     ReadinessValue,
     check_maintenance,
     check_observations,
+    crew_profile_of,
     distribution_from_readiness,
+    maintenance_distribution_at,
     posterior_for_component,
     prior_for_component,
     summary_rows,
@@ -85,7 +87,7 @@ def test_maintenance_spec_validation():
 
 def test_crew_spec():
     c = CrewSpec(proficiency="basic", night_vision=True)
-    assert c.profile(night=True).median_reaction_s > c.profile(night=False).median_reaction_s
+    assert crew_profile_of(c, True).median_reaction_s > crew_profile_of(c, False).median_reaction_s
     with pytest.raises(ValidationError, match="morale"):
         CrewSpec(morale=1.5)
     with pytest.raises(ValidationError, match="reaction_time_scale"):
@@ -118,12 +120,14 @@ def test_posterior_for_component_prior_and_posterior():
     assert post.availability > 0.9 > prior.availability
     # no observations: posterior is the prior, which is the maintenance model
     prior, post = posterior_for_component(None, m, [], T_SCEN)
-    assert prior == post == m.distribution(T_SCEN)
+    assert prior == post == maintenance_distribution_at(m, T_SCEN)
     # declared posture + maintenance: storage kept, the rest split by the maintenance model
     declared = StateDistribution.from_mapping({"in_storage": 0.3, "operational": 0.7})
     comb = prior_for_component(declared, m, T_SCEN)
     assert comb["in_storage"] == pytest.approx(0.3)
-    assert comb["operational"] == pytest.approx(0.7 * m.distribution(T_SCEN)["operational"])
+    assert comb["operational"] == pytest.approx(
+        0.7 * maintenance_distribution_at(m, T_SCEN)["operational"]
+    )
     assert [r[0] for r in summary_rows(prior, post)][0] == "operational"
 
 

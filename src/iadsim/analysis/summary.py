@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from iadsim import __version__
+from iadsim._version import __version__
 from iadsim.engine.replication import ReplicationResult
 from iadsim.io.outputs import json_ready
 from iadsim.scenario import Scenario

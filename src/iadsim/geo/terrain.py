@@ -18,7 +18,6 @@ import numpy as np
 
 from iadsim.errors import InputError, Problem
 from iadsim.geo.horizon import EARTH_RADIUS_M, K_FACTOR
-from iadsim.killchain import Reason
 
 MIN_ELEVATION_M = -500.0
 """Lowest plausible land elevation (Dead Sea shore is -430 m): below that a DEM is refused."""
@@ -37,15 +36,6 @@ class Obstruction(IntEnum):
     CLEAR = 0
     HORIZON = 1
     TERRAIN = 2
-
-    @property
-    def reason(self) -> Reason:
-        """The kill-chain reason code for this obstruction."""
-        return {
-            Obstruction.CLEAR: Reason.NONE,
-            Obstruction.HORIZON: Reason.BELOW_HORIZON,
-            Obstruction.TERRAIN: Reason.TERRAIN_MASKED,
-        }[self]
 
 
 @dataclass(frozen=True)

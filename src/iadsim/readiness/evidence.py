@@ -24,15 +24,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 import numpy as np
 from scipy.linalg import expm
 
 from iadsim.errors import ValueRangeError
-from iadsim.readiness.maintenance import as_utc, years_between
 from iadsim.readiness.states import N_STATES, STATES, ComponentState, StateDistribution
+from iadsim.scenario.dates import as_utc, observation_time, years_between
 
 
 class ObservedKind(StrEnum):
@@ -104,13 +104,6 @@ class Observation:
             ) from None
         object.__setattr__(self, "observed", kind)
         object.__setattr__(self, "time", observation_time(self.time))
-
-
-def observation_time(when: date | datetime) -> datetime:
-    """UTC datetime of an observation; a bare date is taken at 00:00 UTC of that day."""
-    if isinstance(when, datetime):
-        return as_utc(when)
-    return as_utc(datetime(when.year, when.month, when.day))
 
 
 def match_weights(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from enum import StrEnum
 
 import numpy as np
@@ -23,9 +22,13 @@ from scipy.integrate import solve_ivp
 
 from iadsim.errors import ValueRangeError
 from iadsim.readiness.states import ComponentState, StateDistribution
-
-DAYS_PER_YEAR = 365.25
-SECONDS_PER_YEAR = DAYS_PER_YEAR * 86400.0
+from iadsim.scenario.dates import (  # noqa: F401 - re-exported: the model's calendar
+    DAYS_PER_YEAR,
+    SECONDS_PER_YEAR,
+    as_utc,
+    overhaul_year_to_datetime,
+    years_between,
+)
 
 
 class Regime(StrEnum):
@@ -235,21 +238,6 @@ def exit_rates_per_year(
         ComponentState.DEGRADED: float(-q_mat[1, 1]),
         ComponentState.NOT_MISSION_CAPABLE: float(-q_mat[2, 2]),
     }
-
-
-def overhaul_year_to_datetime(year: int) -> datetime:
-    """An overhaul given only by its year is taken at mid-year: 1 July, 00:00 UTC."""
-    return datetime(int(year), 7, 1, tzinfo=UTC)
-
-
-def as_utc(t: datetime) -> datetime:
-    """A timezone-aware UTC datetime (a naive datetime is taken as UTC)."""
-    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
-
-
-def years_between(start: datetime, end: datetime) -> float:
-    """Elapsed years (365.25-day years) from start to end; negative when end is earlier."""
-    return (as_utc(end) - as_utc(start)).total_seconds() / SECONDS_PER_YEAR
 
 
 def with_regime(

@@ -237,7 +237,7 @@ def _check_readiness(
     spec: ScenarioSpec, file: str, locations: dict[tuple, Location]
 ) -> list[Problem]:
     """Observations of unknown components or dated after start_utc; overhauls after it."""
-    from iadsim.readiness.spec import check_maintenance, check_observations
+    from iadsim.scenario.readiness import check_maintenance, check_observations
 
     problems: list[Problem] = []
 

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from iadsim.readiness.spec import CrewSpec, MaintenanceSpec, ObservationSpec
+from iadsim.scenario.readiness import CrewSpec, MaintenanceSpec, ObservationSpec
 
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)
