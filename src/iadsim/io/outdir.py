@@ -40,7 +40,7 @@ from contextlib import contextmanager
 from fnmatch import fnmatch
 from pathlib import Path
 
-from iadsim import __version__
+from iadsim._version import __version__
 from iadsim.errors import InputError, OutputError, Problem
 
 MANIFEST = "manifest.json"
