@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/iadsim run scenarios/caracas-2026-01-03.yaml --seed $(SEED) --out $(OUT)
 	rm -rf $(OUT)-mc
 	$(BIN)/iadsim mc scenarios/caracas-2026-01-03.yaml -n $(N) --workers 2 --seed $(SEED) --out $(OUT)-mc
-	$(BIN)/iadsim report $(OUT)
+	$(BIN)/iadsim report $(OUT) --scenario scenarios/caracas-2026-01-03.yaml --coverage-agl 60
 	$(BIN)/iadsim report $(OUT)-mc
 
 test: $(STAMP) chromium

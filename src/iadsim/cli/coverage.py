@@ -14,13 +14,12 @@ COVERAGE_FILES = ("*.tif", "*.png", "*.json")  # what older versions wrote, with
 def _cmd_coverage(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from iadsim.engine.radar_picture import radar_parameters
     from iadsim.geo.terrain import Terrain
     from iadsim.io.outdir import check_target, output_dir
     from iadsim.report.coverage import write_coverage
+    from iadsim.report.coverage_layer import radar_sites
     from iadsim.scenario import load_scenario
-    from iadsim.sensors.clutter import ClutterParameters
-    from iadsim.sensors.coverage import RadarSite, compute_coverage
+    from iadsim.sensors.coverage import compute_coverage
 
     check_target(args.out, COVERAGE_FILES)
     scenario = load_scenario(args.scenario)
@@ -29,28 +28,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
             Problem(str(scenario.path), None, None, "terrain", "coverage maps need a terrain DEM")
         )
     terrain = Terrain.from_geotiff(scenario.terrain_path)
-    catalog = scenario.catalog
-    sites = []
-    for unit in scenario.spec.units:
-        for comp in unit.components:
-            radar = catalog.components[comp.type].radar
-            if radar is None:
-                continue
-            pos = comp.position or unit.position
-            sites.append(
-                RadarSite(
-                    name=f"{unit.id}/{comp.id}",
-                    lat_deg=pos.lat_deg,
-                    lon_deg=pos.lon_deg,
-                    antenna_agl_m=radar.antenna_height_m,
-                    params=radar_parameters(radar),
-                    max_range_m=radar.max_range_m,
-                    clutter=ClutterParameters(
-                        improvement_factor_db=radar.mti_improvement_db,
-                        notch_half_width_mps=radar.min_radial_speed_mps,
-                    ),
-                )
-            )
+    sites = radar_sites(scenario)
     if not sites:
         raise InputError(Problem(str(scenario.path), None, None, "units", "no radars to map"))
     console = Console()

@@ -241,7 +241,6 @@ def terrain_image(world: World, max_px: int = 480) -> dict | None:
     terrain = getattr(local, "terrain", None)
     if terrain is None:
         return None
-    from matplotlib import colormaps
     from matplotlib.colors import LightSource
     from matplotlib.image import imsave
 
@@ -249,19 +248,14 @@ def terrain_image(world: World, max_px: int = 480) -> dict | None:
     step = max(1, int(np.ceil(max(elev.shape) / max_px)))
     z = np.nan_to_num(elev[::step, ::step], nan=0.0)
     dx, dy = terrain.cell_size_m()
-    ls = LightSource(azdeg=315, altdeg=45)
-    top = max(float(z.max()), 1.0)
-    rgba = ls.shade(
-        z / top,
-        cmap=colormaps["gist_earth"],
-        blend_mode="soft",
-        vert_exag=top / (dx * step),
-        dx=1.0,
-        dy=dy / dx,
-        vmin=-0.25,
-        vmax=1.0,
+    # grey-brown hillshade (sun from the north-west), so coloured overlays stand out on it
+    shade = LightSource(azdeg=315, altdeg=45).hillshade(
+        z, vert_exag=2.0, dx=dx * step, dy=dy * step
     )
-    rgba[..., 3] = np.where(z > 0, 0.85, 0.0)
+    tan = np.array([0.93, 0.89, 0.80])
+    rgba = np.ones(z.shape + (4,))
+    rgba[..., :3] = tan * (0.45 + 0.55 * shade[..., None])
+    rgba[..., 3] = np.where(z > 0, 0.9, 0.0)
     buf = io.BytesIO()
     imsave(buf, rgba, format="png", metadata={"Software": None})
     return {

@@ -54,7 +54,15 @@
       if (c.missile_range_m) ring(u, c, c.missile_range_m, "missile reach", { color: "#bf1f1f" });
     }
   }
-  for (const id of Object.keys(coverage)) layers[`Coverage: ${id}`] = coverage[id].addTo(map);
+  for (const id of Object.keys(coverage)) layers[`Range rings: ${id}`] = coverage[id].addTo(map);
+  // detection coverage at a chosen height (iadsim report --coverage-agl): any radar shown,
+  // each radar on demand
+  if (S.coverage) {
+    const C = S.coverage, cb = C.bounds, box = [[cb[1], cb[0]], [cb[3], cb[2]]];
+    const tag = `Pd>=${C.pd_threshold} at ${C.altitude_agl_m} m AGL`;
+    layers[`Detected by any radar (${tag})`] = L.imageOverlay(C.combined, box, { pane: "terrain" }).addTo(map);
+    for (const r of C.radars) layers[`Detected by ${r.name}`] = L.imageOverlay(r.png, box, { pane: "terrain" });
+  }
 
   // --- links as designed: up solid green, down dashed red
   const links = L.layerGroup();
