@@ -3,7 +3,7 @@
 A directory is one of: a run (`iadsim run`: events.parquet, ledger.parquet, summary.json),
 a Monte Carlo batch (`iadsim mc`: results.sqlite, summary.json), a comparison
 (`iadsim compare`: compare.json) or an attribution (`attribution.json`, from
-`iadsim attribute --json-out DIR/attribution.json`). Each may hold `scene.json` (written by
+`iadsim attribute --json DIR/attribution.json`). Each may hold `scene.json` (written by
 `run` and `mc`); without it a scenario file can be given to draw the map.
 """
 
