@@ -1,4 +1,8 @@
-"""The event queue and clock: events fire in time order, ties broken by insertion order."""
+"""The event queue and clock: events fire in time order, ties broken by insertion order.
+
+An event scheduled before the clock's present time (or at a time that is not a number) is a
+bug in the process that asked for it; the queue refuses it rather than moving it to now,
+which would hide the bug and shift every later event."""
 
 from __future__ import annotations
 
@@ -6,6 +10,10 @@ import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+
+class PastEventError(ValueError):
+    """An event was scheduled before the present time of the queue (an engine bug)."""
 
 
 @dataclass(order=True)
@@ -25,9 +33,12 @@ class EventQueue:
         self.now_s = 0.0
 
     def schedule(self, time_s: float, handler: Callable[..., None], *args: Any) -> None:
-        """Call handler(*args) at time_s (never in the past)."""
-        if time_s < self.now_s:
-            time_s = self.now_s
+        """Call handler(*args) at time_s; PastEventError if time_s is before now or NaN."""
+        if not time_s >= self.now_s:
+            name = getattr(handler, "__qualname__", repr(handler))
+            raise PastEventError(
+                f"event {name} scheduled at t = {time_s} s, before the present t = {self.now_s} s"
+            )
         heapq.heappush(self._heap, _Entry(time_s, self._seq, handler, args))
         self._seq += 1
 
