@@ -1,90 +1,90 @@
-"""Strikes on named sites; a destroyed relay cuts exactly the links through it."""
-
-from types import SimpleNamespace
+"""Scheduled strikes: per-kind probabilities, one named uniform per (strike, component), the
+earliest hit kept. Expected outcomes are worked out by hand from given uniforms."""
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
-from iadsim.errors import ValueRangeError
-from iadsim.threats.strikes import (
-    MemberRole,
-    SiteMember,
-    Strike,
-    StrikeEffect,
-    links_cut,
-    resolve_schedule,
-    resolve_strike,
-)
-
-VOLCAN = [
-    SiteMember("VOLCAN-RELAY", "relay", MemberRole.NODE),
-    SiteMember("VOLCAN-MAST", "antenna", MemberRole.COMPONENT),
-]
-LINKS = [
-    ("EW-1", "C2", ("VOLCAN-RELAY",)),
-    ("C2", "SAM-BN", ()),
-    ("SAM-BN", "TEL-1", ("VOLCAN-RELAY", "R2")),
-    ("VOLCAN-RELAY", "C2", ()),
-    ("EW-2", "C2", ("R2",)),
-]
+from iadsim.scenario.schema import StrikeSpec
+from iadsim.threats.strikes import resolve_strikes
 
 
-def test_strike_on_relay_cuts_exactly_its_links():
-    s = Strike(3600.0, "el-volcan", "cruise-missile", p_destroy={"relay": 1.0})
-    res = resolve_strike(np.random.default_rng(0), s, VOLCAN)
-    assert res.destroyed_nodes == {"VOLCAN-RELAY"}
-    effects = {o.member_id: o.effect for o in res.outcomes}
-    assert effects == {"VOLCAN-RELAY": StrikeEffect.DESTROYED, "VOLCAN-MAST": StrikeEffect.UNHARMED}
-    assert links_cut(LINKS, res.destroyed_nodes) == [LINKS[0], LINKS[2], LINKS[3]]
-    assert links_cut(LINKS, res.destroyed_nodes, include_endpoints=False) == [LINKS[0], LINKS[2]]
-    assert links_cut(LINKS, []) == []
+class FixedStreams:
+    """Streams that return a given uniform per name (and record which names were asked)."""
+
+    def __init__(self, draws: dict[str, float]):
+        self.draws, self.asked = draws, []
+
+    def __call__(self, name: str):
+        self.asked.append(name)
+        value = self.draws[name]
+
+        class _One:
+            def random(self):
+                return value
+
+        return _One()
 
 
-def test_links_cut_accepts_link_objects():
-    objs = [SimpleNamespace(a=a, b=b, via=via) for a, b, via in LINKS]
-    assert links_cut(objs, {"R2"}) == [objs[2], objs[4]]
+def strike(sid="S1", t=600.0, **kw) -> StrikeSpec:
+    return StrikeSpec(id=sid, site="VOLCAN", time_s=t, **kw)
 
 
-def test_probability_lookup_kind_then_role_then_star():
-    s = Strike(
-        0.0, "x", "bomb", p_destroy={"relay": 0.9, "node": 0.5, "*": 0.1}, p_disable={"*": 0.2}
-    )
-    assert s.probabilities(SiteMember("a", "relay", MemberRole.NODE)) == (0.9, 0.0)
-    assert s.probabilities(SiteMember("b", "switch", MemberRole.NODE)) == (0.5, 0.0)
-    assert s.probabilities(SiteMember("c", "tel", MemberRole.COMPONENT)) == (0.1, 0.2)
-    assert Strike(0.0, "x", "bomb").probabilities(VOLCAN[0]) == (0.0, 0.0)
-    with pytest.raises(ValueRangeError, match="> 1"):
-        Strike(0.0, "x", "bomb", p_destroy={"relay": 0.7}, p_disable={"relay": 0.5})
-    with pytest.raises(ValueRangeError):
-        Strike(0.0, "x", "bomb", p_destroy={"relay": -0.1})
+TARGETS = [("EW/radar", "early_warning_radar"), ("SAM/cp", "command_post")]
 
 
-def test_destroy_disable_frequencies_converge():
-    n = 20_000
-    members = [SiteMember(f"m{i}", "tel") for i in range(n)]
-    s = Strike(0.0, "x", "bomb", p_destroy={"tel": 0.3}, p_disable={"tel": 0.2})
-    res = resolve_strike(np.random.default_rng(42), s, members)
-    eff = np.array([o.effect for o in res.outcomes])
-    for eff_kind, p in ((StrikeEffect.DESTROYED, 0.3), (StrikeEffect.DISABLED, 0.2)):
-        assert abs((eff == eff_kind).mean() - p) < 4 * np.sqrt(p * (1 - p) / n)
-    assert res.destroyed_nodes == frozenset()  # components are not network nodes
+def test_destroyed_disabled_or_unharmed_by_the_uniform():
+    # p_destroy 0.3, p_disable 0.2: u < 0.3 destroyed, 0.3 <= u < 0.5 disabled, else unharmed
+    s = strike(p_destroy=0.3, p_disable=0.2)
+    for u, effect in [(0.29, "destroyed"), (0.3, "disabled"), (0.49, "disabled"), (0.5, None)]:
+        streams = FixedStreams({"strike:S1:EW/radar": u})
+        out = resolve_strikes([s], lambda _: TARGETS[:1], streams)
+        assert ("EW/radar" in out.destroyed_at) == (effect == "destroyed"), u
+        assert ("EW/radar" in out.disabled_at) == (effect == "disabled"), u
+        assert out.records == [(600.0, "S1", "VOLCAN", "precision-guided munition")]
 
 
-def test_schedule_in_time_order_and_destroyed_stay_destroyed():
-    sites = {
-        "el-volcan": VOLCAN,
-        "la-carlota": [SiteMember("LC-CP", "command-post", MemberRole.UNIT)],
-    }
-    strikes = [
-        Strike(200.0, "el-volcan", "bomb", p_destroy={"*": 1.0}),
-        Strike(100.0, "la-carlota", "bomb", p_disable={"command-post": 1.0}),
-        Strike(50.0, "el-volcan", "bomb", p_destroy={"relay": 1.0}),
-    ]
-    res = resolve_schedule(strikes, sites, lambda s: np.random.default_rng(hash(s.site) % 1000))
-    assert [r.strike.time_s for r in res] == [50.0, 100.0, 200.0]
-    assert res[0].destroyed_nodes == {"VOLCAN-RELAY"}
-    assert res[1].outcomes[0].effect is StrikeEffect.DISABLED
-    # the relay is already gone at 200 s: only the mast is reported
-    assert [o.member_id for o in res[2].outcomes] == ["VOLCAN-MAST"]
-    with pytest.raises(ValueRangeError, match="unknown site"):
-        resolve_schedule([Strike(1.0, "nowhere", "bomb")], sites, lambda s: np.random.default_rng())
+def test_table_by_kind_with_star_for_the_rest():
+    s = strike(p_destroy={"command_post": 0.0, "*": 0.8}, p_disable={"command_post": 0.9})
+    assert s.probabilities("command_post") == (0.0, 0.9)
+    assert s.probabilities("early_warning_radar") == (0.8, 0.0)  # no '*' in p_disable: 0
+    streams = FixedStreams({"strike:S1:EW/radar": 0.7, "strike:S1:SAM/cp": 0.7})
+    out = resolve_strikes([s], lambda _: TARGETS, streams)
+    assert out.destroyed_at == {"EW/radar": 600.0}
+    assert out.disabled_at == {"SAM/cp": 600.0}
+
+
+def test_one_named_stream_per_strike_and_component_drawn_whatever_the_outcome():
+    s1, s2 = strike("S1", 600.0, p_destroy=1.0), strike("S2", 300.0, p_destroy=0.0)
+    names = {f"strike:{s}:{c}": 0.5 for s in ("S1", "S2") for c, _ in TARGETS}
+    streams = FixedStreams(names)
+    out = resolve_strikes([s1, s2], lambda _: TARGETS, streams)
+    assert sorted(streams.asked) == sorted(names)
+    assert out.destroyed_at == {"EW/radar": 600.0, "SAM/cp": 600.0}
+
+
+def test_a_component_hit_twice_keeps_the_earliest_time():
+    late, early = strike("LATE", 900.0, p_destroy=1.0), strike("EARLY", 120.0, p_destroy=1.0)
+    streams = FixedStreams({f"strike:{s}:EW/radar": 0.1 for s in ("LATE", "EARLY")})
+    out = resolve_strikes([late, early], lambda _: TARGETS[:1], streams)
+    assert out.destroyed_at == {"EW/radar": 120.0}
+
+
+def test_frequencies_with_real_streams():
+    """With the engine's named streams, destroyed / disabled frequencies over 4000 seeds
+    match p_destroy and p_disable within 4 sigma."""
+    from iadsim.engine.rng import RngStreams
+
+    s = strike(p_destroy=0.35, p_disable=0.25)
+    n = 4000
+    counts = np.zeros(2)
+    for seed in range(n):
+        out = resolve_strikes([s], lambda _: TARGETS[:1], RngStreams(seed).stream)
+        counts += ["EW/radar" in out.destroyed_at, "EW/radar" in out.disabled_at]
+    for got, p in zip(counts / n, (0.35, 0.25), strict=True):
+        assert abs(got - p) < 4 * np.sqrt(p * (1 - p) / n)
+
+
+def test_probabilities_above_one_are_refused():
+    with pytest.raises(ValidationError, match="> 1 for 'relay'"):
+        strike(p_destroy={"relay": 0.7}, p_disable={"*": 0.5})

@@ -9,6 +9,7 @@ from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.world import World
 from iadsim.killchain import REASON_CODE, Reason
+from iadsim.threats.strikes import resolve_strikes
 
 STATE_NAMES = ("operational", "degraded", "not_mission_capable", "in_storage")
 
@@ -24,50 +25,27 @@ def sample_states(world: World, rs: RngStreams) -> list[str]:
     return states
 
 
-def strike_probabilities(strike, kind: str) -> tuple[float, float]:
-    """(p_destroy, p_disable) of a strike against a component kind (kind, else '*', else 0)."""
-
-    def pick(p):
-        if isinstance(p, int | float):
-            return float(p)
-        return float(p.get(kind, p.get("*", 0.0)))
-
-    return pick(strike.p_destroy), pick(strike.p_disable)
-
-
 def sample_strikes(
     world: World, rs: RngStreams
 ) -> tuple[dict[str, float], dict[str, float], list[tuple]]:
-    """Resolve scheduled strikes: which components are destroyed or disabled, and when.
-
-    One uniform per (strike, component): below p_destroy it is destroyed, below p_destroy +
-    p_disable disabled (out of action for the rest of the scenario, but still there).
-    Returns destroyed_at, disabled_at (component id -> time) and records for the event log.
-    """
+    """Resolve the scenario's scheduled strikes (`threats.strikes`) against the world's
+    components: destroyed_at, disabled_at (component id -> time) and records for the log."""
     spec = world.scenario.spec
     sites = {s.id: s for s in spec.sites}
-    destroyed: dict[str, float] = {}
-    disabled: dict[str, float] = {}
-    records = []
-    for strike in spec.strikes:
-        site = sites[strike.site]
-        targets = strike.targets if strike.targets is not None else site.members
-        records.append((strike.time_s, strike.id, site.id, strike.weapon))
-        for ref in targets:
-            members = (
-                [c.id for c in world.components if c.unit == ref]
-                if ref in world.unit_index
-                else [ref]
-            )
-            for cid in members:
-                draw = rs.stream(f"strike:{strike.id}:{cid}").random()
-                kind = str(world.components[world.component_index[cid]].kind)
-                p_destroy, p_disable = strike_probabilities(strike, kind)
-                if draw < p_destroy:
-                    destroyed[cid] = min(destroyed.get(cid, np.inf), strike.time_s)
-                elif draw < p_destroy + p_disable:
-                    disabled[cid] = min(disabled.get(cid, np.inf), strike.time_s)
-    return destroyed, disabled, records
+
+    def targets(strike) -> list[tuple[str, str]]:
+        refs = strike.targets if strike.targets is not None else sites[strike.site].members
+        out = []
+        for ref in refs:
+            if ref in world.unit_index:
+                members = [c for c in world.components if c.unit == ref]
+            else:
+                members = [world.components[world.component_index[ref]]]
+            out += [(c.id, str(c.kind)) for c in members]
+        return out
+
+    done = resolve_strikes(spec.strikes, targets, rs.stream)
+    return done.destroyed_at, done.disabled_at, done.records
 
 
 def state_code(world: World, comp_index: int, state: str) -> int:

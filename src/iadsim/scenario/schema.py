@@ -241,17 +241,23 @@ class StrikeSpec(_Strict):
     targets: list[ComponentRef] | None = None
     weapon: str = "precision-guided munition"
 
+    def probabilities(self, kind: str) -> tuple[float, float]:
+        """(p_destroy, p_disable) against a component of this kind: each table's entry for
+        the kind, else its '*' entry, else 0 (a single number applies to every kind)."""
+
+        def pick(p) -> float:
+            return float(p) if isinstance(p, int | float) else float(p.get(kind, p.get("*", 0.0)))
+
+        return pick(self.p_destroy), pick(self.p_disable)
+
     @model_validator(mode="after")
     def _at_most_one(self) -> StrikeSpec:
-        def get(p, kind):
-            return p if isinstance(p, int | float) else p.get(kind, p.get("*", 0.0))
-
         kinds = {"*"}
         for p in (self.p_destroy, self.p_disable):
             if isinstance(p, dict):
                 kinds |= set(p)
         for kind in sorted(kinds):
-            total = get(self.p_destroy, kind) + get(self.p_disable, kind)
+            total = sum(self.probabilities(kind))
             if total > 1.0 + 1e-9:
                 raise ValueError(f"p_destroy + p_disable = {total:.3f} > 1 for {kind!r} targets")
         return self
