@@ -8,7 +8,6 @@ from iadsim.engagement.envelope import (
     EnvelopeCode,
     code_reasons,
     crossing_offset_m,
-    slant_range_and_height,
 )
 from iadsim.errors import ValueRangeError
 from iadsim.killchain import Reason
@@ -73,12 +72,6 @@ def test_crossing_offset_by_hand():
     off = crossing_offset_m(p, v)
     np.testing.assert_allclose(off, [10000.0, 4000.0, 5000.0])
     assert crossing_offset_m([5000.0, 0.0, 0.0], [-100.0, 0.0, 0.0]) == pytest.approx(0.0)
-
-
-def test_slant_range_and_height():
-    r, h = slant_range_and_height([0.0, 0.0, 100.0], [3000.0, 4000.0, 1100.0])
-    assert r == pytest.approx(np.sqrt(3000**2 + 4000**2 + 1000**2))
-    assert h == pytest.approx(1000.0)
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 from iadsim.engagement.flyout import Flyout
-from iadsim.engagement.intercept import Guidance, aspect_angle_rad, predict_intercept, resolve_shots
-from iadsim.killchain import Reason
+from iadsim.engagement.intercept import aspect_angle_rad, predict_intercept
 
 # constant 1000 m/s missile for 30 s: reach(t) = 1000 t
 CONST = Flyout(0.0, 0.0, 0.0, launch_speed_mps=1000.0, max_time_s=30.0)
@@ -71,52 +70,3 @@ def test_aspect_angle():
     assert aspect_angle_rad([1000.0, 0, 0], [1.0, 0, 0]) == pytest.approx(np.pi)
     assert aspect_angle_rad([1000.0, 0, 0], [0.0, 5.0, 0]) == pytest.approx(np.pi / 2)
     assert aspect_angle_rad([1000.0, 0, 0], [0.0, 0.0, 0]) == pytest.approx(0.0)
-
-
-def test_semi_active_needs_track_until_intercept():
-    rng = np.random.default_rng(1)
-    out = resolve_shots(
-        rng, [1.0, 1.0, 1.0], Guidance.SEMI_ACTIVE, [20.0, 20.0, 20.0], [10.0, 20.0, np.inf]
-    )
-    assert out.killed.tolist() == [False, True, True]
-    assert out.reason.tolist() == [Reason.NO_FIRE_CONTROL_RADAR, Reason.NONE, Reason.NONE]
-    ir = resolve_shots(rng, [1.0, 0.0], Guidance.IR, 20.0, 10.0)
-    assert ir.killed.tolist() == [True, False]
-    assert ir.reason.tolist() == [Reason.NONE, Reason.MISSED]
-
-
-def test_resolve_draws_one_uniform_per_shot_whatever_happens():
-    a, b = np.random.default_rng(7), np.random.default_rng(7)
-    resolve_shots(a, [0.3] * 4, Guidance.COMMAND, 20.0, 0.0)
-    b.random(4)
-    assert a.random() == b.random()
-
-
-def test_firing_solution_reasons():
-    from iadsim.engagement.envelope import Envelope
-    from iadsim.engagement.intercept import firing_solution
-
-    env = Envelope(
-        min_range_m=1000.0, max_range_m=20000.0, min_altitude_m=25.0, max_altitude_m=10000.0
-    )
-    p = np.array(
-        [
-            [10000.0, 0.0, 500.0],  # head-on, PIP ~8.3 km: ok
-            [25000.0, 0.0, 500.0],  # PIP at 25000 + 100 t = 1000 t -> 27.8 km > 20 km
-            [10000.0, 0.0, 12000.0],  # too high now and at the PIP
-            [10000.0, 0.0, 500.0],  # receding faster than the missile: no intercept
-            [10000.0, 0.0, 15000.0],  # too high and no intercept
-        ]
-    )
-    v = np.array([[-200.0, 0, 0], [100.0, 0, 0], [-200.0, 0, 0], [1200.0, 0, 0], [1200.0, 0, 0]])
-    sol = firing_solution(CONST, env, p, v)
-    assert sol.ok.tolist() == [True, False, False, False, False]
-    assert sol.reason.tolist() == [
-        Reason.NONE,
-        Reason.OUT_OF_RANGE,
-        Reason.OUTSIDE_ALTITUDE,
-        Reason.OUT_OF_RANGE,
-        Reason.OUTSIDE_ALTITUDE,
-    ]
-    # 500 m of height adds ~5 m to the 27.78 km of the flat case
-    assert sol.intercept.slant_range_m[1] == pytest.approx(25000.0 / 0.9, abs=10.0)

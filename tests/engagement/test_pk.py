@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from iadsim.engagement.pk import PkModel, draw_kills, draw_salvo, salvo_pk
+from iadsim.engagement.pk import PkModel, draw_salvo, salvo_pk
 from iadsim.errors import ValueRangeError
 
 M = PkModel(
@@ -49,7 +49,7 @@ def test_single_shot_pk_converges():
     pk = float(M.pk("strike-fighter", 30000.0, 0.3, 1000.0))
     n = 200_000
     rng = np.random.default_rng(20260103)
-    kills = draw_kills(rng, np.full(n, pk))
+    _, kills = draw_salvo(rng, np.full(n, pk), 1)
     sigma = np.sqrt(pk * (1 - pk) / n)
     assert abs(kills.mean() - pk) < 4 * sigma
 

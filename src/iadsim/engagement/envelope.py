@@ -131,9 +131,3 @@ def crossing_offset_m(rel_position_m, velocity_mps) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         off = np.where(vn > 0, cross / np.where(vn > 0, vn, 1.0), dist)
     return off
-
-
-def slant_range_and_height(launcher_enu_m, target_enu_m) -> tuple[np.ndarray, np.ndarray]:
-    """Slant range and target height above the launcher from ENU positions (shape (..., 3))."""
-    d = np.asarray(target_enu_m, float) - np.asarray(launcher_enu_m, float)
-    return np.linalg.norm(d, axis=-1), d[..., 2]

@@ -13,13 +13,10 @@ engagement radar to hold the target in track until intercept, or the shot is los
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 
-from iadsim.engagement.envelope import Envelope, EnvelopeCode, code_reasons, crossing_offset_m
 from iadsim.engagement.flyout import Flyout
-from iadsim.killchain import Reason
 
 _GRID_POINTS = 256
 _NEWTON_STEPS = 4
@@ -137,88 +134,3 @@ def predict_intercept(
         slant_range_m=np.where(ok, slant, nan).reshape(batch),
         aspect_rad=np.where(ok, aspect, nan).reshape(batch),
     )
-
-
-class Guidance(StrEnum):
-    """How a missile is guided, only as far as what it depends on."""
-
-    SEMI_ACTIVE = "semi_active"  # needs the engagement radar to illuminate until intercept
-    COMMAND = "command"  # needs the engagement radar track until intercept
-    ACTIVE = "active"  # autonomous after launch (notional: no mid-course dependency)
-    IR = "ir"  # passive infrared homing (MANPADS): fire and forget
-
-    @property
-    def needs_fire_control(self) -> bool:
-        """True when the launching unit's engagement radar must hold track until intercept."""
-        return self in (Guidance.SEMI_ACTIVE, Guidance.COMMAND)
-
-
-@dataclass(frozen=True)
-class ShotOutcome:
-    """Fate of one or more shots: killed (bool array) and a Reason per shot."""
-
-    killed: np.ndarray
-    reason: np.ndarray  # object array of Reason: NONE (kill), MISSED, NO_FIRE_CONTROL_RADAR
-
-
-def resolve_shots(
-    rng: np.random.Generator,
-    pk,
-    guidance: Guidance,
-    intercept_time_s,
-    track_lost_time_s=np.inf,
-) -> ShotOutcome:
-    """Draw each shot's outcome; a lost fire-control track before intercept is a miss.
-
-    One uniform is drawn per shot whatever happens, so the stream stays aligned across
-    what-if variants (common random numbers). `track_lost_time_s` is when the engagement
-    radar lost the target (inf = never); it only matters for guidance needing fire control.
-    """
-    pk_a = np.asarray(pk, float)
-    t_int = np.asarray(intercept_time_s, float)
-    lost = np.asarray(track_lost_time_s, float)
-    shape = np.broadcast_shapes(pk_a.shape, t_int.shape, lost.shape)
-    u = rng.random(shape)
-    guided = np.ones(shape, bool)
-    if guidance.needs_fire_control:
-        guided = np.broadcast_to(lost >= t_int, shape)
-    killed = guided & (u < np.broadcast_to(pk_a, shape))
-    reason = np.full(shape, Reason.MISSED, dtype=object)
-    reason[killed] = Reason.NONE
-    reason[~guided] = Reason.NO_FIRE_CONTROL_RADAR
-    return ShotOutcome(killed=killed, reason=reason)
-
-
-@dataclass(frozen=True)
-class FiringSolution:
-    """Launch decision for a batch of targets: ok, the Reason when not, and the intercept."""
-
-    ok: np.ndarray  # bool: a kinematic intercept exists and it lies inside the envelope
-    reason: np.ndarray  # object array of Reason: NONE, OUT_OF_RANGE or OUTSIDE_ALTITUDE
-    intercept: Intercept
-
-
-def firing_solution(
-    flyout: Flyout,
-    envelope: Envelope,
-    rel_position_m,
-    velocity_mps,
-    launch_delay_s: float = 0.0,
-) -> FiringSolution:
-    """May the unit launch now? The predicted intercept point must lie inside the envelope.
-
-    Without a kinematic intercept, the reason comes from the target's present position
-    (OUTSIDE_ALTITUDE if it is too high or low now, else OUT_OF_RANGE).
-    """
-    p = np.asarray(rel_position_m, float)
-    v = np.asarray(velocity_mps, float)
-    p, v = np.broadcast_arrays(p, v)
-    ic = predict_intercept(flyout, p, v, launch_delay_s=launch_delay_s)
-    speed = np.linalg.norm(v, axis=-1)
-    offset = crossing_offset_m(p, v)
-    ok_pip, code_pip = envelope.contains(ic.slant_range_m, ic.point_m[..., 2], speed, offset)
-    _, code_now = envelope.contains(np.linalg.norm(p, axis=-1), p[..., 2], speed, offset)
-    code_now = np.where(code_now == EnvelopeCode.INSIDE, EnvelopeCode.TOO_FAR, code_now)
-    code = np.where(ic.feasible, code_pip, code_now)
-    ok = ic.feasible & ok_pip
-    return FiringSolution(ok=ok, reason=code_reasons(code), intercept=ic)

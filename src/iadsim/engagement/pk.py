@@ -114,12 +114,6 @@ def salvo_pk(pk, n) -> np.ndarray:
     return 1.0 - (1.0 - p) ** np.asarray(n, float)
 
 
-def draw_kills(rng: np.random.Generator, pk) -> np.ndarray:
-    """One Bernoulli draw per missile: True where the missile kills."""
-    p = np.asarray(pk, float)
-    return rng.random(p.shape) < p
-
-
 def draw_salvo(rng: np.random.Generator, pk, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(per-missile kills shape (..., n), target killed shape (...)) for salvos of n missiles."""
     p = np.asarray(pk, float)

@@ -1,14 +1,18 @@
 """The fight in the event loop: at a unit's decision times the launchers are assigned to
 targets at fire control, crews react, missiles fly to the predicted intercept point and
-each is a Pk draw; shoot-look-shoot frees the channel after the assessment delay."""
+each is a Pk draw; the unit's doctrine (`engagement.doctrine`) sets the salvo size, how many
+salvos a target gets, and when the channel is free again (after the kill assessment under
+shoot-look-shoot)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from iadsim.engagement.assignment import WTAProblem, assign
+from iadsim.engagement.doctrine import Doctrine
 from iadsim.engagement.intercept import predict_intercept
 from iadsim.engagement.magazine import Magazine
+from iadsim.engagement.pk import draw_salvo, salvo_pk
 from iadsim.engine.crews import Crews
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.gates import Gates, UnitChain
@@ -77,6 +81,8 @@ class Fight:
         }
         self.engaged: set[tuple[int, int]] = set()
         self.active = [0] * len(chains)  # channels in use per weapon unit
+        self.doctrines = [Doctrine.of(chain.unit.spec) for chain in chains]
+        self.salvos: dict[tuple[int, int], int] = {}  # salvos fired per (unit, aircraft)
 
     def start(self) -> None:
         """Put every unit's first launch opportunity in the queue."""
@@ -108,6 +114,8 @@ class Fight:
         for a in order:
             if (ci, a) in self.engaged:
                 continue
+            if self.salvos.get((ci, a), 0) >= self.doctrines[ci].salvos_allowed:
+                continue  # the doctrine fires no more at this target
             usable = [
                 li
                 for li, r in chain.ready.items()
@@ -250,8 +258,10 @@ class Fight:
         if self.disabled_at.get(li, np.inf) > t:
             icpt, why = self._solution(li, a, t)
         magazine = self.magazines[li]
-        if icpt is not None and magazine.available(t) == 0:
-            icpt, why = None, Reason.NO_MISSILES
+        if icpt is not None:
+            decision = self.doctrines[ci].decide(t, magazine, self.salvos.get((ci, a), 0))
+            if not decision.allowed:
+                icpt, why = None, decision.block.reason
         # a degraded launcher sometimes fails to launch (one draw per attempt, always)
         fails = self.rs.stream(f"launch:{comp.id}").random() < self._launch_failure_p(li)
         if icpt is not None and fails:
@@ -261,7 +271,8 @@ class Fight:
             self.ledger.observe(a, ci, Stage.FIRE_CONTROL, why, t)
             self.log.add(t, EventKind.LAUNCH_ABORTED, ac.id, unit.id, comp.id, str(why))
             return
-        n = magazine.launch(t, unit.spec.salvo)
+        n = magazine.launch(t, decision.n_missiles)
+        self.salvos[(ci, a)] = self.salvos.get((ci, a), 0) + 1
         model = self.geom.weapons[comp.launcher.missile]
         point = comp.enu + icpt.point_m
         agl = float(point[2] - w.ground_m(point[0], point[1]))
@@ -288,11 +299,8 @@ class Fight:
         t = self.queue.now_s
         unit = self.chains[ci].unit
         ac, comp = w.aircraft[a], w.components[li]
-        release = t + (
-            unit.spec.assessment_delay_s if unit.spec.doctrine == "shoot_look_shoot" else 0.0
-        )
-        self.queue.schedule(release, self._release, ci, a)
-        draws = self.rs.stream(f"engagement:{unit.id}:{ac.id}:pk").random(n)
+        self.queue.schedule(self.doctrines[ci].look_again_s(t), self._release, ci, a)
+        _, killed = draw_salvo(self.rs.stream(f"engagement:{unit.id}:{ac.id}:pk"), pk, n)
         if not self.alive[a]:
             self.ledger.observe(a, ci, Stage.LAUNCHED, Reason.TARGET_ALREADY_DOWN, t)
             return
@@ -307,9 +315,9 @@ class Fight:
             self.log.add(t, EventKind.MISS, ac.id, unit.id, comp.id, "TARGET_LOST", miss_distance)
             return
         self.ledger.observe(a, ci, Stage.INTERCEPTED, Reason.MISSED, t)
-        p_kill = 1.0 - (1.0 - pk) ** n
+        p_kill = float(salvo_pk(pk, n))
         self.log.add(t, EventKind.INTERCEPT, ac.id, unit.id, comp.id, value=p_kill)
-        if bool((draws < pk).any()):
+        if bool(killed):
             self.alive[a] = False
             self.kill_time[a] = t
             self.ledger.observe(a, ci, Stage.KILLED, Reason.NONE, t)
