@@ -2,6 +2,88 @@
 
 The package answers: given this equipment, this network and this state of readiness, what
 happens to this raid, and where and why does the kill chain break? All parameters are notional.
+
+The public Python API (docs/python-api.md):
+
+    import iadsim
+    scenario = iadsim.load("scenarios/caracas-2026-01-03.yaml")
+    run = iadsim.run(scenario, seed=1)             # run.events, run.ledger, run.aircraft
+    batch = iadsim.run_many(scenario, 50, workers=2)
+    comparison = iadsim.compare(scenario, ["network.links.*.up=true"], n=50)
+
+The names below are imported on first use, so `import iadsim` (and `iadsim --version`)
+stays fast.
 """
 
-from iadsim._version import __version__ as __version__
+from __future__ import annotations
+
+from iadsim._version import __version__
+
+TYPE_CHECKING = False  # typing not imported: it would slow `iadsim --version`
+if TYPE_CHECKING:
+    from typing import Any
+
+    from iadsim.api import (
+        Batch,
+        Comparison,
+        Run,
+        compare,
+        load,
+        prepare,
+        run,
+        run_many,
+    )
+    from iadsim.errors import IadsimError, InputError, ScenarioError
+    from iadsim.killchain import Reason, Stage
+    from iadsim.scenario import Scenario
+
+__all__ = [
+    "Batch",
+    "Comparison",
+    "IadsimError",
+    "InputError",
+    "Reason",
+    "Run",
+    "Scenario",
+    "ScenarioError",
+    "Stage",
+    "__version__",
+    "compare",
+    "load",
+    "prepare",
+    "run",
+    "run_many",
+]
+
+_HOME = {
+    "Batch": "iadsim.api",
+    "Comparison": "iadsim.api",
+    "Run": "iadsim.api",
+    "compare": "iadsim.api",
+    "load": "iadsim.api",
+    "prepare": "iadsim.api",
+    "run": "iadsim.api",
+    "run_many": "iadsim.api",
+    "IadsimError": "iadsim.errors",
+    "InputError": "iadsim.errors",
+    "ScenarioError": "iadsim.errors",
+    "Reason": "iadsim.killchain",
+    "Stage": "iadsim.killchain",
+    "Scenario": "iadsim.scenario",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module the first time it is asked for."""
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'iadsim' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

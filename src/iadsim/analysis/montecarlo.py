@@ -211,17 +211,32 @@ def run_batch(
         todo = seeds_for(root_seed, (i for i in range(n) if i not in done))
         skipped = n - len(todo)
         with _progress(progress, description, n, skipped) as advance:
-            if not todo:
-                pass
-            elif dask is not None:
-                _run_dask(prepared, todo, store, dask, workers, advance)
-            elif workers == 1 or len(todo) == 1:
-                for idx, seed in todo:
-                    store.append(run_one(prepared, idx, seed))
-                    advance(1)
-            else:
-                _run_pool(prepared, todo, store, workers, advance)
+            run_records(prepared, todo, store, workers=workers, dask=dask, advance=advance)
     return BatchOutcome(path, n, len(todo), skipped, time.perf_counter() - t0)
+
+
+def run_records(
+    prepared: Prepared,
+    todo: list[tuple[int, int]],
+    sink,
+    *,
+    workers: int = 1,
+    dask=None,
+    advance: ProgressFn = lambda k: None,
+) -> None:
+    """Run the replications `todo` [(index, seed)] and `sink.append` each record as it
+    finishes (in completion order): in this process, on `workers` local processes, or on a
+    Dask cluster. `sink` is a ResultStore, or any list-like for records kept in memory."""
+    if not todo:
+        return
+    if dask is not None:
+        _run_dask(prepared, todo, sink, dask, workers, advance)
+    elif workers == 1 or len(todo) == 1:
+        for idx, seed in todo:
+            sink.append(run_one(prepared, idx, seed))
+            advance(1)
+    else:
+        _run_pool(prepared, todo, sink, workers, advance)
 
 
 def _run_pool(

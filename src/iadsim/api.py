@@ -1,0 +1,308 @@
+"""The public Python API: load a scenario, run it once or many times, compare what-ifs.
+
+    import iadsim
+    scenario = iadsim.load("scenarios/caracas-2026-01-03.yaml")
+    run = iadsim.run(scenario, seed=1)            # one replication
+    run.ledger                                    # pyarrow tables: events, ledger, aircraft
+    batch = iadsim.run_many(scenario, 50, workers=2)
+    batch.ledger.to_pandas()                      # with the [notebook] extra (pandas)
+    cmp = iadsim.compare(scenario, ["network.links.*.up=true"], n=50)
+
+Built on the engine's entry points (`engine.run.prepare`), the Monte Carlo runner
+(`analysis.montecarlo`) and the comparison of variants (`analysis.compare`); the command
+line calls the same code. Tables are Arrow (pyarrow); `.to_pandas()` needs pandas.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pyarrow as pa
+
+from iadsim.analysis.store import TABLES
+from iadsim.engine.replication import ReplicationResult
+from iadsim.engine.run import Prepared
+from iadsim.engine.world import World
+from iadsim.scenario import Scenario, load_scenario
+
+ScenarioLike = Scenario | Prepared | str | Path
+"""A scenario file path, a loaded Scenario, or a Prepared one (geometry already computed)."""
+
+_TEXT = {"aircraft", "type", "unit", "stage", "reason", "component", "state"}
+
+
+def _column_type(name: str) -> pa.DataType:
+    if name.endswith("_s"):  # times and durations in seconds
+        return pa.float64()
+    return pa.string() if name in _TEXT else pa.int64()
+
+
+SCHEMAS = {
+    table: pa.schema([(c, _column_type(c)) for c in columns]) for table, columns in TABLES.items()
+}
+"""Arrow schemas of the per-replication tables (the results store's tables)."""
+
+
+def load(path: str | Path) -> Scenario:
+    """Load and validate a scenario file (raises `iadsim.errors.ScenarioError` with
+    FILE:LINE:COL problems on bad input)."""
+    return load_scenario(path)
+
+
+def prepare(scenario: ScenarioLike, tracker: str | None = None) -> Prepared:
+    """Precompute a scenario's seed-independent geometry once, to run it many times.
+
+    `tracker`: "mofn" (M-of-N detections, the default) or "kalman" (the Kalman tracker);
+    None keeps a Prepared scenario's own tracker."""
+    from iadsim.engine.run import prepare as prepare_geometry
+
+    if isinstance(scenario, Prepared):
+        if tracker is None or tracker == scenario.tracker:
+            return scenario
+        scenario = scenario.scenario
+    return prepare_geometry(scenario, tracker=tracker or "mofn")
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError(
+            "to_pandas() needs pandas: pip install 'iadsim[notebook]' (or pip install pandas)"
+        ) from None
+    return pandas
+
+
+class Frames(NamedTuple):
+    """pandas DataFrames of a run's tables."""
+
+    events: Any
+    ledger: Any
+    aircraft: Any
+
+
+@dataclass(frozen=True)
+class Run:
+    """One replication: its event log, kill-chain ledger and per-aircraft outcome."""
+
+    scenario: Scenario
+    seed: int
+    tracker: str
+    result: ReplicationResult = field(repr=False)
+    world: World = field(repr=False)
+
+    @cached_property
+    def events(self) -> pa.Table:
+        """Every event in time order (time_s, kind, aircraft, unit, component, detail, value)
+        with the aircraft's and the unit's positions: the table `iadsim run` writes."""
+        from iadsim.report.positions import with_nulls, with_positions
+
+        return with_nulls(with_positions(self.result.events.table(), self.world))
+
+    @cached_property
+    def ledger(self) -> pa.Table:
+        """Per (aircraft, weapon unit): the furthest kill-chain stage, when each stage was
+        reached and why the chain stopped: the table `iadsim run` writes."""
+        from iadsim.report.positions import with_nulls
+
+        return with_nulls(self.result.ledger.table())
+
+    @cached_property
+    def aircraft(self) -> pa.Table:
+        """Per attacking aircraft: detected, tracked, reported, engaged, killed (and when)."""
+        rows = self.result.aircraft
+        columns = [c for c in TABLES["aircraft"] if c != "idx"]
+        return pa.table({c: pa.array([r.get(c) for r in rows], _aircraft_type(c)) for c in columns})
+
+    @property
+    def states(self) -> dict[str, str]:
+        """The readiness state each component was drawn in for this replication."""
+        return dict(self.result.states)
+
+    def summary(self) -> dict:
+        """The content of `iadsim run`'s summary.json (JSON-ready)."""
+        from iadsim.analysis.summary import replication_summary
+
+        return replication_summary(self.scenario, self.result)
+
+    def __repr__(self) -> str:
+        killed = sum(bool(r["killed"]) for r in self.result.aircraft)
+        return (
+            f"Run(scenario={self.scenario.spec.scenario!r}, seed={self.seed}, "
+            f"tracker={self.tracker!r}, aircraft={len(self.result.aircraft)}, killed={killed})"
+        )
+
+    def to_pandas(self) -> Frames:
+        """The events, ledger and aircraft tables as pandas DataFrames."""
+        _pandas()
+        return Frames(self.events.to_pandas(), self.ledger.to_pandas(), self.aircraft.to_pandas())
+
+
+def _aircraft_type(column: str) -> pa.DataType:
+    if column in ("detected", "tracked", "reported", "engaged", "killed"):
+        return pa.bool_()
+    return _column_type(column)
+
+
+def run(scenario: ScenarioLike, seed: int = 1, tracker: str | None = None) -> Run:
+    """Run one replication of `scenario` with `seed` (same seed, same outputs byte for byte)."""
+    prepared = prepare(scenario, tracker)
+    result = prepared.replicate(int(seed))
+    return Run(prepared.scenario, int(seed), prepared.tracker, result, prepared.geometry.world)
+
+
+class BatchFrames(NamedTuple):
+    """pandas DataFrames of a batch's tables."""
+
+    replications: Any
+    aircraft: Any
+    ledger: Any
+    components: Any
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Replications 0..n-1 of a scenario, one row per replication (and per aircraft, per
+    ledger pair, per component), ordered by replication index `idx`.
+
+    Replication i uses seed `engine.rng.replication_seed(root_seed, i)` whatever the number of
+    workers, so the tables do not depend on how the batch was run (`wall_s` aside)."""
+
+    scenario: Scenario
+    n: int
+    root_seed: int
+    replications: pa.Table
+    aircraft: pa.Table
+    ledger: pa.Table
+    components: pa.Table
+    store: Path | None = None
+
+    def __repr__(self) -> str:
+        store = f", store={str(self.store)!r}" if self.store is not None else ""
+        return (
+            f"Batch(scenario={self.scenario.spec.scenario!r}, n={self.n}, "
+            f"root_seed={self.root_seed}{store})"
+        )
+
+    def to_pandas(self) -> BatchFrames:
+        """The four tables as pandas DataFrames."""
+        _pandas()
+        return BatchFrames(
+            *(
+                t.to_pandas()
+                for t in (self.replications, self.aircraft, self.ledger, self.components)
+            )
+        )
+
+
+def _tables_of(records: list[dict]) -> dict[str, pa.Table]:
+    """Store records (`montecarlo.record_of`) as Arrow tables, ordered by replication index."""
+    records = sorted(records, key=lambda r: r["replication"]["idx"])
+    rows: dict[str, list] = {
+        "replications": [
+            tuple(r["replication"][c] for c in TABLES["replications"]) for r in records
+        ]
+    }
+    for table in ("aircraft", "ledger", "components"):
+        # the results store's order: by replication, then by the next two columns (NULL first)
+        rows[table] = sorted(
+            (row for r in records for row in r[table]),
+            key=lambda row: tuple((v is not None, v if v is not None else "") for v in row[:3]),
+        )
+    return {
+        name: pa.table(
+            [pa.array([row[i] for row in rows[name]], f.type) for i, f in enumerate(schema)],
+            schema=schema,
+        )
+        for name, schema in SCHEMAS.items()
+    }
+
+
+def run_many(
+    scenario: ScenarioLike,
+    n: int,
+    *,
+    seed: int = 1,
+    workers: int = 1,
+    tracker: str | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    dask: Any = None,
+) -> Batch:
+    """Run `n` replications (root seed `seed`) on `workers` local processes (or a Dask
+    cluster: an address, "local" or a `distributed.Client`) and return their tables.
+
+    Kept in memory unless `store` names an output directory: then each replication is stored
+    there as it finishes (the results store of `iadsim mc`; `resume=True` completes an
+    interrupted batch) and the tables are read back from it."""
+    from iadsim.analysis.montecarlo import run_batch, run_records, seeds_for
+    from iadsim.analysis.store import ResultStore
+    from iadsim.errors import InputError, Problem
+
+    prepared = prepare(scenario, tracker)
+    if store is not None:
+        outcome = run_batch(
+            prepared, n, store, root_seed=seed, workers=workers, dask=dask, resume=resume
+        )
+        with ResultStore(outcome.store) as results:
+            tables = {
+                name: results.table(name).cast(schema) if results.count() else schema.empty_table()
+                for name, schema in SCHEMAS.items()
+            }
+        return Batch(prepared.scenario, n, seed, **tables, store=outcome.store)
+    if n < 1 or workers < 1:
+        what, value = ("n", n) if n < 1 else ("workers", workers)
+        raise InputError(Problem("<api>", None, None, what, f"need at least 1, got {value}"))
+    records: list[dict] = []
+    run_records(prepared, seeds_for(seed, range(n)), records, workers=workers, dask=dask)
+    return Batch(prepared.scenario, n, seed, **_tables_of(records))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Variants run against the base with common random numbers: the report (as written to
+    compare.json) and its paired differences as a table (variant - base, with 95% CI)."""
+
+    report: dict
+    differences: pa.Table
+    out: Path | None = None
+
+
+def compare(
+    scenario: Scenario | str | Path,
+    changes: Sequence[str | Sequence[str]],
+    n: int = 100,
+    *,
+    seed: int = 1,
+    workers: int = 1,
+    out: str | Path | None = None,
+    metrics: Sequence[str] | None = None,
+) -> Comparison:
+    """Compare the base scenario with one variant per item of `changes`.
+
+    Each item is a factor group, like one `iadsim compare --set`: "PATH=VALUE", several joined
+    by ';', or a list of "PATH=VALUE". Every variant runs replications 0..n-1 with the base's
+    seeds. The batches are stored under `out` if given, else in a temporary directory that
+    is removed afterwards."""
+    from iadsim.analysis.compare import build_variants, compare_report, run_variants
+    from iadsim.analysis.variants import parse_assignment, parse_group
+
+    if isinstance(scenario, Prepared):
+        scenario = scenario.scenario
+    groups = [
+        parse_group(c) if isinstance(c, str) else [parse_assignment(a) for a in c] for c in changes
+    ]
+    variants = build_variants(scenario, groups)
+    with tempfile.TemporaryDirectory(prefix="iadsim-compare-") as tmp:
+        where = Path(out) if out is not None else Path(tmp)
+        paths = run_variants(variants, n, where, root_seed=seed, workers=workers)
+        report = compare_report(variants, paths, metrics)
+    differences = pa.Table.from_pylist(report["differences"]) if report["differences"] else None
+    if differences is None:
+        differences = pa.table({"variant": pa.array([], pa.string())})
+    return Comparison(report, differences, Path(out) if out is not None else None)
