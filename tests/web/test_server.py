@@ -7,6 +7,7 @@ import shutil
 import socket
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -15,7 +16,9 @@ starlette = pytest.importorskip("starlette")
 httpx = pytest.importorskip("httpx")
 uvicorn = pytest.importorskip("uvicorn")
 
-from starlette.testclient import TestClient  # noqa: E402
+with warnings.catch_warnings():  # starlette 1.x would rather have another HTTP client
+    warnings.simplefilter("ignore", UserWarning)  # StarletteDeprecationWarning
+    from starlette.testclient import TestClient  # noqa: E402
 
 from iadsim.web.app import create_app  # noqa: E402
 
