@@ -43,3 +43,42 @@ def test_attribution_directory_report(tmp_path):
     for group, share in (("crews", "73%"), ("connectivity", "17%"), ("storage", "10%")):
         assert group in section and share in section
     assert "<svg" in section  # the tornado
+
+
+def test_compare_directory_report(tmp_path):
+    def row(variant, metric, diff):
+        return {
+            "variant": variant,
+            "label": f"{variant} change",
+            "metric": metric,
+            "kind": "mean",
+            "n": 8,
+            "base_mean": 1.0,
+            "variant_mean": 1.0 + diff,
+            "diff": diff,
+            "lo": diff - 0.1,
+            "hi": diff + 0.1,
+            "changed": 3,
+        }
+
+    report = {
+        "scenario": "tutorial",
+        "n": 8,
+        "root_seed": 1,
+        "notional": True,
+        "variants": [{"name": "base", "label": ""}, {"name": "links", "label": "links up"}],
+        "differences": [
+            row("links", "mean_killed", 0.5),
+            row("links", "mean_detected", 0.25),
+            row("links", "HELO-1.first_detected_s", -120.0),
+        ],
+    }
+    (tmp_path / "compare.json").write_text(json.dumps(report))
+    assert main(["report", str(tmp_path)]) == 0
+    html = (tmp_path / "report.html").read_text()
+    section = html[html.index('<section id="compare">') :]
+    section = section[: section.index("</section>")]
+    svg = section[section.index("<svg") : section.index("</svg>")]
+    # the tornado has one unit (aircraft killed); the table lists every metric
+    assert "links: mean_killed" in svg and "first_detected_s" not in svg
+    assert "HELO-1.first_detected_s" in section and "-120" in section

@@ -235,11 +235,23 @@ def _compare(d: OutputDir) -> str:
         [
             (f"{r['variant']}: {r['metric']}", r["diff"], r["lo"], r["hi"])
             for r in diffs
-            if r["diff"] is not None and r["lo"] is not None and r["hi"] is not None
+            # one axis, one unit: the tornado shows the effect on the mean aircraft killed
+            if r["metric"] == "mean_killed"
+            and r["diff"] is not None
+            and r["lo"] is not None
+            and r["hi"] is not None
         ]
     )
-    return svg + _table(
-        ["variant", "change", "metric", "base", "variant", "difference", "95% interval"], rows
+    note = (
+        '<p class="note">bars: change in the mean number of aircraft killed, paired, '
+        "95% interval</p>"
+    )
+    return (
+        svg
+        + note
+        + _table(
+            ["variant", "change", "metric", "base", "variant", "difference", "95% interval"], rows
+        )
     )
 
 
