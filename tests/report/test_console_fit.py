@@ -87,3 +87,17 @@ def test_failing_element_column_when_the_ledger_names_one():
     text = _render(120, print_ledger, rows)
     assert "failing element" in text and "S300-BN/cp--S300-BN/tel-1" in text
     assert "failing element" not in _render(120, print_ledger, ROWS[:1])
+
+
+def test_mc_summary_points_to_explain_for_the_pairs(tutorial_mc_dir):
+    import json
+
+    from iadsim.report.batch import print_batch_report
+
+    report = json.loads((tutorial_mc_dir / "summary.json").read_text())
+    full = _render(80, lambda c: print_batch_report(report, c))
+    short = _render(80, lambda c: print_batch_report(report, c, pairs_hint="iadsim explain X"))
+    assert "Why was it not shot down?" in full and "Why was it not shot down?" not in short
+    assert "iadsim explain X" in short
+    assert len(short.splitlines()) < len(full.splitlines())
+    assert "…" not in full + short

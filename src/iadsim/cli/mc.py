@@ -66,7 +66,8 @@ def cmd_mc(args: argparse.Namespace) -> int:
 
     write_json(build_scene(prepared.geometry.world), out / "scene.json")
     if not args.quiet:
-        print_batch_report(report, console)
+        hint = f"iadsim explain {out}  (and the map: iadsim report {out})"
+        print_batch_report(report, console, pairs_hint=hint)
     rate = outcome.ran / outcome.wall_s if outcome.wall_s > 0 and outcome.ran else 0.0
     console.print(
         f"{outcome.ran} replications run, {outcome.skipped} already stored "

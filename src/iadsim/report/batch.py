@@ -36,7 +36,9 @@ def _per_unit_reasons(report: dict):
     return t
 
 
-def print_batch_report(report: dict, console) -> None:
+def print_batch_report(report: dict, console, pairs_hint: str | None = None) -> None:
+    """Estimates, convergence, per-unit outcomes and, unless `pairs_hint` says where to read
+    them instead (the command that prints them), the top reasons per (aircraft, unit) pair."""
     from rich.table import Table
 
     t = Table(
@@ -68,6 +70,9 @@ def print_batch_report(report: dict, console) -> None:
     print_table(console, t, keep=("N", "metric", "estimate", "95% CI", "half-width"))
 
     print_table(console, _per_unit_reasons(report), keep=("unit", "outcome of the chain", "share"))
+    if pairs_hint:
+        console.print(f"Where and why each (aircraft, unit) chain stopped: {pairs_hint}")
+        return
 
     t = Table(
         title="Why was it not shot down? Where each (aircraft, unit) kill chain stopped, "
