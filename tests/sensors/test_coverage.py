@@ -116,48 +116,6 @@ def test_bad_inputs_refused():
         compute_coverage(t, s, 100.0, step=0)
 
 
-# --- per-target assessment: the reason codes the ledger needs ---------------------------
-def test_assess_targets_reason_codes_on_caracas():
-    from pathlib import Path
-
-    from iadsim.sensors.coverage import assess_targets
-
-    dem = Path(__file__).resolve().parents[2] / "src/iadsim/data/terrain/caracas.tif"
-    t = Terrain.from_geotiff(dem)
-    valley = RadarSite("valley", 10.49, -66.88, 20.0, P)
-    coast = RadarSite("coast", 10.61, -66.95, 15.0, P)
-    # helicopter 60 m over the sea behind El Avila; a small drone high but far to the south
-    a = assess_targets(
-        t, valley, [10.66, 10.33], [-66.88, -66.65], [60.0, 6000.0], [10.0, 0.001], 3
-    )
-    assert a.reason.tolist() == ["TERRAIN_MASKED", "NOT_DETECTED"]
-    assert a.pd[0] == 0.0
-    # 90 km out to sea at 50 m: below the coast radar's 4/3-earth horizon (~4.12 (sqrt h_r +
-    # sqrt h_t) km = 62 km for a 15 m mast on the shore)
-    b = assess_targets(t, coast, 11.5, -66.95, 50.0, 10.0, 1)
-    assert b.reason.tolist() == "BELOW_HORIZON"
-
-
-def test_assess_targets_low_slow_helicopter_lost_in_clutter():
-    from iadsim.sensors.clutter import ClutterParameters
-    from iadsim.sensors.coverage import assess_targets
-
-    t = flat_terrain((-0.5, 0.5), (-0.5, 0.5), elevation_m=100.0, cells=50)  # land, not sea
-    cl = ClutterParameters(improvement_factor_db=30.0, notch_half_width_mps=6.0)
-    site = RadarSite("R", 0.0, 0.0, 30.0, P, clutter=cl)
-    lon = 40e3 / 111_194.9
-    # helicopter 30 m AGL crossing (0.5 m/s radial), the same closing at 60 m/s, a jet at 8 km
-    a = assess_targets(
-        t, site, 0.0, lon, [130.0, 130.0, 8000.0], 10.0, 3, radial_speed_mps=[0.5, 60.0, 250.0]
-    )
-    assert a.visible.all()
-    assert a.reason.tolist() == ["CLUTTER", "NONE", "NONE"]
-    assert a.snr_db[0] > 13.0 > a.sinr_db[0]  # strong enough in free space, not in clutter
-    # without clutter processing modelled, the same helicopter is detected
-    plain = assess_targets(t, RadarSite("R", 0.0, 0.0, 30.0, P), 0.0, lon, 130.0, 10.0, 3)
-    assert plain.reason.tolist() == "NONE"
-
-
 def test_coverage_with_clutter_hides_low_slow_targets():
     from iadsim.sensors.clutter import ClutterParameters
 

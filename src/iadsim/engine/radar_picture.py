@@ -19,7 +19,6 @@ from iadsim.engine.weapons import WeaponModel, weapon_model
 from iadsim.engine.world import World
 from iadsim.geo.horizon import above_horizon
 from iadsim.killchain import REASON_CODE, Reason
-from iadsim.scenario.catalog import RadarSpec
 from iadsim.sensors import clutter as clutter_model
 from iadsim.sensors.detection import PdCurve
 from iadsim.sensors.radar_equation import RadarParameters, snr_db
@@ -167,22 +166,6 @@ def _terrain_masked(
     return masked
 
 
-def radar_parameters(spec: RadarSpec) -> RadarParameters:
-    """The sensor room's radar-equation parameters for a catalog radar."""
-    return RadarParameters(
-        peak_power_w=spec.peak_power_w,
-        gain_dbi=spec.gain_db,
-        frequency_hz=spec.frequency_hz,
-        pulse_width_s=spec.pulse_width_s,
-        noise_figure_db=spec.noise_figure_db,
-        losses_db=spec.losses_db,
-        n_pulses=spec.n_pulses,
-        coherent=False,
-        pfa=spec.pfa,
-        scan_period_s=spec.scan_period_s,
-    )
-
-
 @cache
 def pd_curve(pfa: float, swerling: int, n_pulses: int) -> PdCurve:
     """Exact Pd-vs-SNR table for one detector, shared by every radar that uses it."""
@@ -204,16 +187,13 @@ def _radar_pd(world, comp, pos, vel, agl, sensor, ground_range, slant):
     detection with the radar's non-coherent integration, per aircraft type's Swerling case.
     """
     radar = comp.radar
-    params = radar_parameters(radar)
+    params = RadarParameters.from_spec(radar)
     aspect = aspect_angle_rad(pos, vel, sensor[None, None, :])
     rcs = np.stack([_rcs_m2(ac.spec.rcs_dbsm, aspect[i]) for i, ac in enumerate(world.aircraft)])
     snr = snr_db(params, np.maximum(slant, 1.0), rcs)
     los = (sensor[None, None, :] - pos) / np.maximum(slant, 1.0)[..., None]
     radial = np.einsum("akx,akx->ak", vel, los)
-    clutter = clutter_model.ClutterParameters(
-        improvement_factor_db=radar.mti_improvement_db,
-        notch_half_width_mps=radar.min_radial_speed_mps,
-    )
+    clutter = clutter_model.ClutterParameters.from_spec(radar)
     ground_under_target = pos[..., 2] - agl
     grazing = clutter_model.grazing_angle_rad(sensor[2] - ground_under_target, ground_range)
     target_elev = np.maximum(agl, 0.0) / np.maximum(ground_range, 1.0)

@@ -20,24 +20,13 @@ class WeaponModel:
 
 
 def weapon_model(missile: MissileType) -> WeaponModel:
-    """Build the flyout and Pk model of a catalog missile."""
-    f, k = missile.flyout, missile.pk_factors
-    flyout = Flyout(
-        boost_time_s=f.boost_time_s,
-        boost_accel_mps2=f.boost_accel_mps2,
-        drag_k_per_m=f.drag_k_per_m,
-        launch_speed_mps=f.launch_speed_mps,
-        min_speed_mps=f.min_speed_mps,
-        max_time_s=f.max_time_s,
-    )
+    """Build the flyout and Pk model of a catalog missile (the catalog's validated fields,
+    taken by name)."""
+    flyout = Flyout(**missile.flyout.model_dump())
     pk_model = PkModel(
         base_pk=dict(missile.pk),
         max_range_m=missile.max_range_m,
         min_range_m=missile.min_range_m,
-        range_knee=k.range_knee,
-        range_floor=k.range_floor,
-        beam_factor=k.beam_factor,
-        low_altitude_m=k.low_altitude_m,
-        low_altitude_factor=k.low_altitude_factor,
+        **missile.pk_factors.model_dump(),
     )
     return WeaponModel(missile, flyout, pk_model)

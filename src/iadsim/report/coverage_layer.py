@@ -16,9 +16,9 @@ from iadsim.scenario import Scenario
 
 def radar_sites(scenario: Scenario) -> list:
     """Every radar of the scenario as a `sensors.coverage.RadarSite` (catalog parameters)."""
-    from iadsim.engine.radar_picture import radar_parameters
     from iadsim.sensors.clutter import ClutterParameters
     from iadsim.sensors.coverage import RadarSite
+    from iadsim.sensors.radar_equation import RadarParameters
 
     sites = []
     for unit in scenario.spec.units:
@@ -33,12 +33,9 @@ def radar_sites(scenario: Scenario) -> list:
                     lat_deg=pos.lat_deg,
                     lon_deg=pos.lon_deg,
                     antenna_agl_m=radar.antenna_height_m,
-                    params=radar_parameters(radar),
+                    params=RadarParameters.from_spec(radar),
                     max_range_m=radar.max_range_m,
-                    clutter=ClutterParameters(
-                        improvement_factor_db=radar.mti_improvement_db,
-                        notch_half_width_mps=radar.min_radial_speed_mps,
-                    ),
+                    clutter=ClutterParameters.from_spec(radar),
                 )
             )
     return sites

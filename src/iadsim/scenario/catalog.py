@@ -38,7 +38,7 @@ class RadarSpec(_Strict):
 
     frequency_hz: PositiveFloat
     peak_power_w: PositiveFloat
-    gain_db: float
+    gain_dbi: float
     pulse_width_s: PositiveFloat
     noise_figure_db: float = Field(ge=0.0)
     losses_db: float = Field(ge=0.0)

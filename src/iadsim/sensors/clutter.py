@@ -19,12 +19,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from iadsim.errors import ValueRangeError
 from iadsim.geo.horizon import EARTH_RADIUS_M, K_FACTOR
 from iadsim.sensors.radar_equation import SPEED_OF_LIGHT, RadarParameters
+
+if TYPE_CHECKING:
+    from iadsim.scenario.catalog import RadarSpec
 
 GAMMA_DB: dict[str, float] = {
     "sea": -40.0,
@@ -47,6 +51,14 @@ class ClutterParameters:
     notch_half_width_mps: float = 5.0
     prf_hz: float | None = None  # None: no blind speeds (e.g. high-PRF pulse Doppler)
     sidelobe_two_way_db: float = -50.0
+
+    @classmethod
+    def from_spec(cls, spec: RadarSpec) -> ClutterParameters:
+        """The clutter rejection a catalog radar declares (MTI improvement, notch half-width)."""
+        return cls(
+            improvement_factor_db=spec.mti_improvement_db,
+            notch_half_width_mps=spec.min_radial_speed_mps,
+        )
 
     def __post_init__(self) -> None:
         if not self.improvement_factor_db >= 0:

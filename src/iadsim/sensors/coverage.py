@@ -9,6 +9,12 @@ samples plus one over the grid, all numpy.
 
 Inputs are plain dataclasses and arrays so the scenario layer can build them; outputs
 are numpy rasters aligned with the terrain grid (optionally decimated by ``step``).
+
+The maps and the engine's radar picture (`engine.radar_picture`) run the same models from
+the same catalog parameters (`RadarParameters.from_spec`, `ClutterParameters.from_spec`):
+radar equation -> clutter and Doppler notch (`clutter_effect`) -> exact Swerling Pd; the
+maps test line of sight for a whole grid by this radial sweep, the engine for each
+aircraft path with the one line-of-sight test of the terrain.
 """
 
 from __future__ import annotations
@@ -21,12 +27,10 @@ import numpy as np
 
 from iadsim.errors import ValueRangeError
 from iadsim.geo.horizon import EARTH_RADIUS_M, K_FACTOR
-from iadsim.geo.terrain import METRES_PER_DEG_LAT, Obstruction, Terrain, ground_distance_m
-from iadsim.killchain import Reason
+from iadsim.geo.terrain import METRES_PER_DEG_LAT, Terrain
 from iadsim.sensors.clutter import GAMMA_DB, ClutterParameters, clutter_effect, grazing_angle_rad
-from iadsim.sensors.detection import PdCurve, detection_probability, required_snr_db
+from iadsim.sensors.detection import PdCurve, required_snr_db
 from iadsim.sensors.radar_equation import RadarParameters, range_for_snr_m
-from iadsim.sensors.radar_equation import snr_db as radar_snr_db
 
 DEFAULT_LAND_GAMMA_DB = GAMMA_DB["rolling-hills"]
 """Clutter reflectivity used on land cells when none is given (sea cells use GAMMA_DB['sea'])."""
@@ -256,80 +260,4 @@ def compute_coverage(
         altitude_agl_m=float(altitude_agl_m),
         pd_threshold=float(pd_threshold),
         sites=[(s.name, s.lat_deg, s.lon_deg) for s in radars],
-    )
-
-
-@dataclass(frozen=True)
-class TargetAssessment:
-    """One radar vs many target positions: Pd, SNR, SINR, line of sight and the reason code."""
-
-    pd: np.ndarray  # Pd per scan (0 where not visible)
-    snr_db: np.ndarray  # free-space SNR (radar equation)
-    sinr_db: np.ndarray  # after clutter and Doppler filtering (= snr_db without clutter)
-    visible: np.ndarray  # line of sight on the 4/3 earth over the terrain
-    obstruction: np.ndarray  # Obstruction codes (CLEAR, HORIZON, TERRAIN)
-    reason: np.ndarray  # Reason values (str): NONE, BELOW_HORIZON, TERRAIN_MASKED, CLUTTER,
-    # NOT_DETECTED (visible but Pd below pd_threshold without clutter being why)
-
-
-def assess_targets(
-    terrain: Terrain,
-    site: RadarSite,
-    lat_deg,
-    lon_deg,
-    alt_m,
-    rcs_m2,
-    swerling: int,
-    *,
-    radial_speed_mps=None,
-    land_gamma_db: float = DEFAULT_LAND_GAMMA_DB,
-    pd_threshold: float = 0.5,
-    k: float = K_FACTOR,
-) -> TargetAssessment:
-    """Pd and the kill-chain reason for one radar against many targets (altitude AMSL, m).
-
-    Vectorized over targets (e.g. every aircraft x time sample of a scenario): geometry that
-    does not depend on the dice, computed once and shared across replications.
-    """
-    p = site.params
-    lat, lon, alt, rcs = np.broadcast_arrays(
-        *(np.asarray(a, dtype=float) for a in (lat_deg, lon_deg, alt_m, rcs_m2))
-    )
-    h_s = float(terrain.elevation(site.lat_deg, site.lon_deg)) + site.antenna_agl_m
-    los = terrain.line_of_sight(site.lat_deg, site.lon_deg, h_s, lat, lon, alt, k=k)
-    d = np.maximum(ground_distance_m(site.lat_deg, site.lon_deg, lat, lon), 1.0)
-    slant = np.hypot(d, alt - h_s)
-    snr = radar_snr_db(p, slant, np.maximum(rcs, 1e-30))
-    sinr = snr
-    if site.clutter is not None:
-        ground = terrain.elevation(lat, lon)
-        sinr = _with_clutter(
-            snr,
-            p,
-            site.clutter,
-            ground,
-            h_s,
-            d,
-            slant,
-            np.maximum(alt - ground, 0.0),
-            land_gamma_db,
-            radial_speed_mps,
-            k,
-        )
-    n = p.noncoherent_pulses
-    in_range = np.ones(lat.shape, bool) if site.max_range_m is None else slant <= site.max_range_m
-    pd = np.where(los.visible & in_range, detection_probability(sinr, p.pfa, swerling, n), 0.0)
-    pd_free = detection_probability(snr, p.pfa, swerling, n)
-    reason = np.full(lat.shape, Reason.NONE.value, dtype=object)
-    reason[pd < pd_threshold] = Reason.NOT_DETECTED.value
-    reason[(pd < pd_threshold) & (pd_free >= pd_threshold) & in_range] = Reason.CLUTTER.value
-    reason[los.obstruction == Obstruction.TERRAIN] = Reason.TERRAIN_MASKED.value
-    reason[los.obstruction == Obstruction.HORIZON] = Reason.BELOW_HORIZON.value
-    return TargetAssessment(
-        pd=pd,
-        snr_db=snr,
-        sinr_db=np.asarray(sinr),
-        visible=los.visible,
-        obstruction=los.obstruction,
-        reason=reason.astype(str),
     )

@@ -11,11 +11,15 @@ radar integrates non-coherently: then ``n_pulses`` goes to the detector instead,
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from iadsim.errors import ValueRangeError
+
+if TYPE_CHECKING:
+    from iadsim.scenario.catalog import RadarSpec
 
 BOLTZMANN = 1.380649e-23
 """Boltzmann constant, J/K (exact, SI 2019)."""
@@ -79,6 +83,14 @@ class RadarParameters:
             raise ValueRangeError(f"RadarParameters.n_pulses must be >= 1, got {self.n_pulses}")
         if not 0.0 < self.pfa < 1.0:
             raise ValueRangeError(f"RadarParameters.pfa must lie in (0, 1), got {self.pfa}")
+
+    @classmethod
+    def from_spec(cls, spec: RadarSpec) -> RadarParameters:
+        """The radar-equation view of a validated catalog radar: `scenario.catalog.RadarSpec`
+        is where the parameters are declared; the fields both share are taken by name (the
+        rest keep their defaults: non-coherent integration, matched-filter bandwidth)."""
+        shared = {f.name for f in fields(cls)} & set(type(spec).model_fields)
+        return cls(**{name: getattr(spec, name) for name in sorted(shared)})
 
     @property
     def wavelength_m(self) -> float:
