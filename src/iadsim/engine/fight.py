@@ -23,6 +23,7 @@ from iadsim.engine.rng import RngStreams
 from iadsim.engine.scheduler import EventQueue
 from iadsim.engine.states import Equipment
 from iadsim.killchain import Reason, Stage
+from iadsim.scenario.readiness import ComponentState
 from iadsim.threats.returnfire import ReturnFireEffect
 
 _FIRE_CONTROL = int(Stage.FIRE_CONTROL)
@@ -232,13 +233,13 @@ class Fight:
 
     def _launch_failure_p(self, li: int) -> float:
         """Chance that a launch attempt fails: only degraded launchers fail (per type)."""
-        if self.equipment.state(li) != "degraded":
+        if self.equipment.state(li) != ComponentState.DEGRADED:
             return 0.0
         return self.world.components[li].degraded.launch_failure_prob
 
     def _reaction_factor(self, li: int) -> float:
         """How much slower the crew is with this launcher: degraded ones are (per type)."""
-        if self.equipment.state(li) != "degraded":
+        if self.equipment.state(li) != ComponentState.DEGRADED:
             return 1.0
         return self.world.components[li].degraded.reaction_time_factor
 

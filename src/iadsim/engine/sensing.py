@@ -22,6 +22,7 @@ from iadsim.engine.states import Equipment, Outage, working_code
 from iadsim.engine.world import World
 from iadsim.errors import ValueRangeError
 from iadsim.killchain import REASON_CODE, Reason
+from iadsim.scenario.readiness import ComponentState
 
 TRACK_M, TRACK_N = 2, 3
 """M-of-N confirmation: a firm track needs M detections in the last N looks."""
@@ -76,7 +77,7 @@ def sensor_state(
     name = tracker_of(geo, tracker)
     comp = world.components[geo.component]
     working = working_code(world, comp.index, state, destroyed_at, geo.times_s)
-    pd = geo.pd_degraded if state == "degraded" else geo.pd_nominal
+    pd = geo.pd_degraded if state == ComponentState.DEGRADED else geo.pd_nominal
     draws = np.stack(
         [
             rs.stream(f"sensor:{comp.id}:detect:{ac.id}").random(len(geo.times_s))

@@ -9,19 +9,18 @@ from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.world import World
 from iadsim.killchain import REASON_CODE, Reason
+from iadsim.scenario.readiness import READINESS_STATES, ComponentState
 from iadsim.threats.strikes import resolve_strikes
-
-STATE_NAMES = ("operational", "degraded", "not_mission_capable", "in_storage")
 
 
 def sample_states(world: World, rs: RngStreams) -> list[str]:
     """Draw each component's readiness state from its distribution (one stream each)."""
     states = []
     for comp in world.components:
-        probs = np.array([comp.state_probs[s] for s in STATE_NAMES])
+        probs = np.array([comp.state_probs[s] for s in READINESS_STATES])
         u = rs.stream(f"component:{comp.id}:state").random()
         k = int(np.searchsorted(np.cumsum(probs), u, side="right"))
-        states.append(STATE_NAMES[min(k, 3)])
+        states.append(READINESS_STATES[min(k, 3)])
     return states
 
 
@@ -51,9 +50,10 @@ def sample_strikes(
 def state_code(world: World, comp_index: int, state: str) -> int:
     """The reason code a component's readiness state gives when it is not usable (0 if usable)."""
     comp = world.components[comp_index]
-    if state in ("operational", "degraded"):
+    st = ComponentState(state)
+    if st.is_available:
         return 0
-    if state == "in_storage":
+    if st is ComponentState.IN_STORAGE:
         return REASON_CODE[Reason.IN_STORAGE]
     if comp.is_radar:
         return REASON_CODE[Reason.RADAR_NOT_OPERATIONAL]
@@ -72,7 +72,7 @@ def outage(
     t_disabled = disabled_at.get(cid, np.inf)
     if t_disabled < t_destroyed:
         comp = world.components[world.component_index[cid]]
-        return t_disabled, state_code(world, comp.index, "not_mission_capable")
+        return t_disabled, state_code(world, comp.index, ComponentState.NOT_MISSION_CAPABLE)
     return t_destroyed, REASON_CODE[Reason.NODE_DESTROYED]
 
 

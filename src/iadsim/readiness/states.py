@@ -10,35 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import numpy as np
 
 from iadsim.errors import ValueRangeError
 from iadsim.killchain import Reason
-
-
-class ComponentState(StrEnum):
-    """The four states of a component; the value is the spelling used in scenario files."""
-
-    OPERATIONAL = "operational"
-    DEGRADED = "degraded"
-    NOT_MISSION_CAPABLE = "not_mission_capable"
-    IN_STORAGE = "in_storage"
-
-    @property
-    def index(self) -> int:
-        """Position of the state in `STATES` (and in every probability vector)."""
-        return STATES.index(self)
-
-    @property
-    def is_available(self) -> bool:
-        """True when the component can work in this state (operational or degraded)."""
-        return self in (ComponentState.OPERATIONAL, ComponentState.DEGRADED)
-
-
-STATES: tuple[ComponentState, ...] = tuple(ComponentState)
-"""The fixed order of states in every probability vector: O, D, NMC, S."""
+from iadsim.scenario.readiness import STATES, ComponentState
 
 N_STATES = len(STATES)
 

@@ -18,6 +18,7 @@ from importlib import resources
 from iadsim.report import charts
 from iadsim.report.reasons import REASON_HELP
 from iadsim.report.rundir import OutputDir, reason_counts
+from iadsim.scenario.readiness import READINESS_STATES
 
 VENDOR_CSS = ("leaflet.css",)
 VENDOR_JS = ("leaflet.js", "milsymbol.js")
@@ -146,7 +147,7 @@ def _readiness(d: OutputDir) -> str:
     rows = [r for r in d.summary.get("readiness", []) if r["basis"] not in ("declared", "direct")]
     if not rows:
         return '<p class="note">no component with a readiness model or evidence</p>'
-    states = ("operational", "degraded", "not_mission_capable", "in_storage")
+    states = READINESS_STATES
 
     def pct(p: dict) -> str:
         return " / ".join(f"{100 * p[s]:.0f}" for s in states)

@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable
 from datetime import date as Date
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -21,16 +22,34 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from iadsim.errors import ValueRangeError
 from iadsim.scenario.dates import as_utc, observation_time, overhaul_year_to_datetime, years_between
 
-StateName = Literal["operational", "degraded", "not_mission_capable", "in_storage"]
-ObservedName = Literal[
-    "operational",
-    "degraded",
-    "not_mission_capable",
-    "in_storage",
-    "emitting",
-    "not_emitting",
-    "deployed",
-]
+
+class ComponentState(StrEnum):
+    """The four readiness states of a component, declared once here; the value is the
+    spelling used in scenario files and outputs, the order that of every probability vector
+    (O, D, NMC, S)."""
+
+    OPERATIONAL = "operational"
+    DEGRADED = "degraded"
+    NOT_MISSION_CAPABLE = "not_mission_capable"
+    IN_STORAGE = "in_storage"
+
+    @property
+    def index(self) -> int:
+        """Position of the state in `STATES` (and in every probability vector)."""
+        return STATES.index(self)
+
+    @property
+    def is_available(self) -> bool:
+        """True when the component can work in this state (operational or degraded)."""
+        return self in (ComponentState.OPERATIONAL, ComponentState.DEGRADED)
+
+
+STATES: tuple[ComponentState, ...] = tuple(ComponentState)
+"""The fixed order of states in every probability vector: O, D, NMC, S."""
+READINESS_STATES: tuple[str, ...] = tuple(s.value for s in STATES)
+"""The states' spellings, in that order."""
+StateName = Literal[READINESS_STATES]  # type: ignore[valid-type]
+ObservedName = Literal[READINESS_STATES + ("emitting", "not_emitting", "deployed")]  # type: ignore[valid-type]
 RegimeName = Literal["none", "minimal", "full"]
 ProficiencyName = Literal["untrained", "basic", "trained", "elite"]
 

@@ -20,15 +20,18 @@ from pydantic import (
     model_validator,
 )
 
-from iadsim.scenario.readiness import CrewSpec, MaintenanceSpec, ObservationSpec
+from iadsim.scenario.readiness import (
+    READINESS_STATES,
+    CrewSpec,
+    MaintenanceSpec,
+    ObservationSpec,
+    StateName,
+)
 
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)
 ]
 ComponentRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_./\-]*$")]
-
-READINESS_STATES = ("operational", "degraded", "not_mission_capable", "in_storage")
-StateName = Literal["operational", "degraded", "not_mission_capable", "in_storage"]
 
 
 class _Strict(BaseModel):
