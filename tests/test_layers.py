@@ -118,3 +118,14 @@ def test_the_check_allows_downward_imports(tmp_path, monkeypatch):
     ok.parent.mkdir(parents=True)
     ok.write_text("import rich\nfrom iadsim.analysis import stats\nfrom . import console\n")
     assert violations([ok]) == []
+
+
+def test_tests_mirror_src():
+    """tests/<room>/ for each room of src/iadsim; a top-level test names a module of the
+    package (test_api.py for api.py), or the whole tree (layers) or the examples."""
+    tests = Path(__file__).resolve().parent
+    rooms = {p.name.removesuffix(".py") for p in (SRC / "iadsim").iterdir()}
+    dirs = {p.name for p in tests.iterdir() if p.is_dir() and p.name not in ("__pycache__",)}
+    assert dirs - {"fixtures"} <= rooms, sorted(dirs - rooms - {"fixtures"})
+    top = {p.stem.removeprefix("test_") for p in tests.glob("test_*.py")}
+    assert top <= rooms | {"layers", "examples"}, sorted(top - rooms - {"layers", "examples"})
