@@ -72,7 +72,11 @@ def test_three_errors_reported_with_their_lines(tmp_path):
     assert (18, "raid[0].speed_mps") in found
     assert all(p.file == str(path) for p in probs)
     texts = " ".join(p.message for p in probs)
-    assert "command-post-xx" in texts and "SAM/cpp" in texts and "greater than 0" in texts
+    assert (
+        "command-post-xx" in texts
+        and "SAM/cpp" in texts
+        and "greater than or equal to 0.1" in texts
+    )
 
 
 def test_validate_cli_exit_2_no_traceback(tmp_path):

@@ -4,6 +4,7 @@ same seeds (common random numbers), written as a table (CSV and Parquet) and a p
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from iadsim.analysis.store import ResultStore, store_path
 from iadsim.analysis.variants import Assignment, make_variant
 from iadsim.engine.run import prepare, prepare_variant
 from iadsim.errors import InputError, Problem
+from iadsim.limits import MAX_SWEEP_POINTS
 from iadsim.scenario import Scenario, load_scenario
 
 SWEEP_METRICS = ("p_any_killed", "mean_killed", "mean_engaged", "mean_launches", "mean_detected")
@@ -51,6 +53,10 @@ def parse_param(text: str) -> Param:
         raise bad("START and STOP must be numbers and STEPS an integer") from None
     if steps < 1:
         raise bad("STEPS must be at least 1")
+    if steps > MAX_SWEEP_POINTS:
+        raise bad(f"STEPS must be at most {MAX_SWEEP_POINTS:,} (limits.MAX_SWEEP_POINTS)")
+    if not (np.isfinite(start) and np.isfinite(stop)):
+        raise bad("START and STOP must be finite numbers")
     vals = np.linspace(start, stop, steps) if steps > 1 else np.array([start])
     integral = all(p.strip().lstrip("-").isdigit() for p in parts[:2]) and np.allclose(
         vals, np.round(vals)
@@ -62,6 +68,19 @@ def parse_param(text: str) -> Param:
 
 
 def grid(params: list[Param]) -> list[tuple]:
+    """Every combination of the parameters' values (refused above limits.MAX_SWEEP_POINTS)."""
+    size = math.prod(len(p.values) for p in params)
+    if size > MAX_SWEEP_POINTS:
+        raise InputError(
+            Problem(
+                "<command line>",
+                None,
+                None,
+                "--param",
+                f"the grid has {size:,} points, more than the limit of {MAX_SWEEP_POINTS:,} "
+                "(limits.MAX_SWEEP_POINTS, docs/limits.md)",
+            )
+        )
     return list(itertools.product(*(p.values for p in params)))
 
 

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from iadsim.errors import InputError, Problem
 from iadsim.scenario import Scenario
-from iadsim.scenario.load import resolve_links
+from iadsim.scenario.load import check_scenario, resolve_links
 from iadsim.scenario.schema import ScenarioSpec
 
 WILDCARD = "*"
@@ -236,6 +236,16 @@ def make_variant(scenario: Scenario, assignments: list[Assignment]) -> Scenario:
             for loc, msgs in by_loc.items()
         ]
         raise InputError(problems) from None
+    # the same reference, uniqueness, terrain, readiness and limit checks as a file gets
+    problems = check_scenario(data, spec, scenario.catalog, scenario.path, {})
+    if problems:
+        label = "; ".join(a.text for a in assignments)
+        raise InputError(
+            [
+                Problem(file, None, None, p.field, f"after --set {label}: {p.message}")
+                for p in problems
+            ]
+        )
     return Scenario(
         spec=spec,
         catalog=scenario.catalog,

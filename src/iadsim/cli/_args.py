@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from iadsim import limits
+import iadsim.limits as limits
 
 
 def _int(text: str, name: str) -> int:

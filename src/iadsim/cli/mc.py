@@ -19,6 +19,12 @@ def register(sub) -> None:
     )
     m.add_argument("scenario", help="scenario YAML file")
     batch_options(m, "out/mc")
+    m.add_argument(
+        "--force",
+        action="store_true",
+        help="a corrupt store in --out is moved aside (kept as results.sqlite.bad-TIME) and a "
+        "new one started, instead of refusing",
+    )
     m.set_defaults(func=cmd_mc)
 
 
@@ -27,13 +33,18 @@ def cmd_mc(args: argparse.Namespace) -> int:
 
     from iadsim.analysis.montecarlo import run_batch
     from iadsim.analysis.stats import batch_report
-    from iadsim.analysis.store import ResultStore
+    from iadsim.analysis.store import ResultStore, commit_batch_dir, prepare_store
     from iadsim.engine.run import prepare
+    from iadsim.io.outdir import fs_errors
     from iadsim.io.outputs import write_json
     from iadsim.report.batch import print_batch_report
     from iadsim.report.progress import console_bar
 
     console = Console()
+    out = Path(args.out)
+    backup = prepare_store(out, force=args.force)  # before the work, not after it
+    if backup is not None:
+        console.print(f"the corrupt store was moved aside to {backup}")
     if args.quiet:
         prepared = prepare(args.scenario)
     else:
@@ -58,13 +69,15 @@ def cmd_mc(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.stop()
-    with ResultStore(outcome.store) as store:
+    # the report covers replications 0..n-1, even when the store holds more (--resume -n)
+    with ResultStore(outcome.store, writer=False, limit=args.n) as store:
         report = batch_report(store)
-    out = Path(args.out)
-    write_json(report, out / "summary.json")
     from iadsim.report.scene import build_scene
 
-    write_json(build_scene(prepared.geometry.world), out / "scene.json")
+    with fs_errors(out, "write the summary"):
+        write_json(report, out / "summary.json")
+        write_json(build_scene(prepared.geometry.world), out / "scene.json")
+    commit_batch_dir(out, args.n)  # the manifest last: readers check the set
     if not args.quiet:
         hint = f"iadsim explain {out}  (and the map: iadsim report {out})"
         print_batch_report(report, console, pairs_hint=hint)

@@ -150,6 +150,8 @@ class Terrain:
         import rasterio
         from rasterio.errors import RasterioError
 
+        from iadsim.limits import MAX_DEM_CELLS
+
         path = Path(path)
         src_name = str(path)
         if not path.is_file():
@@ -163,12 +165,18 @@ class Terrain:
                     raise _refuse(
                         src_name, f"DEM must be in EPSG:4326 (WGS84 lat/lon), got {crs.to_string()}"
                     )
+                if ds.width * ds.height > MAX_DEM_CELLS:  # checked before decompressing
+                    raise _refuse(
+                        src_name,
+                        f"DEM is {ds.width:,} x {ds.height:,} cells, more than the limit of "
+                        f"{MAX_DEM_CELLS:,} (limits.MAX_DEM_CELLS, docs/limits.md); crop it",
+                    )
                 z = ds.read(1, masked=False).astype(np.float32)
                 nodata = ds.nodata
                 gt = ds.transform.to_gdal()
         except InputError:
             raise
-        except (RasterioError, OSError, ValueError) as exc:
+        except (RasterioError, OSError, ValueError, MemoryError) as exc:
             raise _refuse(src_name, f"cannot read the DEM as a GeoTIFF: {exc}") from None
         if nodata is not None:
             holes = (z == nodata) | (~np.isfinite(z) if np.isnan(nodata) else False)

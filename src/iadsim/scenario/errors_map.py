@@ -27,7 +27,7 @@ def problems_from_validation(
         return [Problem(file, 1, 1, "", "expected a mapping at the top level")]
     problems = []
     for err in exc.errors(include_url=False):
-        loc = prefix + tuple(p for p in err["loc"] if not _is_union_tag(p))
+        loc = prefix + _drop_union_tags(err["loc"])
         line, col = locate(locations, loc)
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
@@ -40,6 +40,19 @@ def problems_from_validation(
                 msg += f" (got {shown})"
         problems.append(Problem(file, line, col, field_path(loc), msg))
     return problems
+
+
+def _drop_union_tags(loc: tuple) -> tuple:
+    """The field path without pydantic's union member names; 'date'/'datetime' count as one
+    only right after a field name (an observation's `date` field keeps its name)."""
+    out: list = []
+    for part in loc:
+        if _is_union_tag(part):
+            continue
+        if part in ("date", "datetime") and out and isinstance(out[-1], str):
+            continue
+        out.append(part)
+    return tuple(out)
 
 
 def _is_union_tag(part) -> bool:

@@ -51,13 +51,29 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
         # cross-reference problems of the parts that did validate are reported too
         problems += _cross_check_raw(data, catalog, str(path), locations)
         raise ScenarioError(_dedupe(problems)) from None
-    problems = _cross_check_raw(data, catalog, str(path), locations)
-    problems += _check_terrain(spec, path, locations)
-    problems += _check_readiness(spec, str(path), locations)
+    problems = check_scenario(data, spec, catalog, path, locations)
     if problems:
         raise ScenarioError(_dedupe(problems))
     links = resolve_links(spec, catalog)
     return Scenario(spec=spec, catalog=catalog, path=path, links=links)
+
+
+def check_scenario(
+    data: dict, spec: ScenarioSpec, catalog: Catalog, path: Path, locations: dict
+) -> list[Problem]:
+    """Every check after the schema: references, uniqueness, terrain, readiness, limits.
+
+    The same checks run on a file and on a `--set` variant (analysis.variants), so what a
+    variant breaks is refused exactly as the file would be."""
+    from iadsim.scenario.limits_check import check_limits
+
+    problems = _cross_check_raw(data, catalog, str(path), locations)
+    problems += _check_terrain(spec, path, locations)
+    problems += _check_readiness(spec, str(path), locations)
+    for fpath, message in check_limits(spec, catalog):
+        line, col = locate(locations, fpath)
+        problems.append(Problem(str(path), line, col, field_path(fpath), message))
+    return problems
 
 
 def resolve_links(spec: ScenarioSpec, catalog: Catalog) -> tuple[LinkSpec, ...]:
@@ -183,6 +199,7 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
     network = data.get("network")
     links = network.get("links") if isinstance(network, dict) else None
     link_ids: set[str] = set()
+    pairs: dict[frozenset, int] = {}
     for i, link in enumerate(links if isinstance(links, list) else []):
         if not isinstance(link, dict):
             continue
@@ -190,6 +207,18 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
             if link["id"] in link_ids:
                 report(("network", "links", i, "id"), f"duplicate link id {link['id']!r}")
             link_ids.add(link["id"])
+        a, b = link.get("from"), link.get("to")
+        if isinstance(a, str) and isinstance(b, str):
+            if a == b:
+                report(("network", "links", i, "to"), f"a link from {a!r} to itself")
+            elif (first := pairs.get(frozenset((a, b)))) is not None:
+                report(
+                    ("network", "links", i),
+                    f"duplicate link between {a!r} and {b!r} (also links[{first}]); links are "
+                    "undirected, give each pair once",
+                )
+            else:
+                pairs[frozenset((a, b))] = i
         for end in ("from", "to"):
             ref = link.get(end)
             if isinstance(ref, str) and ref not in components:
@@ -200,11 +229,18 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
     site_ids: set[str] = set()
     for i, site in items("sites"):
         if isinstance(site.get("id"), str):
+            if site["id"] in site_ids:
+                report(("sites", i, "id"), f"duplicate site id {site['id']!r}")
             site_ids.add(site["id"])
         for k, ref in enumerate(site.get("members") or []):
             if isinstance(ref, str) and ref not in components and ref not in unit_ids:
                 report(("sites", i, "members", k), _unknown_ref(ref, components | set(unit_ids)))
+    strike_ids: set[str] = set()
     for i, strike in items("strikes"):
+        if isinstance(strike.get("id"), str):
+            if strike["id"] in strike_ids:
+                report(("strikes", i, "id"), f"duplicate strike id {strike['id']!r}")
+            strike_ids.add(strike["id"])
         site = strike.get("site")
         if isinstance(site, str) and site not in site_ids:
             report(("strikes", i, "site"), _unknown("site", site, site_ids))

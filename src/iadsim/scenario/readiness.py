@@ -73,7 +73,7 @@ ReadinessValue = Annotated[StateName | dict[StateName, float], AfterValidator(_c
 class MaintenanceSpec(BaseModel):
     """Maintenance history of a component: age since overhaul, regime, supplier support."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     last_overhaul_year: int | None = Field(
         default=None, description="calendar year of the last overhaul (taken at 1 July)"
@@ -124,7 +124,7 @@ class MaintenanceSpec(BaseModel):
 class CrewSpec(BaseModel):
     """A crew: proficiency, night-vision equipment, scaling of reaction time, baseline morale."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     proficiency: ProficiencyName = "trained"
     night_vision: bool = False
@@ -154,7 +154,7 @@ class CrewSpec(BaseModel):
 class ObservationSpec(BaseModel):
     """A dated observation of one component, e.g. 'TEL-2 seen in storage on 2025-11-20'."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     component: str = Field(
         min_length=1, description="component id as in the scenario, e.g. S300-BN/tel-2"

@@ -14,12 +14,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    NonNegativeFloat,
-    PositiveFloat,
     StringConstraints,
     model_validator,
 )
 
+import iadsim.limits as limits
 from iadsim.scenario.readiness import (
     READINESS_STATES,
     CrewSpec,
@@ -35,7 +34,13 @@ ComponentRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # every number finite (nan, .inf refused) unless a field says otherwise
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
+
+
+Seconds = Annotated[float, Field(ge=0.0, le=limits.MAX_DURATION_S)]  # a time in the scenario
 
 
 class Position(_Strict):
@@ -127,8 +132,8 @@ class UnitSpec(_Strict):
 class TimeWindow(_Strict):
     """An interval of scenario time [start_s, end_s)."""
 
-    start_s: NonNegativeFloat
-    end_s: PositiveFloat
+    start_s: Seconds
+    end_s: Annotated[float, Field(gt=0.0, le=limits.MAX_DURATION_S)]
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeWindow:
@@ -144,12 +149,12 @@ class LinkSpec(_Strict):
     from_: ComponentRef = Field(alias="from")
     to: ComponentRef
     kind: Literal["cable", "radio", "relay", "internal"] = "cable"
-    latency_s: NonNegativeFloat = 0.2
-    capacity_per_s: PositiveFloat = 50.0
+    latency_s: float = Field(default=0.2, ge=0.0, le=3600.0)
+    capacity_per_s: float = Field(default=50.0, gt=0.0, le=1e9)
     up: bool = True
     via: list[ComponentRef] = Field(default_factory=list)
-    mtbf_s: PositiveFloat | None = None
-    mttr_s: PositiveFloat | None = None
+    mtbf_s: float | None = Field(default=None, ge=1.0, le=1e12)
+    mttr_s: float | None = Field(default=None, ge=1.0, le=1e12)
     jammed: list[TimeWindow] = Field(default_factory=list)
     note: str = ""
 
@@ -174,18 +179,18 @@ class Waypoint(_Strict):
     lat_deg: float = Field(ge=-90.0, le=90.0)
     lon_deg: float = Field(ge=-180.0, le=180.0)
     alt_m: float = Field(ge=-500.0, le=30_000.0)
-    speed_mps: PositiveFloat | None = None
-    loiter_s: NonNegativeFloat = 0.0
+    speed_mps: float | None = Field(default=None, ge=limits.MIN_SPEED_MPS, le=3000.0)
+    loiter_s: Seconds = 0.0
 
 
 class FormationSpec(_Strict):
     """Fly in formation: the lead's route, shifted by an offset (m, east/north/up) and a delay."""
 
     lead: Identifier
-    offset_east_m: float = 0.0
-    offset_north_m: float = 0.0
-    offset_up_m: float = 0.0
-    delay_s: NonNegativeFloat = 0.0
+    offset_east_m: float = Field(default=0.0, ge=-1e6, le=1e6)
+    offset_north_m: float = Field(default=0.0, ge=-1e6, le=1e6)
+    offset_up_m: float = Field(default=0.0, ge=-1e5, le=1e5)
+    delay_s: Seconds = 0.0
 
 
 class AircraftSpec(_Strict):
@@ -193,10 +198,12 @@ class AircraftSpec(_Strict):
 
     id: Identifier
     type: str
-    start_s: NonNegativeFloat = 0.0
-    speed_mps: PositiveFloat | None = Field(default=None, le=1000.0)
+    start_s: Seconds = 0.0
+    speed_mps: float | None = Field(default=None, ge=limits.MIN_SPEED_MPS, le=1000.0)
     altitude_mode: Literal["msl", "agl"] = "msl"
-    route: list[Waypoint] | None = Field(default=None, min_length=2)
+    route: list[Waypoint] | None = Field(
+        default=None, min_length=2, max_length=limits.MAX_WAYPOINTS
+    )
     formation: FormationSpec | None = None
     note: str = ""
 
@@ -238,7 +245,7 @@ class StrikeSpec(_Strict):
 
     id: Identifier
     site: Identifier
-    time_s: NonNegativeFloat
+    time_s: Seconds
     p_destroy: Probability | dict[TargetKind, Probability] = 0.9
     p_disable: Probability | dict[TargetKind, Probability] = 0.0
     targets: list[ComponentRef] | None = None
@@ -289,13 +296,13 @@ class ScenarioSpec(_Strict):
     scenario: Identifier
     description: str = ""
     start_utc: AwareDatetime
-    duration_s: PositiveFloat | None = Field(default=None, le=7 * 86400)
+    duration_s: float | None = Field(default=None, gt=0.0, le=limits.MAX_DURATION_S)
     origin: Position
     terrain: str | None = None
     environment: Environment = Environment()
-    units: list[UnitSpec] = Field(default_factory=list)
+    units: list[UnitSpec] = Field(default_factory=list, max_length=limits.MAX_UNITS)
     network: NetworkSpec = NetworkSpec()
-    raid: list[AircraftSpec] = Field(min_length=1)
+    raid: list[AircraftSpec] = Field(min_length=1, max_length=limits.MAX_AIRCRAFT)
     sites: list[SiteSpec] = Field(default_factory=list)
     strikes: list[StrikeSpec] = Field(default_factory=list)
     observations: list[ObservationSpec] = Field(default_factory=list)

@@ -2,31 +2,177 @@
 
 from __future__ import annotations
 
+import codecs
+import stat
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    ScalarEvent,
+)
+from ruamel.yaml.reader import ReaderError
 
+import iadsim.limits as limits
 from iadsim.errors import Problem, ScenarioError
 
 Location = tuple[int, int]  # 1-based line, column
 
 
-def load_yaml(path: Path) -> tuple[Any, dict[tuple, Location]]:
-    """Parse a YAML file; return plain Python data and a map from field path to (line, col)."""
+def read_text(path: Path) -> str:
+    """The file's text, refused with a reason (and a line where there is one) unless it is a
+    regular file of at most limits.MAX_SCENARIO_BYTES holding UTF-8 text without NUL bytes.
+
+    The size and kind are checked before reading: /dev/zero or a FIFO is refused, not read."""
+    file = str(path)
+
+    def refuse(message: str, line: int | None = None, col: int | None = None) -> ScenarioError:
+        return ScenarioError(Problem(file, line, col, "", message))
+
     try:
-        text = path.read_text(encoding="utf-8")
+        st = path.stat()
     except FileNotFoundError:
-        raise ScenarioError(Problem(str(path), None, None, "", "file not found")) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(
-            Problem(str(path), None, None, "", f"cannot read file: {exc}")
+        raise refuse("file not found") from None
+    except OSError as exc:
+        raise refuse(f"cannot read file: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise refuse("is a directory, not a scenario file")
+    if not stat.S_ISREG(st.st_mode):
+        raise refuse("not a regular file (a device, FIFO or socket); give a scenario YAML file")
+    if st.st_size > limits.MAX_SCENARIO_BYTES:
+        raise refuse(
+            f"file is {st.st_size:,} bytes, more than the limit of "
+            f"{limits.MAX_SCENARIO_BYTES:,} (limits.MAX_SCENARIO_BYTES, docs/limits.md)"
+        )
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limits.MAX_SCENARIO_BYTES + 1)
+    except OSError as exc:
+        raise refuse(f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > limits.MAX_SCENARIO_BYTES:
+        raise refuse(f"file is larger than {limits.MAX_SCENARIO_BYTES:,} bytes")
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            raise refuse(f"the file is {name} text; save it as UTF-8", 1, 1)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, col = _line_col(data, nul)
+        raise refuse(
+            "NUL byte in the file: not a text file (UTF-16? binary?); save it as UTF-8",
+            line,
+            col,
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data, exc.start)
+        raise refuse(
+            f"byte 0x{data[exc.start]:02x} is not UTF-8 (a Latin-1 or Windows-1252 file?); "
+            "save the file as UTF-8",
+            line,
+            col,
         ) from None
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _line_col(data: bytes, offset: int) -> Location:
+    line = data.count(b"\n", 0, offset) + 1
+    return line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def check_structure(text: str, file: str) -> None:
+    """Walk the YAML events (no recursion, no expansion) and refuse, at the line where the limit
+    is crossed, nesting deeper than MAX_YAML_DEPTH, more than MAX_YAML_ALIASES aliases, or a
+    document that would expand to more than MAX_YAML_NODES nodes ("billion laughs")."""
     yaml = YAML(typ="rt")
+    depth, aliases = 0, 0
+    sizes: list[int] = [0]  # expanded node count of each open collection
+    anchors_open: list[str | None] = []
+    anchored: dict[str, int] = {}
+
+    def refuse(event, message: str) -> ScenarioError:
+        mark = event.start_mark
+        return ScenarioError(Problem(file, mark.line + 1, mark.column + 1, "", message))
+
+    for event in yaml.parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > limits.MAX_YAML_DEPTH:
+                raise refuse(
+                    event,
+                    f"nested more than {limits.MAX_YAML_DEPTH} levels deep "
+                    "(limits.MAX_YAML_DEPTH, docs/limits.md)",
+                )
+            sizes.append(1)
+            anchors_open.append(event.anchor)
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+            size = sizes.pop()
+            anchor = anchors_open.pop()
+            if anchor is not None:
+                anchored[anchor] = size
+            sizes[-1] += size
+        elif isinstance(event, ScalarEvent):
+            sizes[-1] += 1
+            if event.anchor is not None:
+                anchored[event.anchor] = 1
+        elif isinstance(event, AliasEvent):
+            aliases += 1
+            if aliases > limits.MAX_YAML_ALIASES:
+                raise refuse(
+                    event,
+                    f"more than {limits.MAX_YAML_ALIASES} aliases (*name) "
+                    "(limits.MAX_YAML_ALIASES, docs/limits.md)",
+                )
+            sizes[-1] += anchored.get(event.anchor, 1)
+        else:
+            continue
+        if sum(sizes) > limits.MAX_YAML_NODES:
+            raise refuse(
+                event,
+                f"the aliases expand the document to more than {limits.MAX_YAML_NODES:,} "
+                "values (limits.MAX_YAML_NODES, docs/limits.md)",
+            )
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip construction, except that timestamps stay text: the schema parses and
+    validates dates (2026-13-45 is a located error, not a ValueError from the YAML layer)."""
+
+    def construct_yaml_timestamp(self, node, values=None):  # noqa: ANN001
+        return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
+def load_yaml(path: Path) -> tuple[Any, dict[tuple, Location]]:
+    """Parse a YAML file; return plain Python data and a map from field path to (line, col).
+
+    Limits (docs/limits.md) are checked before the document is built: file kind and size,
+    encoding, nesting depth, aliases and their expansion."""
+    path = Path(path)
+    text = read_text(path)
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     try:
+        check_structure(text, str(path))
         doc = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -34,7 +180,14 @@ def load_yaml(path: Path) -> tuple[Any, dict[tuple, Location]]:
         col = mark.column + 1 if mark else None
         msg = " ".join(s for s in (exc.context, exc.problem) if s) or "malformed YAML"
         raise ScenarioError(Problem(str(path), line, col, "", f"malformed YAML: {msg}")) from None
+    except ReaderError as exc:  # a character YAML does not allow (control characters)
+        line, col = _line_col(text.encode("utf-8"), len(text[: exc.position].encode("utf-8")))
+        raise ScenarioError(
+            Problem(str(path), line, col, "", f"character {exc.character!r} is not allowed in YAML")
+        ) from None
     except YAMLError as exc:
+        raise ScenarioError(Problem(str(path), None, None, "", f"malformed YAML: {exc}")) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a constructor's own error
         raise ScenarioError(Problem(str(path), None, None, "", f"malformed YAML: {exc}")) from None
     if doc is None:
         raise ScenarioError(Problem(str(path), 1, 1, "", "the file is empty"))
