@@ -153,3 +153,60 @@ def test_mc_resume_with_fewer_replications_reports_that_many(tmp_path, capsys):
     assert str(db) in err and "--force" in err
     assert _exit_code("mc", str(scen), "-n", "2", "--force", "--quiet", "--out", str(out)) == 0
     assert any(p.name.startswith("results.sqlite.bad-") for p in out.iterdir())
+
+
+def _stored(db) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+def test_sigkill_during_mc_leaves_the_batch_as_before_and_one_writer_at_a_time(tmp_path, capsys):
+    """A complete batch of 5; then a longer --resume is SIGKILLed mid-way (a second writer
+    meanwhile is refused): the directory still reads as the complete batch of 5."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from iadsim.analysis.store import check_batch_dir
+
+    scen = tmp_path / "tiny.yaml"
+    scen.write_text(TINY)
+    out = tmp_path / "mc"
+    assert _exit_code("mc", str(scen), "-n", "5", "--quiet", "--out", str(out)) == 0
+    summary = (out / "summary.json").read_bytes()
+    cmd = [sys.executable, "-m", "iadsim.cli", "mc", str(scen), "-n", "5000", "--resume"]
+    proc = subprocess.Popen(
+        [*cmd, "--quiet", "--out", str(out)],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    try:
+        while _stored(out / "results.sqlite") < 8 and time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stderr.read().decode()
+            time.sleep(0.05)
+        capsys.readouterr()
+        assert (
+            _exit_code("mc", str(scen), "-n", "50", "--resume", "--quiet", "--out", str(out)) == 2
+        )
+        assert "another iadsim process" in capsys.readouterr().err
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    assert _stored(out / "results.sqlite") > 5
+    assert (out / "summary.json").read_bytes() == summary  # as before: the batch of 5
+    assert check_batch_dir(out)["replications"] == 5
+    assert _exit_code("mc", str(scen), "-n", "8", "--resume", "--quiet", "--out", str(out)) == 0
+    assert check_batch_dir(out)["replications"] == 8

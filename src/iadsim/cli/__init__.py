@@ -58,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     except IadsimError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except OSError as exc:  # a file-system error no layer named: still what it is, exit 2
+        from iadsim.io.outdir import describe_os_error
+
+        where = exc.filename or "a file"
+        print(f"error: {where}: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from iadsim.cli._batch import batch_options, resume_hint, sigterm_as_interrupt
 
+COMPARE_FILES = ("base", "v*", "compare.*", "tornado.png", "manifest.json")
+"""What a compare directory holds: one store directory per variant, the report, its manifest."""
+
 
 def register(sub) -> None:
     """Add the `compare` sub-command."""
@@ -43,9 +46,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         run_variants,
     )
     from iadsim.analysis.variants import parse_group
+    from iadsim.io.outdir import check_target, write_manifest
     from iadsim.report.compare import tornado, write_report
     from iadsim.report.progress import console_bar
 
+    check_target(args.out, COMPARE_FILES)  # before the work
     groups = [parse_group(s) for s in args.sets]
     variants = build_variants(args.scenario, groups)  # every --set validated before running
     try:
@@ -86,5 +91,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     console = Console()
     if not args.quiet:
         print_compare(report, console)
+    write_manifest(Path(args.out), "compare")  # last: the report files as one set
     console.print("wrote " + ", ".join(str(f) for f in files))
     return 0

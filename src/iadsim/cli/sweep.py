@@ -28,9 +28,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from iadsim.analysis.sweep import SWEEP_METRICS, parse_param, run_sweep
+    from iadsim.io.outdir import check_target, write_manifest
     from iadsim.report.progress import console_bar
     from iadsim.report.sweep import write_sweep
 
+    check_target(args.out, ("points", "sweep.*", "manifest.json"))  # before the work
     params = [parse_param(p) for p in args.params]
     try:
         with sigterm_as_interrupt():
@@ -73,5 +75,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     title = f"{load_scenario(args.scenario).spec.scenario} (N={args.n} per point, notional)"
     files = write_sweep(table, params, out, title)
+    write_manifest(out, "sweep")  # last: the table and plot as one set
     console.print("wrote " + ", ".join(str(f) for f in files))
     return 0
