@@ -11,13 +11,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
-    ScalarEvent,
-)
 from ruamel.yaml.reader import ReaderError
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 
 import iadsim.limits as limits
 from iadsim.errors import Problem, ScenarioError
@@ -99,7 +94,6 @@ def check_structure(text: str, file: str) -> None:
     """Walk the YAML events (no recursion, no expansion) and refuse, at the line where the limit
     is crossed, nesting deeper than MAX_YAML_DEPTH, more than MAX_YAML_ALIASES aliases, or a
     document that would expand to more than MAX_YAML_NODES nodes ("billion laughs")."""
-    yaml = YAML(typ="rt")
     depth, aliases = 0, 0
     sizes: list[int] = [0]  # expanded node count of each open collection
     anchors_open: list[str | None] = []
@@ -109,7 +103,7 @@ def check_structure(text: str, file: str) -> None:
         mark = event.start_mark
         return ScenarioError(Problem(file, mark.line + 1, mark.column + 1, "", message))
 
-    for event in yaml.parse(text):
+    for event in _events(text):
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > limits.MAX_YAML_DEPTH:
@@ -148,6 +142,22 @@ def check_structure(text: str, file: str) -> None:
                 f"the aliases expand the document to more than {limits.MAX_YAML_NODES:,} "
                 "values (limits.MAX_YAML_NODES, docs/limits.md)",
             )
+
+
+def _events(text: str):
+    """The YAML event stream from libyaml (PyYAML's C parser, ~70x faster than the pure-Python
+    round-trip parser), else PyYAML's Python parser. A syntax error ends the stream quietly:
+    the round-trip load that follows reports it with its own line and column."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        while loader.check_event():
+            yield loader.get_event()
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
 
 
 class _Constructor(RoundTripConstructor):
