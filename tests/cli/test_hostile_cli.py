@@ -12,7 +12,7 @@ import pytest
 from iadsim.cli import main
 from iadsim.io import outdir
 from tests.analysis.test_montecarlo import TINY
-from tests.builders import TUTORIAL
+from tests.builders import TUTORIAL, write_scenario
 
 
 def _exit_code(*args: str) -> int:
@@ -134,8 +134,7 @@ def test_explain_refuses_a_mix_of_two_runs(tmp_path, capsys):
 
 
 def test_mc_resume_with_fewer_replications_reports_that_many(tmp_path, capsys):
-    scen = tmp_path / "tiny.yaml"
-    scen.write_text(TINY)
+    scen = write_scenario(tmp_path, TINY, "tiny.yaml")
     out = tmp_path / "mc"
     assert _exit_code("mc", str(scen), "-n", "6", "--quiet", "--out", str(out)) == 0
     assert json.loads((out / "summary.json").read_text())["n"] == 6
@@ -144,6 +143,9 @@ def test_mc_resume_with_fewer_replications_reports_that_many(tmp_path, capsys):
     from iadsim.analysis.store import check_batch_dir
 
     assert check_batch_dir(out)["replications"] == 3
+    capsys.readouterr()
+    assert _exit_code("explain", str(out), "--json") == 0  # explain reads the checked set
+    assert json.loads(capsys.readouterr().out)["replications"] == 3
     # a corrupt store: refused with what to do; --force keeps a backup and starts again
     db = out / "results.sqlite"
     db.write_bytes(b"x" * 4096)
@@ -177,8 +179,7 @@ def test_sigkill_during_mc_leaves_the_batch_as_before_and_one_writer_at_a_time(t
 
     from iadsim.analysis.store import check_batch_dir
 
-    scen = tmp_path / "tiny.yaml"
-    scen.write_text(TINY)
+    scen = write_scenario(tmp_path, TINY, "tiny.yaml")
     out = tmp_path / "mc"
     assert _exit_code("mc", str(scen), "-n", "5", "--quiet", "--out", str(out)) == 0
     summary = (out / "summary.json").read_bytes()

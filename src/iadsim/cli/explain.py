@@ -42,11 +42,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _explain_batch(path: Path, as_json: bool, console) -> int:
-    from iadsim.analysis.store import ResultStore
+    from iadsim.analysis.store import ResultStore, check_batch_dir
     from iadsim.report.console import print_pair_shares
     from iadsim.report.rundir import mc_pair_shares
 
-    with ResultStore(path) as store:
+    n_batch = int(check_batch_dir(path)["replications"])  # the set, as the summary saw it
+    with ResultStore(path, writer=False, limit=n_batch) as store:
         rows = mc_pair_shares(store)
         meta, n = store.meta(), store.count()
     if as_json:
