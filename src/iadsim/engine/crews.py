@@ -85,7 +85,7 @@ class Crews:
         profile = unit.crew_profile or DEFAULT_CREW
         ac = self.world.aircraft[a].id
         w0 = unit.crew.morale
-        factor = self._suppression_factor(unit, profile, t) if unit.crew.suppressible else 1.0
+        factor = self.suppression_factor(unit, profile, t) if unit.crew.suppressible else 1.0
         why = fire_decision(w0 * factor, w0, self._courage(unit))
         if why is Reason.CREW_SUPPRESSED:
             self.log.add(t, EventKind.SUPPRESSED, ac, unit.id, value=w0 * factor)
@@ -122,7 +122,7 @@ class Crews:
         return float(median * math.exp(profile.sigma_log * z))
 
     # --------------------------------------------------------- suppression
-    def _suppression_factor(self, unit: UnitRt, profile: CrewProfile, t: float) -> float:
+    def suppression_factor(self, unit: UnitRt, profile: CrewProfile, t: float) -> float:
         """S(t) in [0, 1]: the product over suppressive events near the unit so far."""
         times, xy, sev = self._suppressive_events()
         if times.size == 0:

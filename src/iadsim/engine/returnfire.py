@@ -123,23 +123,8 @@ class ReturnFireProcess:
             if fire is None:
                 continue
             heard.append(supp)
-            self.log.add(
-                fire.time_s,
-                EventKind.RETURN_FIRE,
-                fire.shooter_id,
-                comp.unit,
-                comp.id,
-                "anti-radiation",
-            )
-            if fire.effect is ReturnFireEffect.DISABLED:
+            if self._log_burst(fire, comp, "anti-radiation", "anti-radiation missile"):
                 equipment.destroy(comp.id, fire.time_s)
-                self.log.add(
-                    fire.time_s,
-                    EventKind.DESTROYED,
-                    unit=comp.unit,
-                    component=comp.id,
-                    detail="anti-radiation missile",
-                )
         return heard
 
     def at_launch(
@@ -153,16 +138,19 @@ class ReturnFireProcess:
         fire, supp = self._respond(trigger, alive)
         if fire is None:
             return None, []
-        self.log.add(
-            fire.time_s, EventKind.RETURN_FIRE, fire.shooter_id, launcher.unit, launcher.id
-        )
-        if fire.effect is not ReturnFireEffect.DISABLED:
+        if not self._log_burst(fire, launcher, "", "return fire"):
             return fire, [supp]
-        self.log.add(
-            fire.time_s,
-            EventKind.DESTROYED,
-            unit=launcher.unit,
-            component=launcher.id,
-            detail="return fire",
-        )
         return fire, [supp, replace(supp, kind=str(SuppressiveKind.CASUALTY))]
+
+    def _log_burst(self, fire: ReturnFireEvent, comp, detail: str, cause: str) -> bool:
+        """Record a burst at a component (RETURN_FIRE) and, if it hit, the component put out
+        of action by `cause` (DESTROYED); returns whether it hit."""
+        self.log.add(
+            fire.time_s, EventKind.RETURN_FIRE, fire.shooter_id, comp.unit, comp.id, detail
+        )
+        hit = fire.effect is ReturnFireEffect.DISABLED
+        if hit:
+            self.log.add(
+                fire.time_s, EventKind.DESTROYED, unit=comp.unit, component=comp.id, detail=cause
+            )
+        return hit
