@@ -1,19 +1,27 @@
-"""Replications per second of the Caracas case study on 1 and on 2 worker processes.
+"""Monte Carlo throughput on the Caracas case study, every figure measured in this one run:
 
-The scenario is prepared once (geometry and terrain, not timed in the rates); each rate is a
-whole `run_batch` into a fresh results store, so it includes the store writes and, for two
-workers, the process start-up and the shipping of the prepared scenario.
+1. the cost of one replication in process (the `--workers 1` path) and in a pool worker,
+   as CPU time of the thread that ran it (wall time on a shared machine measures the others);
+2. the local process pool from 1 worker to the machine's core count (replications per
+   second of whole `run_batch` calls: store writes, process start and the shipping of the
+   prepared scenario included);
+3. the Dask backend on a LocalCluster of as many single-threaded workers, already started
+   (as a remote cluster would be), against the pool at that count: `dask_vs_pool=`. The
+   shipping of the scenario to the workers is inside each Dask batch.
 
-Targets (issue 9): one replication in 50 ms or less on one core; speed-up >= 1.8 on 2 workers.
-Last line: `reps_per_s_1=<x> speedup_2_workers=<y>`.
+Pool and Dask batches alternate within each of `--repeats` rounds so that both see the same
+load; the figures are medians over the rounds, and `dask_vs_pool` is the median of the
+per-round ratios. Last line:
+`dask_vs_pool=<r> workers=<w> pool_reps_per_s=<p> dask_reps_per_s=<d> cpus=<c>`.
 
-    .venv/bin/python benchmarks/replications.py [--n1 120] [--n2 240]
+    .venv/bin/python benchmarks/replications.py [--per-worker 40] [--repeats 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -22,61 +30,125 @@ ROOT = Path(__file__).resolve().parents[1]
 CARACAS = ROOT / "scenarios" / "caracas-2026-01-03.yaml"
 
 
+class _Collect:
+    """A stand-in store that keeps the records (to read their CPU times)."""
+
+    def __init__(self) -> None:
+        self.records: list[dict] = []
+
+    def append(self, record: dict) -> None:
+        self.records.append(record)
+
+    def append_many(self, records: list[dict]) -> None:
+        self.records.extend(records)
+
+    def cpu_ms(self) -> float:
+        return 1e3 * statistics.median(r["replication"]["cpu_s"] for r in self.records)
+
+
+def cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def per_replication(prepared, n: int) -> tuple[float, float]:
+    """Median CPU ms of one replication in this process and in a one-worker pool."""
+    from iadsim.analysis import montecarlo as mc
+
+    here, pool = _Collect(), _Collect()
+    for rnd in range(2):  # alternate, so both see the same load
+        todo = mc.seeds_for(100 + rnd, range(n // 2))
+        mc._run_here(prepared, todo, here, mc._Advance())
+        mc._run_pool(prepared, todo, pool, 1, mc._Advance())
+    return here.cpu_ms(), pool.cpu_ms()
+
+
 def main(argv: list[str] | None = None) -> dict:
+    from distributed import Client, LocalCluster
+
     from iadsim.analysis.montecarlo import run_batch
     from iadsim.engine.rng import replication_seed
     from iadsim.engine.run import prepare
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n1", type=int, default=120, help="replications on 1 worker")
-    ap.add_argument("--n2", type=int, default=240, help="replications on 2 workers")
+    ap.add_argument("--per-worker", type=int, default=40, help="replications per worker")
+    ap.add_argument("--repeats", type=int, default=3, help="rounds (medians are reported)")
+    ap.add_argument("--workers", type=int, default=cpus(), help="top of the scaling curve")
     ap.add_argument("--scenario", default=str(CARACAS))
     args = ap.parse_args(argv)
+    top = max(1, args.workers)
 
     t0 = time.perf_counter()
     prepared = prepare(args.scenario)
-    prep_s = time.perf_counter() - t0
-    print(f"prepare (geometry, terrain, once per batch): {prep_s:.2f} s")
+    print(f"prepare (geometry, terrain, once per batch): {time.perf_counter() - t0:.2f} s")
     for s in range(3):  # warm caches (imports, first-call paths)
         prepared.replicate(replication_seed(99, s))
 
-    # bare engine cost per replication (no store), one core
-    seeds = [replication_seed(7, i) for i in range(min(args.n1, 60))]
-    t0, c0 = time.perf_counter(), time.process_time()
-    for s in seeds:
-        prepared.replicate(s)
-    per_rep = (time.perf_counter() - t0) / len(seeds)
-    cpu_rep = (time.process_time() - c0) / len(seeds)
-    ok = "OK" if cpu_rep <= 0.050 else "ABOVE TARGET"
+    here_ms, worker_ms = per_replication(prepared, 2 * args.per_worker)
     print(
-        f"engine only: {1e3 * per_rep:.1f} ms wall, {1e3 * cpu_rep:.1f} ms CPU per replication "
-        f"(target <= 50 ms on one core: {ok})"
+        f"one replication, CPU: in process {here_ms:.1f} ms, in a pool worker {worker_ms:.1f} ms "
+        f"(ratio {here_ms / worker_ms:.2f})"
     )
 
-    rates = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for workers, n in ((1, args.n1), (2, args.n2)):
-            out = run_batch(
-                prepared, n, Path(tmp) / f"w{workers}", root_seed=1, workers=workers, progress=False
-            )
-            rates[workers] = out.ran / out.wall_s
-            print(
-                f"{workers} worker(s): {n} replications in {out.wall_s:.2f} s = "
-                f"{rates[workers]:.1f} reps/s (store writes included)"
-            )
-    speedup = rates[2] / rates[1]
-    ncpu = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(
-        f"cpus available: {ncpu}, load average (1 min) at the end: {load:.2f} "
-        f"(other processes on the machine lower the 2-worker speed-up; target >= 1.8)"
+    t0 = time.perf_counter()
+    cluster = LocalCluster(
+        n_workers=top, threads_per_worker=1, processes=True, dashboard_address=None
     )
-    print(f"reps_per_s_1={rates[1]:.2f} speedup_2_workers={speedup:.2f}")
+    client = Client(cluster)
+    print(f"Dask LocalCluster of {top} workers started in {time.perf_counter() - t0:.1f} s")
+    pool: dict[int, list[float]] = {w: [] for w in range(1, top + 1)}
+    dask: list[float] = []
+    ratios: list[float] = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+
+            def rate(tag: str, n: int, **kw) -> float:
+                out = run_batch(prepared, n, Path(tmp) / tag, root_seed=1, progress=False, **kw)
+                return out.ran / out.wall_s
+
+            for rnd in range(args.repeats):
+                for w in range(1, top):
+                    pool[w].append(rate(f"p{w}-{rnd}", args.per_worker * w, workers=w))
+                n = args.per_worker * top
+                pair = [
+                    ("pool", {"workers": top}),
+                    ("dask", {"dask": client}),
+                ]
+                got = {
+                    name: rate(f"{name}{top}-{rnd}", n, **kw)
+                    for name, kw in (pair if rnd % 2 == 0 else pair[::-1])
+                }
+                pool[top].append(got["pool"])
+                dask.append(got["dask"])
+                ratios.append(got["dask"] / got["pool"])
+                load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+                print(
+                    f"round {rnd + 1}: "
+                    + ", ".join(f"pool {w}: {pool[w][-1]:.1f}/s" for w in range(1, top + 1))
+                    + f", dask {top}: {dask[-1]:.1f}/s (dask/pool {ratios[-1]:.2f}); "
+                    f"load {load:.1f}",
+                    flush=True,
+                )
+    finally:
+        client.close()
+        cluster.close()
+
+    med = {w: statistics.median(v) for w, v in pool.items()}
+    print(
+        "pool scaling (median reps/s): "
+        + ", ".join(f"{w} worker{'s' if w > 1 else ''} {med[w]:.1f}" for w in med)
+        + f"; speed-up at {top}: {med[top] / med[1]:.2f}"
+    )
+    ratio = statistics.median(ratios)
+    print(
+        f"dask_vs_pool={ratio:.2f} workers={top} pool_reps_per_s={med[top]:.1f} "
+        f"dask_reps_per_s={statistics.median(dask):.1f} cpus={cpus()}"
+    )
     return {
-        "reps_per_s_1": rates[1],
-        "speedup_2_workers": speedup,
-        "ms_per_rep": 1e3 * per_rep,
-        "cpu_ms_per_rep": 1e3 * cpu_rep,
+        "dask_vs_pool": ratio,
+        "workers": top,
+        "pool": med,
+        "inprocess_cpu_ms": here_ms,
+        "pool_worker_cpu_ms": worker_ms,
     }
 
 

@@ -20,8 +20,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from iadsim._version import __version__
@@ -80,9 +80,14 @@ def record_of(idx: int, seed: int, result: ReplicationResult, wall_s: float) -> 
 
 
 def run_one(prepared: Prepared, idx: int, seed: int) -> dict:
-    t0 = time.perf_counter()
+    """Run and record one replication. The record's `replication` row carries `wall_s` (stored)
+    and `cpu_s`, the CPU time of this thread (not stored: what the benchmarks compare between
+    backends, since wall time depends on what else the machine runs)."""
+    t0, c0 = time.perf_counter(), time.thread_time()
     result = prepared.replicate(seed)
-    return record_of(idx, seed, result, time.perf_counter() - t0)
+    rec = record_of(idx, seed, result, time.perf_counter() - t0)
+    rec["replication"]["cpu_s"] = time.thread_time() - c0
+    return rec
 
 
 # ------------------------------------------------------------------ worker-side state
@@ -114,10 +119,6 @@ def _exit_when_orphaned(parent: int, period_s: float = 1.0) -> None:
 def _pool_task(idx: int, seed: int) -> dict:
     assert _WORKER_PREPARED is not None, "worker not initialized"
     return run_one(_WORKER_PREPARED, idx, seed)
-
-
-def _dask_task(prepared: Prepared, idx: int, seed: int) -> dict:
-    return run_one(prepared, idx, seed)
 
 
 # ---------------------------------------------------------------------------- identity
@@ -224,24 +225,46 @@ def run_records(
     dask=None,
     advance: ProgressFn = lambda k: None,
 ) -> None:
-    """Run the replications `todo` [(index, seed)] and `sink.append` each record as it
-    finishes (in completion order): in this process, on `workers` local processes, or on a
-    Dask cluster. `sink` is a ResultStore, or any list-like for records kept in memory."""
+    """Run the replications `todo` [(index, seed)] and hand each record to `sink` as it
+    finishes (in completion order; records that finish together go to `sink.append_many`
+    in one call where the sink has it, i.e. one store transaction): in this process, on
+    `workers` local processes, or on a Dask cluster. `sink` is a ResultStore, or any
+    list-like for records kept in memory."""
     if not todo:
         return
     if dask is not None:
-        _run_dask(prepared, todo, sink, dask, workers, advance)
+        from iadsim.analysis.dask_backend import require_distributed, run_dask
+
+        require_distributed()
+
+        def write(records: list[dict]) -> None:
+            _write_many(sink, records)
+            advance(len(records))
+
+        describe = getattr(advance, "describe", lambda text: None)
+        run_dask(prepared, todo, write, dask, workers, describe=describe)
     elif workers == 1 or len(todo) == 1:
-        for idx, seed in todo:
-            sink.append(run_one(prepared, idx, seed))
-            advance(1)
+        _run_here(prepared, todo, sink, advance)
     else:
         _run_pool(prepared, todo, sink, workers, advance)
 
 
-def _run_pool(
-    prepared: Prepared, todo, store: ResultStore, workers: int, advance: ProgressFn
-) -> None:
+def _write_many(sink, records: list[dict]) -> None:
+    if hasattr(sink, "append_many"):
+        sink.append_many(records)
+    else:
+        for record in records:
+            sink.append(record)
+
+
+def _run_here(prepared: Prepared, todo, sink, advance: ProgressFn) -> None:
+    """The in-process path (one worker): replications run here, handed over one by one."""
+    for idx, seed in todo:
+        sink.append(run_one(prepared, idx, seed))
+        advance(1)
+
+
+def _run_pool(prepared: Prepared, todo, store, workers: int, advance: ProgressFn) -> None:
     blob = pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL)
     workers = min(workers, len(todo))
     max_inflight = 4 * workers
@@ -257,85 +280,42 @@ def _run_pool(
                     break
             while inflight:
                 finished, inflight = wait(inflight, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    store.append(fut.result())
-                    advance(1)
-                    nxt = next(pending, None)
-                    if nxt is not None:
-                        inflight.add(pool.submit(_pool_task, *nxt))
+                records = [fut.result() for fut in finished]
+                for nxt in islice(pending, len(finished)):
+                    inflight.add(pool.submit(_pool_task, *nxt))
+                _write_many(store, records)  # everything that finished, in one transaction
+                advance(len(records))
         except BaseException:
             for fut in inflight:
                 fut.cancel()
             raise
 
 
-@contextmanager
 def dask_client(dask, workers: int = 1):
-    """A `distributed.Client` for `dask`: an existing Client (used as is), "local" (a new
-    LocalCluster of `workers` single-threaded processes, closed on exit) or a scheduler
-    address such as tcp://10.0.0.5:8786 (connected, closed on exit)."""
-    from distributed import Client, LocalCluster
+    """A `distributed.Client` context for `dask` (see `analysis.dask_backend.dask_client`)."""
+    from iadsim.analysis.dask_backend import dask_client as client
 
-    if isinstance(dask, Client):
-        yield dask
-        return
-    if dask == "local":
-        with (
-            LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            yield client
-        return
-    try:
-        client = Client(str(dask), timeout=30)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(
-            Problem(
-                "<command line>",
-                None,
-                None,
-                "--dask",
-                f"cannot reach the Dask scheduler at {dask!r}: {exc}",
-            )
-        ) from None
-    try:
-        yield client
-    finally:
-        client.close()
+    return client(dask, workers)
 
 
-def _run_dask(
-    prepared: Prepared, todo, store: ResultStore, dask, workers: int, advance: ProgressFn
-) -> None:
-    from distributed import as_completed
+class _Advance:
+    """What the progress context yields: `advance(k)` moves the bar by k replications,
+    `advance.describe(text)` changes its label (e.g. the Dask cluster it runs on)."""
 
-    with dask_client(dask, workers) as client:
-        shared = client.scatter(prepared, broadcast=True)
-        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-        max_inflight = max(8, 8 * n_workers)
-        pending = iter(todo)
-        first = [next(pending) for _ in range(min(max_inflight, len(todo)))]
-        futures = [client.submit(_dask_task, shared, i, s, pure=False) for i, s in first]
-        ac = as_completed(futures)
-        try:
-            for fut in ac:
-                store.append(fut.result())
-                advance(1)
-                fut.release()
-                nxt = next(pending, None)
-                if nxt is not None:
-                    ac.add(client.submit(_dask_task, shared, *nxt, pure=False))
-        except BaseException:
-            client.cancel(list(ac.futures))
-            raise
-        finally:
-            client.cancel([shared])
+    def __init__(self, bar=None, task=None, label: str = ""):
+        self.bar, self.task, self.label = bar, task, label
+
+    def __call__(self, k: int) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task, k)
+
+    def describe(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, description=f"{self.label} ({text})")
 
 
 class _progress:
-    """Context manager yielding an `advance(k)` callable (a rich bar, or nothing)."""
+    """Context manager yielding an `_Advance` (a rich bar, or nothing)."""
 
     def __init__(self, progress, description: str, total: int, completed: int):
         self.progress, self.description, self.total, self.completed = (
@@ -345,12 +325,12 @@ class _progress:
             completed,
         )
 
-    def __enter__(self) -> ProgressFn:
+    def __enter__(self) -> _Advance:
         if self.progress is False or self.progress is None:
-            return lambda k: None
+            return _Advance()
         bar = self.progress
         task = bar.add_task(self.description, total=self.total, completed=self.completed)
-        return lambda k: bar.advance(task, k)
+        return _Advance(bar, task, self.description)
 
     def __exit__(self, *exc) -> None:
         return None

@@ -413,6 +413,27 @@ class ResultStore:
                 if rows:
                     c.executemany(_insert(table), rows)
 
+    def append_many(self, records: list[dict]) -> None:
+        """Write several replication records in one transaction (all of them or none): what
+        the parallel backends use for the replications that finished together."""
+        if not records:
+            return
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            c.executemany(
+                _insert("replications"),
+                [[r["replication"][k] for k in REPLICATION_COLUMNS] for r in records],
+            )
+            for table in ("aircraft", "ledger", "components"):
+                rows = [row for r in records for row in r[table]]
+                if rows:
+                    c.executemany(_insert(table), rows)
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
     # -- reading ---------------------------------------------------------------------------
     def _limited(self, where: str, params: tuple) -> tuple[str, tuple]:
         if self.limit is None:
