@@ -6,13 +6,16 @@ STAMP := $(VENV)/.installed
 SEED ?= 1
 OUT ?= out/caracas
 N ?= 200
+# optional parts the venv installs: dev (tests, lint, benchmarks), cluster (Dask), web,
+# notebook
+EXTRAS ?= dev,cluster,web,notebook
 
 .PHONY: run test bench lint venv clean vendor chromium screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,web,notebook]'
+	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=77'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -22,6 +22,7 @@ cost growing no worse than linearly in R x A x duration.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import resource
 import tempfile
@@ -30,7 +31,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 ORIGIN = (10.0, -66.0)
 HALF_SIDE_KM = 120.0
@@ -129,7 +129,9 @@ def run_point(n_radars: int, n_aircraft: int, duration_s: float, reps: int) -> d
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scaling.yaml"
-        path.write_text(yaml.safe_dump(make_scenario(n_radars, n_aircraft, duration_s)))
+        path.write_text(
+            json.dumps(make_scenario(n_radars, n_aircraft, duration_s), indent=1)
+        )  # JSON is YAML
         t0 = time.perf_counter()
         prepared = prepare(path)
         prep_s = time.perf_counter() - t0

@@ -138,3 +138,25 @@ def test_cli_compare_refuses_a_bad_path(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "error:" in err and "network.links.*.up" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()  # refused before anything ran
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["yes", "no", "on", "off", "y", "010", "1e3", "0o17", "1_000", "~", "2026-01-03", "0x1f"],
+)
+def test_set_values_read_as_the_scenario_loader_reads_them(text, tmp_path):
+    """YAML 1.2 like the scenarios (ruamel), not PyYAML's 1.1 (where `yes` is True, `010` is 8
+    and `1e3` a string): the same token in a scenario file and after --set gives one value."""
+    from iadsim.scenario.yaml_loader import load_yaml
+
+    f = tmp_path / "v.yaml"
+    f.write_text(f"v: {text}\n")
+    data, _ = load_yaml(f)
+    assert parse_value(text) == data["v"]
+    assert type(parse_value(text)) is type(data["v"])
+
+
+def test_set_values_follow_yaml_1_2():
+    assert parse_value("yes") == "yes" and parse_value("off") == "off"
+    assert parse_value("010") == 10 and parse_value("0o17") == 15
+    assert parse_value("1e3") == 1000.0

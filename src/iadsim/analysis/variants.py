@@ -22,8 +22,9 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from iadsim.errors import InputError, Problem
 from iadsim.scenario import Scenario
@@ -47,10 +48,13 @@ class Assignment:
 
 
 def parse_value(text: str) -> Any:
-    """A value as YAML reads it; text YAML cannot parse stays a string."""
+    """A value as the scenario files read it (YAML 1.2, ruamel): `yes`/`on` stay strings,
+    `1e3` is a number, `010` is ten; text YAML cannot parse stays a string."""
+    if not text.strip():
+        return ""
     try:
-        return yaml.safe_load(text) if text.strip() else ""
-    except yaml.YAMLError:
+        return YAML(typ="safe", pure=True).load(text)
+    except YAMLError:
         return text
 
 

@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "iadsim.cli.report",
     "iadsim.cli.export",
     "iadsim.cli.serve",
+    "iadsim.cli.examples",
 )
 """One module per command (or family): each has `register(subparsers)` that only declares
 arguments; the handlers import the heavy layers when they run."""
@@ -49,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if isinstance(getattr(args, "scenario", None), str):  # a bundled name works as a file
+        from iadsim.bundled import resolve
+
+        args.scenario = resolve(args.scenario)
     try:
         return args.func(args)
     except InputError as exc:
