@@ -7,8 +7,9 @@ SEED ?= 1
 OUT ?= out/caracas
 N ?= 200
 # optional parts the venv installs: dev (tests, lint, benchmarks), cluster (Dask), web,
-# notebook
-EXTRAS ?= dev,cluster,web,notebook
+# optional parts the venv installs: dev (tests, lint, benchmarks), cluster (Dask), web,
+# notebook, fast (numba: the compiled tracker of the Kalman mode)
+EXTRAS ?= dev,cluster,web,notebook,fast
 
 .PHONY: run test bench lint venv clean vendor chromium screenshots
 

@@ -1,5 +1,6 @@
 """`make bench`: run every benchmark in turn; each prints ratios against a baseline measured
-in the same run and ends with its summary line."""
+in the same run and ends with its summary line (`dask_vs_pool=` with its worker count,
+`kalman_vs_default=`, ...), then the total time."""
 
 from __future__ import annotations
 
@@ -9,25 +10,31 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import kalman_cost  # noqa: E402
 import replications  # noqa: E402
 import scaling  # noqa: E402
 import sensors_bench  # noqa: E402
 import tracking_vs_stonesoup  # noqa: E402
 
 BENCHMARKS = [
-    ("sensors (Pd evaluations, coverage)", lambda: sensors_bench.main([])),
+    ("sensors (Pd evaluations, coverage)", lambda: sensors_bench.main(["--quick"])),
     ("tracking vs Stone Soup", tracking_vs_stonesoup.main),
-    ("Monte Carlo replications", lambda: replications.main([])),
-    ("scaling (radars x aircraft x duration)", lambda: scaling.main([])),
+    ("Monte Carlo replications: pool scaling, dask_vs_pool", lambda: replications.main([])),
+    ("Kalman mode cost", lambda: kalman_cost.main([])),
+    ("scaling (radars x aircraft x duration)", lambda: scaling.main(["--quick"])),
 ]
+"""The quick variants keep `make bench` within a few minutes on 2 cores; run
+`benchmarks/sensors_bench.py` and `benchmarks/scaling.py` alone for their full grids."""
 
 
 def main() -> int:
+    start = time.perf_counter()
     for name, run in BENCHMARKS:
         print(f"\n=== {name} ===", flush=True)
         t0 = time.perf_counter()
         run()
         print(f"--- {name}: {time.perf_counter() - t0:.1f} s", flush=True)
+    print(f"\nmake bench: {time.perf_counter() - start:.0f} s in all")
     return 0
 
 
