@@ -26,26 +26,43 @@ import numpy as np
 
 from iadsim.tracking.models import MIN_RANGE_M
 
-try:  # pragma: no branch
-    from numba import njit
-except ImportError:  # pragma: no cover - exercised only where the extra is missing
-    njit = None
+_JITTED = (
+    "_augmenting_path",
+    "_lsap",
+    "gnn",
+    "_inv3",
+    "_measure",
+    "_innovation",
+    "_update",
+    "_associate",
+    "_grow2",
+    "run_scans",
+)
+"""The functions compiled, callees first. numba is imported, and they are wrapped, on the
+first call of `available()`: importing the engine does not pay numba's import time."""
+_STATE: list[bool] = []
 
 
 def available() -> bool:
-    """Whether the compiled tracker can run (numba is installed)."""
-    return njit is not None
-
-
-def _jit(fn):
-    return njit(cache=True, nogil=True)(fn) if njit is not None else fn
+    """Whether the compiled tracker can run (numba is installed); on the first call, import
+    numba and wrap this module's functions (compiled on first use, cached on disk)."""
+    if not _STATE:
+        try:
+            from numba import njit
+        except ImportError:  # pragma: no cover - exercised only where the extra is missing
+            _STATE.append(False)
+            return False
+        g = globals()
+        for name in _JITTED:
+            g[name] = njit(cache=True, nogil=True)(g[name])
+        _STATE.append(True)
+    return _STATE[0]
 
 
 _INF = math.inf
 _TWO_PI = 2.0 * math.pi
 
 
-@_jit
 def _augmenting_path(cost, u, v, path, row4col, spc, i, sr, sc, remaining):
     """One shortest augmenting path from free row i (SciPy rectangular_lsap.cpp)."""
     nc = cost.shape[1]
@@ -84,7 +101,6 @@ def _augmenting_path(cost, u, v, path, row4col, spc, i, sr, sc, remaining):
     return sink, min_val
 
 
-@_jit
 def _lsap(cost):
     """Column of each row in a minimum-cost assignment (rows <= columns), -1 if infeasible."""
     nr, nc = cost.shape
@@ -120,7 +136,6 @@ def _lsap(cost):
     return col4row
 
 
-@_jit
 def gnn(dist, gate):
     """`association.gnn_assign`: the plot of each track (-1: missed), a miss costing `gate`."""
     n, m = dist.shape
@@ -160,7 +175,6 @@ def gnn(dist, gate):
     return out
 
 
-@_jit
 def _inv3(s, out):
     """Inverse of a 3x3 matrix by cofactors."""
     a, b, c = s[0, 0], s[0, 1], s[0, 2]
@@ -181,7 +195,6 @@ def _inv3(s, out):
     out[2, 2] = (a * e - b * d) / det
 
 
-@_jit
 def _measure(x, p, sensor, r, zp, jac, pht, s_inv):
     """EKF polar prediction of one track: z, Jacobian (3x3 on position), P H^T, S^-1."""
     e = x[0] - sensor[0]
@@ -216,7 +229,6 @@ def _measure(x, p, sensor, r, zp, jac, pht, s_inv):
     _inv3(s, s_inv)
 
 
-@_jit
 def _innovation(z, zp, nu):
     nu[0] = z[0] - zp[0]
     a = z[1] - zp[1]
@@ -224,7 +236,6 @@ def _innovation(z, zp, nu):
     nu[2] = z[2] - zp[2]
 
 
-@_jit
 def _update(x, p, nu, s_inv, pht, jac, r):
     """Joseph-form update of one track in place, symmetrised."""
     k = np.empty((6, 3))
@@ -276,7 +287,6 @@ def _update(x, p, nu, s_inv, pht, jac, r):
             p[a, b] = 0.5 * (out[a, b] + out[b, a])
 
 
-@_jit
 def _associate(sel, zsel, z, tz, used, xs, ps, hits, misses, truth, sensor, r, gate):
     """GNN of tracks `sel` with plots `zsel`, then the update of every assigned track."""
     nt, nm = sel.size, zsel.size
@@ -310,14 +320,12 @@ def _associate(sel, zsel, z, tz, used, xs, ps, hits, misses, truth, sensor, r, g
         truth[t] = tz[mi]
 
 
-@_jit
 def _grow2(a, cap):
     out = np.empty((cap,) + a.shape[1:], a.dtype)
     out[: a.shape[0]] = a
     return out
 
 
-@_jit
 def run_scans(
     looks, times, lo, hi, z_all, truth_all, r, sensor, q, gate, init_gate,
     confirm_m, confirm_n, delete_misses, init_vel_var, max_var, n_air, n_looks, id_stride,
