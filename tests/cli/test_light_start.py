@@ -43,4 +43,4 @@ def test_the_probe_sees_heavy_imports_when_a_command_runs(tmp_path):
     """The same probe on a command that does work reports the heavy libraries (so an empty
     answer above means they were not imported, not that the probe is blind)."""
     loaded = _top_modules("catalog")
-    assert {"numpy", "pydantic"} <= loaded
+    assert "pydantic" in loaded
