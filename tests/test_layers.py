@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"engine"},
     {"sensors", "tracking", "network", "readiness", "engagement", "threats", "killchain"},
     {"scenario", "geo"},
-    {"io", "errors", "limits", "catalog", "data", "_version"},
+    {"io", "errors", "limits", "catalog", "data", "_version", "bundled", "scenarios"},
 ]
 RANK = {room: rank for rank, rooms in enumerate(LAYERS) for room in rooms}
 MODELS = LAYERS[4] | {"engine"}
