@@ -7,7 +7,6 @@ SEED ?= 1
 OUT ?= out/caracas
 N ?= 200
 # optional parts the venv installs: dev (tests, lint, benchmarks), cluster (Dask), web,
-# optional parts the venv installs: dev (tests, lint, benchmarks), cluster (Dask), web,
 # notebook, fast (numba: the compiled tracker of the Kalman mode)
 EXTRAS ?= dev,cluster,web,notebook,fast
 
