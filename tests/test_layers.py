@@ -122,10 +122,11 @@ def test_the_check_allows_downward_imports(tmp_path, monkeypatch):
 
 def test_tests_mirror_src():
     """tests/<room>/ for each room of src/iadsim; a top-level test names a module of the
-    package (test_api.py for api.py), or the whole tree (layers) or the examples."""
+    package (test_api.py for api.py), or the whole tree (layers, the wheel) or the examples."""
     tests = Path(__file__).resolve().parent
     rooms = {p.name.removesuffix(".py") for p in (SRC / "iadsim").iterdir()}
     dirs = {p.name for p in tests.iterdir() if p.is_dir() and p.name not in ("__pycache__",)}
     assert dirs - {"fixtures"} <= rooms, sorted(dirs - rooms - {"fixtures"})
     top = {p.stem.removeprefix("test_") for p in tests.glob("test_*.py")}
-    assert top <= rooms | {"layers", "examples"}, sorted(top - rooms - {"layers", "examples"})
+    whole = {"layers", "examples", "wheel"}
+    assert top <= rooms | whole, sorted(top - rooms - whole)
