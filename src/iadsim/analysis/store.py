@@ -34,7 +34,6 @@ components(idx, component, state, destroyed_at_s)
 from __future__ import annotations
 
 import errno
-import fcntl
 import json
 import os
 import sqlite3
@@ -48,6 +47,11 @@ import pyarrow as pa
 
 from iadsim.errors import InputError, OutputError, Problem
 from iadsim.io.outdir import describe_os_error
+
+try:  # POSIX advisory locks; where missing (Windows) the store is not locked
+    import fcntl
+except ImportError:  # pragma: no cover - not on the platforms iadsim is tested on
+    fcntl = None
 from iadsim.killchain import Stage
 
 STORE_NAME = "results.sqlite"
@@ -294,7 +298,8 @@ class ResultStore:
         with _os_errors(lock, "create the store's lock file"):
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
             os.close(fd)

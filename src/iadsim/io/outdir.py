@@ -142,7 +142,7 @@ def check_target(out: str | Path, legacy: Iterable[str] = ()) -> None:
         raise OutputError(f"{parent}: is not a directory; choose another --out")
     try:
         read_only = bool(os.statvfs(parent).f_flag & os.ST_RDONLY)
-    except OSError:
+    except (OSError, AttributeError):  # no statvfs (Windows): the write itself will say
         read_only = False
     if read_only:
         raise OutputError(
