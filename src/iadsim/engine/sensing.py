@@ -23,6 +23,7 @@ from iadsim.engine.world import World
 from iadsim.errors import ValueRangeError
 from iadsim.killchain import REASON_CODE, Reason
 from iadsim.scenario.readiness import ComponentState
+from iadsim.sensors.measurement import draw_detections
 
 TRACK_M, TRACK_N = 2, 3
 """M-of-N confirmation: a firm track needs M detections in the last N looks."""
@@ -78,13 +79,11 @@ def sensor_state(
     comp = world.components[geo.component]
     working = working_code(world, comp.index, state, destroyed_at, geo.times_s)
     pd = geo.pd_degraded if state == ComponentState.DEGRADED else geo.pd_nominal
-    draws = np.stack(
-        [
-            rs.stream(f"sensor:{comp.id}:detect:{ac.id}").random(len(geo.times_s))
-            for ac in world.aircraft
-        ]
-    )
-    detected = (draws < pd) & (working == 0)[None, :]
+    draws = [
+        draw_detections(rs.stream(f"sensor:{comp.id}:detect:{ac.id}"), pd[a])
+        for a, ac in enumerate(world.aircraft)
+    ]
+    detected = np.stack(draws).reshape(pd.shape) & (working == 0)[None, :]
     recent = window_count(detected, DETECTION_MEMORY) > 0
     if name == "kalman" and comp.is_radar:
         run = kalman_firm(world, geo, detected, rs)
