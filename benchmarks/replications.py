@@ -6,8 +6,9 @@
    second of whole `run_batch` calls: store writes, process start and the shipping of the
    prepared scenario included);
 3. the Dask backend on a LocalCluster of as many single-threaded workers, already started
-   (as a remote cluster would be), against the pool at that count: `dask_vs_pool=`. The
-   shipping of the scenario to the workers is inside each Dask batch.
+   and used once (as a remote cluster would be: its workers have imported iadsim), against
+   the pool at that count: `dask_vs_pool=`. The shipping of the scenario to the workers is
+   inside each Dask batch.
 
 Pool and Dask batches alternate within each of `--repeats` rounds so that both see the same
 load; the figures are medians over the rounds, and `dask_vs_pool` is the median of the
@@ -105,6 +106,11 @@ def main(argv: list[str] | None = None) -> dict:
                 out = run_batch(prepared, n, Path(tmp) / tag, root_seed=1, progress=False, **kw)
                 return out.ran / out.wall_s
 
+            # one untimed Dask batch first: each worker imports iadsim once (a one-off of a
+            # new cluster; the pool's workers are forked from this process, imports done)
+            t0 = time.perf_counter()
+            rate("dask-warm", top, dask=client)
+            print(f"first Dask batch (workers import iadsim): {time.perf_counter() - t0:.1f} s")
             for rnd in range(args.repeats):
                 for w in range(1, top):
                     pool[w].append(rate(f"p{w}-{rnd}", args.per_worker * w, workers=w))
