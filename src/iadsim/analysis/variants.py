@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from iadsim.errors import InputError, Problem
 from iadsim.scenario import Scenario
 from iadsim.scenario.load import check_scenario, resolve_links
 from iadsim.scenario.schema import ScenarioSpec
+from iadsim.scenario.yaml_loader import parse_text
 
 WILDCARD = "*"
 
@@ -53,7 +53,7 @@ def parse_value(text: str) -> Any:
     if not text.strip():
         return ""
     try:
-        return YAML(typ="safe", pure=True).load(text)
+        return parse_text(text)
     except YAMLError:
         return text
 

@@ -171,6 +171,14 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
+def parse_text(text: str) -> Any:
+    """A small YAML text (a `--set` value) read exactly as a scenario file's value is: YAML
+    1.2, timestamps kept as text. Raises ruamel's YAMLError when it does not parse."""
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    return _to_plain(yaml.load(text), (), {})
+
+
 def load_yaml(path: Path) -> tuple[Any, dict[tuple, Location]]:
     """Parse a YAML file; return plain Python data and a map from field path to (line, col).
 
