@@ -31,7 +31,9 @@ def base(links: list[dict], strikes: dict | None = None, auto: bool = True, cp_r
         units=[sam, relay],
         links=links,
         # no anti-radiation missiles: the radars stay up
-        raid=[aircraft("F1", "ew-aircraft", [(10.6, -66.0, 5000), (9.6, -66.0, 5000)])],
+        raid=[
+            aircraft("F1", "ew-aircraft", [(10.6, -66.0, 5000), (9.6, -66.0, 5000)], jamming=False)
+        ],
         **(strikes or {}),
     )
     spec["network"]["auto_internal_links"] = auto

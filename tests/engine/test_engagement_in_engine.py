@@ -17,7 +17,13 @@ SCENARIO = make_scenario(
     raid=[
         # no anti-radiation missiles: the radars stay up; straight at the battery at 5 km
         # altitude, passing overhead
-        aircraft("F1", "ew-aircraft", [(10.9, -66.0, 5000), (9.1, -66.0, 5000)], speed_mps=250)
+        aircraft(
+            "F1",
+            "ew-aircraft",
+            [(10.9, -66.0, 5000), (9.1, -66.0, 5000)],
+            speed_mps=250,
+            jamming=False,
+        )
     ],
 )
 

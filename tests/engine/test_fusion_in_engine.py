@@ -49,8 +49,8 @@ def fusion_scenario(up_s: bool, up_e: bool) -> dict:
             link("SAM/engage", "SAM/tel-1", up=False),
         ],
         raid=[
-            aircraft("F1", "ew-aircraft", [(10.9, -66.4, 8000), (9.7, -65.8, 8000)]),
-            aircraft("F2", "ew-aircraft", [(10.9, -65.9, 9000), (9.7, -66.3, 9000)]),
+            aircraft("F1", "ew-aircraft", [(10.9, -66.4, 8000), (9.7, -65.8, 8000)], jamming=False),
+            aircraft("F2", "ew-aircraft", [(10.9, -65.9, 9000), (9.7, -66.3, 9000)], jamming=False),
         ],
     )
 

@@ -15,10 +15,8 @@ from iadsim.scenario.schema import ScenarioSpec
 from tests.builders import (
     CARACAS,
     aircraft,
-    component,
     make_scenario,
     sam_battery,
-    unit,
     write_scenario,
 )
 
@@ -82,31 +80,3 @@ def test_coverage_command_shows_the_shadow_north_of_the_crest(tmp_path):
     assert pd[row_sea, col] < 0.01
     assert pd[row_valley, col_v] > 0.5
     assert (out / "pd_combined.png").stat().st_size > 1000
-
-
-def test_crew_night_sights_extend_visual_reach(tmp_path):
-    reach = {}
-    for night_vision in (False, True):
-        team = unit(
-            "TEAM",
-            "manpads-section",
-            [component("t1", "manpads-team")],
-            at=(10.0, -66.0, 0),
-            crew={"night_vision": night_vision},
-        )
-        spec = make_scenario(
-            "nvg",
-            start_utc="2026-01-03T06:00:00Z",
-            duration_s=300,
-            environment={"night": True},
-            units=[team],
-            raid=[aircraft("H", "transport-helicopter", [(10.05, -66.0, 100), (9.95, -66.0, 100)])],
-        )
-        path = write_scenario(tmp_path, spec, "nvg.yaml")
-        prepared = prepare(load_scenario(path))
-        geo = next(iter(prepared.geometry.sensors.values()))
-        seen = geo.range_m[0][(geo.geo_code[0] == OK) & geo.airborne[0]]
-        reach[night_vision] = float(seen.max())
-    # catalog: 2 km by eye at night, 5 km with night sights (notional)
-    assert reach[False] <= 2000.0
-    assert 2000.0 < reach[True] <= 5000.0

@@ -19,8 +19,12 @@ def two_targets(wta: str) -> dict:
             )
         ],
         raid=[
-            aircraft("A", "ew-aircraft", [(10.6, -66.02, 5000), (9.4, -66.02, 5000)]),
-            aircraft("B", "ew-aircraft", [(10.6, -65.98, 5000), (9.4, -65.98, 5000)]),
+            aircraft(
+                "A", "ew-aircraft", [(10.6, -66.02, 5000), (9.4, -66.02, 5000)], jamming=False
+            ),
+            aircraft(
+                "B", "ew-aircraft", [(10.6, -65.98, 5000), (9.4, -65.98, 5000)], jamming=False
+            ),
         ],
     )
 

@@ -13,6 +13,7 @@ from iadsim.readiness.suppression import (
     CrewSuppression,
     crews_willingness,
     fire_decision,
+    perceived,
     severity_of,
     spatial_factor,
     willingness,
@@ -37,13 +38,25 @@ def test_events_compound_and_recover():
 
 
 def test_radius_cutoff_and_falloff():
-    g = spatial_factor(np.array([0.0, 500.0, 2999.0, 3001.0]))
-    assert g[0] == 1.0 and g[1] == pytest.approx(math.exp(-1)) and g[3] == 0.0
+    g = spatial_factor(np.array([0.0, 500.0, 2999.0, 3001.0, 7999.0, 8001.0]))
+    assert g[0] == 1.0 and g[1] == pytest.approx(math.exp(-1))
+    # beyond close fire, fire seen and heard from afar (w_far 0.3 within 8 km), then nothing
+    assert g[3] == g[4] == pytest.approx(0.3) and g[5] == 0.0
+    # ... unless reported by radio to a crew on the same network
+    assert spatial_factor(20_000.0, networked=True) == pytest.approx(0.3)
     crew = CrewSuppression(0.0, 0.0)
-    assert not crew.record(10.0, 5000.0, 0.0, "strike")
+    assert not crew.record(10.0, 9000.0, 0.0, "strike")
     assert crew.record(10.0, 0.0, 100.0, "return_fire")
     assert crew.n_events == 1
     assert crew.willingness(10.0) == pytest.approx(1 - 0.6 * math.exp(-100 / 500))
+
+
+def test_perceived_channel_direct_or_radio():
+    # close: direct at once; far but networked: by radio after the latency, w_radio
+    assert perceived(100.0, True) == (0.0, pytest.approx(math.exp(-100 / 500)))
+    assert perceived(20_000.0, True) == (30.0, pytest.approx(0.3))
+    assert perceived(20_000.0, False) == (0.0, 0.0)
+    assert perceived(5000.0, False) == (0.0, pytest.approx(0.3))
 
 
 def test_fire_decision_attribution_and_frequency():
@@ -61,7 +74,7 @@ def test_fire_decision_attribution_and_frequency():
 
 
 def test_batch_matches_single_crew():
-    crews = np.array([[0.0, 0.0], [400.0, 0.0], [5000.0, 0.0]])
+    crews = np.array([[0.0, 0.0], [400.0, 0.0], [9000.0, 0.0]])  # the last sees nothing
     ev_t, ev_xy = np.array([10.0, 70.0]), np.array([[0.0, 100.0], [300.0, 0.0]])
     sev = np.array([severity_of("return_fire"), severity_of("strike")])
     t = np.array([0.0, 20.0, 100.0, 900.0])

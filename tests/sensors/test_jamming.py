@@ -117,3 +117,20 @@ def test_bad_jammers_refused():
         Jammer(erp_dbw=10, bandwidth_hz=1e6, band_min_hz=3e9, band_max_hz=2e9)
     with pytest.raises(ValueRangeError):
         Jammer(erp_dbw=10, bandwidth_hz=1e6, band_min_hz=1e9, band_max_hz=2e9, mode="x")
+
+
+def test_support_jamming_mainlobe_when_the_jammer_flies_in_the_beam():
+    from iadsim.sensors.jamming import beamwidth_from_gain_rad, support_jn_db
+
+    bw = beamwidth_from_gain_rad(36.0)
+    assert math.degrees(bw) == pytest.approx(math.degrees(math.sqrt(4 * math.pi / 10**3.6)))
+    sup = Jammer(erp_dbw=40.0, bandwidth_hz=500e6, band_min_hz=2e9, band_max_hz=18e9)
+    sensor = np.zeros(3)
+    jam = np.array([[100e3, 0.0, 8000.0], [100e3, 0.0, 8000.0]])  # (K=2, 3)
+    targets = np.array([[[50e3, 0.0, 4000.0], [0.0, 50e3, 4000.0]]])  # in line / 90 deg off
+    jn = support_jn_db(RADAR, sup, sensor, targets, jam, [True, True], -30.0, bw)
+    r = float(np.linalg.norm(jam[0]))
+    assert jn[0, 0] == pytest.approx(float(jam_to_noise_db(RADAR, sup, r, 36.0)))
+    assert jn[0, 1] == pytest.approx(float(jam_to_noise_db(RADAR, sup, r, 6.0)))
+    hidden = support_jn_db(RADAR, sup, sensor, targets, jam, [False, True], -30.0, bw)
+    assert hidden[0, 0] == -math.inf

@@ -105,3 +105,23 @@ def test_ir_lock_range_and_aspect():
     assert p[1] > p[0]  # tail-on (hot exhaust) is easier
     with pytest.raises(ValueRangeError):
         IrSeeker(lock_range_ref_m=-1.0)
+
+
+def test_visual_look_probability_size_light_and_cueing():
+    from iadsim.sensors.visual_ir import (
+        SEARCH_FRACTION_CUED,
+        SEARCH_FRACTION_UNCUED,
+        aural_cue,
+        scaled_r50_m,
+        visual_look_probability,
+    )
+
+    # a 30 m helicopter is seen twice as far as the 15 m reference (acuity is angular)
+    r50 = scaled_r50_m(2000.0, 30.0)
+    assert r50 == 4000.0
+    # at R50 half of the looks that sweep the right sector see it; cueing by ear helps
+    p = visual_look_probability([4000.0, 4000.0, 8000.0], r50, [False, True, True])
+    assert p[0] == pytest.approx(SEARCH_FRACTION_UNCUED / 2)
+    assert p[1] == pytest.approx(SEARCH_FRACTION_CUED / 2)
+    assert p[2] == pytest.approx(SEARCH_FRACTION_CUED / (1 + 2**4))
+    assert aural_cue([5000.0, 7000.0], 6000.0).tolist() == [True, False]

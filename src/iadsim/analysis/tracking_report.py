@@ -57,7 +57,8 @@ def _num(x: float | None, nd: int = 3) -> float | None:
 
 def kill_times(prepared: Prepared, result: ReplicationResult) -> np.ndarray:
     """Kill time per aircraft (inf when it survived), in the world's aircraft order."""
-    by_id = {row["aircraft"]: row.get("killed_at_s") for row in result.aircraft}
+    rows = result.aircraft + result.decoys
+    by_id = {row["aircraft"]: row.get("killed_at_s") for row in rows}
     return np.array(
         [
             float(by_id.get(a.id)) if by_id.get(a.id) is not None else np.inf

@@ -44,6 +44,7 @@ class Connectivity:
         out_of_service: Mapping[str, int] | None = None,
         outages: Mapping[str, list[tuple[float, float]]] | None = None,
         disabled: Mapping[str, tuple[float, int]] | None = None,
+        jam_windows: Mapping[str, list[tuple[float, float]]] | None = None,
     ):
         """components: id -> catalog kind; destroyed_at: strikes; out_of_service: components
         that cannot relay (in storage, broken) with their state's reason code; outages:
@@ -63,8 +64,10 @@ class Connectivity:
                 up=lk.up,
                 via=tuple(lk.via),
             )
-            for window in lk.jammed:
+            for window in lk.jammed:  # hand-set windows: an override for what-ifs
                 net.jam(lk.id, window.start_s, window.end_s)
+            for start, end in (jam_windows or {}).get(lk.id, ()):  # the raid's jammers
+                net.jam(lk.id, start, end)
         for element, intervals in (outages or {}).items():
             net.add_outages(element, intervals)
         for cid, t in destroyed_at.items():
@@ -117,10 +120,17 @@ def sample_link_outages(world: World, rs: RngStreams) -> dict[str, list[tuple[fl
     return sample_timeline(rels, world.duration_s, rs.stream)
 
 
-def replication_network(world: World, equipment: Equipment, rs: RngStreams) -> Connectivity:
+def replication_network(
+    world: World,
+    equipment: Equipment,
+    rs: RngStreams,
+    jam_windows: Mapping[str, list[tuple[float, float]]] | None = None,
+) -> Connectivity:
     """The C2 network of one replication: the links as given, failing at random (MTBF/MTTR),
-    cut where strikes and anti-radiation missiles put components out of action, and without
-    relays through components whose readiness state keeps them from working."""
+    cut where strikes and anti-radiation missiles put components out of action, jammed where
+    the raid's communications jammers overpower radio links (`jam_windows`, from the shared
+    geometry), and without relays through components whose readiness state keeps them from
+    working."""
     return Connectivity(
         {c.id: c.kind for c in world.components},
         world.links,
@@ -128,4 +138,5 @@ def replication_network(world: World, equipment: Equipment, rs: RngStreams) -> C
         equipment.out_of_service(),
         sample_link_outages(world, rs),
         equipment.strike_outages(),
+        jam_windows,
     )

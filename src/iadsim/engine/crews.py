@@ -34,6 +34,7 @@ from iadsim.readiness.suppression import (
     DEFAULT_SUPPRESSION,
     SuppressiveKind,
     fire_decision,
+    perceived,
     severity_of,
     willingness,
 )
@@ -41,6 +42,31 @@ from iadsim.threats.returnfire import SuppressionEvent
 
 DEFAULT_CREW = CrewProfile(30.0, 0.4, 0.05, 0.75)
 """Used only for a unit built without a crew profile (a trained crew, day, 30 s median)."""
+
+
+def radio_networks(world: World) -> dict[str, int]:
+    """Unit id -> its network: units whose components are joined by designed links (any
+    kind, directly or through other units) share one, and hear each other's reports of fire;
+    a unit without links is a network of its own (its teams still talk to each other)."""
+    parent = {u.id: u.id for u in world.units}
+
+    def root(u: str) -> str:
+        while parent[u] != u:
+            parent[u] = parent[parent[u]]
+            u = parent[u]
+        return u
+
+    def unit_of(ref: str) -> str | None:
+        i = world.component_index.get(str(ref))
+        return world.components[i].unit if i is not None else None
+
+    for lk in world.links:
+        a, b = unit_of(lk.from_), unit_of(lk.to)
+        if a is not None and b is not None:
+            parent[root(a)] = root(b)
+    roots = sorted({root(u.id) for u in world.units})
+    index = {r: i for i, r in enumerate(roots)}
+    return {u.id: index[root(u.id)] for u in world.units}
 
 
 def strike_suppression(world: World, strikes: list[tuple]) -> list[SuppressionEvent]:
@@ -72,7 +98,8 @@ class Crews:
         self.blocked: dict[tuple[str, int], float] = {}
         self.pending: dict[str, float] = {}
         self.heard: list[SuppressionEvent] = []
-        self._arrays: tuple[int, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self._arrays: tuple[int, tuple] | None = None
+        self._network = radio_networks(world)
 
     def hear(self, event: SuppressionEvent | None) -> None:
         """A suppressive event: crews near it feel it from its time on."""
@@ -123,24 +150,34 @@ class Crews:
 
     # --------------------------------------------------------- suppression
     def suppression_factor(self, unit: UnitRt, profile: CrewProfile, t: float) -> float:
-        """S(t) in [0, 1]: the product over suppressive events near the unit so far."""
-        times, xy, sev = self._suppressive_events()
-        if times.size == 0:
+        """S(t) in [0, 1]: the product over the suppressive events the crew perceived so far,
+        each by its strongest channel (readiness.suppression.perceived): close fire, the
+        sight and sound of fire, or a radio report to crews on the same network."""
+        times, xy, sev, nets = self._suppressive_events()
+        if times.size == 0 or not (times <= t).any():
             return 1.0
-        done = times <= t
+        d = np.hypot(xy[:, 0] - unit.enu[0], xy[:, 1] - unit.enu[1])
+        mine = self._network.get(unit.id)
+        perceived_at, weight = [], []
+        for k in range(times.size):
+            delay, w = perceived(float(d[k]), mine in nets[k], DEFAULT_SUPPRESSION)
+            perceived_at.append(times[k] + delay)
+            weight.append(w)
+        at, w = np.asarray(perceived_at), np.asarray(weight)
+        done = (at <= t) & (w > 0)
         if not done.any():
             return 1.0
-        d = np.hypot(xy[done, 0] - unit.enu[0], xy[done, 1] - unit.enu[1])
         return float(
             willingness(
-                t, times[done], d, sev[done], profile.suppression_sensitivity, 1.0,
-                DEFAULT_SUPPRESSION,
+                t, at[done], None, sev[done], profile.suppression_sensitivity, 1.0,
+                DEFAULT_SUPPRESSION, weights=w[done],
             )
         )  # fmt: skip
 
-    def _suppressive_events(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(times, ENU xy, severities) of the events heard, in time order (stable: same-time
-        events keep the order they were heard). Cached until a new event is heard."""
+    def _suppressive_events(self):
+        """(times, ENU xy, severities, networks) of the events heard, in time order (stable:
+        same-time events keep the order they were heard); networks: the radio networks of the
+        units the event hit. Cached until a new event is heard."""
         n = len(self.heard)
         if self._arrays is not None and self._arrays[0] == n:
             return self._arrays[1]
@@ -149,6 +186,19 @@ class Crews:
             np.asarray([e.time_s for e in events], float),
             np.asarray([e.position_m[:2] for e in events], float).reshape(-1, 2),
             np.asarray([severity_of(e.kind) for e in events], float),
+            [self._event_networks(e) for e in events],
         )
         self._arrays = (n, out)
         return out
+
+    def _event_networks(self, event: SuppressionEvent) -> frozenset[int]:
+        """The radio networks of the units an event hit (a component, or a struck site's
+        members)."""
+        w = self.world
+        units = set()
+        if event.target_id in w.component_index:
+            units.add(w.components[w.component_index[event.target_id]].unit)
+        for site in w.scenario.spec.sites:
+            if site.id == event.target_id:
+                units.update(str(m).split("/")[0] for m in site.members)
+        return frozenset(self._network[u] for u in units if u in self._network)

@@ -12,6 +12,7 @@ from iadsim.engagement.assignment import WTAProblem, assign
 from iadsim.engagement.doctrine import Doctrine
 from iadsim.engagement.intercept import predict_intercept
 from iadsim.engagement.magazine import Magazine
+from iadsim.engagement.manpads import countermeasure_factor
 from iadsim.engagement.pk import draw_salvo, salvo_pk
 from iadsim.engine.crews import Crews
 from iadsim.engine.events import EventKind, EventLog
@@ -69,6 +70,7 @@ class Fight:
         w = self.world
         self.alive = np.ones(len(w.aircraft), bool)
         self.kill_time = np.full(len(w.aircraft), np.inf)
+        self._index_of = {ac.id: i for i, ac in enumerate(w.aircraft)}
         self.disabled_at: dict[int, float] = {}
         self.magazines = {
             c.index: Magazine(
@@ -277,19 +279,30 @@ class Fight:
         model = self.geom.weapons[comp.launcher.missile]
         point = comp.enu + icpt.point_m
         agl = float(point[2] - w.ground_m(point[0], point[1]))
+        # flares and directed IR countermeasures of the target against infrared missiles
+        cm = countermeasure_factor(comp.missile, ac.spec, w.scenario.spec.raid[a].countermeasures)
         pk = float(
             model.pk_model.pk(
-                ac.spec.category, float(icpt.slant_range_m), float(icpt.aspect_rad), agl
+                ac.spec.category, float(icpt.slant_range_m), float(icpt.aspect_rad), agl, cm
             )
         )
         self.ledger.observe(a, ci, Stage.LAUNCHED, Reason.MISSED, t)
         self.log.add(t, EventKind.LAUNCH, ac.id, unit.id, comp.id, comp.missile.description, n)
         tof = float(icpt.time_of_flight_s)
         self.queue.schedule(t + tof, self._intercept, ci, a, li, n, pk, point)
-        fire, heard = self.return_fire.at_launch(li, t, self.alive)
-        for event in heard:
+        fire, supp = self.return_fire.at_launch(li, t, self.alive)
+        if fire is not None:
+            self.queue.schedule(fire.time_s, self._return_fire_lands, li, fire, supp)
+
+    def _return_fire_lands(self, li: int, fire, supp) -> None:
+        """Return fire decided at a launch lands now, unless its shooter was shot down in the
+        meantime (aircraft do nothing after their kill time)."""
+        shooter = self._index_of[fire.shooter_id]
+        if not self.alive[shooter]:
+            return
+        for event in self.return_fire.lands(li, fire, supp):
             self.crews.hear(event)
-        if fire is not None and fire.effect is ReturnFireEffect.DISABLED:
+        if fire.effect is ReturnFireEffect.DISABLED:
             self.disabled_at[li] = min(self.disabled_at.get(li, np.inf), fire.time_s)
 
     def _intercept(self, ci: int, a: int, li: int, n: int, pk: float, point: np.ndarray) -> None:

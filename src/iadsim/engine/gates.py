@@ -21,6 +21,7 @@ from iadsim.engine.fusion_picture import CpPicture, cp_picture, make_feed
 from iadsim.engine.radar_picture import (
     CODE_CLUTTER,
     CODE_HORIZON,
+    CODE_JAMMED,
     CODE_RANGE,
     CODE_TERRAIN,
     UnitGeometry,
@@ -30,9 +31,6 @@ from iadsim.engine.sensing import Sensing
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import UnitRt, World
 from iadsim.killchain import REASON_CODE, Reason, Stage
-
-P_LOCK = 0.6
-"""Notional chance per look that an IR seeker locks on a visible helicopter-class target."""
 
 C_NOT_DETECTED = REASON_CODE[Reason.NOT_DETECTED]
 C_NOT_TRACKED = REASON_CODE[Reason.NOT_TRACKED]
@@ -54,13 +52,16 @@ class UnitChain:
     candidates: np.ndarray  # decision indices where some aircraft reached fire control
 
 
-def ir_lock(rs: RngStreams, launcher_id: str, aircraft_ids: list[str], times: np.ndarray):
+def ir_lock(
+    rs: RngStreams, launcher_id: str, aircraft_ids: list[str], p_lock: np.ndarray
+) -> np.ndarray:
     """The MANPADS seam: (A, K) whether an infrared seeker on `launcher_id` locks on each
-    aircraft at each decision time. Today a fixed P_LOCK per look, one stream per
-    (launcher, aircraft); the acquisition and lock-on model plugs in here."""
-    K = len(times)
+    aircraft at each decision time, one attempt per decision time against the seeker model's
+    lock probability (`UnitGeometry.p_lock`: range, aspect, the aircraft's IR intensity;
+    engagement.manpads.lock_probability); one stream per (launcher, aircraft)."""
+    K = p_lock.shape[1]
     draws = np.stack([rs.stream(f"lock:{launcher_id}:{ac}").random(K) for ac in aircraft_ids])
-    return draws < P_LOCK
+    return draws < p_lock
 
 
 class Gates:
@@ -148,7 +149,7 @@ class Gates:
         cont &= any_avail[None, :]
         stage[cont] = Stage.ASSIGNED
 
-        ready, fc_reason = self._fire_control(unit, times, avail)
+        ready, fc_reason = self._fire_control(unit, times, avail, ug)
         any_ready = np.logical_or.reduce(list(ready.values()))
         reason = np.where(cont & ~any_ready, fc_reason, reason)
         cont &= any_ready
@@ -198,11 +199,15 @@ class Gates:
         ok = los & (work == 0)[None, :]
         s_reason = np.where(los & ~ok, work[None, :], s_reason)
         det = ok & st.recent[:, j] & valid[None, :]
-        blind = np.where((geo == CODE_CLUTTER) | (geo == CODE_RANGE), geo, C_NOT_DETECTED)
+        blind = np.where(
+            (geo == CODE_CLUTTER) | (geo == CODE_RANGE) | (geo == CODE_JAMMED), geo, C_NOT_DETECTED
+        )
         s_reason = np.where(ok & ~det, blind, s_reason)
         s_stage[det] = Stage.DETECTED
         trk = det & st.firm[:, j]
-        s_reason = np.where(det & ~trk, C_NOT_TRACKED, s_reason)
+        # a stray detection through jamming that forms no track: jamming is why
+        lost = np.where(geo == CODE_JAMMED, CODE_JAMMED, C_NOT_TRACKED)
+        s_reason = np.where(det & ~trk, lost, s_reason)
         s_stage[trk] = Stage.TRACKED
         comp = self.world.components[si]
         if cp is not None and comp.index != cp.index:
@@ -244,7 +249,9 @@ class Gates:
             avail[li] = ok
         return avail, np.where(link_reason != 0, link_reason, state_reason)
 
-    def _fire_control(self, unit: UnitRt, times: np.ndarray, avail: dict[int, np.ndarray]):
+    def _fire_control(
+        self, unit: UnitRt, times: np.ndarray, avail: dict[int, np.ndarray], ug: UnitGeometry
+    ):
         """Per launcher, (A, K) whether it can fire now: an IR lock draw for infrared
         missiles, else a fire-control radar's firm track reaching it. Also why not."""
         w = self.world
@@ -255,7 +262,8 @@ class Gates:
         if missile.guidance == "infrared":
             ids = [ac.id for ac in w.aircraft]
             for li in launchers:
-                locked = ir_lock(self.rs, w.components[li].id, ids, times)
+                p_lock = ug.p_lock[li]
+                locked = ir_lock(self.rs, w.components[li].id, ids, p_lock)
                 ready[li] = avail[li][None, :] & locked
             return ready, np.full((A, K), C_NO_LOCK, np.int8)
         fc_reason = np.full((A, K), C_NO_FC, np.int8)
@@ -270,7 +278,9 @@ class Gates:
             seen = (geo != CODE_HORIZON) & (geo != CODE_TERRAIN)
             tracking = (work == 0)[None, :] & seen & st.firm[:, j] & (idx >= 0)[None, :]
             rank = np.where(work != 0, 0, 1)[None, :] + seen + tracking
-            r = np.where(work[None, :] != 0, work[None, :], np.where(~seen, geo, C_NO_FC))
+            # a fire-control radar that sees the target but is jammed says so
+            blind = np.where(~seen | (geo == CODE_JAMMED), geo, C_NO_FC)
+            r = np.where(work[None, :] != 0, work[None, :], blind)
             for li in launchers:
                 if li == fi:
                     link_ok = np.ones(K, bool)

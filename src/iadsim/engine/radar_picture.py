@@ -10,14 +10,17 @@ against these arrays (../shared/DESIGN.md, "Where the time goes").
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
 
+from iadsim.engagement.manpads import lock_probability, look_probability
+from iadsim.engine.anti_radiation import ArmSightlines, arm_sightlines
+from iadsim.engine.electronic_attack import jam_to_noise, radio_link_jamming
 from iadsim.engine.weapons import WeaponModel, weapon_model
 from iadsim.engine.world import World
-from iadsim.geo.horizon import above_horizon
+from iadsim.geo.line_of_sight import horizon_obstruction
 from iadsim.killchain import REASON_CODE, Reason
 from iadsim.sensors import clutter as clutter_model
 from iadsim.sensors.detection import PdCurve
@@ -26,8 +29,11 @@ from iadsim.sensors.signatures import aspect_angle_rad
 
 TERRAIN_LOS_STEP_S = 6.0
 """Looks of fast-scanning radars are tested for terrain masking on this coarser step first."""
-VISUAL_PD_PER_LOOK = 0.5
-"""Notional probability that a team watching the sky picks up a visible aircraft per look."""
+VISUAL_PD_FLOOR = 1e-3
+"""Below this chance per look a team is taken not to see the aircraft (saves the terrain
+profile test of far paths; over 100 looks it would add under 10%)."""
+DEGRADED_VISUAL_FACTOR = 0.5
+"""Notional: a degraded team (damaged sight, tired crew) sees with half the per-look chance."""
 
 OK = 0
 CODE_HORIZON = REASON_CODE[Reason.BELOW_HORIZON]
@@ -35,6 +41,9 @@ CODE_TERRAIN = REASON_CODE[Reason.TERRAIN_MASKED]
 CODE_RANGE = REASON_CODE[Reason.OUT_OF_RANGE]
 CODE_CLUTTER = REASON_CODE[Reason.CLUTTER]
 CODE_ALTITUDE = REASON_CODE[Reason.OUTSIDE_ALTITUDE]
+CODE_JAMMED = REASON_CODE[Reason.JAMMED]
+OBSTRUCTION_CODE = np.array([OK, CODE_HORIZON, CODE_TERRAIN], np.int8)
+"""Kill-chain code of each `geo.terrain.Obstruction` value."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,8 @@ class UnitGeometry:
     airborne: np.ndarray  # (A, K)
     env_code: np.ndarray  # (A, K) int8: 0 inside, else OUT_OF_RANGE / OUTSIDE_ALTITUDE
     range_m: np.ndarray  # (A, K) from the unit's position
+    # infrared launchers: IR lock probability per attempt on each aircraft, (A, K)
+    p_lock: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,8 @@ class Geometry:
     sensors: dict[int, SensorGeometry]
     units: tuple[UnitGeometry, ...]
     weapons: dict[str, WeaponModel]  # by catalog missile name
+    arm: ArmSightlines | None = None  # anti-radiation carriers against every radar
+    link_jamming: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
 
 
 def look_phase(name: str, period_s: float) -> float:
@@ -101,22 +114,32 @@ def sensor_geometry(world: World, comp_index: int, period_s: float) -> SensorGeo
     delta = sensor[None, None, :] - pos  # target -> sensor
     ground_range = np.hypot(delta[..., 0], delta[..., 1])
     slant = np.sqrt(ground_range**2 + delta[..., 2] ** 2)
-    code = np.zeros(slant.shape, np.int8)
-    # 4/3-earth horizon over the sea-level sphere (heights MSL), then terrain if any
-    horizon_ok = above_horizon(ground_range, sensor[2], pos[..., 2])
-    code[~horizon_ok] = CODE_HORIZON
-    reach_m = comp.radar.max_range_m if comp.radar is not None else _visual_reach(world, comp)
-    code[(code == OK) & (slant > reach_m)] = CODE_RANGE
-    if world.terrain is not None:
-        masked = _terrain_masked(world, sensor, pos, (code == OK) & airborne, period_s)
-        code[masked] = CODE_TERRAIN
+    # the one line of sight (geo.line_of_sight): the smooth earth first (cheap, all paths),
+    # the radar's instrumented range, then the terrain profile where there is terrain
+    datum = 0.0 if world.terrain is None else min(0.0, float(world.terrain.lowest_m))
+    code = OBSTRUCTION_CODE[horizon_obstruction(sensor, pos, datum)]
     if comp.radar is not None:
-        pd_nom, pd_deg, lost = _radar_pd(world, comp, pos, vel, agl, sensor, ground_range, slant)
+        code[(code == OK) & (slant > comp.radar.max_range_m)] = CODE_RANGE
+    if comp.radar is None:  # acquisition by eye: no hard range, the chance falls with range
+        pd_eye = _visual_pd(world, comp, slant)
+        pd_eye = np.where(pd_eye >= VISUAL_PD_FLOOR, pd_eye, 0.0)
+    if world.terrain is not None:
+        need = (code == OK) & airborne
+        if comp.radar is None:
+            need &= pd_eye > 0.0  # no profile test where the eye cannot see anyway
+        blocked = _terrain_obstruction(world, sensor, pos, need, period_s)
+        code[need] = OBSTRUCTION_CODE[blocked[need]]
+    if comp.radar is not None:
+        pd_nom, pd_deg, lost, jammed = _radar_pd(
+            world, comp, pos, vel, agl, sensor, ground_range, slant, airborne
+        )
         code[(code == OK) & lost] = CODE_CLUTTER
-    else:  # acquisition by eye
-        pd_nom = np.full(slant.shape, VISUAL_PD_PER_LOOK)
-        pd_deg = pd_nom * 0.5
-    visible = (code == OK) & airborne
+        code[(code == OK) & jammed] = CODE_JAMMED
+    else:
+        pd_nom = pd_eye
+        pd_deg = pd_nom * DEGRADED_VISUAL_FACTOR
+    # a jammed target keeps its (small) chance of detection; the code says why it is small
+    visible = ((code == OK) | (code == CODE_JAMMED)) & airborne
     return SensorGeometry(
         component=comp_index,
         times_s=times,
@@ -128,42 +151,46 @@ def sensor_geometry(world: World, comp_index: int, period_s: float) -> SensorGeo
     )
 
 
-def _masked_at(world: World, sensor: np.ndarray, pos: np.ndarray, need: np.ndarray) -> np.ndarray:
-    """Terrain masking of the paths marked in `need` (identical positions computed once)."""
-    out = np.zeros(need.shape, bool)
+def _obstruction_at(
+    world: World, sensor: np.ndarray, pos: np.ndarray, need: np.ndarray
+) -> np.ndarray:
+    """Terrain-profile obstruction codes of the paths marked in `need` (identical positions
+    computed once); CLEAR elsewhere."""
+    out = np.zeros(need.shape, np.int8)
     if need.any():
         pts, inverse = np.unique(pos[need], axis=0, return_inverse=True)
-        out[need] = world.terrain.terrain_masked(sensor, pts)[inverse.ravel()]
+        out[need] = world.terrain.obstruction(sensor, pts)[inverse.ravel()]
     return out
 
 
-def _terrain_masked(
+def _terrain_obstruction(
     world: World, sensor: np.ndarray, pos: np.ndarray, need: np.ndarray, period_s: float
 ) -> np.ndarray:
-    """Terrain masking per (aircraft, look) for the looks in `need`.
+    """Terrain-profile obstruction (`Obstruction` codes) per (aircraft, look) for the looks
+    in `need`.
 
-    Masking changes slowly with the aircraft's motion, so fast-scanning radars are first
+    Visibility changes slowly with the aircraft's motion, so fast-scanning radars are first
     tested every TERRAIN_LOS_STEP_S; looks between two tested ones are then tested exactly
     wherever the two differ or either was not tested. Same answer as testing every look
-    except for a masking flicker shorter than the step that returns to the same state.
+    except for a change shorter than the step that returns to the same state.
     """
     stride = max(1, int(round(TERRAIN_LOS_STEP_S / period_s)))
     if stride == 1 or need.shape[1] <= 2 * stride:
-        return _masked_at(world, sensor, pos, need)
+        return _obstruction_at(world, sensor, pos, need)
     coarse = np.zeros(need.shape, bool)
     coarse[:, ::stride] = True
     coarse[:, -1] = True
-    masked = _masked_at(world, sensor, pos, need & coarse)
+    code = _obstruction_at(world, sensor, pos, need & coarse)
     tested = np.flatnonzero(coarse[0])
     # for each look, the tested looks before and after it
     before = tested[np.searchsorted(tested, np.arange(need.shape[1]), side="right") - 1]
     after = tested[np.minimum(np.searchsorted(tested, np.arange(need.shape[1])), len(tested) - 1)]
-    settled = need[:, before] & need[:, after] & (masked[:, before] == masked[:, after])
+    settled = need[:, before] & need[:, after] & (code[:, before] == code[:, after])
     fill = need & ~coarse & settled
-    masked[fill] = masked[:, before][fill]
+    code[fill] = code[:, before][fill]
     rest = need & ~coarse & ~settled
-    masked |= _masked_at(world, sensor, pos, rest)
-    return masked
+    code = np.where(rest, _obstruction_at(world, sensor, pos, rest), code)
+    return code
 
 
 @cache
@@ -180,11 +207,13 @@ def _rcs_m2(rcs_dbsm, aspect_rad: np.ndarray) -> np.ndarray:
     return 10.0 ** (db / 10.0)
 
 
-def _radar_pd(world, comp, pos, vel, agl, sensor, ground_range, slant):
-    """Pd when operational and when degraded, and where clutter/MTI is why a target is lost.
+def _radar_pd(world, comp, pos, vel, agl, sensor, ground_range, slant, airborne):
+    """Pd when operational and when degraded, and where clutter/MTI or jamming is why a
+    target is lost.
 
-    Radar equation (single pulse) -> clutter and Doppler notch (SINR) -> exact Swerling
-    detection with the radar's non-coherent integration, per aircraft type's Swerling case.
+    Radar equation (single pulse) -> clutter and Doppler notch, and the raid's noise jamming
+    (engine.electronic_attack): SINR = S / (N + C + J) -> exact Swerling detection with the
+    radar's non-coherent integration, per aircraft type's Swerling case.
     """
     radar = comp.radar
     params = RadarParameters.from_spec(radar)
@@ -202,30 +231,42 @@ def _radar_pd(world, comp, pos, vel, agl, sensor, ground_range, slant):
     effect = clutter_model.clutter_effect(
         snr, params, clutter, np.maximum(slant, 1.0), grazing, target_elev, radial, gamma
     )
+    # jamming adds to noise and clutter: S/(N + C + J) = SNR - 10 log10(1 + C/N + J/N)
+    jn = jam_to_noise(world, radar, params, sensor, pos, airborne, np.maximum(slant, 1.0))
+    jammed_any = bool((jn > 0).any())
+    sinr = effect.sinr_db
+    if jammed_any:
+        sinr = snr - 10.0 * np.log10(10.0 ** ((snr - effect.sinr_db) / 10.0) + jn)
     loss_db = comp.degraded.snr_loss_db  # per type, from the readiness room
     pd_nom = np.zeros(snr.shape)
     pd_deg = np.zeros(snr.shape)
+    unjammed = np.zeros(snr.shape)
     for i, ac in enumerate(world.aircraft):
         curve = pd_curve(radar.pfa, ac.spec.swerling, n)
-        pd_nom[i] = curve(effect.sinr_db[i])
-        pd_deg[i] = curve(effect.sinr_db[i] - loss_db)
-    # clutter is the reason where it turns a likely detection into an unlikely one
+        pd_nom[i] = curve(sinr[i])
+        pd_deg[i] = curve(sinr[i] - loss_db)
+        unjammed[i] = curve(effect.sinr_db[i]) if jammed_any else pd_nom[i]
+    # clutter is the reason where it turns a likely detection into an unlikely one, jamming
+    # where it does so to a target clear of clutter
     clear = np.stack(
         [pd_curve(radar.pfa, ac.spec.swerling, n)(snr[i]) for i, ac in enumerate(world.aircraft)]
     )
-    lost = (clear >= 0.5) & (pd_nom < 0.5)
-    return pd_nom, pd_deg, lost
+    lost = (clear >= 0.5) & (unjammed < 0.5)
+    jammed = (unjammed >= 0.5) & (pd_nom < 0.5)
+    return pd_nom, pd_deg, lost, jammed
 
 
-def _visual_reach(world: World, comp) -> float:
-    """How far a team sees an aircraft by eye in this scenario's light, with night sights if
-    the environment or the team's own crew has them (notional ranges from the catalog)."""
-    vis = comp.visual
-    if not world.night:
-        return vis.detection_range_day_m
+def _visual_pd(world: World, comp, slant: np.ndarray) -> np.ndarray:
+    """Per-look chance that a team sees each aircraft (engagement.manpads.look_probability):
+    its median range in this light, with night sights if its crew has them (the crew's own
+    setting overrides the environment's), the aircraft's size, acoustic cueing."""
     crew = world.units[world.unit_index[comp.unit]].crew
-    nvg = world.night_vision or crew.night_vision
-    return vis.detection_range_night_nvg_m if nvg else vis.detection_range_night_m
+    return np.stack(
+        [
+            look_probability(comp.visual, world.night, crew.night_vision, ac.spec, slant[i])
+            for i, ac in enumerate(world.aircraft)
+        ]
+    )
 
 
 def unit_geometry(world: World, unit_index: int) -> UnitGeometry:
@@ -233,7 +274,7 @@ def unit_geometry(world: World, unit_index: int) -> UnitGeometry:
     unit = world.units[unit_index]
     period = unit.spec.decision_period_s
     times = _times(period, world.duration_s, look_phase(unit.id, period))
-    pos, _, agl, airborne = _aircraft_tracks(world, times)
+    pos, vel, agl, airborne = _aircraft_tracks(world, times)
     delta = pos - unit.enu[None, None, :]
     rng = np.sqrt((delta**2).sum(-1))
     code = np.full(rng.shape, CODE_RANGE, np.int8)
@@ -243,7 +284,21 @@ def unit_geometry(world: World, unit_index: int) -> UnitGeometry:
         in_range = (rng >= missile.min_range_m) & (rng <= missile.max_range_m)
         in_alt = (agl >= missile.min_altitude_m) & (pos[..., 2] <= missile.max_altitude_m)
         code = np.where(in_range, np.where(in_alt, OK, CODE_ALTITUDE), CODE_RANGE).astype(np.int8)
-    return UnitGeometry(unit_index, times, airborne, code, rng)
+    p_lock = {}
+    for li in unit.role("launcher"):
+        comp = world.components[li]
+        if comp.missile is None or comp.missile.guidance != "infrared":
+            continue
+        seeker_at = comp.enu + np.array([0.0, 0.0, comp.sensor_height_m])
+        aspect = aspect_angle_rad(pos, vel, seeker_at[None, None, :])
+        slant = np.linalg.norm(pos - seeker_at, axis=-1)
+        p_lock[li] = np.stack(
+            [
+                lock_probability(comp.missile, ac.spec, slant[i], aspect[i])
+                for i, ac in enumerate(world.aircraft)
+            ]
+        )
+    return UnitGeometry(unit_index, times, airborne, code, rng, p_lock)
 
 
 def build_geometry(world: World) -> Geometry:
@@ -257,4 +312,11 @@ def build_geometry(world: World) -> Geometry:
             sensors[comp.index] = sensor_geometry(world, comp.index, period)
     units = tuple(unit_geometry(world, u.index) for u in world.units)
     weapons = {c.launcher.missile: weapon_model(c.missile) for c in world.components if c.missile}
-    return Geometry(world=world, sensors=sensors, units=units, weapons=weapons)
+    return Geometry(
+        world=world,
+        sensors=sensors,
+        units=units,
+        weapons=weapons,
+        arm=arm_sightlines(world),
+        link_jamming=radio_link_jamming(world),
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from iadsim.engine.anti_radiation import Emissions
 from iadsim.engine.c2 import replication_network
 from iadsim.engine.crews import Crews, strike_suppression
 from iadsim.engine.events import EventKind, EventLog
@@ -39,6 +40,9 @@ class ReplicationResult:
     destroyed_at: dict[str, float]
     disabled_at: dict[str, float] = field(default_factory=dict)  # by strikes
     aircraft: list[dict] = field(default_factory=list)
+    # decoys (threats: `decoy: true` types) summed up apart: a decoy shot down is a missile
+    # spent, not an aircraft lost, so the raid's metrics count `aircraft` only
+    decoys: list[dict] = field(default_factory=list)
 
 
 class Replication:
@@ -46,7 +50,7 @@ class Replication:
     its processes (`equipment`, `network`, `sensing`, `gates`, `crews`, `fight`) can be
     inspected."""
 
-    def __init__(self, geometry: Geometry, seed: int):
+    def __init__(self, geometry: Geometry, seed: int, arm_cutoff_s: dict[int, float] | None = None):
         self.geom = geometry
         self.world = geometry.world
         self.seed = int(seed)
@@ -55,6 +59,9 @@ class Replication:
         self.weapon_units = [u for u in self.world.units if u.role("launcher")]
         self.ledger = Ledger([a.id for a in self.world.aircraft], [u.id for u in self.weapon_units])
         self.queue = EventQueue()
+        # aircraft index -> its kill time in an earlier pass: it fires no ARM from then on
+        self.arm_cutoff_s = dict(arm_cutoff_s or {})
+        self.arm_results: list = []
 
     def run(self) -> ReplicationResult:
         """The story of one replication."""
@@ -65,15 +72,27 @@ class Replication:
         self.crews = Crews(w, rs, log)
         for event in strike_suppression(w, self.equipment.strikes):
             self.crews.hear(event)
-        # anti-radiation missiles against the radars that radiate
-        self.return_fire = ReturnFireProcess(w, rs, log)
-        for event in self.return_fire.at_emitting_radars(self.equipment):
-            self.crews.hear(event)
         for ac in w.aircraft:
             log.add(ac.route.start_s, EventKind.AIRCRAFT_START, aircraft=ac.id)
-        # the C2 network, what each sensor saw, and each unit's kill chain gate by gate
-        self.network = replication_network(w, self.equipment, rs)
-        self.sensing = Sensing(w, self.geom, self.equipment, self.network, rs)
+        # the C2 network and what each sensor saw, radars radiating by their units' doctrine
+        self.return_fire = ReturnFireProcess(w, rs, log)
+        self.emissions = Emissions.of(w)
+        self.network = replication_network(w, self.equipment, rs, self.geom.link_jamming)
+        self.sensing = Sensing(w, self.geom, self.equipment, self.network, rs, self.emissions)
+        # anti-radiation missiles against the radars that radiate; radars they kill or
+        # silence see the rest of the night without them
+        if self.geom.arm is not None and self.geom.arm.paths:
+            self.arm_results, heard = self.return_fire.at_emitting_radars(
+                self.equipment, self.emissions, self.geom.arm, self.arm_cutoff_s
+            )
+            for event in heard:
+                self.crews.hear(event)
+            if self.arm_results:
+                self.network = replication_network(w, self.equipment, rs, self.geom.link_jamming)
+                self.sensing = Sensing(
+                    w, self.geom, self.equipment, self.network, rs, self.emissions
+                )
+        # each unit's kill chain gate by gate
         self.gates = Gates(w, self.equipment, self.network, self.sensing, rs)
         chains = [self.gates.unit_chain(u, self.geom.units[u.index]) for u in self.weapon_units]
         # the fight: decisions, crews, launches, return fire, intercepts
@@ -92,13 +111,13 @@ class Replication:
             after = chain.geo.times_s[None, :] > fight.kill_time[:, None]
             stage = np.where(after, -1, chain.stage).astype(np.int8)
             self.ledger.observe_timeline(ci, chain.geo.times_s, stage, chain.reason)
-        summary = []
+        summary, decoys = [], []
         for a, ac in enumerate(w.aircraft):
             end = min(fight.kill_time[a], ac.route.end_s)
             detected, first_det, tracked = self.sensing.log_track_changes(self.log, a, end)
             if not np.isfinite(fight.kill_time[a]):
                 self.log.add(ac.route.end_s, EventKind.AIRCRAFT_END, aircraft=ac.id)
-            summary.append(
+            (decoys if ac.spec.decoy else summary).append(
                 {
                     "aircraft": ac.id,
                     "type": ac.type,
@@ -120,9 +139,39 @@ class Replication:
             destroyed_at=dict(eq.destroyed_at),
             disabled_at=dict(eq.strike_disabled_at),
             aircraft=summary,
+            decoys=decoys,
         )
 
 
+MAX_CUTOFF_PASSES = 8
+"""At most this many passes to settle which ARMs were fired before their carriers died."""
+
+
+def late_arm_shots(rep: Replication) -> dict[int, float]:
+    """Carriers that fired an ARM at or after their own kill time: {aircraft: kill time}."""
+    index = {ac.id: i for i, ac in enumerate(rep.world.aircraft)}
+    late = {}
+    for r in rep.arm_results:
+        a = index[r.shot.shooter_id]
+        kill = float(rep.fight.kill_time[a])
+        if r.shot.launch_s >= kill and rep.arm_cutoff_s.get(a, np.inf) > kill:
+            late[a] = kill
+    return late
+
+
 def run_replication(geometry: Geometry, seed: int) -> ReplicationResult:
-    """Run one replication of the world behind `geometry` with the given seed."""
-    return Replication(geometry, seed).run()
+    """Run one replication of the world behind `geometry` with the given seed.
+
+    Aircraft do nothing after their kill time: ARMs are fired before the event loop decides
+    who is shot down, so a pass in which a carrier fired after its kill time is run again
+    with that carrier's ARMs stopped at its kill time (same seed, same streams), until none
+    is left. Each pass can only remove shots, so this ends."""
+    cutoff: dict[int, float] = {}
+    for _ in range(MAX_CUTOFF_PASSES):
+        rep = Replication(geometry, seed, cutoff)
+        result = rep.run()
+        late = late_arm_shots(rep)
+        if not late:
+            return result
+        cutoff.update(late)
+    return result

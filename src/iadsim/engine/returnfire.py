@@ -1,10 +1,13 @@
-"""Return fire in the engine: aircraft fire back at launches they see (guns, rockets, bombs)
-and at emitting radars (anti-radiation missiles), through the threats room's `ReturnFire`.
+"""Return fire in the engine: aircraft fire back at launches they see (guns, rockets, bombs),
+through the threats room's `ReturnFire`, and at radiating radars with anti-radiation
+missiles (`engine.anti_radiation`).
 
-Launches trigger return fire in the event loop. Emitting radars are handled in a pre-pass
-before sensing is drawn (like scheduled strikes): every EMITTER_CHECK_S a working radar that
-an anti-radiation shooter has within reach is a trigger, so a radar disabled this way stops
-detecting from then on. Radars of units in emission control are silent and never triggers.
+Launches trigger return fire in the event loop. Radiating radars are handled in a pass
+before the kill-chain gates (like scheduled strikes): an ARM carrier that hears a radar
+radiate (its emission-control doctrine lets it, it works), has it in line of sight and
+inside launch range fires; the missile lands one flyout time of flight later, and a radar
+killed this way stops detecting from then on. An aircraft shot down fires nothing after its
+kill time (`cutoff_s`, see engine.replication).
 Every burst is also a typed `SuppressionEvent` (a launcher disabled by it a second one, a
 casualty) that the crews hear (`engine.crews.Crews.hear`).
 """
@@ -15,6 +18,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from iadsim.engine.anti_radiation import ArmResult, ArmSightlines, Emissions, fire_arms
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.states import Equipment
@@ -30,26 +34,21 @@ from iadsim.threats.returnfire import (
     TriggerKind,
 )
 
-EMITTER_CHECK_S = 30.0
-"""How often an emitting radar is checked against anti-radiation shooters (notional)."""
-
 
 def return_fire_capabilities(world) -> dict[str, ReturnFireCapability]:
     """Capabilities of the raid's aircraft from the catalog's return_fire entries."""
     caps = {}
     for ac in world.aircraft:
         rf = ac.spec.return_fire
-        reach = max(rf.range_m, rf.emitter_range_m)
-        if reach <= 0 or rf.p_hit <= 0:
+        if rf.range_m <= 0 or rf.p_hit <= 0:
             continue
         caps[ac.id] = ReturnFireCapability(
-            weapon_range_m=reach,
+            weapon_range_m=rf.range_m,
             reaction_time_s=rf.reaction_time_s,
             p_disable=rf.p_hit,
-            sees_launches=rf.range_m > 0,
-            sees_emitters=rf.emitter_range_m > 0,
-            launch_detect_range_m=rf.range_m if rf.range_m > 0 else None,
-            emitter_detect_range_m=rf.emitter_range_m if rf.emitter_range_m > 0 else None,
+            sees_launches=True,
+            sees_emitters=False,
+            launch_detect_range_m=rf.range_m,
             rounds=rf.rounds,
         )
     return caps
@@ -86,71 +85,83 @@ class ReturnFireProcess:
             self.rs.stream(f"returnfire:{trigger.source_id}"), trigger, self._ids, now, alive=live
         )
 
-    def at_emitting_radars(self, equipment: Equipment) -> list[SuppressionEvent]:
-        """Emitting radars within reach of anti-radiation shooters may be destroyed (recorded
-        in `equipment`); returns the bursts' suppressive events in time order."""
-        w = self.world
-        emitters = {
-            ac.id
-            for ac in w.aircraft
-            if ac.spec.return_fire.emitter_range_m > 0 and ac.spec.return_fire.p_hit > 0
-        }
-        if not emitters:
-            return []
-        checks = np.arange(0.0, w.duration_s + 1e-9, EMITTER_CHECK_S)
-        ground = w.terrain.ground_m if w.terrain is not None else None
-        shooters = [a for a, ac in enumerate(w.aircraft) if ac.id in emitters]
-        pos = np.stack([w.aircraft[a].route.positions(checks, ground) for a in shooters])
-        up = np.stack([w.aircraft[a].route.airborne(checks) for a in shooters])
-        reach = np.array([w.aircraft[a].spec.return_fire.emitter_range_m for a in shooters])
-        candidates = []
-        for comp in w.components:
-            unit = w.units[w.unit_index[comp.unit]]
-            if not comp.is_radar or unit.c2_mode == "emcon":
-                continue
-            code = equipment.working(comp.index, checks)
-            dist = np.linalg.norm(pos - comp.enu[None, None, :], axis=-1)
-            near = ((dist <= reach[:, None]) & up).any(axis=0) & (code == 0)
-            candidates += [(float(checks[k]), comp.index) for k in np.flatnonzero(near)]
+    def at_emitting_radars(
+        self,
+        equipment: Equipment,
+        emissions: Emissions,
+        sightlines: ArmSightlines,
+        cutoff_s: dict[int, float] | None = None,
+    ) -> tuple[list[ArmResult], list[SuppressionEvent]]:
+        """Anti-radiation missiles against the radars that radiate (engine.anti_radiation):
+        kills recorded in `equipment`, warnings in `emissions`; returns the shots and the
+        suppressive events of their impacts, in time order."""
+        results = fire_arms(sightlines, self.world, equipment, emissions, self.rs, cutoff_s)
         heard = []
-        all_alive = np.ones(len(w.aircraft), bool)
-        for t, ci in sorted(candidates):
-            comp = w.components[ci]
-            if equipment.outage(comp.id)[0] <= t:
-                continue
-            trigger = Trigger(t, TriggerKind.EMITTER, comp.id, tuple(comp.enu))
-            fire, supp = self._respond(trigger, all_alive)
-            if fire is None:
-                continue
-            heard.append(supp)
-            if self._log_burst(fire, comp, "anti-radiation", "anti-radiation missile"):
-                equipment.destroy(comp.id, fire.time_s)
-        return heard
+        for r in sorted(results, key=lambda r: (r.shot.launch_s, r.shot.radar_id)):
+            comp = self.world.components[self.world.component_index[r.shot.radar_id]]
+            self.log.add(
+                r.shot.launch_s,
+                EventKind.RETURN_FIRE,
+                r.shot.shooter_id,
+                comp.unit,
+                comp.id,
+                "anti-radiation",
+                r.shot.impact_s,
+            )
+            where = tuple(float(x) for x in comp.enu)
+            heard.append(SuppressionEvent(r.shot.impact_s, r.shot.shooter_id, comp.id, where, ()))
+            if r.killed:
+                self.log.add(
+                    r.shot.impact_s,
+                    EventKind.DESTROYED,
+                    unit=comp.unit,
+                    component=comp.id,
+                    detail="anti-radiation missile",
+                )
+                heard.append(
+                    SuppressionEvent(
+                        r.shot.impact_s, r.shot.shooter_id, comp.id, where, (),
+                        str(SuppressiveKind.CASUALTY),
+                    )
+                )  # fmt: skip
+            else:
+                why = "radar silent" if not r.radiated_to_impact else "missed"
+                self.log.add(
+                    r.shot.impact_s,
+                    EventKind.MISS,
+                    r.shot.shooter_id,
+                    comp.unit,
+                    comp.id,
+                    f"anti-radiation missile: {why}",
+                )
+        return results, heard
 
     def at_launch(
         self, li: int, t: float, alive: np.ndarray
-    ) -> tuple[ReturnFireEvent | None, list[SuppressionEvent]]:
-        """A launch from launcher li seen by an aircraft within reach draws fire; a hit
-        disables the launcher. Returns the burst (None if nobody fired) and its suppressive
-        events: the fire itself, and a casualty when the launcher was hit."""
+    ) -> tuple[ReturnFireEvent | None, SuppressionEvent | None]:
+        """A launch from launcher li seen by an aircraft within reach draws fire: which
+        aircraft fires, and when it lands (None if nobody fires). Nothing happens yet: the
+        fight calls `lands` at that time, if the shooter is still flying then."""
         launcher = self.world.components[li]
         trigger = Trigger(t, TriggerKind.LAUNCH, launcher.id, tuple(launcher.enu))
-        fire, supp = self._respond(trigger, alive)
-        if fire is None:
-            return None, []
-        if not self._log_burst(fire, launcher, "", "return fire"):
-            return fire, [supp]
-        return fire, [supp, replace(supp, kind=str(SuppressiveKind.CASUALTY))]
+        return self._respond(trigger, alive)
 
-    def _log_burst(self, fire: ReturnFireEvent, comp, detail: str, cause: str) -> bool:
-        """Record a burst at a component (RETURN_FIRE) and, if it hit, the component put out
-        of action by `cause` (DESTROYED); returns whether it hit."""
+    def lands(
+        self, li: int, fire: ReturnFireEvent, supp: SuppressionEvent
+    ) -> list[SuppressionEvent]:
+        """The burst lands on launcher li (a hit disables it); returns its suppressive events:
+        the fire itself, and a casualty when the launcher was hit."""
+        launcher = self.world.components[li]
         self.log.add(
-            fire.time_s, EventKind.RETURN_FIRE, fire.shooter_id, comp.unit, comp.id, detail
+            fire.time_s, EventKind.RETURN_FIRE, fire.shooter_id, launcher.unit, launcher.id
         )
-        hit = fire.effect is ReturnFireEffect.DISABLED
-        if hit:
-            self.log.add(
-                fire.time_s, EventKind.DESTROYED, unit=comp.unit, component=comp.id, detail=cause
-            )
-        return hit
+        if fire.effect is not ReturnFireEffect.DISABLED:
+            return [supp]
+        self.log.add(
+            fire.time_s,
+            EventKind.DESTROYED,
+            unit=launcher.unit,
+            component=launcher.id,
+            detail="return fire",
+        )
+        return [supp, replace(supp, kind=str(SuppressiveKind.CASUALTY))]

@@ -51,7 +51,7 @@ def geometry_key(scenario: Scenario) -> tuple:
         (
             u.id,
             u.type,
-            u.crew.night_vision if u.crew else None,  # night sights set visual reach
+            u.crew.night_vision if u.crew else None,  # night sights set visual acquisition
             u.position.model_dump_json(),
             tuple(
                 (c.id, c.type, c.position.model_dump_json() if c.position else "")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from iadsim.engine.anti_radiation import Emissions
 from iadsim.engine.c2 import Connectivity
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.kalman_tracks import TrackReports, kalman_firm
@@ -71,13 +72,18 @@ def sensor_state(
     destroyed_at: float | Outage,
     rs: RngStreams,
     tracker: str | None = None,
+    radiating: np.ndarray | None = None,
 ) -> SensorState:
     """Draw one sensor's detections of every aircraft (one stream per sensor-aircraft pair)
     and confirm firm tracks: M-of-N, or (radars, `tracker="kalman"`) by the Kalman tracker.
-    `tracker=None` takes the geometry's choice (M-of-N for a plain SensorGeometry)."""
+    `tracker=None` takes the geometry's choice (M-of-N for a plain SensorGeometry).
+    `radiating` (K,) is the radar's emission-control timeline: a working radar that does not
+    radiate is RADAR_OFF and detects nothing (its tracks must be built again after)."""
     name = tracker_of(geo, tracker)
     comp = world.components[geo.component]
     working = working_code(world, comp.index, state, destroyed_at, geo.times_s)
+    if radiating is not None:
+        working = np.where((working == 0) & ~radiating, C_RADAR_OFF, working).astype(np.int8)
     pd = geo.pd_degraded if state == ComponentState.DEGRADED else geo.pd_nominal
     draws = [
         draw_detections(rs.stream(f"sensor:{comp.id}:detect:{ac.id}"), pd[a])
@@ -111,23 +117,34 @@ class Sensing:
         equipment: Equipment,
         network: Connectivity,
         rs: RngStreams,
+        emissions: Emissions | None = None,
     ):
         self.world = world
-        self.sensors: dict[int, SensorState] = {
-            i: sensor_state(
-                world, g, equipment.state(i), equipment.outage(world.components[i].id), rs
-            )
-            for i, g in geometry.sensors.items()
-        }
-        self.cue_time = self._emcon_cues(network)
+        self.emissions = emissions if emissions is not None else Emissions.of(world)
+        em = self.emissions
+
+        def draw(i: int, g) -> SensorState:
+            on = em.radiating(i, g.times_s) if world.components[i].is_radar else None
+            cid = world.components[i].id
+            return sensor_state(world, g, equipment.state(i), equipment.outage(cid), rs, None, on)
+
+        # radars of cued units radiate only once an outside sensor's track reached their
+        # command post: draw the others first, find the cues, then draw the cued radars
+        self.sensors: dict[int, SensorState] = {i: draw(i, g) for i, g in geometry.sensors.items()}
+        em.cue_time.update(self._emcon_cues(network))
+        for i, g in geometry.sensors.items():
+            if em.doctrine.get(i) is not None and em.doctrine[i].cued:
+                self.sensors[i] = draw(i, g)
+        self.cue_time = em.cue_time
 
     def _emcon_cues(self, network: Connectivity) -> dict[str, float]:
-        """For units in emission control: the first time an outside sensor's firm track reaches
-        the command post, after which the unit's own radars radiate."""
+        """For units whose doctrine is to radiate only when cued: the first time an outside
+        sensor's firm track reaches the command post, after which the unit's radars radiate."""
         w = self.world
         cues = {}
+        cued_units = {w.components[ci].unit for ci, d in self.emissions.doctrine.items() if d.cued}
         for unit in w.units:
-            if unit.c2_mode != "emcon" or not unit.role("command"):
+            if unit.id not in cued_units or not unit.role("command"):
                 continue
             cp = w.components[unit.role("command")[0]].id
             first = np.inf
@@ -147,16 +164,10 @@ class Sensing:
         return np.searchsorted(self.sensors[si].geo.times_s, times, side="right") - 1
 
     def code(self, si: int, idx: np.ndarray) -> np.ndarray:
-        """Working code of sensor si at look indices, with emission control applied."""
+        """Working code of sensor si at look indices, emission control applied (RADAR_OFF
+        where a working radar does not radiate)."""
         st = self.sensors[si]
-        code = np.where(idx >= 0, st.working[np.maximum(idx, 0)], C_NOT_DETECTED).astype(np.int8)
-        comp = self.world.components[si]
-        owner = self.world.units[self.world.unit_index[comp.unit]]
-        if owner.c2_mode == "emcon" and comp.is_radar:
-            cue = self.cue_time.get(owner.id, np.inf)
-            times = st.geo.times_s[np.maximum(idx, 0)]
-            code = np.where((code == 0) & (times < cue), C_RADAR_OFF, code).astype(np.int8)
-        return code
+        return np.where(idx >= 0, st.working[np.maximum(idx, 0)], C_NOT_DETECTED).astype(np.int8)
 
     def log_track_changes(self, log: EventLog, a: int, until_s: float) -> tuple[bool, float, bool]:
         """Log when each sensor's track on aircraft a becomes firm and is dropped, up to

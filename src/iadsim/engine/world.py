@@ -52,7 +52,10 @@ class TerrainModel(Protocol):
 
     def ground_m(self, east_m: np.ndarray, north_m: np.ndarray) -> np.ndarray: ...
 
-    def terrain_masked(self, sensor_enu: np.ndarray, targets_enu: np.ndarray) -> np.ndarray: ...
+    @property
+    def lowest_m(self) -> float: ...
+
+    def obstruction(self, sensor_enu: np.ndarray, targets_enu: np.ndarray) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -278,7 +281,11 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
             role: tuple(i for i in indices if components[i].kind in kinds)
             for role, kinds in utype.roles.items()
         }
-        crew = unit.crew or CrewSpec(night_vision=spec.environment.night_vision)
+        # the crew's own night-vision setting overrides the environment's; without one (or
+        # without a crew block) the environment's default applies, to sights and reaction
+        crew = unit.crew or CrewSpec()
+        if crew.night_vision is None:
+            crew = crew.model_copy(update={"night_vision": spec.environment.night_vision})
         units.append(
             UnitRt(
                 u_index,

@@ -45,18 +45,26 @@ def obstruction(
     """
     s = np.asarray(sensor_enu, float).reshape(3)
     t = np.asarray(targets_enu, float)
-    ground_range = np.hypot(t[..., 0] - s[0], t[..., 1] - s[1])
     datum = 0.0 if terrain is None else min(0.0, float(terrain.lowest_m))
-    out = np.where(
-        above_horizon(ground_range, s[2] - datum, t[..., 2] - datum, k),
-        Obstruction.CLEAR,
-        Obstruction.HORIZON,
-    ).astype(np.int8)
+    out = horizon_obstruction(s, t, datum, k)
     if terrain is not None:
         need = out == Obstruction.CLEAR
         if need.any():
             out[need] = terrain.obstruction(s, t[need])
     return out
+
+
+def horizon_obstruction(sensor_enu, targets_enu, datum_m: float = 0.0, k: float = K_FACTOR):
+    """HORIZON where the smooth 4/3 earth at `datum_m` (m MSL) blocks the path, else CLEAR
+    (int8 `Obstruction` codes): the whole test without terrain, the first step with it."""
+    s = np.asarray(sensor_enu, float).reshape(3)
+    t = np.asarray(targets_enu, float)
+    ground_range = np.hypot(t[..., 0] - s[0], t[..., 1] - s[1])
+    return np.where(
+        above_horizon(ground_range, s[2] - datum_m, t[..., 2] - datum_m, k),
+        Obstruction.CLEAR,
+        Obstruction.HORIZON,
+    ).astype(np.int8)
 
 
 def visible(sensor_enu, targets_enu, terrain: ProfileTerrain | None = None) -> np.ndarray:

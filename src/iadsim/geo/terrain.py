@@ -302,38 +302,47 @@ class Terrain:
         dist = ground_distance_m(slat, slon, tlat, tlon)
         if step_m is None:
             step_m = STEP_PER_CELL * min(self.cell_size_m())
-        n_samp = int(np.clip(np.ceil(dist.max(initial=0.0) / step_m), 2, max_samples))
-        frac = (np.arange(1, n_samp) / n_samp)[None, :]
         kr2 = 2.0 * k * EARTH_RADIUS_M
         visible = np.empty(dist.shape, bool)
         kind = np.empty(dist.shape, np.int8)
         clearance = np.empty(dist.shape, float)
-        for s in range(0, dist.size, chunk):
-            sl = slice(s, s + chunk)
-            d = dist[sl][:, None] * frac
-            lat = slat[sl][:, None] + (tlat[sl] - slat[sl])[:, None] * frac
-            lon = slon[sl][:, None] + (tlon[sl] - slon[sl])[:, None] * frac
+        # paths sorted by length, in chunks of about `chunk` x 256 profile samples, each
+        # chunk sampled as finely as its longest path needs (short paths stay cheap)
+        order = np.argsort(dist, kind="stable")
+        need = np.clip(np.ceil(dist[order] / step_m), 2, max_samples).astype(np.int64)
+        budget = chunk * 256
+        start = 0
+        while start < order.size:
+            n_samp = int(need[min(start + max(1, budget // int(need[start])), order.size) - 1])
+            stop = min(order.size, start + max(1, budget // n_samp))
+            n_samp = int(need[stop - 1])
+            idx = order[start:stop]
+            start = stop
+            frac = (np.arange(1, n_samp) / n_samp)[None, :]
+            d = dist[idx][:, None] * frac
+            lat = slat[idx][:, None] + (tlat[idx] - slat[idx])[:, None] * frac
+            lon = slon[idx][:, None] + (tlon[idx] - slon[idx])[:, None] * frac
             ground = self.elevation(lat, lon)
             # ray on the 4/3 earth: straight line between the two ends in the "flat" frame
             # where the surface at distance d sits d^2/(2kR) below the sensor's tangent plane
-            d_t = dist[sl][:, None]
-            t_eff = talt[sl][:, None] - d_t**2 / kr2
-            ray = salt[sl][:, None] + (t_eff - salt[sl][:, None]) * frac
+            d_t = dist[idx][:, None]
+            t_eff = talt[idx][:, None] - d_t**2 / kr2
+            ray = salt[idx][:, None] + (t_eff - salt[idx][:, None]) * frac
             drop = d**2 / kr2
             clear_terrain = (ray - (ground - drop)).min(axis=1)
             # the smooth earth at the lower of the two end points' ground level
             datum = np.minimum(
-                self.elevation(slat[sl], slon[sl]), self.elevation(tlat[sl], tlon[sl])
+                self.elevation(slat[idx], slon[idx]), self.elevation(tlat[idx], tlon[idx])
             )[:, None]
             clear_sphere = (ray - (datum - drop)).min(axis=1)
             vis = clear_terrain >= 0.0
-            visible[sl] = vis
-            kind[sl] = np.where(
+            visible[idx] = vis
+            kind[idx] = np.where(
                 vis,
                 Obstruction.CLEAR,
                 np.where(clear_sphere < 0.0, Obstruction.HORIZON, Obstruction.TERRAIN),
             )
-            clearance[sl] = clear_terrain
+            clearance[idx] = clear_terrain
         return LosResult(
             visible=visible.reshape(shape),
             obstruction=kind.reshape(shape),

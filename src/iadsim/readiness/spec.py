@@ -84,7 +84,7 @@ def maintenance_distribution_at(
 
 def crew_profile_of(crew: CrewSpec, night: bool) -> CrewProfile:
     """Effective reaction-time distribution and error probability, by day or night."""
-    return crew_profile(crew.proficiency, night, crew.night_vision, crew.reaction_time_scale)
+    return crew_profile(crew.proficiency, night, bool(crew.night_vision), crew.reaction_time_scale)
 
 
 def to_observation(observation: ObservationSpec) -> Observation:

@@ -49,6 +49,11 @@ class RadarSpec(_Strict):
     min_radial_speed_mps: float = Field(default=0.0, ge=0.0)
     mti_improvement_db: float = Field(default=40.0, ge=0.0)
     pfa: float = Field(default=1e-6, gt=0.0, lt=1.0)
+    # electronic attack (sensors/jamming.py): average sidelobe level relative to the
+    # mainlobe, and the beamwidth inside which a jammer is in the mainlobe (default from the
+    # gain, theta ~ sqrt(4 pi / G) for a pencil beam)
+    sidelobe_db: float = Field(default=-30.0, le=0.0)
+    beamwidth_deg: PositiveFloat | None = None
 
 
 class LauncherSpec(_Strict):
@@ -100,6 +105,15 @@ class PkFactors(_Strict):
     low_altitude_factor: float = Field(default=1.0, ge=0.0, le=1.0)
 
 
+class IrSeekerSpec(_Strict):
+    """An infrared seeker (sensors/visual_ir.IrSeeker): 50% lock range on a reference source."""
+
+    lock_range_ref_m: PositiveFloat
+    ref_intensity_w_sr: PositiveFloat
+    extinction_per_m: float = Field(default=0.15e-3, ge=0.0)
+    width_db: PositiveFloat = 1.5
+
+
 class MissileType(_Strict):
     """A missile's engagement envelope, flyout and single-shot Pk by target category."""
 
@@ -113,6 +127,7 @@ class MissileType(_Strict):
     pk: dict[Literal["helicopter", "fixed_wing"], Annotated[float, Field(ge=0.0, le=1.0)]]
     flyout: FlyoutSpec
     pk_factors: PkFactors = PkFactors()
+    seeker: IrSeekerSpec | None = None  # infrared missiles: the lock-on model
 
 
 class UnitType(_Strict):
@@ -140,19 +155,67 @@ class RcsTable(_Strict):
 
 
 class ReturnFireSpec(_Strict):
-    """How an aircraft fires back: at launches it sees within range_m (guns, rockets), and,
-    if emitter_range_m > 0, at emitting radars (anti-radiation missiles); p_hit is the chance
-    one engagement disables the target; rounds limits engagements (None: unlimited)."""
+    """How an aircraft fires back at launches it sees within range_m (guns, rockets, bombs);
+    p_hit is the chance one engagement disables the target; rounds limits engagements
+    (None: unlimited). Anti-radiation missiles are `AircraftType.arm`."""
 
     range_m: float = Field(ge=0.0)
     p_hit: float = Field(ge=0.0, le=1.0)
     reaction_time_s: float = Field(default=5.0, ge=0.0)
-    emitter_range_m: float = Field(default=0.0, ge=0.0)
     rounds: int | None = Field(default=None, ge=0)
 
 
+class IrTable(_Strict):
+    """Infrared radiant intensity by aspect (3-5 um band), W/sr."""
+
+    nose: float = Field(ge=0.0)
+    beam: float = Field(ge=0.0)
+    tail: float = Field(ge=0.0)
+
+
+class JammerSpec(_Strict):
+    """A noise jammer (sensors/jamming.Jammer): ERP in dBW, noise bandwidth, band covered;
+    self_protection screens the carrier only, support (escort, stand-off) every target."""
+
+    erp_dbw: float
+    bandwidth_hz: PositiveFloat
+    band_min_hz: PositiveFloat
+    band_max_hz: PositiveFloat
+    mode: Literal["self_protection", "support"] = "support"
+    source: str
+
+
+class CountermeasuresSpec(_Strict):
+    """Infrared countermeasures: the fraction of an IR missile's Pk left by each (1: none)."""
+
+    flares_pk_factor: float = Field(default=1.0, ge=0.0, le=1.0)
+    dircm_pk_factor: float = Field(default=1.0, ge=0.0, le=1.0)
+    source: str
+
+    @property
+    def pk_factor(self) -> float:
+        """Both together (independent defeats): the product."""
+        return self.flares_pk_factor * self.dircm_pk_factor
+
+
+class ArmSpec(_Strict):
+    """Anti-radiation missiles carried (threats/arm.ArmType): launch range, rounds, Pk at a
+    radar still radiating at impact and at one that shut down in flight, flyout."""
+
+    launch_range_m: PositiveFloat
+    rounds: int = Field(ge=0)
+    p_kill: float = Field(ge=0.0, le=1.0)
+    p_kill_after_shutdown: float = Field(ge=0.0, le=1.0)
+    reaction_time_s: float = Field(default=5.0, ge=0.0)
+    flyout: FlyoutSpec
+    source: str
+
+
 class AircraftType(_Strict):
-    """An attacking aircraft type: category, signature and speed."""
+    """An attacking aircraft type: category, signatures (radar, infrared, size, sound),
+    speed, and what it carries (return fire, anti-radiation missiles, jammer, flares and
+    directed infrared countermeasures). A decoy flies and looks like an aircraft to radars
+    but carries nothing and does not count among the raid's aircraft lost."""
 
     description: str
     source: str
@@ -161,6 +224,14 @@ class AircraftType(_Strict):
     swerling: Literal[0, 1, 2, 3, 4] = 1
     cruise_speed_mps: PositiveFloat
     return_fire: ReturnFireSpec = ReturnFireSpec(range_m=0.0, p_hit=0.0)
+    length_m: PositiveFloat = 15.0  # presented size for visual acquisition
+    ir_w_sr: IrTable = IrTable(nose=300.0, beam=600.0, tail=1500.0)
+    acoustic_range_m: float = Field(default=0.0, ge=0.0)  # heard this far on a quiet night
+    countermeasures: CountermeasuresSpec | None = None
+    jammer: JammerSpec | None = None  # against radars
+    comms_jammer: JammerSpec | None = None  # against the defence's radio links
+    arm: ArmSpec | None = None
+    decoy: bool = False
 
 
 class Catalog(_Strict):

@@ -127,7 +127,8 @@ class CrewSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     proficiency: ProficiencyName = "trained"
-    night_vision: bool = False
+    # None: the scenario environment's night_vision; true/false overrides it for this crew
+    night_vision: bool | None = None
     reaction_time_scale: float = Field(
         default=1.0, description="multiplies the proficiency's reaction times (system-specific)"
     )

@@ -115,6 +115,22 @@ class ComponentSpec(_Strict):
     note: str = ""
 
 
+class EmconSpec(_Strict):
+    """Emission-control doctrine of a unit's radars (threats/emcon.py): radiate only when
+    cued by the network's picture, blink (on/off cycle), fall silent on a launch warning."""
+
+    cued: bool = False
+    blink_on_s: Seconds = 0.0
+    blink_off_s: Seconds = 0.0
+    silence_s: Seconds = 0.0  # silent this long after an anti-radiation launch warning
+
+    @model_validator(mode="after")
+    def _blink_pair(self) -> EmconSpec:
+        if (self.blink_on_s > 0) != (self.blink_off_s > 0):
+            raise ValueError("give both blink_on_s and blink_off_s, or neither")
+        return self
+
+
 class UnitSpec(_Strict):
     """A fighting or sensing unit (battery, battalion, radar site, MANPADS section)."""
 
@@ -125,6 +141,7 @@ class UnitSpec(_Strict):
     # weapon-target assignment among the unit's launchers: optimal (max expected kills) or greedy
     wta: Literal["optimal", "greedy"] = "optimal"
     crew: CrewSpec | None = None  # None: a trained crew (night vision as the environment)
+    emcon: EmconSpec | None = None  # None: radars radiate whenever they work
     components: list[ComponentSpec] = Field(min_length=1)
     note: str = ""
 
@@ -205,6 +222,9 @@ class AircraftSpec(_Strict):
         default=None, min_length=2, max_length=limits.MAX_WAYPOINTS
     )
     formation: FormationSpec | None = None
+    # what-if switches for what the type carries (threats, sensors/jamming.py)
+    countermeasures: bool = True  # flares and directed IR countermeasures in use
+    jamming: bool = True  # its jammer (if the type has one) radiates
     note: str = ""
 
     @model_validator(mode="after")

@@ -198,3 +198,40 @@ def jammed_intervals(times_s: np.ndarray, jammed: np.ndarray) -> list[tuple[floa
         end = float(t[e]) if e < t.size else float("inf")
         out.append((float(t[s]), end))
     return out
+
+
+def beamwidth_from_gain_rad(gain_db: float) -> float:
+    """Pencil-beam width from the antenna gain, theta ~ sqrt(4 pi / G) (radians)."""
+    return math.sqrt(4.0 * math.pi / 10.0 ** (gain_db / 10.0))
+
+
+def off_axis_rad(sensor, targets, jammer) -> np.ndarray:
+    """Angle at the sensor between the direction of each target (..., 3) and of the jammer
+    (broadcast against targets), radians."""
+    a = np.asarray(targets, float) - np.asarray(sensor, float)
+    b = np.broadcast_to(np.asarray(jammer, float) - np.asarray(sensor, float), a.shape)
+    na = np.maximum(np.linalg.norm(a, axis=-1), 1e-9)
+    nb = np.maximum(np.linalg.norm(b, axis=-1), 1e-9)
+    cos = np.einsum("...i,...i->...", a, b) / (na * nb)
+    return np.arccos(np.clip(cos, -1.0, 1.0))
+
+
+def support_jn_db(
+    radar: RadarParameters,
+    jammer: Jammer,
+    sensor,
+    targets,
+    jammer_pos,
+    in_sight,
+    sidelobe_db: float,
+    beamwidth_rad: float,
+) -> np.ndarray:
+    """J/N (dB) at a radar looking at each target (A, K, 3) from one support jammer at
+    jammer_pos (K, 3), where the jammer is in line of sight (`in_sight` (K,)); -inf elsewhere."""
+    jp = np.asarray(jammer_pos, float)
+    gain = receive_gain_db(
+        radar.gain_dbi, sidelobe_db, off_axis_rad(sensor, targets, jp[None]), beamwidth_rad
+    )
+    r_j = np.linalg.norm(jp - np.asarray(sensor, float), axis=-1)
+    jn = jam_to_noise_db(radar, jammer, r_j[None, :], gain)
+    return np.where(np.asarray(in_sight, bool)[None, :], jn, -np.inf)

@@ -6,6 +6,17 @@ by night with the naked eye and with night-vision goggles, scaled with the targe
 off as 1 / (1 + (R/R50)^4). IR: the seeker needs irradiance E = I * tau(R) / R^2 above
 its threshold; the lock probability is logistic in the irradiance margin (dB) relative
 to the reference lock-on range of a reference source. Numbers are notional.
+
+Per look (what the engine draws every decision period): a gunner sees a target that is in
+line of sight with probability
+
+    p_look = f_search * 1 / (1 + (R / R50)^4),   R50 = R50_ref(light, night vision) * L / 15 m
+
+where f_search is the chance the gunner's eyes sweep the right part of the sky during the
+look: SEARCH_FRACTION_UNCUED, or SEARCH_FRACTION_CUED when the team already knows where to
+look, because it hears the aircraft (`aural_cue`: inside the type's acoustic detection
+range; at night this is how teams are cued). The IR seeker's lock per attempt is
+`ir_lock_probability_aspect`. Parameters notional (docs/sensors.md).
 """
 
 from __future__ import annotations
@@ -52,6 +63,34 @@ def visual_detection_probability(
     r50 = visual_detection_range_m(condition, target_length_m, visibility_m)
     r = np.maximum(np.asarray(range_m, dtype=float), 0.0)
     return 1.0 / (1.0 + (r / r50) ** steepness)
+
+
+SEARCH_FRACTION_UNCUED = 0.25
+"""Notional: an unalerted gunner sweeping the whole sky looks toward a given bearing about a
+quarter of the time (a 90 degree sector of attention out of 360)."""
+SEARCH_FRACTION_CUED = 0.9
+"""Notional: a gunner who hears the aircraft (or is told where it is) looks that way."""
+
+
+def scaled_r50_m(r50_ref_m: float, target_length_m: float) -> float:
+    """Median detection range for a target of a given length, from the reference (15 m)
+    range: visual acuity is angular, so the range scales with the target's size."""
+    if not (r50_ref_m > 0 and target_length_m > 0):
+        raise ValueRangeError("r50_ref_m and target_length_m must be > 0")
+    return r50_ref_m * target_length_m / REFERENCE_LENGTH_M
+
+
+def visual_look_probability(range_m, r50_m: float, cued, steepness: float = 4.0) -> np.ndarray:
+    """Probability that one look by a gunner detects a target in line of sight at range_m:
+    f_search (cued or not) x 1 / (1 + (R / R50)^steepness)."""
+    r = np.maximum(np.asarray(range_m, dtype=float), 0.0)
+    f = np.where(np.asarray(cued, bool), SEARCH_FRACTION_CUED, SEARCH_FRACTION_UNCUED)
+    return f / (1.0 + (r / r50_m) ** steepness)
+
+
+def aural_cue(range_m, acoustic_range_m: float) -> np.ndarray:
+    """True where a team hears the aircraft (inside its type's acoustic detection range)."""
+    return np.asarray(range_m, dtype=float) <= acoustic_range_m
 
 
 @dataclass(frozen=True)

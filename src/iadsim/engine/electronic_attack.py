@@ -1,0 +1,143 @@
+"""Electronic attack in the engine's shared geometry: the jamming each radar receives while
+it looks at each aircraft, from the raid's jammers (sensors/jamming.py).
+
+Seed-independent, computed once per scenario with the rest of the radar picture. A jammer
+radiates while its aircraft flies and its raid entry has `jamming: true`; a support jammer
+(escort, stand-off) screens every target of every radar that has it in line of sight (the
+one line of sight of `geo.line_of_sight`), through the mainlobe when it flies within half a
+beamwidth of the target, else the sidelobes; a self-protection jammer screens only its own
+aircraft (mainlobe, at the target's range). A jammer shot down keeps screening in this
+precomputed picture (limitation: the picture does not depend on the dice).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from iadsim.geo.line_of_sight import obstruction
+from iadsim.scenario.catalog import RadarSpec
+from iadsim.sensors.jamming import (
+    Jammer,
+    RadioLink,
+    beamwidth_from_gain_rad,
+    jam_to_noise_db,
+    jammed_intervals,
+    link_jam_to_signal_db,
+    support_jn_db,
+)
+from iadsim.sensors.radar_equation import RadarParameters
+
+
+def jammer_of(spec) -> Jammer | None:
+    """The sensors room's Jammer for an aircraft type's catalog `jammer:` entry."""
+    j = spec.jammer
+    if j is None:
+        return None
+    return Jammer(j.erp_dbw, j.bandwidth_hz, j.band_min_hz, j.band_max_hz, j.mode)
+
+
+def active_jammers(world) -> list[tuple[int, Jammer]]:
+    """(aircraft index, jammer) of every raid aircraft whose jammer radiates."""
+    raid = world.scenario.spec.raid
+    out = []
+    for a, ac in enumerate(world.aircraft):
+        jam = jammer_of(ac.spec)
+        if jam is not None and raid[a].jamming:
+            out.append((a, jam))
+    return out
+
+
+def beamwidth_rad(radar: RadarSpec) -> float:
+    """The radar's beamwidth: the catalog's, else from its gain."""
+    if radar.beamwidth_deg is not None:
+        return math.radians(radar.beamwidth_deg)
+    return beamwidth_from_gain_rad(radar.gain_db)
+
+
+def jam_to_noise(
+    world,
+    radar: RadarSpec,
+    params: RadarParameters,
+    sensor: np.ndarray,
+    pos: np.ndarray,
+    airborne: np.ndarray,
+    slant_m: np.ndarray,
+) -> np.ndarray:
+    """Total J/N (linear) at a radar looking at each aircraft at each look, (A, K)."""
+    total = np.zeros(slant_m.shape)
+    for a, jam in active_jammers(world):
+        if not jam.covers(params.frequency_hz):
+            continue
+        if jam.mode == "self_protection":
+            jn = jam_to_noise_db(params, jam, slant_m[a], params.gain_dbi)
+            total[a] += np.where(airborne[a], 10.0 ** (jn / 10.0), 0.0)
+            continue
+        in_sight = (obstruction(sensor, pos[a], world.terrain) == 0) & airborne[a]
+        if not in_sight.any():
+            continue
+        jn = support_jn_db(
+            params, jam, sensor, pos, pos[a], in_sight, radar.sidelobe_db, beamwidth_rad(radar)
+        )
+        total += 10.0 ** (jn / 10.0)
+    return total
+
+
+RADIO_LINK = RadioLink(erp_dbw=10.0, frequency_hz=4.0e8, bandwidth_hz=2.0e6, required_js_db=0.0)
+"""Notional radio / radio-relay link of the defence: 10 W ERP at 400 MHz, 2 MHz wide, lost
+when J/S exceeds 0 dB (digital link; Adamy 2001, ch. 10)."""
+LINK_JAM_STEP_S = 5.0
+"""Time step on which radio links are tested against the raid's communications jammers."""
+
+
+def comms_jammers(world) -> list[tuple[int, Jammer]]:
+    """(aircraft index, jammer) of every raid aircraft whose communications jammer radiates."""
+    raid = world.scenario.spec.raid
+    out = []
+    for a, ac in enumerate(world.aircraft):
+        j = ac.spec.comms_jammer
+        if j is not None and raid[a].jamming:
+            out.append((a, Jammer(j.erp_dbw, j.bandwidth_hz, j.band_min_hz, j.band_max_hz, j.mode)))
+    return out
+
+
+def link_jam_windows(world, a_enu: np.ndarray, b_enu: np.ndarray) -> list[tuple[float, float]]:
+    """[start, end) windows in which the raid's communications jammers break a radio link
+    between two ground points: J/S at either receiver above the link's requirement, the
+    jammer flying and in line of sight of that receiver."""
+    jammers = comms_jammers(world)
+    if not jammers:
+        return []
+    times = np.arange(0.0, world.duration_s + 1e-9, LINK_JAM_STEP_S)
+    ground = world.terrain.ground_m if world.terrain is not None else None
+    d_link = float(np.linalg.norm(np.asarray(b_enu) - np.asarray(a_enu)))
+    jammed = np.zeros(times.size, bool)
+    for a, jam in jammers:
+        route = world.aircraft[a].route
+        pos = route.positions(times, ground)
+        up = route.airborne(times)
+        for rx in (np.asarray(a_enu, float), np.asarray(b_enu, float)):
+            rx_ant = rx + np.array([0.0, 0.0, 10.0])  # notional 10 m mast
+            seen = obstruction(rx_ant, pos, world.terrain) == 0
+            r_j = np.linalg.norm(pos - rx_ant, axis=-1)
+            js = link_jam_to_signal_db(RADIO_LINK, jam, d_link, r_j)
+            jammed |= up & seen & (js > RADIO_LINK.required_js_db)
+    return jammed_intervals(times, jammed)
+
+
+def radio_link_jamming(world) -> dict[str, list[tuple[float, float]]]:
+    """Link id -> the windows in which the raid's communications jammers break it, for the
+    radio and radio-relay links of the network (cables cannot be jammed)."""
+    if not comms_jammers(world):
+        return {}
+    out = {}
+    for lk in world.links:
+        if lk.kind not in ("radio", "relay") or lk.id is None:
+            continue
+        a = world.components[world.component_index[str(lk.from_)]].enu
+        b = world.components[world.component_index[str(lk.to)]].enu
+        windows = link_jam_windows(world, a, b)
+        if windows:
+            out[lk.id] = windows
+    return out
