@@ -131,3 +131,29 @@ def test_aircraft_do_nothing_after_they_are_shot_down(scenario_file):
             for e in ev
         )
     assert killed_runs >= 3
+
+
+def test_decoys_make_cued_radars_radiate_and_sams_fire(scenario_file):
+    # a battery that radiates only when cued by the early-warning radar's track; decoys fly
+    # at it: the cue comes, its radars radiate, it fires at decoys; a decoy shot down is a
+    # missile spent, not an aircraft lost
+    ew = {"id": "EW", "type": "early-warning-site", "position": {"lat_deg": 10.1, "lon_deg": -66.0},
+          "components": [{"id": "radar", "type": "early-warning-radar"}]}  # fmt: skip
+    spec = scenario(
+        "bekaa",
+        units=[sam_battery("SAM", launchers=2, emcon={"cued": True}), ew],
+        links=[{"id": "ew-cp", "from": "EW/radar", "to": "SAM/cp", "kind": "cable"}],
+        raid=[
+            aircraft("D1", "decoy", [(10.6, -66.01, 4000), (9.6, -66.01, 4000)]),
+            aircraft("D2", "decoy", [(10.6, -65.99, 4000), (9.6, -65.99, 4000)]),
+        ],
+        duration_s=600,
+    )
+    prepared = prepare(load_scenario(scenario_file(spec)))
+    launches = 0
+    for seed in range(5):
+        result = prepared.replicate(seed)
+        ev = result.events.table().to_pylist()
+        launches += sum(e["kind"] == "launch" and e["aircraft"] in ("D1", "D2") for e in ev)
+        assert result.aircraft == [] and {d["aircraft"] for d in result.decoys} == {"D1", "D2"}
+    assert launches > 0
