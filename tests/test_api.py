@@ -115,7 +115,9 @@ def test_compare_pairs_variants_with_the_base(tmp_path):
         "tiny-api",
         duration_s=400,
         units=[sam_battery("SAM", at=(10.0, -66.0, 0))],
-        raid=[aircraft("F1", "ew-aircraft", [(10.6, -66.0, 5000), (9.4, -66.0, 5000)], jamming=False)],
+        raid=[
+            aircraft("F1", "ew-aircraft", [(10.6, -66.0, 5000), (9.4, -66.0, 5000)], jamming=False)
+        ],
     )
     path = write_scenario(tmp_path, spec)
     cmp = iadsim.compare(

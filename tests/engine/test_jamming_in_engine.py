@@ -53,7 +53,7 @@ def test_detection_follows_the_hand_computed_sinr_and_burn_through(scenario_file
     n = K_B * 290.0 * b_r * _lin(radar.noise_figure_db)
     # hand: the stand-off jammer is ~90 degrees off the beam -> sidelobes (G - 30 dB)
     r_j = math.dist(jammer, sensor)
-    j = 10**5.0 * _lin(radar.gain_db - 30.0) * lam**2 / ((4 * math.pi) ** 2 * r_j**2) * b_r / 2e8
+    j = 10**5.0 * _lin(radar.gain_dbi - 30.0) * lam**2 / ((4 * math.pi) ** 2 * r_j**2) * b_r / 2e8
     curve = pd_curve(radar.pfa, 1, radar.n_pulses)
     flying = geo.airborne[0] & (geo.times_s < 80_000.0 / 250.0)
     t = geo.times_s[flying]
@@ -66,7 +66,7 @@ def test_detection_follows_the_hand_computed_sinr_and_burn_through(scenario_file
     sigma = _lin(np.interp(aspect, [0, 90, 180], [0.0, 10.0, 5.0]))
     s = (
         radar.peak_power_w
-        * _lin(2 * radar.gain_db)
+        * _lin(2 * radar.gain_dbi)
         * lam**2
         * sigma
         / ((4 * math.pi) ** 3 * r**4 * _lin(radar.losses_db))

@@ -53,7 +53,7 @@ def beamwidth_rad(radar: RadarSpec) -> float:
     """The radar's beamwidth: the catalog's, else from its gain."""
     if radar.beamwidth_deg is not None:
         return math.radians(radar.beamwidth_deg)
-    return beamwidth_from_gain_rad(radar.gain_db)
+    return beamwidth_from_gain_rad(radar.gain_dbi)
 
 
 def jam_to_noise(
