@@ -1,262 +1,259 @@
-"""Attribution of an outcome difference to factor groups: counterfactuals and Shapley values.
+"""Attribution of an outcome difference to factor groups: the exact arithmetic of cooperative
+games over a table of subset outcomes, and intervals from a joint bootstrap of replications.
 
-The engine supplies `outcome(active_groups, seed) -> float`: one replication of the scenario
-with the groups in `active_groups` set "as designed" and every other group "as observed".
-So outcome(frozenset(), s) is the observed world and outcome(all groups, s) the designed one;
-the total difference is designed - observed.
+The engine side (analysis.attribute) supplies a table `v[r, m]`: the outcome of replication r
+(one seed, the same for every subset: common random numbers) when the factor groups in bit mask
+m are set "as designed" and every other group is left "as observed". v[., 0] is the observed
+world, v[., 2^k - 1] the world as designed; the total difference is designed - observed.
 
-For every replication seed, all 2^k subsets are run with that same seed (common random
-numbers), giving per replication:
-- one-at-a-time effects: v({g}) - v({}) (fix g alone, from the observed world);
-- leave-one-out effects: v(N) - v(N \\ {g}) (break g alone, from the designed world);
-- exact Shapley values: phi_g = sum_S |S|!(k-|S|-1)!/k! (v(S+g) - v(S)), which sum to
-  v(N) - v({}) in each replication (efficiency).
-Means over replications come with Student-t (default) or percentile-bootstrap intervals.
-Because the Shapley value is linear in v, the mean of per-replication values is the Shapley
-value of the mean outcome, and the shares add up to the mean total difference.
+Every quantity reported is a linear map of the subset means, computed exactly (no sampling of
+orderings, no residual moved anywhere):
+- Shapley value of group i:  phi_i = sum_{S not containing i} |S|!(k-|S|-1)!/k! (v(S+i) - v(S));
+  the phi_i add up to v(N) - v(empty) because the formula does, not because a remainder is
+  pushed into one of them;
+- main effect (fix i alone, from the observed world):  v({i}) - v(empty);
+- total effect (break i alone, from the designed world):  v(N) - v(N - {i});
+- Shapley interaction index of a pair (Grabisch 1997):
+  I_ij = sum_{S in N-{i,j}} |S|!(k-|S|-2)!/(k-1)! (v(S+ij) - v(S+i) - v(S+j) + v(S)),
+  positive when the two groups must be fixed together to help (complements).
+Shares are phi_i / (v(N) - v(empty)). Intervals are percentile intervals of a bootstrap that
+resamples replications jointly (one draw of replication indices for all subsets, keeping the
+common random numbers), so shares, effects and interactions are resampled consistently.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from fractions import Fraction
+from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from iadsim.errors import ValueRangeError
 
 MAX_GROUPS = 8
+N_BOOT = 2000
+BOOT_SEED = 20260103
 
-Outcome = Callable[[frozenset[str], int], float]
-Mapper = Callable[..., Iterable[float]]
+
+def subset_of(mask: int, groups: tuple[str, ...]) -> frozenset[str]:
+    """The groups named by a bit mask (bit i = groups[i])."""
+    return frozenset(g for i, g in enumerate(groups) if mask >> i & 1)
+
+
+def _weight(num_fact: int, den_fact: int, rest: int, exact: bool):
+    w = Fraction(math.factorial(num_fact) * math.factorial(rest), math.factorial(den_fact))
+    return w if exact else float(w)
+
+
+def shapley_matrix(k: int, exact: bool = False) -> np.ndarray:
+    """W of shape (2^k, k) with phi = v @ W for a subset-outcome vector v indexed by mask.
+
+    With exact=True the weights are Fractions (object array): integer or Fraction games then
+    give exact Shapley values."""
+    _check_k(k)
+    w = np.zeros((1 << k, k), dtype=object if exact else float)
+    if exact:
+        w[:] = Fraction(0)
+    for m in range(1 << k):
+        s = m.bit_count()
+        for i in range(k):
+            if m >> i & 1:
+                continue
+            c = _weight(s, k, k - s - 1, exact)
+            w[m | 1 << i, i] += c
+            w[m, i] -= c
+    return w
+
+
+def pairs_of(k: int) -> list[tuple[int, int]]:
+    return list(itertools.combinations(range(k), 2))
+
+
+def interaction_matrix(k: int, exact: bool = False) -> np.ndarray:
+    """W of shape (2^k, k(k-1)/2) with I = v @ W: the Shapley interaction index of each pair
+    (i < j, in itertools.combinations order)."""
+    _check_k(k)
+    pairs = pairs_of(k)
+    w = np.zeros((1 << k, len(pairs)), dtype=object if exact else float)
+    if exact:
+        w[:] = Fraction(0)
+    for p, (i, j) in enumerate(pairs):
+        both = 1 << i | 1 << j
+        for m in range(1 << k):
+            if m & both:
+                continue
+            c = _weight(m.bit_count(), k - 1, k - m.bit_count() - 2, exact)
+            w[m | both, p] += c
+            w[m | 1 << i, p] -= c
+            w[m | 1 << j, p] -= c
+            w[m, p] += c
+    return w
+
+
+def effect_matrices(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(main, total): v @ main = v({i}) - v(empty); v @ total = v(N) - v(N - {i})."""
+    full = (1 << k) - 1
+    main = np.zeros((1 << k, k))
+    tot = np.zeros((1 << k, k))
+    for i in range(k):
+        main[1 << i, i] += 1.0
+        main[0, i] -= 1.0
+        tot[full, i] += 1.0
+        tot[full & ~(1 << i), i] -= 1.0
+    return main, tot
+
+
+def _check_k(k: int) -> None:
+    if not 1 <= k <= MAX_GROUPS:
+        raise ValueRangeError(f"attribution needs 1..{MAX_GROUPS} factor groups, got {k}")
 
 
 @dataclass(frozen=True)
-class Estimate:
-    """A mean over replications with its confidence interval."""
+class Interval:
+    """A mean over replications and its bootstrap percentile interval."""
 
     mean: float
     lo: float
     hi: float
-    std: float
-    n: int
 
-    def __str__(self) -> str:
-        return f"{self.mean:.4g} [{self.lo:.4g}, {self.hi:.4g}]"
+    @property
+    def half_width(self) -> float:
+        return (self.hi - self.lo) / 2.0
 
-
-@dataclass(frozen=True)
-class GroupEffect:
-    """What one factor group explains."""
-
-    group: str
-    shapley: Estimate  # its Shapley value (share of the total difference)
-    one_at_a_time: Estimate  # v({g}) - v({})
-    leave_one_out: Estimate  # v(N) - v(N - {g})
-    share: float  # shapley.mean / total.mean (nan when the total is 0)
+    def as_dict(self) -> dict[str, float]:
+        return {"mean": self.mean, "lo": self.lo, "hi": self.hi}
 
 
 @dataclass(frozen=True)
 class Attribution:
-    """The full result: observed, designed, total difference, and per-group effects."""
+    """What each factor group explains, with intervals (see the module docstring)."""
 
     groups: tuple[str, ...]
-    observed: Estimate
-    designed: Estimate
-    total: Estimate
-    effects: tuple[GroupEffect, ...]
-    interaction: Estimate  # total - sum of one-at-a-time effects
-    seeds: tuple[int, ...]
+    n: int
     confidence: float
-    ci_method: str
+    observed: Interval
+    designed: Interval
+    total: Interval  # designed - observed
+    shapley: dict[str, Interval]
+    share: dict[str, Interval]  # fraction of the total difference
+    main: dict[str, Interval]  # fix alone
+    total_effect: dict[str, Interval]  # break alone
+    interaction: dict[tuple[str, str], Interval]
     subset_means: dict[frozenset[str], float] = field(repr=False)
-    shapley_per_replication: np.ndarray = field(repr=False)  # (n_rep, k)
 
-    def effect(self, group: str) -> GroupEffect:
-        """The effect of one group by name."""
-        return self.effects[self.groups.index(group)]
+    @property
+    def max_share_half_width(self) -> float:
+        """The widest share interval's half-width (a fraction: 0.03 = 3 points)."""
+        hw = [s.half_width for s in self.share.values()]
+        return max(hw) if hw and all(math.isfinite(h) for h in hw) else math.inf
+
+    def ranked(self) -> list[str]:
+        """Groups by decreasing |Shapley value|."""
+        return sorted(self.groups, key=lambda g: -abs(self.shapley[g].mean))
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict."""
-
-        def est(e: Estimate) -> dict[str, float | int]:
-            return {"mean": e.mean, "lo": e.lo, "hi": e.hi, "std": e.std, "n": e.n}
-
         return {
             "groups": list(self.groups),
-            "observed": est(self.observed),
-            "designed": est(self.designed),
-            "total": est(self.total),
-            "interaction": est(self.interaction),
+            "n_replications": self.n,
             "confidence": self.confidence,
-            "ci_method": self.ci_method,
-            "n_replications": len(self.seeds),
+            "observed": self.observed.as_dict(),
+            "designed": self.designed.as_dict(),
+            "total": self.total.as_dict(),
+            "sum_of_main_effects": sum(e.mean for e in self.main.values()),
+            "sum_of_total_effects": sum(e.mean for e in self.total_effect.values()),
+            "max_share_half_width": self.max_share_half_width,
             "effects": [
                 {
-                    "group": g.group,
-                    "shapley": est(g.shapley),
-                    "one_at_a_time": est(g.one_at_a_time),
-                    "leave_one_out": est(g.leave_one_out),
-                    "share": g.share,
+                    "group": g,
+                    "shapley": self.shapley[g].as_dict(),
+                    "share": self.share[g].as_dict(),
+                    "main_effect": self.main[g].as_dict(),
+                    "total_effect": self.total_effect[g].as_dict(),
                 }
-                for g in self.effects
+                for g in self.groups
+            ],
+            "interactions": [
+                {"groups": [a, b], **iv.as_dict()} for (a, b), iv in self.interaction.items()
+            ],
+            "subset_means": [
+                {"as_designed": sorted(s), "mean": v} for s, v in self.subset_means.items()
             ],
         }
 
 
-def shapley_weights(k: int) -> np.ndarray:
-    """Weight |S|!(k-|S|-1)!/k! for a coalition S of each size 0..k-1."""
-    return np.array(
-        [math.factorial(s) * math.factorial(k - s - 1) / math.factorial(k) for s in range(k)]
-    )
-
-
-def _masks(k: int) -> list[int]:
-    return list(range(1 << k))
-
-
-def shapley_from_table(values: np.ndarray, k: int) -> np.ndarray:
-    """Exact Shapley values from outcomes indexed by bitmask, shape (..., 2^k) -> (..., k).
-
-    Efficiency is enforced to the last bit: rounding residue goes to the largest |phi|.
-    """
-    values = np.asarray(values, dtype=float)
-    w = shapley_weights(k)
-    phi = np.zeros((*values.shape[:-1], k))
-    for m in range(1 << k):
-        size = m.bit_count()
-        for g in range(k):
-            if not m >> g & 1:
-                phi[..., g] += w[size] * (values[..., m | 1 << g] - values[..., m])
-    total = values[..., (1 << k) - 1] - values[..., 0]
-    flat_phi = phi.reshape(-1, k)
-    flat_tot = np.asarray(total).reshape(-1)
-    for i in range(flat_phi.shape[0]):
-        resid = flat_tot[i] - math.fsum(flat_phi[i])
-        if resid != 0.0:
-            flat_phi[i, int(np.argmax(np.abs(flat_phi[i])))] += resid
-    return flat_phi.reshape(phi.shape)
-
-
-def estimate(
-    samples: np.ndarray,
+def analyse(
+    table: np.ndarray,
+    groups: tuple[str, ...] | list[str],
     confidence: float = 0.95,
-    method: Literal["t", "bootstrap"] = "t",
-    n_boot: int = 2000,
-    rng: np.random.Generator | None = None,
-) -> Estimate:
-    """Mean and confidence interval of one sample of per-replication values."""
-    x = np.asarray(samples, dtype=float)
-    n = x.size
-    mean = float(np.mean(x)) if n else math.nan
-    if n < 2:
-        return Estimate(mean, math.nan, math.nan, math.nan, n)
-    std = float(np.std(x, ddof=1))
-    if method == "t":
-        half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * std / math.sqrt(n)
-        return Estimate(mean, mean - half, mean + half, std, n)
-    if method == "bootstrap":
-        rng = rng if rng is not None else np.random.default_rng(0)
-        idx = rng.integers(0, n, size=(n_boot, n))
-        means = x[idx].mean(axis=1)
-        a = (1 - confidence) / 2
-        lo, hi = np.quantile(means, [a, 1 - a])
-        return Estimate(mean, float(lo), float(hi), std, n)
-    raise ValueRangeError(f"ci method must be 't' or 'bootstrap', got {method!r}")
-
-
-def _call(outcome: Outcome, subset: frozenset[str], seed: int) -> float:
-    return float(outcome(subset, seed))
-
-
-def attribute(
-    outcome: Outcome,
-    groups: Sequence[str],
-    seeds: Sequence[int] | None = None,
-    n_replications: int | None = None,
-    root_seed: int = 0,
-    confidence: float = 0.95,
-    ci_method: Literal["t", "bootstrap"] = "t",
-    mapper: Mapper = map,
+    n_boot: int = N_BOOT,
+    seed: int = BOOT_SEED,
 ) -> Attribution:
-    """Counterfactual and Shapley attribution of designed - observed over factor groups.
-
-    Give either explicit `seeds` or `n_replications` (seeds then derive from root_seed with
-    iadsim.engine.rng.replication_seed). `mapper(f, subsets, seeds)` runs the evaluations:
-    builtin map by default, or e.g. a concurrent.futures Executor's map (outcome must then be
-    picklable). Costs n_replications * 2^k outcome calls.
-    """
+    """Shapley values, shares, main/total effects and pairwise interactions of a subset table
+    (replications x 2^k, columns by mask), each with a joint-bootstrap interval."""
     groups = tuple(groups)
     k = len(groups)
-    if k < 1 or k > MAX_GROUPS:
-        raise ValueRangeError(f"attribution needs 1..{MAX_GROUPS} factor groups, got {k}")
+    _check_k(k)
     if len(set(groups)) != k:
         raise ValueRangeError(f"factor groups must be distinct: {groups}")
     if not 0.0 < confidence < 1.0:
         raise ValueRangeError(f"confidence must be in (0, 1), got {confidence}")
-    if seeds is None:
-        if n_replications is None or n_replications < 1:
-            raise ValueRangeError("give seeds or n_replications >= 1")
-        from iadsim.engine.rng import replication_seed
-
-        seeds = [replication_seed(root_seed, i) for i in range(n_replications)]
-    seeds = tuple(int(s) for s in seeds)
-    if not seeds:
-        raise ValueRangeError("attribution needs at least one replication seed")
-
-    masks = _masks(k)
-    subsets = [frozenset(g for i, g in enumerate(groups) if m >> i & 1) for m in masks]
-    calls_sub = [s for _ in seeds for s in subsets]
-    calls_seed = [sd for sd in seeds for _ in masks]
-    flat = list(mapper(_call_outcome(outcome), calls_sub, calls_seed))
-    table = np.asarray(flat, dtype=float).reshape(len(seeds), len(masks))
-    if not np.all(np.isfinite(table)):
-        raise ValueRangeError("outcome returned a non-finite value")
+    v = np.asarray(table, dtype=float)
+    if v.ndim != 2 or v.shape[1] != 1 << k or v.shape[0] < 2:
+        raise ValueRangeError(f"need a (n >= 2) x {1 << k} table, got shape {v.shape}")
+    if not np.all(np.isfinite(v)):
+        raise ValueRangeError("the subset table holds a non-finite outcome")
+    n = v.shape[0]
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+    means = np.vstack([v.mean(axis=0), counts @ v / n])  # row 0: the sample itself
 
     full = (1 << k) - 1
-    phi = shapley_from_table(table, k)
-    total = table[:, full] - table[:, 0]
-    oat = np.stack([table[:, 1 << i] - table[:, 0] for i in range(k)], axis=1)
-    loo = np.stack([table[:, full] - table[:, full & ~(1 << i)] for i in range(k)], axis=1)
+    w_phi = shapley_matrix(k)
+    w_int = interaction_matrix(k)
+    w_main, w_tot = effect_matrices(k)
+    total = means[:, full] - means[:, 0]
+    phi = means @ w_phi
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = phi / total[:, None]
+    a = (1.0 - confidence) / 2.0
 
-    def est(x: np.ndarray) -> Estimate:
-        return estimate(x, confidence, ci_method, rng=np.random.default_rng(root_seed))
+    def iv(x: np.ndarray) -> Interval:
+        boot = x[1:]
+        boot = boot[np.isfinite(boot)]
+        if boot.size < 0.9 * n_boot:
+            return Interval(float(x[0]), math.nan, math.nan)
+        lo, hi = np.quantile(boot, [a, 1.0 - a])
+        return Interval(float(x[0]), float(lo), float(hi))
 
-    total_e = est(total)
-    shap = [est(phi[:, i]) for i in range(k)]
-    resid = total_e.mean - math.fsum(e.mean for e in shap)
-    if resid != 0.0:  # rounding residue of the means, so that the shares add up exactly
-        j = int(np.argmax([abs(e.mean) for e in shap]))
-        e = shap[j]
-        shap[j] = Estimate(e.mean + resid, e.lo + resid, e.hi + resid, e.std, e.n)
-    effects = []
-    for i, g in enumerate(groups):
-        sh = shap[i]
-        share = sh.mean / total_e.mean if total_e.mean != 0 else math.nan
-        effects.append(GroupEffect(g, sh, est(oat[:, i]), est(loo[:, i]), share))
+    main, tot, inter = means @ w_main, means @ w_tot, means @ w_int
     return Attribution(
         groups=groups,
-        observed=est(table[:, 0]),
-        designed=est(table[:, full]),
-        total=total_e,
-        effects=tuple(effects),
-        interaction=est(total - oat.sum(axis=1)),
-        seeds=seeds,
+        n=n,
         confidence=confidence,
-        ci_method=ci_method,
-        subset_means={s: float(table[:, j].mean()) for j, s in enumerate(subsets)},
-        shapley_per_replication=phi,
+        observed=iv(means[:, 0]),
+        designed=iv(means[:, full]),
+        total=iv(total),
+        shapley={g: iv(phi[:, i]) for i, g in enumerate(groups)},
+        share={g: iv(share[:, i]) for i, g in enumerate(groups)},
+        main={g: iv(main[:, i]) for i, g in enumerate(groups)},
+        total_effect={g: iv(tot[:, i]) for i, g in enumerate(groups)},
+        interaction={
+            (groups[i], groups[j]): iv(inter[:, p]) for p, (i, j) in enumerate(pairs_of(k))
+        },
+        subset_means={subset_of(m, groups): float(means[0, m]) for m in range(1 << k)},
     )
 
 
-@dataclass(frozen=True)
-class _call_outcome:  # noqa: N801 - a picklable partial, named like a function
-    """outcome(subset, seed) as a float, picklable for process pools."""
-
-    outcome: Outcome
-
-    def __call__(self, subset: frozenset[str], seed: int) -> float:
-        return _call(self.outcome, subset, seed)
+def replications_needed(a: Attribution, target: float, n_max: int, growth: float = 1.15) -> int:
+    """How many replications should bring every share's half-width under `target`: half-widths
+    shrink as 1/sqrt(n), so n * (widest / target)^2, with a margin; at most n_max."""
+    widest = a.max_share_half_width
+    if widest <= target:
+        return a.n
+    if not math.isfinite(widest):
+        return min(n_max, 2 * a.n)
+    need = math.ceil(a.n * (widest / target) ** 2 * growth)
+    return int(min(n_max, max(need, a.n + 10)))

@@ -1,17 +1,29 @@
-"""Factor groups for attribution: each turns one family of the scenario's failures back to
-"as designed", so that counterfactual replications can say how much of the outcome each
-explains (docs/network.md, `iadsim attribute`).
+"""Factor groups for attribution and counterfactuals: each turns one family of the scenario's
+conditions back to "as designed" (or removes one attacker action), so that replications with
+and without it say how much of the outcome it explains (`iadsim attribute`, docs/case-study.md).
 
-A group is a pure transformation of the scenario's data (the dict the schema validates):
-connectivity (every link up, no jamming, no random failures), storage (nothing in storage),
-maintenance (full maintenance with supplier support, nothing degraded or broken), crews
-(elite, fully willing crews), suppression (crews never deterred), strikes (no strikes).
+Two sides:
+- **defence conditions** (the default set): connectivity (links typed down, random link
+  failures), storage (components in storage), maintenance (decay, no supplier support,
+  degraded or broken equipment), crews (proficiency and willingness), deterrence (crews that
+  return fire can deter). These are what the defence owned and could have done differently.
+- **attacker actions** (strikes, jamming): part of the scenario, not a defence fault; they
+  enter an attribution only when the user names them (`--groups ...,strikes`).
+
+A group is a pure transformation of the scenario's data (the dict the schema validates). A
+group that changes nothing in a scenario is left out of that scenario's attribution (its
+Shapley value would be zero by symmetry, and leaving it out halves the work).
+
+New mechanisms are added here as new groups: one `FactorGroup` entry, and every analysis
+(attribution, counterfactual list, case study) picks it up.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
 
 from iadsim.errors import InputError, Problem
 from iadsim.scenario import Scenario
@@ -24,10 +36,13 @@ def _components(data: dict) -> Iterable[dict]:
         yield from unit.get("components", [])
 
 
-def _connectivity(data: dict) -> None:
-    for link in data.get("network", {}).get("links", []):
+def _links(data: dict) -> list[dict]:
+    return data.get("network", {}).get("links", [])
+
+
+def _links_up(data: dict) -> None:
+    for link in _links(data):
         link["up"] = True
-        link["jammed"] = []
         link.pop("mtbf_s", None)
         link.pop("mttr_s", None)
 
@@ -41,6 +56,12 @@ def _move(readiness, to: str, names: tuple[str, ...]):
     if isinstance(readiness, int | float):
         return 1.0 if "not_mission_capable" in names else readiness
     out = dict(readiness)
+    implicit_nmc = 1.0 - sum(v for k, v in out.items() if k != "not_mission_capable")
+    present = sum(out.get(n, 0.0) or 0.0 for n in names)
+    if "not_mission_capable" in names and "not_mission_capable" not in out:
+        present += max(implicit_nmc, 0.0)
+    if present <= 0.0:
+        return readiness  # nothing of these states to move: leave the value as written
     if "not_mission_capable" in names and "not_mission_capable" not in out:
         # the implicit remainder is not mission capable
         rest = 1.0 - sum(out.get(k, 0.0) for k in ("operational", "degraded", "in_storage"))
@@ -55,10 +76,10 @@ def _move(readiness, to: str, names: tuple[str, ...]):
 
 def _storage(data: dict) -> None:
     for comp in _components(data):
-        comp["readiness"] = _move(comp.get("readiness"), "operational", ("in_storage",))
-    data["observations"] = [
-        o for o in data.get("observations", []) if o.get("observed") != "in_storage"
-    ]
+        if comp.get("readiness") is not None:
+            comp["readiness"] = _move(comp["readiness"], "operational", ("in_storage",))
+    if data.get("observations"):
+        data["observations"] = [o for o in data["observations"] if o["observed"] != "in_storage"]
 
 
 def _maintenance(data: dict) -> None:
@@ -69,14 +90,16 @@ def _maintenance(data: dict) -> None:
                 "regime": "full",
                 "supplier_support": True,
             }
-        comp["readiness"] = _move(
-            comp.get("readiness"), "operational", ("degraded", "not_mission_capable")
-        )
-    data["observations"] = [
-        o
-        for o in data.get("observations", [])
-        if o.get("observed") not in ("degraded", "not_mission_capable")
-    ]
+        if comp.get("readiness") is not None:
+            comp["readiness"] = _move(
+                comp["readiness"], "operational", ("degraded", "not_mission_capable")
+            )
+    if data.get("observations"):
+        data["observations"] = [
+            o
+            for o in data["observations"]
+            if o["observed"] not in ("degraded", "not_mission_capable")
+        ]
 
 
 def _crew(unit: dict) -> dict:
@@ -92,42 +115,105 @@ def _crews(data: dict) -> None:
         crew["morale"] = 1.0
 
 
-def _suppression(data: dict) -> None:
+def _deterrence(data: dict) -> None:
     for unit in data.get("units", []):
         _crew(unit)["suppressible"] = False
 
 
 def _strikes(data: dict) -> None:
-    data["strikes"] = []
+    if data.get("strikes"):
+        data["strikes"] = []
 
 
-FACTOR_GROUPS: dict[str, Callable[[dict], None]] = {
-    "connectivity": _connectivity,
-    "storage": _storage,
-    "maintenance": _maintenance,
-    "crews": _crews,
-    "suppression": _suppression,
-    "strikes": _strikes,
-}
-"""Every factor group and how it sets the scenario to "as designed"."""
+def _jamming(data: dict) -> None:
+    for link in _links(data):
+        if link.get("jammed"):
+            link["jammed"] = []
+
+
+Side = Literal["defence", "attacker"]
+
+
+@dataclass(frozen=True)
+class FactorGroup:
+    """One family of conditions and how to set it "as designed" (or remove it)."""
+
+    name: str
+    side: Side
+    meaning: str  # what "as designed" means, in words for the report
+    apply: Callable[[dict], None]
+
+    def changes(self, data: dict) -> bool:
+        """Whether setting this group as designed changes anything in `data`."""
+        probe = copy.deepcopy(data)
+        self.apply(probe)
+        return probe != data
+
+
+GROUPS: tuple[FactorGroup, ...] = (
+    FactorGroup(
+        "connectivity",
+        "defence",
+        "every C2 and fire-control link up, no random link failures",
+        _links_up,
+    ),
+    FactorGroup("storage", "defence", "no component in storage", _storage),
+    FactorGroup(
+        "maintenance",
+        "defence",
+        "full maintenance with supplier support: nothing degraded or broken",
+        _maintenance,
+    ),
+    FactorGroup("crews", "defence", "elite, fully willing crews", _crews),
+    FactorGroup(
+        "deterrence", "defence", "crews never deterred by return fire or strikes", _deterrence
+    ),
+    FactorGroup("strikes", "attacker", "no strikes on air-defence, C2 and relay sites", _strikes),
+    FactorGroup("jamming", "attacker", "no jamming of links", _jamming),
+)
+"""Every factor group, defence conditions first."""
+
+FACTOR_GROUPS: dict[str, FactorGroup] = {g.name: g for g in GROUPS}
+ALIASES = {"suppression": "deterrence"}  # the name used before attacker/defence were split
+DEFENCE_GROUPS = tuple(g.name for g in GROUPS if g.side == "defence")
+
+
+def _unknown(name: str) -> InputError:
+    known = ", ".join(FACTOR_GROUPS)
+    return InputError(
+        Problem("<command line>", None, None, "--groups", f"unknown group {name!r}; known: {known}")
+    )
+
+
+def canonical(names: Iterable[str]) -> list[str]:
+    """Group names checked and de-aliased, in the order given (duplicates dropped)."""
+    out: list[str] = []
+    for raw in names:
+        name = ALIASES.get(raw, raw)
+        if name not in FACTOR_GROUPS:
+            raise _unknown(raw)
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def scenario_data(scenario: Scenario) -> dict:
+    """The scenario as the plain dict its file would hold (what groups transform)."""
+    return scenario.spec.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+def active_groups(scenario: Scenario, names: Iterable[str] | None = None) -> list[str]:
+    """The groups (default: every defence condition) that change something in this scenario."""
+    data = scenario_data(scenario)
+    chosen = canonical(names) if names is not None else list(DEFENCE_GROUPS)
+    return [n for n in chosen if FACTOR_GROUPS[n].changes(data)]
 
 
 def as_designed(scenario: Scenario, groups: Iterable[str]) -> Scenario:
-    """The scenario with the given factor groups set to "as designed" (validated again)."""
-    data = copy.deepcopy(scenario.spec.model_dump(by_alias=True, exclude_none=True, mode="json"))
-    for name in sorted(groups):
-        try:
-            FACTOR_GROUPS[name](data)
-        except KeyError:
-            known = ", ".join(FACTOR_GROUPS)
-            raise InputError(
-                Problem(
-                    "<command line>",
-                    None,
-                    None,
-                    "--groups",
-                    f"unknown group {name!r}; known: {known}",
-                )
-            ) from None
+    """The scenario with the given factor groups set "as designed" (validated again)."""
+    names = canonical(groups)
+    data = copy.deepcopy(scenario_data(scenario))
+    for name in sorted(names):
+        FACTOR_GROUPS[name].apply(data)
     spec = ScenarioSpec.model_validate(data)
     return Scenario(spec, scenario.catalog, scenario.path, resolve_links(spec, scenario.catalog))

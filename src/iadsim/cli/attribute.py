@@ -1,4 +1,4 @@
-"""`iadsim attribute`: split the failure among factor groups (counterfactuals + Shapley)."""
+"""`iadsim attribute`: split the defence's failure among defence conditions."""
 
 from __future__ import annotations
 
@@ -6,81 +6,108 @@ import argparse
 from pathlib import Path
 
 from iadsim.cli import _args
+from iadsim.cli._batch import resume_hint, sigterm_as_interrupt
 
 
 def register(sub) -> None:
     """Add the `attribute` sub-command."""
     a = sub.add_parser(
         "attribute",
-        help="split the failure among factor groups (counterfactuals + Shapley values)",
-        description="For every subset of factor groups set 'as designed', run N replications "
-        "with the same seeds; report each group's Shapley value (they add up to designed - "
-        "observed), its effect when fixed alone and when broken alone, with confidence "
-        "intervals. Groups: connectivity, storage, maintenance, crews, suppression, strikes "
-        "(docs/monte-carlo.md).",
+        help="split the failure among defence conditions (Shapley values, interactions)",
+        description="For every subset of factor groups set 'as designed', run replications with "
+        "the same seeds; report each group's Shapley value and share of designed - observed, its "
+        "effect when fixed alone and when broken alone, and pairwise interaction indices, with "
+        "bootstrap intervals. Replications are added until every share's interval half-width is "
+        "under --target. Default groups: the defence conditions (connectivity, storage, "
+        "maintenance, crews, deterrence) that change something in the scenario; attacker "
+        "actions (strikes, jamming) only when named in --groups (docs/monte-carlo.md).",
     )
     a.add_argument("scenario")
     a.add_argument(
-        "-n", type=_args.replications, default=20, help="replications per subset (default 20)"
+        "-n",
+        type=_args.replications,
+        default=20,
+        help="replications per subset in the first round (default 20)",
+    )
+    a.add_argument(
+        "--n-max",
+        type=_args.replications,
+        default=400,
+        help="at most this many per subset (default 400)",
+    )
+    a.add_argument(
+        "--target",
+        type=_args.finite,
+        default=3.0,
+        help="largest share interval half-width, in percentage points (default 3)",
     )
     a.add_argument("--seed", type=_args.seed, default=1, help="root seed")
-    a.add_argument("--groups", default=None, help="comma-separated factor groups (default all)")
+    a.add_argument("--groups", default=None, help="comma-separated factor groups")
     a.add_argument("--metric", default="killed", help="outcome metric (default killed)")
-    a.add_argument("--ci", choices=["t", "bootstrap"], default="t")
+    a.add_argument(
+        "--workers", type=_args.workers, default=1, help="local worker processes (default 1)"
+    )
+    a.add_argument("--out", default="out/attribute", help="output directory")
+    a.add_argument("--resume", action="store_true", help="complete an interrupted attribution")
+    a.add_argument("--quiet", action="store_true", help="no progress bar and no tables")
     a.add_argument("--json", dest="json_out", help="also write the result as JSON here")
     a.set_defaults(func=cmd_attribute)
 
 
 def cmd_attribute(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.progress import Progress
 
-    from iadsim.analysis.attribute import METRICS, run_attribution
-    from iadsim.analysis.factors import FACTOR_GROUPS
+    from iadsim.analysis.attribute import run_attribution
     from iadsim.engine.run import prepare
     from iadsim.errors import InputError, Problem
-    from iadsim.report.attribution import render_table
+    from iadsim.report.attribution import attribution_figure, print_attribution
+    from iadsim.report.progress import overall_bar
 
-    if args.metric not in METRICS:
+    if not 0.0 < args.target < 100.0:
         raise InputError(
-            Problem(
-                "<command line>",
-                None,
-                None,
-                "--metric",
-                f"unknown metric {args.metric!r}; one of: {', '.join(sorted(METRICS))}",
-            )
+            Problem("<command line>", None, None, "--target", "give percentage points in (0, 100)")
         )
-    groups = [g.strip() for g in (args.groups or ",".join(FACTOR_GROUPS)).split(",") if g.strip()]
-    if args.n < 2:
-        raise InputError(
-            Problem("<command line>", None, None, "-n", "need at least 2 replications")
-        )
+    groups = None
+    if args.groups:
+        groups = [g.strip() for g in args.groups.split(",") if g.strip()]
     console = Console()
-    with console.status("preparing the scenario..."):
+    if args.quiet:
         base = prepare(args.scenario)
-    total = args.n * 2 ** len(groups)
-    with Progress(console=console, transient=True) as bar:
-        task = bar.add_task(f"{total} replications", total=total)
-        result = run_attribution(
-            base,
-            args.n,
-            groups,
-            args.metric,
-            args.seed,
-            args.ci,
-            progress=lambda: bar.advance(task),
-        )
-    console.print(
-        render_table(
-            result,
-            title=f"What explains the outcome ({args.metric})? "
-            f"observed {result.observed.mean:.3f}, as designed "
-            f"{result.designed.mean:.3f}, {args.n} replications per subset",
-        )
-    )
+    else:
+        with console.status("preparing the scenario..."):
+            base = prepare(args.scenario)
+    try:
+        with sigterm_as_interrupt(), overall_bar("attribution", enabled=not args.quiet) as bar:
+            run = run_attribution(
+                base,
+                args.out,
+                groups,
+                metric=args.metric,
+                root_seed=args.seed,
+                workers=args.workers,
+                target=args.target / 100.0,
+                n_min=args.n,
+                n_max=max(args.n, args.n_max),
+                resume=args.resume,
+                progress=bar,
+            )
+    except KeyboardInterrupt:
+        resume_hint(args)
+        raise
+    a = run.attribution
+    out = Path(args.out)
+    fig = attribution_figure(a, out / "attribution.png", args.metric)
+    if not args.quiet:
+        print_attribution(a, console, args.metric)
     if args.json_out:
         from iadsim.io.outputs import write_json
 
-        write_json(result.to_dict(), Path(args.json_out))
+        write_json(run.to_dict(), Path(args.json_out))
+    widest = 100 * a.max_share_half_width
+    verdict = "reached" if run.reached_target else "NOT reached (raise --n-max)"
+    console.print(
+        f"{a.n} replications per subset ({len(a.subset_means)} subsets, rounds "
+        f"{list(run.rounds)}); widest share half-width {widest:.1f} points, target "
+        f"{args.target:g}: {verdict}; {run.wall_s:.0f} s; wrote {out / 'attribution.json'}, {fig}"
+    )
     return 0

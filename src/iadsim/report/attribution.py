@@ -1,57 +1,126 @@
-"""The attribution table (rich): Shapley shares, one-at-a-time and leave-one-out effects."""
+"""Attribution for people: a console table (rich) and a figure (matplotlib) of what each
+defence condition explains, with intervals, and of how the conditions interact."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from pathlib import Path
 
-from iadsim.analysis.attribution import Attribution
+from iadsim.analysis.attribution import Attribution, Interval
 
 
-def render_table(a: Attribution, title: str | None = None) -> Any:
-    """A rich Table of the attribution (Shapley share, one-at-a-time, leave-one-out)."""
+def _iv(x: Interval, pct: bool = False) -> str:
+    if not math.isfinite(x.mean):
+        return "-"
+    if pct:
+        return f"{100 * x.mean:.0f}% [{100 * x.lo:.0f}, {100 * x.hi:.0f}]"
+    return f"{x.mean:+.2f} [{x.lo:+.2f}, {x.hi:+.2f}]"
+
+
+def attribution_table(a: Attribution, metric: str = "killed", title: str | None = None):
+    """A rich Table: Shapley value and share, fix alone, break alone; then the interactions."""
     from rich.table import Table
 
     pct = int(round(a.confidence * 100))
     t = Table(
         title=title
         or (
-            f"Attribution of designed - observed = {a.total} "
-            f"({len(a.seeds)} replications, {pct}% CI, {a.ci_method})"
+            f"What explains the outcome ({metric})? observed {a.observed.mean:.2f}, as designed "
+            f"{a.designed.mean:.2f}, difference {_iv(a.total)}; {a.n} replications per subset, "
+            f"{pct}% bootstrap intervals"
         )
     )
-    t.add_column("factor group")
-    t.add_column("Shapley", justify="right")
-    t.add_column(f"{pct}% CI", justify="right")
-    t.add_column("share", justify="right")
-    t.add_column("fix alone", justify="right")
-    t.add_column("break alone", justify="right")
-    for e in sorted(a.effects, key=lambda e: -abs(e.shapley.mean)):
+    for col in ("defence condition", "Shapley value", "share", "fix alone", "break alone"):
+        t.add_column(col, justify="left" if col == "defence condition" else "right")
+    for g in a.ranked():
         t.add_row(
-            e.group,
-            f"{e.shapley.mean:+.4f}",
-            f"[{e.shapley.lo:+.4f}, {e.shapley.hi:+.4f}]",
-            "-" if math.isnan(e.share) else f"{e.share:.1%}",
-            f"{e.one_at_a_time.mean:+.4f}",
-            f"{e.leave_one_out.mean:+.4f}",
+            g, _iv(a.shapley[g]), _iv(a.share[g], pct=True), _iv(a.main[g]), _iv(a.total_effect[g])
         )
     t.add_section()
     t.add_row(
-        "total",
-        f"{a.total.mean:+.4f}",
-        f"[{a.total.lo:+.4f}, {a.total.hi:+.4f}]",
-        "100.0%" if a.total.mean != 0 else "-",
-        f"{sum(e.one_at_a_time.mean for e in a.effects):+.4f}",
-        f"{sum(e.leave_one_out.mean for e in a.effects):+.4f}",
+        "sum",
+        f"{sum(a.shapley[g].mean for g in a.groups):+.2f}",
+        "100%",
+        f"{sum(a.main[g].mean for g in a.groups):+.2f}",
+        f"{sum(a.total_effect[g].mean for g in a.groups):+.2f}",
     )
     return t
 
 
-def format_text(a: Attribution) -> str:
-    """The attribution table rendered as plain text (no colour)."""
-    from rich.console import Console
+def interaction_table(a: Attribution):
+    """A rich Table of pairwise Shapley interaction indices, largest first."""
+    from rich.table import Table
 
-    console = Console(width=110, record=True, color_system=None, force_terminal=False)
-    with console.capture() as cap:
-        console.print(render_table(a))
-    return cap.get()
+    t = Table(title="Pairwise interactions (Shapley interaction index; > 0: needed together)")
+    t.add_column("pair")
+    t.add_column("interaction", justify="right")
+    for (g, h), iv in sorted(a.interaction.items(), key=lambda kv: -abs(kv[1].mean)):
+        t.add_row(f"{g} x {h}", _iv(iv))
+    return t
+
+
+def print_attribution(a: Attribution, console, metric: str = "killed") -> None:
+    console.print(attribution_table(a, metric))
+    if len(a.groups) > 1:
+        console.print(interaction_table(a))
+
+
+def attribution_figure(a: Attribution, path: str | Path, metric: str = "killed") -> Path:
+    """Two panels: Shapley values with fix-alone and break-alone effects (with intervals),
+    and the matrix of pairwise interaction indices."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    groups = a.ranked()[::-1]
+    k = len(groups)
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 1.8 + 0.55 * k), width_ratios=[3, 2])
+    y = np.arange(k)
+    for off, (label, d, color) in zip(
+        (-0.25, 0.0, 0.25),
+        (
+            ("fix alone", a.main, "tab:green"),
+            ("Shapley value", a.shapley, "tab:blue"),
+            ("break alone", a.total_effect, "tab:red"),
+        ),
+        strict=True,
+    ):
+        m = np.array([d[g].mean for g in groups])
+        lo = np.array([d[g].lo for g in groups])
+        hi = np.array([d[g].hi for g in groups])
+        ax.barh(y + off, m, height=0.24, color=color, alpha=0.85, label=label)
+        ax.errorbar(m, y + off, xerr=[m - lo, hi - m], fmt="none", ecolor="black", capsize=2)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, groups)
+    ax.set_xlabel(f"change in {metric} when the condition is as designed")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(
+        f"observed {a.observed.mean:.2f}, as designed {a.designed.mean:.2f} "
+        f"(N={a.n} per subset, {int(round(100 * a.confidence))}% CI)",
+        fontsize=10,
+    )
+    order = a.ranked()
+    mat = np.full((k, k), np.nan)
+    for (g, h), iv in a.interaction.items():
+        i, j = order.index(g), order.index(h)
+        mat[i, j] = mat[j, i] = iv.mean
+    lim = np.nanmax(np.abs(mat)) if k > 1 and np.isfinite(mat).any() else 1.0
+    im = ax2.imshow(mat, cmap="RdBu_r", vmin=-lim, vmax=lim)
+    ax2.set_xticks(range(k), order, rotation=45, ha="right")
+    ax2.set_yticks(range(k), order)
+    for i in range(k):
+        for j in range(k):
+            if i != j and math.isfinite(mat[i, j]):
+                ax2.text(j, i, f"{mat[i, j]:+.2f}", ha="center", va="center", fontsize=8)
+    fig.colorbar(im, ax=ax2, shrink=0.8, label="interaction index")
+    ax2.set_title("pairwise interactions", fontsize=10)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.stem + ".tmp.png")
+    fig.savefig(tmp, dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    tmp.replace(path)
+    return path

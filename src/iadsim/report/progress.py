@@ -1,4 +1,5 @@
-"""The progress bar the commands show on stderr while batches run (rich).
+"""The progress bars the commands show on stderr while batches run (rich): one per batch,
+or one overall bar for a long analysis made of many batches (`overall_bar`).
 
 Analysis functions take any object with rich's `add_task`/`advance`/`stop` (or None for no
 bar); the commands make it here, so the analysis layer never draws on the console.
@@ -7,6 +8,8 @@ bar); the commands make it here, so the analysis layer never draws on the consol
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -36,3 +39,35 @@ def console_bar(eta: bool = False) -> Any:
     )
     bar.start()
     return bar
+
+
+@contextmanager
+def overall_bar(description: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """Yield `update(done, total)`; draws a rich bar on stderr when it is a terminal (or when
+    IADSIM_PROGRESS is set), nothing otherwise."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True)
+    if not enabled or (not console.is_terminal and not os.environ.get("IADSIM_PROGRESS")):
+        yield lambda done, total: None
+        return
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    task = bar.add_task(description, total=None)
+    with bar:
+        yield lambda done, total: bar.update(task, completed=done, total=total)

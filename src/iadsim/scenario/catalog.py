@@ -6,7 +6,7 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError
 
@@ -251,12 +251,31 @@ _FILES = {
 }
 
 
+def read_catalog_dir(directory: Path) -> dict[str, tuple[Any, dict]]:
+    """Each catalog file's data (numbers written as distributions still in place) and the
+    line/column of its fields: section name -> (data, locations)."""
+    return {section: load_yaml(directory / f"{section}.yaml") for section in _FILES}
+
+
 def load_catalog_dir(directory: Path) -> Catalog:
-    """Load and validate every catalog file in a directory; errors name file, line and field."""
+    """Load and validate every catalog file in a directory; errors name file, line and field.
+    Numbers written as distributions take their nominal value (scenario.distributions)."""
+    from iadsim.scenario.distributions import nominal
+
+    raw = read_catalog_dir(directory)
+    plain = {}
+    for section, (data, locations) in raw.items():
+        path = str(directory / f"{section}.yaml")
+        plain[section] = (nominal(data, path, locations, section)[0], locations)
+    return catalog_from_data(plain, directory)
+
+
+def catalog_from_data(raw: dict[str, tuple[Any, dict]], directory: Path) -> Catalog:
+    """Validate plain catalog data (section -> (data, locations)) into a Catalog."""
     sections = {}
     for section, model in _FILES.items():
         path = directory / f"{section}.yaml"
-        data, locations = load_yaml(path)
+        data, locations = raw[section]
         problems = []
         entries = {}
         if not isinstance(data, dict):

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from iadsim.errors import InputError, Problem, ScenarioError
 from iadsim.scenario.catalog import Catalog, default_catalog
+from iadsim.scenario.distributions import nominal
 from iadsim.scenario.errors_map import field_path, problems_from_validation
 from iadsim.scenario.schema import LinkSpec, ScenarioSpec
 from iadsim.scenario.yaml_loader import Location, load_yaml, locate
@@ -44,6 +45,16 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
     data, locations = load_yaml(path)
     if not isinstance(data, dict):
         raise ScenarioError(Problem(str(path), 1, 1, "", "expected a mapping at the top level"))
+    # numbers written as distributions run at their nominal value (scenario.distributions)
+    data, _ = nominal(data, str(path), locations)
+    return scenario_from_data(data, path, catalog, locations)
+
+
+def scenario_from_data(
+    data: dict, path: Path, catalog: Catalog, locations: dict[tuple, Location] | None = None
+) -> Scenario:
+    """Validate and cross-check a scenario's plain data (as read from `path`)."""
+    locations = locations or {}
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
