@@ -24,7 +24,7 @@ from iadsim.analysis.variants import Assignment, apply_assignments
 from iadsim.errors import InputError, Problem, ScenarioError
 from iadsim.scenario import Scenario
 from iadsim.scenario.catalog import Catalog, catalog_from_data, read_catalog_dir
-from iadsim.scenario.distributions import UncertainNumber, nominal, substitute
+from iadsim.scenario.distributions import UncertainNumber, nominal, plain_tree, substitute
 from iadsim.scenario.load import scenario_from_data
 from iadsim.scenario.yaml_loader import load_yaml
 
@@ -55,6 +55,7 @@ class UncertainModel:
         data, locations = load_yaml(path)
         if not isinstance(data, dict):
             raise ScenarioError(Problem(str(path), 1, 1, "", "expected a mapping at the top level"))
+        data = plain_tree(data)
         raw_catalog = read_catalog_dir(catalog_dir)
         if ranges is not None:
             data, raw_catalog = _apply_ranges(Path(ranges), path, data, raw_catalog)

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "iadsim.cli.compare",
     "iadsim.cli.sweep",
     "iadsim.cli.attribute",
+    "iadsim.cli.uncertainty",
     "iadsim.cli.coverage",
     "iadsim.cli.report",
     "iadsim.cli.export",

@@ -27,6 +27,7 @@ import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from iadsim.errors import InputError, Problem
@@ -199,12 +200,33 @@ def nominal(
             return {k: walk(v, path + (k,)) for k, v in node.items()}
         if isinstance(node, list):
             return [walk(v, path + (i,)) for i, v in enumerate(node)]
-        return node
+        return plain_tree(node)
 
     plain = walk(data, ())
     if problems:
         raise InputError(problems)
     return plain, found
+
+
+def plain_tree(node: Any) -> Any:
+    """A copy of nested dicts and lists with YAML timestamps as plain datetimes (ruamel's
+    TimeStamp loses its time zone when deep-copied)."""
+    if isinstance(node, dict):
+        return {k: plain_tree(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain_tree(v) for v in node]
+    if isinstance(node, datetime) and type(node) is not datetime:
+        return datetime(
+            node.year,
+            node.month,
+            node.day,
+            node.hour,
+            node.minute,
+            node.second,
+            node.microsecond,
+            tzinfo=node.tzinfo,
+        )
+    return node
 
 
 def substitute(data: Any, numbers: Sequence[UncertainNumber], values: Sequence[float]) -> Any:
