@@ -65,7 +65,7 @@ def test_malformed_distributions_are_refused(bad, message) -> None:
 
 
 def test_a_scenario_with_a_distribution_runs_at_its_nominal_value(tmp_path) -> None:
-    from tests.conftest import TUTORIAL
+    from tests.builders import TUTORIAL
 
     text = TUTORIAL.read_text().replace(
         "readiness: {operational: 0.9}",
@@ -79,7 +79,7 @@ def test_a_scenario_with_a_distribution_runs_at_its_nominal_value(tmp_path) -> N
 
 
 def test_errors_name_file_line_and_field(tmp_path) -> None:
-    from tests.conftest import TUTORIAL
+    from tests.builders import TUTORIAL
 
     text = TUTORIAL.read_text().replace(
         "readiness: {operational: 0.9}", "readiness: {operational: {low: 0.9, mode: 0.5, high: 1}}"
