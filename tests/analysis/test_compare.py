@@ -137,3 +137,67 @@ def test_sweep_refuses_a_bad_path_before_running(scenario, tmp_path, capsys):
     )
     assert rc == 2
     assert "units.SAM.readiness" in capsys.readouterr().err
+
+
+def test_named_variants_and_paired_reason_shifts(scenario, tmp_path):
+    """Putting the TELAR in storage moves every chain of SAM that reached a kill to
+    IN_STORAGE-type reasons; the shares and shifts are recomputed here from the two ledgers."""
+    from iadsim.analysis.store import ResultStore
+
+    out = tmp_path / "named"
+    rc = main(
+        [
+            "compare",
+            str(scenario),
+            "-n",
+            "20",
+            "--out",
+            str(out),
+            "--quiet",
+            "--set",
+            "network.links.*.up=true",
+            "--name",
+            "links-up",
+            "--set",
+            "units.SAM.readiness=in_storage",
+            "--name",
+            "stored",
+        ]
+    )
+    assert rc == 0
+    report = json.loads((out / "compare.json").read_text())
+    assert [v["name"] for v in report["variants"]] == ["base", "links-up", "stored"]
+    shifts = {(r["variant"], r["reason"]): r for r in report["reason_shifts"]}
+
+    def shares(name):
+        with ResultStore(out / name / "results.sqlite") as s:
+            rows = s.rows("ledger")
+        per: dict = {}
+        for _, _, _, stage, _, reason, _ in rows:
+            key = "KILLED" if stage == "killed" else reason
+            per[key] = per.get(key, 0) + 1
+        return {k: v / len(rows) for k, v in per.items()}  # one unit: rows = n x aircraft
+
+    base, stored = shares("base"), shares("stored")
+    assert stored == {"IN_STORAGE": 1.0}
+    r = shifts[("stored", "IN_STORAGE")]
+    assert r["variant_share"] == 1.0
+    assert r["shift"] == pytest.approx(1.0 - base.get("IN_STORAGE", 0.0))
+    for reason, share in base.items():
+        if reason != "IN_STORAGE" and share >= 0.01:
+            assert shifts[("stored", reason)]["shift"] == pytest.approx(-share)
+    assert (out / "compare_reasons.csv").read_text().startswith("variant,unit,reason")
+    bad = ["compare", str(scenario), "-n", "2", "--set", "a.b=1", "--name", "x", "--name", "y"]
+    assert main(bad) == 2
+
+
+def test_sweep_writes_reason_shifts_from_the_first_point(scenario, tmp_path):
+    out = tmp_path / "swr"
+    param = "units.SAM.components.telar-1.readiness=0:1:2"
+    assert (
+        main(["sweep", str(scenario), "--param", param, "-n", "6", "--out", str(out), "--quiet"])
+        == 0
+    )
+    text = (out / "sweep_reasons.csv").read_text()
+    assert text.splitlines()[0].startswith('"point","values","unit","reason"')
+    assert "p001" in text and "p000" not in text.split("\n", 1)[1]

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iadsim.analysis.montecarlo import run_batch
+from iadsim.analysis.reason_shift import reason_shift
 from iadsim.analysis.stats import metric_vectors, paired_difference
 from iadsim.analysis.store import ResultStore, store_path
 from iadsim.analysis.variants import Assignment, label_of, make_variant
 from iadsim.engine.run import prepare, prepare_variant
+from iadsim.errors import InputError, Problem
 from iadsim.scenario import Scenario, load_scenario
 
 COMPARE_METRICS = (
@@ -40,14 +42,38 @@ class Variant:
 
 
 def build_variants(
-    scenario: Scenario | str | Path, groups: list[list[Assignment]]
+    scenario: Scenario | str | Path,
+    groups: list[list[Assignment]],
+    names: list[str] | None = None,
 ) -> list[Variant]:
-    """Base plus one variant per group, all validated before anything runs."""
+    """Base plus one variant per group, all validated before anything runs. `names` (one per
+    group, e.g. from --name) name the variants; by default v1, v2, ..."""
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    names = check_names(names or [], len(groups))
     out = [Variant("base", "base", (), base)]
     for k, group in enumerate(groups, 1):
-        out.append(Variant(f"v{k}", label_of(group), tuple(group), make_variant(base, group)))
+        name = names[k - 1] if names else f"v{k}"
+        out.append(Variant(name, label_of(group), tuple(group), make_variant(base, group)))
     return out
+
+
+def check_names(names: list[str], n_groups: int) -> list[str]:
+    """Variant names: as many as --set groups, distinct, usable as directory names."""
+    import re
+
+    def bad(msg: str) -> InputError:
+        return InputError(Problem("<command line>", None, None, "--name", msg))
+
+    if not names:
+        return []
+    if len(names) != n_groups:
+        raise bad(f"give one --name per --set ({len(names)} names for {n_groups} variants)")
+    for nm in names:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}", nm) or nm == "base":
+            raise bad(f"{nm!r}: use letters, digits and _ . + - (not 'base')")
+    if len(set(names)) != len(names):
+        raise bad("variant names must be distinct")
+    return names
 
 
 def run_variants(
@@ -123,10 +149,12 @@ def compare_report(variants: list[Variant], paths: dict[str, Path], metrics=None
     stores = {name: ResultStore(p) for name, p in paths.items()}
     try:
         base = stores["base"]
-        rows = []
+        rows, shifts = [], []
         for v in variants[1:]:
             for r in paired_table(base, stores[v.name], metrics):
                 rows.append({"variant": v.name, "label": v.label, **r})
+            for r in reason_shift(base, stores[v.name]):
+                shifts.append({"variant": v.name, **r})
         return {
             "scenario": variants[0].scenario.spec.scenario,
             "n": base.count(),
@@ -134,6 +162,7 @@ def compare_report(variants: list[Variant], paths: dict[str, Path], metrics=None
             "notional": True,
             "variants": [{"name": v.name, "label": v.label} for v in variants],
             "differences": rows,
+            "reason_shifts": shifts,
         }
     finally:
         for s in stores.values():

@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from iadsim.analysis.compare import _bar, _null
 from iadsim.analysis.montecarlo import dask_client, run_batch
+from iadsim.analysis.reason_shift import reason_shift
 from iadsim.analysis.stats import estimate, metric_vectors
 from iadsim.analysis.store import ResultStore, store_path
 from iadsim.analysis.variants import Assignment, make_variant
@@ -128,10 +129,11 @@ def run_sweep(
                     resume=resume,
                     variant=label,
                     progress=bar if bar is not None else False,
-                    description=name,
+                    description=f"{label} ({k + 1}/{len(points)})",
                 )
                 with ResultStore(store_path(out / "points" / name)) as store:
                     vecs = metric_vectors(store)
+
                 row = {"point": name}
                 row.update({p.path: v for p, v in zip(params, point, strict=True)})
                 row["n"] = n
@@ -144,3 +146,18 @@ def run_sweep(
         if bar is not None:
             bar.stop()
     return pa.Table.from_pylist(rows)
+
+
+def reason_shifts(out: str | Path, table: pa.Table, params: list[Param]) -> list[dict]:
+    """Per grid point after the first: the paired shift of every unit's reason shares against
+    the first point (same seeds), read from the points' stores."""
+    out = Path(out)
+    rows = table.to_pylist()
+    shifts = []
+    with ResultStore(store_path(out / "points" / rows[0]["point"])) as first:
+        for row in rows[1:]:
+            label = "; ".join(f"{p.path}={row[p.path]}" for p in params)
+            with ResultStore(store_path(out / "points" / row["point"])) as store:
+                for r in reason_shift(first, store):
+                    shifts.append({"point": row["point"], "values": label, **r})
+    return shifts

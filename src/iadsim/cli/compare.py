@@ -7,7 +7,14 @@ from pathlib import Path
 
 from iadsim.cli._batch import batch_options, resume_hint, sigterm_as_interrupt
 
-COMPARE_FILES = ("base", "v*", "compare.*", "tornado.png", "manifest.json")
+COMPARE_FILES = (
+    "base",
+    "v*",
+    "compare.*",
+    "compare_reasons.csv",
+    "tornado.png",
+    "manifest.json",
+)
 """What a compare directory holds: one store directory per variant, the report, its manifest."""
 
 
@@ -31,6 +38,14 @@ def register(sub) -> None:
         help="one factor group (repeatable); join assignments with ';'",
     )
     c.add_argument(
+        "--name",
+        dest="names",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="name of each variant, in the order of the --set options (default v1, v2...)",
+    )
+    c.add_argument(
         "--metric",
         default="mean_killed",
         help="metric the tornado chart ranks by (default mean_killed)",
@@ -48,11 +63,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from iadsim.analysis.variants import parse_group
     from iadsim.io.outdir import check_target, write_manifest
     from iadsim.report.compare import tornado, write_report
-    from iadsim.report.progress import console_bar
+    from iadsim.report.progress import OverallTasks
 
-    check_target(args.out, COMPARE_FILES)  # before the work
+    check_target(args.out, COMPARE_FILES + tuple(args.names or ()))  # before the work
     groups = [parse_group(s) for s in args.sets]
-    variants = build_variants(args.scenario, groups)  # every --set validated before running
+    variants = build_variants(
+        args.scenario, groups, args.names
+    )  # every --set validated before running
     try:
         with sigterm_as_interrupt():
             paths = run_variants(
@@ -63,7 +80,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 dask=args.dask,
                 resume=args.resume,
-                progress=None if args.quiet else console_bar(),
+                progress=None if args.quiet else OverallTasks.start(args.n * (1 + len(groups))),
             )
     except KeyboardInterrupt:
         resume_hint(args)
@@ -86,11 +103,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     files.append(tornado(report, args.metric, Path(args.out) / "tornado.png"))
     from rich.console import Console
 
-    from iadsim.report.batch import print_compare
+    from iadsim.report.batch import print_compare, print_reason_shifts
 
     console = Console()
     if not args.quiet:
         print_compare(report, console)
+        print_reason_shifts(report, console)
     write_manifest(Path(args.out), "compare")  # last: the report files as one set
     console.print("wrote " + ", ".join(str(f) for f in files))
     return 0

@@ -27,12 +27,14 @@ def register(sub) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from iadsim.analysis.sweep import SWEEP_METRICS, parse_param, run_sweep
+    from iadsim.analysis.sweep import SWEEP_METRICS, grid, parse_param, reason_shifts, run_sweep
     from iadsim.io.outdir import check_target, write_manifest
-    from iadsim.report.progress import console_bar
+    from iadsim.report.progress import OverallTasks
     from iadsim.report.sweep import write_sweep
 
-    check_target(args.out, ("points", "sweep.*", "manifest.json"))  # before the work
+    check_target(
+        args.out, ("points", "sweep.*", "sweep_reasons.csv", "manifest.json")
+    )  # before the work
     params = [parse_param(p) for p in args.params]
     try:
         with sigterm_as_interrupt():
@@ -45,7 +47,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 dask=args.dask,
                 resume=args.resume,
-                progress=None if args.quiet else console_bar(),
+                progress=None if args.quiet else OverallTasks.start(args.n * len(grid(params))),
             )
     except KeyboardInterrupt:
         resume_hint(args)
@@ -75,6 +77,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     title = f"{load_scenario(args.scenario).spec.scenario} (N={args.n} per point, notional)"
     files = write_sweep(table, params, out, title)
-    write_manifest(out, "sweep")  # last: the table and plot as one set
+    if table.num_rows > 1:
+        from iadsim.report.compare import write_reason_shifts
+
+        shifts = reason_shifts(out, table, params)
+        files.append(write_reason_shifts(shifts, out / "sweep_reasons.csv", ["point", "values"]))
+    write_manifest(out, "sweep")  # last: the table, plot and reason shifts as one set
     console.print("wrote " + ", ".join(str(f) for f in files))
     return 0

@@ -126,3 +126,36 @@ def print_compare(report: dict, console, metrics=None) -> None:
                 str(r["changed"]),
             )
         print_table(console, t, keep=("metric", "difference", "95% CI"))
+
+
+def print_reason_shifts(report: dict, console, top: int = 8) -> None:
+    """Per variant and defending unit: how the reasons its kill chains ended moved (paired,
+    same seeds), largest shifts first."""
+    from collections import defaultdict
+
+    from rich.table import Table
+
+    by: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in report.get("reason_shifts", []):
+        by[(r["variant"], r["unit"])].append(r)
+    for variant in [v["name"] for v in report["variants"][1:]]:
+        t = Table(title=f"{variant}: where the kill chains now end, per unit (share of aircraft)")
+        for col in ("unit", "reason", "base", "variant", "shift", "95% CI"):
+            t.add_column(col, justify="left" if col in ("unit", "reason") else "right")
+        for (v, unit), rows in sorted(by.items()):
+            if v != variant:
+                continue
+            shown = [r for r in rows if r["shift"] != 0][:top]
+            for i, r in enumerate(shown):
+                sig = r["lo"] > 0 or r["hi"] < 0
+                shift = f"{100 * r['shift']:+.1f}"
+                t.add_row(
+                    unit if i == 0 else "",
+                    r["reason"],
+                    f"{100 * r['base_share']:.1f}%",
+                    f"{100 * r['variant_share']:.1f}%",
+                    f"[bold]{shift}[/]" if sig else shift,
+                    f"[{100 * r['lo']:+.1f}, {100 * r['hi']:+.1f}]",
+                )
+        if t.row_count:
+            print_table(console, t, keep=("unit", "reason", "shift"))

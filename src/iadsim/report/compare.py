@@ -37,7 +37,30 @@ def write_report(report: dict, out: str | Path) -> list[Path]:
         for r in rows:
             w.writerow([r[c] for c in cols])
     tmp.replace(cs)
-    return [js, cs]
+    rs = write_reason_shifts(report.get("reason_shifts", []), out / "compare_reasons.csv")
+    return [js, cs, rs]
+
+
+def write_reason_shifts(rows: list[dict], path: Path, keys: list[str] | None = None) -> Path:
+    """The paired shifts of reason shares (analysis.reason_shift) as CSV."""
+    cols = (keys or ["variant"]) + [
+        "unit",
+        "reason",
+        "n",
+        "base_share",
+        "variant_share",
+        "shift",
+        "lo",
+        "hi",
+    ]
+    tmp = path.with_suffix(".csv.tmp")
+    with tmp.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([r[c] for c in cols])
+    tmp.replace(path)
+    return path
 
 
 def tornado(report: dict, metric: str, path: str | Path) -> Path:

@@ -71,3 +71,53 @@ def overall_bar(description: str, enabled: bool = True) -> Iterator[Callable[[in
     task = bar.add_task(description, total=None)
     with bar:
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+class OverallTasks:
+    """Looks like a rich `Progress` to `run_batch` (add_task / advance / stop) but draws one
+    overall bar for all the batches of a comparison or sweep, described by the batch now
+    running (a variant's name, a sweep point's values)."""
+
+    def __init__(self, bar, total: int | None):
+        self.bar, self.total, self.done = bar, total, 0
+        self.task = bar.add_task("", total=total) if bar is not None else None
+
+    @classmethod
+    def start(cls, total: int | None) -> OverallTasks:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        console = Console(stderr=True)
+        bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            disable=not console.is_terminal and not os.environ.get("IADSIM_PROGRESS"),
+        )
+        bar.start()
+        return cls(bar, total)
+
+    def add_task(self, description: str, total: int | None = None, completed: int = 0) -> int:
+        self.done += completed
+        if self.bar is not None:
+            self.bar.update(self.task, description=description, completed=self.done)
+        return 0
+
+    def advance(self, task: int, k: int = 1) -> None:
+        self.done += k
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
