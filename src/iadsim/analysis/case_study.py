@@ -1,0 +1,387 @@
+"""The case study, computed: every number docs/case-study.md quotes comes from here.
+
+`run_case_study` answers the four questions of the Caracas case with intervals:
+1. what the bought equipment should have done (the scenario with every defence condition as
+   designed: detection, tracking, engagement, kills per aircraft);
+2. where each aircraft's kill chain broke and why (the observed scenario's ledger);
+3. how much each defence condition explains, interactions included (analysis.attribute);
+4. counterfactuals (each defence condition restored alone, full readiness, autonomous
+   fallback, no deterrence, no strikes) with paired intervals, and some with the parameter
+   uncertainty included (analysis.uncertainty);
+and it tests which conclusions survive each notional number's plausible range. The
+counterfactual list is built from analysis.factors, so a factor group added there (a new
+connectivity mechanism, say) appears in the case study without editing this module.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from iadsim.analysis.attribute import run_attribution, subset_name
+from iadsim.analysis.factors import FACTOR_GROUPS, active_groups
+from iadsim.analysis.montecarlo import run_batch
+from iadsim.analysis.stats import estimate, paired_difference, reason_frequencies, wilson_interval
+from iadsim.analysis.store import ResultStore, store_path
+from iadsim.analysis.uncertain_model import UncertainModel
+from iadsim.analysis.uncertainty import (
+    WhatIf,
+    latin_hypercube,
+    morris,
+    one_at_a_time,
+    two_level_interval,
+)
+from iadsim.analysis.variants import parse_group
+from iadsim.engine.run import prepare, prepare_variant
+from iadsim.scenario import Scenario
+
+READINESS = ("storage", "maintenance", "crews")
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How hard the case study works (the defaults meet the 3-point target)."""
+
+    target: float = 0.03
+    n_min: int = 40
+    n_max: int = 400
+    oat_n: int = 16
+    lhs_sets: int = 16
+    lhs_n: int = 10
+    morris_r: int = 3
+    morris_n: int = 8
+    vignette_n: int = 200
+
+
+def sam_units(scenario: Scenario) -> list[str]:
+    """Weapon units whose missiles are not infrared-guided (the SAM batteries)."""
+    cat = scenario.catalog
+    out = []
+    for u in scenario.spec.units:
+        for c in u.components:
+            comp = cat.components.get(c.type)
+            if comp is not None and comp.launcher is not None:
+                if cat.weapons[comp.launcher.missile].guidance != "infrared":
+                    out.append(u.id)
+                    break
+    return out
+
+
+def outcome_summary(store: ResultStore) -> dict:
+    """Per batch and per aircraft: P(detected/tracked/reported/engaged/killed) and counts."""
+    reps = store.rows("replications")
+    n = len(reps)
+    killed = np.array([r[8] for r in reps], float)
+    engaged = np.array([r[7] for r in reps], float)
+
+    def prop(x: np.ndarray) -> dict:
+        k = int(x.sum())
+        lo, hi = wilson_interval(k, n)
+        return {"p": k / n, "lo": lo, "hi": hi}
+
+    per_ac: dict[str, dict[str, list]] = {}
+    for row in store.rows("aircraft"):
+        d = per_ac.setdefault(row[1], {f: [] for f in ("detected", "tracked", "engaged", "killed")})
+        for f, v in zip(("detected", "tracked"), row[3:5], strict=True):
+            d[f].append(v)
+        d["engaged"].append(row[6])
+        d["killed"].append(row[7])
+    e = estimate("killed", killed, "mean")
+    return {
+        "n": n,
+        "mean_killed": {"mean": e.mean, "lo": e.lo, "hi": e.hi},
+        "p_any_killed": prop(killed > 0),
+        "p_any_engaged": prop(engaged > 0),
+        "aircraft": {
+            ac: {f: prop(np.array(v, float)) for f, v in d.items()} for ac, d in per_ac.items()
+        },
+    }
+
+
+def where_chains_broke(store: ResultStore, top: int = 2) -> dict[str, dict[str, list[dict]]]:
+    """Per aircraft and defending unit: the most frequent (stage, reason) endings."""
+    out: dict[str, dict[str, list[dict]]] = {}
+    for r in reason_frequencies(store):
+        rows = out.setdefault(r["aircraft"], {}).setdefault(r["unit"], [])
+        if len(rows) < top:
+            rows.append({k: r[k] for k in ("stage", "reason", "fraction", "lo", "hi")})
+    return out
+
+
+def _paired(base: ResultStore, other: ResultStore) -> dict:
+    b = {r[0]: r for r in base.rows("replications")}
+    o = {r[0]: r for r in other.rows("replications")}
+    common = sorted(set(b) & set(o))
+    out = {}
+    for name, col, f in (
+        ("p_any_engaged", 7, lambda x: float(x > 0)),
+        ("p_any_killed", 8, lambda x: float(x > 0)),
+        ("mean_killed", 8, float),
+    ):
+        bv = np.array([f(b[i][col]) for i in common])
+        ov = np.array([f(o[i][col]) for i in common])
+        out[name] = paired_difference(bv, ov, name)
+    return out
+
+
+def counterfactual_list(groups: list[str], scenario: Scenario) -> list[dict]:
+    """What-ifs: each defence condition restored alone, full readiness, all as designed (all
+    read from the attribution's subset stores), then runs of their own: autonomous fallback
+    of the SAM batteries and every attacker action removed."""
+    k = {g: i for i, g in enumerate(groups)}
+    items = []
+    for g in groups:
+        items.append(
+            {"name": f"{g} as designed", "meaning": FACTOR_GROUPS[g].meaning, "mask": 1 << k[g]}
+        )
+    ready = [g for g in READINESS if g in k]
+    if len(ready) > 1:
+        items.append(
+            {
+                "name": "full readiness",
+                "meaning": "; ".join(FACTOR_GROUPS[g].meaning for g in ready),
+                "mask": sum(1 << k[g] for g in ready),
+            }
+        )
+    items.append(
+        {"name": "all as designed", "meaning": "every defence condition", "mask": (1 << len(k)) - 1}
+    )
+    sams = sam_units(scenario)
+    if sams:
+        items.append(
+            {
+                "name": "autonomous fallback",
+                "meaning": "the SAM batteries fight on their own radars (c2_mode autonomous): "
+                + ", ".join(sams),
+                "set": ";".join(f"units.{u}.c2_mode=autonomous" for u in sams),
+            }
+        )
+    for g in active_groups(
+        scenario, [g.name for g in FACTOR_GROUPS.values() if g.side != "defence"]
+    ):
+        items.append({"name": f"no {g}", "meaning": FACTOR_GROUPS[g].meaning, "groups": (g,)})
+    return items
+
+
+def run_case_study(
+    scenario: str | Path,
+    ranges: str | Path | None,
+    out: str | Path,
+    *,
+    precision: Precision = Precision(),
+    workers: int = 1,
+    root_seed: int = 1,
+    vignettes: list[Path] = (),
+    progress=None,
+) -> dict:
+    """Run every analysis of the case study into OUT and return its numbers (JSON-ready)."""
+    t0 = time.perf_counter()
+    out = Path(out)
+    say = progress or (lambda msg: None)
+    base = prepare(scenario)
+    sc = base.scenario
+    say("attribution")
+    attr = run_attribution(
+        base,
+        out / "attribute",
+        None,
+        target=precision.target,
+        n_min=precision.n_min,
+        n_max=precision.n_max,
+        workers=workers,
+        root_seed=root_seed,
+        resume=True,
+    )
+    a = attr.attribution
+    groups = list(a.groups)
+    n = a.n
+
+    def subset_store(mask: int) -> ResultStore:
+        return ResultStore(store_path(out / "attribute" / "subsets" / subset_name(mask, a.groups)))
+
+    full = (1 << len(groups)) - 1
+    with subset_store(0) as observed, subset_store(full) as designed:
+        result = {
+            "scenario": sc.spec.scenario,
+            "sam_units": sam_units(sc),
+            "n": n,
+            "observed": outcome_summary(observed),
+            "designed": outcome_summary(designed),
+            "chains_observed": where_chains_broke(observed),
+            "chains_designed": where_chains_broke(designed),
+        }
+    result["attribution"] = attr.to_dict()
+    result["meanings"] = {g: FACTOR_GROUPS[g].meaning for g in groups}
+
+    say("counterfactuals")
+    cfs = []
+    for item in counterfactual_list(groups, sc):
+        if "mask" in item:
+            path = store_path(out / "attribute" / "subsets" / subset_name(item["mask"], a.groups))
+        else:
+            if "set" in item:
+                from iadsim.analysis.variants import make_variant
+
+                variant = make_variant(sc, parse_group(item["set"]))
+            else:
+                from iadsim.analysis.factors import as_designed
+
+                variant = as_designed(sc, item["groups"])
+            name = item["name"].replace(" ", "-")
+            run_batch(
+                prepare_variant(base, variant),
+                n,
+                out / "counterfactuals" / name,
+                root_seed=root_seed,
+                workers=workers,
+                resume=True,
+                variant=item["name"],
+                progress=False,
+            )
+            path = store_path(out / "counterfactuals" / name)
+        with subset_store(0) as observed, ResultStore(path) as other:
+            cfs.append(
+                {
+                    "name": item["name"],
+                    "meaning": item["meaning"],
+                    **outcome_summary(other),
+                    "vs_observed": _paired(observed, other),
+                }
+            )
+    result["counterfactuals"] = cfs
+
+    if ranges is not None:
+        result["uncertainty"] = _uncertainty(
+            scenario, ranges, base, groups, precision, workers, root_seed, say
+        )
+    if vignettes:
+        from iadsim.analysis.vignettes import run_vignette
+
+        say("vignettes")
+        result["vignettes"] = [
+            run_vignette(v, precision.vignette_n, out / "vignettes", workers=workers)
+            for v in vignettes
+        ]
+    result["wall_s"] = time.perf_counter() - t0
+    result["precision"] = precision.__dict__
+    result["workers"] = workers
+    return result
+
+
+CONCLUSIONS = (
+    ("sam_silent", "the SAM batteries shoot down (almost) nothing: < 0.05 aircraft per raid"),
+    ("links_alone", "restoring the links alone adds fewer than 0.5 aircraft shot down"),
+    ("designed_strong", "as designed, the defence shoots down at least 3 of the 5 aircraft"),
+    ("manpads_most", "MANPADS teams make most (>= 80%) of the kills"),
+)
+
+
+def _conclusions(sets, sam_idx: list[int]) -> list[dict[str, bool | float]]:
+    """Each conclusion's value and verdict in each parameter set."""
+    out = []
+    for j in range(sets.killed.shape[0]):
+        sam = sets.unit_kills[j][:, sam_idx].sum(axis=1).mean() if sam_idx else 0.0
+        kills = sets.unit_kills[j].sum(axis=1).mean()
+        links = sets.killed[j, 1].mean() - sets.killed[j, 0].mean()
+        designed = sets.killed[j, 2].mean()
+        manpads = 1.0 - sam / kills if kills > 0 else 1.0
+        out.append(
+            {
+                "sam_silent": (sam, sam < 0.05),
+                "links_alone": (links, links < 0.5),
+                "designed_strong": (designed, designed >= 3.0),
+                "manpads_most": (manpads, manpads >= 0.8),
+            }
+        )
+    return out
+
+
+def _uncertainty(scenario, ranges, base, groups, precision, workers, root_seed, say) -> dict:
+    model = UncertainModel.load(scenario, ranges)
+    whatifs = [
+        WhatIf("links restored", tuple(g for g in groups if g == "connectivity")),
+        WhatIf("all as designed", tuple(groups)),
+    ]
+    nominal_base = prepare_variant(base, model.nominal_scenario())
+    say("sensitivity: each assumption at the ends of its range")
+    oat = one_at_a_time(
+        model,
+        precision.oat_n,
+        whatifs=whatifs,
+        workers=workers,
+        root_seed=root_seed,
+        base=nominal_base,
+    )
+    sam_idx = [oat.units.index(u) for u in sam_units(base.scenario) if u in oat.units]
+    verdicts = _conclusions(oat, sam_idx)
+    table = []
+    for d, (name, num) in enumerate(zip(model.names, model.numbers, strict=True)):
+        lo, hi = verdicts[1 + 2 * d], verdicts[2 + 2 * d]
+        table.append(
+            {
+                "parameter": name,
+                "file": Path(num.file).name,
+                "line": num.line,
+                "range": num.dist.describe(),
+                "why": num.dist.why,
+                "low": {c: lo[c][0] for c, _ in CONCLUSIONS},
+                "high": {c: hi[c][0] for c, _ in CONCLUSIONS},
+                "survives": {c: bool(lo[c][1] and hi[c][1]) for c, _ in CONCLUSIONS},
+            }
+        )
+    say("counterfactuals with parameter uncertainty")
+    lhs = latin_hypercube(model, precision.lhs_sets, seed=root_seed)
+    from iadsim.analysis.uncertainty import run_sets
+
+    sets = run_sets(
+        model,
+        lhs,
+        precision.lhs_n,
+        whatifs=whatifs,
+        workers=workers,
+        root_seed=root_seed,
+        base=nominal_base,
+    )
+    with_params = []
+    for w, name in enumerate(sets.whatifs, 1):
+        d = sets.killed[:, w] - sets.killed[:, 0]
+        m, lo, hi = two_level_interval(d)
+        anyd = (sets.killed[:, w] > 0).astype(float) - (sets.killed[:, 0] > 0).astype(float)
+        pm, plo, phi = two_level_interval(anyd)
+        with_params.append(
+            {
+                "name": name,
+                "mean_killed_diff": {"mean": m, "lo": lo, "hi": hi},
+                "p_any_killed_diff": {"mean": pm, "lo": plo, "hi": phi},
+            }
+        )
+    m, lo, hi = two_level_interval(sets.killed[:, 0])
+    say("global sensitivity (Morris)")
+    s_mean, s_any, msets = morris(
+        model,
+        precision.morris_r,
+        precision.morris_n,
+        seed=root_seed,
+        workers=workers,
+        root_seed=root_seed,
+        base=nominal_base,
+    )
+    return {
+        "conclusions": [{"key": k, "text": t} for k, t in CONCLUSIONS],
+        "nominal": {c: verdicts[0][c][0] for c, _ in CONCLUSIONS},
+        "nominal_holds": {c: bool(verdicts[0][c][1]) for c, _ in CONCLUSIONS},
+        "table": table,
+        "oat_n": precision.oat_n,
+        "lhs": {"sets": precision.lhs_sets, "n": precision.lhs_n},
+        "observed_with_params": {"mean": m, "lo": lo, "hi": hi},
+        "counterfactuals_with_params": with_params,
+        "morris": {
+            "sets": int(msets.values.shape[0]),
+            "n": precision.morris_n,
+            "mean_killed": s_mean.rows(),
+            "p_any_killed": s_any.rows(),
+        },
+    }
