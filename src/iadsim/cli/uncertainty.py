@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from iadsim.cli import _args
+
 
 def register(sub) -> None:
     """Add the `uncertainty` sub-command."""
@@ -21,13 +23,13 @@ def register(sub) -> None:
     u.add_argument("--method", choices=["morris", "sobol"], default="morris")
     u.add_argument(
         "--sets",
-        type=int,
+        type=_args.positive_int,
         default=8,
         help="Morris trajectories, or Sobol base sample size (a power of 2); default 8",
     )
-    u.add_argument("-n", type=int, default=20, help="replications per parameter set")
-    u.add_argument("--seed", type=int, default=1)
-    u.add_argument("--workers", type=int, default=1)
+    u.add_argument("-n", type=_args.replications, default=20, help="replications per parameter set")
+    u.add_argument("--seed", type=_args.seed, default=1)
+    u.add_argument("--workers", type=_args.workers, default=1)
     u.add_argument("--out", default="out/uncertainty")
     u.add_argument("--quiet", action="store_true")
     u.set_defaults(func=cmd_uncertainty)
