@@ -10,7 +10,7 @@ N ?= 200
 # notebook, fast (numba: the compiled tracker of the Kalman mode)
 EXTRAS ?= dev,cluster,web,notebook,fast
 
-.PHONY: run test bench lint venv clean vendor chromium screenshots
+.PHONY: run test bench lint venv clean vendor chromium screenshots case-study
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ vendor:
 # docs/report.png and docs/playback.png, from the browser tests' screenshots
 screenshots: $(STAMP) chromium
 	IADSIM_SCREENSHOTS=docs $(BIN)/python -m pytest -q -p no:xdist tests/web/test_browser.py
+
+# regenerates docs/case-study.md, docs/vignettes.md, their figures and the README block
+# (every number from the runs; ~15 min on 2 cores; QUICK=1 for a reduced run)
+case-study: $(STAMP)
+	$(BIN)/iadsim case-study --workers 2 $(if $(QUICK),--quick,)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from iadsim.analysis.attribute import run_attribution, subset_name
-from iadsim.analysis.factors import FACTOR_GROUPS, active_groups
+from iadsim.analysis.factors import FACTOR_GROUPS, active_groups, mechanisms, scenario_data
 from iadsim.analysis.montecarlo import run_batch
 from iadsim.analysis.stats import estimate, paired_difference, reason_frequencies, wilson_interval
 from iadsim.analysis.store import ResultStore, store_path
@@ -149,14 +149,23 @@ def counterfactual_list(groups: list[str], scenario: Scenario) -> list[dict]:
     items.append(
         {"name": "all as designed", "meaning": "every defence condition", "mask": (1 << len(k)) - 1}
     )
+    mech = mechanisms(scenario)
+    if len(mech) > 1:  # the connection restored mechanism by mechanism
+        for m in mech:
+            items.append(
+                {"name": f"{m} restored", "meaning": FACTOR_GROUPS[m].meaning, "groups": (m,)}
+            )
     sams = sam_units(scenario)
+    data = scenario_data(scenario)
     if sams:
+        has_fallback = all("fallback" in u for u in data["units"] if u["id"] in sams)
+        how = "fallback.allowed=true" if has_fallback else "c2_mode=autonomous"
         items.append(
             {
                 "name": "autonomous fallback",
-                "meaning": "the SAM batteries fight on their own radars (c2_mode autonomous): "
+                "meaning": f"the SAM batteries fight on their own radars ({how}): "
                 + ", ".join(sams),
-                "set": ";".join(f"units.{u}.c2_mode=autonomous" for u in sams),
+                "set": ";".join(f"units.{u}.{how}" for u in sams),
             }
         )
     for g in active_groups(

@@ -4,9 +4,11 @@ and without it say how much of the outcome it explains (`iadsim attribute`, docs
 
 Two sides:
 - **defence conditions** (the default set): connectivity (links typed down, random link
-  failures), storage (components in storage), maintenance (decay, no supplier support,
-  degraded or broken equipment), crews (proficiency and willingness), deterrence (crews that
-  return fire can deter). These are what the defence owned and could have done differently.
+  failures), the connection mechanisms (comms sets, power, deployment, integration of sensors
+  with command posts, where the scenario models them), storage (components in storage),
+  maintenance (decay, no supplier support, degraded or broken equipment), crews (proficiency
+  and willingness), deterrence (crews that return fire can deter). These are what the defence
+  owned and could have done differently.
 - **attacker actions** (strikes, jamming): part of the scenario, not a defence fault; they
   enter an attribution only when the user names them (`--groups ...,strikes`).
 
@@ -120,6 +122,49 @@ def _deterrence(data: dict) -> None:
         _crew(unit)["suppressible"] = False
 
 
+_FULL_MAINTENANCE = {"years_since_overhaul": 0.0, "regime": "full", "supplier_support": True}
+
+
+def _as_new(item: dict) -> None:
+    """An equipment item (comms set, power source) operational and fully maintained."""
+    if item.get("readiness") is not None:
+        item["readiness"] = "operational"
+    if item.get("maintenance") is not None:
+        item["maintenance"] = dict(_FULL_MAINTENANCE)
+
+
+def _comms(data: dict) -> None:
+    for comp in _components(data):
+        for item in comp.get("comms") or []:
+            _as_new(item)
+
+
+def _power(data: dict) -> None:
+    for unit in data.get("units", []):
+        for item in unit.get("power") or []:
+            _as_new(item)
+
+
+def _deployment(data: dict) -> None:
+    for unit in data.get("units", []):
+        dep = unit.get("deployment")
+        if not dep:
+            continue
+        if dep.get("state", "deployed") != "deployed":
+            dep["state"] = "deployed"
+            for key in ("ordered_s", "march_s", "since_s"):
+                dep.pop(key, None)
+        if (dep.get("since_s") or 0.0) > 0.0:
+            dep.pop("since_s")  # on site before the raid
+        if dep.get("network_at_start", "up") != "up":
+            dep["network_at_start"] = "up"
+
+
+def _integration(data: dict) -> None:
+    for item in data.get("network", {}).get("integrations") or []:
+        item["integrated"] = True
+
+
 def _strikes(data: dict) -> None:
     if data.get("strikes"):
         data["strikes"] = []
@@ -150,12 +195,42 @@ class FactorGroup:
         return probe != data
 
 
+CONNECTION_MECHANISMS = ("links", "comms", "power", "deployment", "integration")
+
+
+def _connectivity(data: dict) -> None:
+    for name in CONNECTION_MECHANISMS:
+        FACTOR_GROUPS[name].apply(data)
+
+
 GROUPS: tuple[FactorGroup, ...] = (
     FactorGroup(
         "connectivity",
         "defence",
-        "every C2 and fire-control link up, no random link failures",
-        _links_up,
+        "every connection mechanism as designed: links, comms sets, power, deployment, integration",
+        _connectivity,
+    ),
+    FactorGroup(
+        "links", "defence", "every C2 and fire-control link up, no random link failures", _links_up
+    ),
+    FactorGroup(
+        "comms",
+        "defence",
+        "radio sets, cable terminals and data-transfer units working and maintained",
+        _comms,
+    ),
+    FactorGroup("power", "defence", "generators and grid feeds working and maintained", _power),
+    FactorGroup(
+        "deployment",
+        "defence",
+        "every unit deployed on site with its network up before the raid",
+        _deployment,
+    ),
+    FactorGroup(
+        "integration",
+        "defence",
+        "every sensor integrated with the command posts that should use it",
+        _integration,
     ),
     FactorGroup("storage", "defence", "no component in storage", _storage),
     FactorGroup(
@@ -175,7 +250,14 @@ GROUPS: tuple[FactorGroup, ...] = (
 
 FACTOR_GROUPS: dict[str, FactorGroup] = {g.name: g for g in GROUPS}
 ALIASES = {"suppression": "deterrence"}  # the name used before attacker/defence were split
-DEFENCE_GROUPS = tuple(g.name for g in GROUPS if g.side == "defence")
+DEFENCE_GROUPS = ("connectivity", "storage", "maintenance", "crews", "deterrence")
+"""The default attribution: the connection mechanisms as one group (each of them stays
+available by name, and the case study restores them one by one as what-ifs)."""
+
+
+def mechanisms(scenario: Scenario) -> list[str]:
+    """The connection mechanisms that change something in this scenario."""
+    return active_groups(scenario, CONNECTION_MECHANISMS)
 
 
 def _unknown(name: str) -> InputError:

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "iadsim.cli.sweep",
     "iadsim.cli.attribute",
     "iadsim.cli.uncertainty",
+    "iadsim.cli.case_study",
     "iadsim.cli.coverage",
     "iadsim.cli.report",
     "iadsim.cli.export",

@@ -1,0 +1,94 @@
+"""The case study machinery in reduced form: the analyses on the tutorial scenario, the
+documents written from their numbers, and the historical vignettes (in full in
+`make case-study`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from iadsim.analysis.case_study import Precision, counterfactual_list, run_case_study
+from iadsim.analysis.vignettes import load_record, run_vignette, vignettes
+from iadsim.report import case_study as rep
+from iadsim.scenario import load_scenario
+from tests.builders import ROOT, TUTORIAL
+
+TINY = Precision(
+    target=0.5,
+    n_min=4,
+    n_max=4,
+    oat_n=2,
+    lhs_sets=2,
+    lhs_n=2,
+    morris_r=1,
+    morris_n=2,
+    vignette_n=4,
+)
+RANGES = """\
+scenario:
+  strikes.strike-ew.p_destroy: {low: 0.2, mode: 0.5, high: 0.9, why: "notional accuracy"}
+  units.SAM.components.telar-1.readiness.operational: {low: 0.5, mode: 0.9, high: 1.0}
+"""
+
+
+def test_vignettes_have_records_with_sources_and_run() -> None:
+    found = vignettes(ROOT / "scenarios" / "vignettes")
+    assert {p.stem for p in found} == {"f117-1999-03-27", "orchard-2007-09-06"}
+    for path in found:
+        rec = load_record(path)
+        assert rec["sources"] and {"aircraft_lost", "missiles_launched"} <= set(rec["outcome"])
+        assert "Sources:" in path.read_text()  # cited in the scenario file too
+
+
+@pytest.mark.parametrize("name", ["f117-1999-03-27", "orchard-2007-09-06"])
+def test_vignette_reduced_run(name, tmp_path) -> None:
+    v = run_vignette(ROOT / "scenarios" / "vignettes" / f"{name}.yaml", 6, tmp_path)
+    assert v["n"] == 6
+    assert sum(v["launches"].values()) == pytest.approx(1.0)
+    assert 0.0 <= v["p_any_lost"]["lo"] <= v["p_any_lost"]["p"] <= v["p_any_lost"]["hi"] <= 1.0
+    assert v["mean_lost"] <= v["aircraft"]
+
+
+def test_counterfactuals_follow_the_factor_groups() -> None:
+    sc = load_scenario(TUTORIAL)
+    items = counterfactual_list(["maintenance", "crews", "deterrence"], sc)
+    names = [i["name"] for i in items]
+    assert names[:3] == ["maintenance as designed", "crews as designed", "deterrence as designed"]
+    assert "full readiness" in names and "all as designed" in names
+    assert "autonomous fallback" in names and "no strikes" in names
+
+
+def test_case_study_documents_quote_the_computed_numbers(tmp_path) -> None:
+    ranges = tmp_path / "ranges.yaml"
+    ranges.write_text(RANGES)
+    f117 = ROOT / "scenarios" / "vignettes" / "f117-1999-03-27.yaml"
+    result = run_case_study(TUTORIAL, ranges, tmp_path / "out", precision=TINY, vignettes=[f117])
+    json.dumps(result)  # JSON-ready
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs" / "templates", docs / "templates")
+    md = rep.render(
+        result, docs / "templates" / "case-study.md.tmpl", docs / "case-study.md", docs / "cs"
+    )
+    text = md.read_text()
+    assert "${" not in text and "$" not in text.replace("$$", "")
+    v = rep.values(result)
+    assert f"Run: {result['n']} replications per what-if" in text
+    assert v["des_killed"] in text and v["obs_killed"] in text
+    for e in result["attribution"]["effects"]:
+        assert rep.pct(e["share"]) in text
+    assert (docs / "cs" / "attribution.png").exists() and (docs / "cs" / "sensitivity.png").exists()
+    vig = rep.vignettes_doc(result, docs / "templates" / "vignettes.md.tmpl", docs / "v.md")
+    assert "Lambeth" in vig.read_text()
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{rep.README_BEGIN}\nold\n{rep.README_END}\nrest\n")
+    rep.update_readme(result, readme)
+    body = readme.read_text()
+    assert "old" not in body and v["obs_any_killed"] in body and body.endswith("rest\n")
+
+
+def test_the_repository_readme_has_the_generated_block() -> None:
+    text = Path(ROOT / "README.md").read_text()
+    assert rep.README_BEGIN in text and rep.README_END in text
