@@ -78,7 +78,7 @@ def test_case_study_documents_quote_the_computed_numbers(tmp_path) -> None:
     assert f"Run: {result['n']} replications per what-if" in text
     assert v["des_killed"] in text and v["obs_killed"] in text
     for e in result["attribution"]["effects"]:
-        assert rep.pct(e["share"]) in text
+        assert rep.pct(e["share_interval"]) in text
     assert (docs / "cs" / "attribution.png").exists() and (docs / "cs" / "sensitivity.png").exists()
     vig = rep.vignettes_doc(result, docs / "templates" / "vignettes.md.tmpl", docs / "v.md")
     assert "Lambeth" in vig.read_text()

@@ -169,7 +169,8 @@ class Attribution:
                 {
                     "group": g,
                     "shapley": self.shapley[g].as_dict(),
-                    "share": self.share[g].as_dict(),
+                    "share": self.share[g].mean,  # a fraction; its interval below
+                    "share_interval": self.share[g].as_dict(),
                     "main_effect": self.main[g].as_dict(),
                     "total_effect": self.total_effect[g].as_dict(),
                 }

@@ -60,7 +60,7 @@ def attribution_of(d: dict) -> Attribution:
         designed=iv(d["designed"]),
         total=iv(d["total"]),
         shapley={g: iv(effects[g]["shapley"]) for g in groups},
-        share={g: iv(effects[g]["share"]) for g in groups},
+        share={g: iv(effects[g]["share_interval"]) for g in groups},
         main={g: iv(effects[g]["main_effect"]) for g in groups},
         total_effect={g: iv(effects[g]["total_effect"]) for g in groups},
         interaction={tuple(i["groups"]): iv(i) for i in d["interactions"]},
@@ -109,7 +109,7 @@ def tables(r: dict) -> dict[str, str]:
             [
                 f"{e['group']} ({r['meanings'][e['group']]})",
                 num(e["shapley"], sign=True),
-                pct(e["share"]),
+                pct(e["share_interval"]),
                 num(e["main_effect"], sign=True),
                 num(e["total_effect"], sign=True),
             ]
@@ -318,7 +318,7 @@ def values(r: dict) -> dict[str, str]:
         "sum_main": f"{a['sum_of_main_effects']:.2f}",
         "sum_total": f"{a['sum_of_total_effects']:.2f}",
         "top_group": eff[0]["group"],
-        "top_share": pct(eff[0]["share"]),
+        "top_share": pct(eff[0]["share_interval"]),
         "sam_units": ", ".join(r["sam_units"]),
         "wall_min": f"{r['wall_s'] / 60:.1f}",
         "workers": str(r["workers"]),
