@@ -119,8 +119,9 @@ def test_attribute_cli_writes_json_figure_and_refuses_unknown_group(cut_tutorial
     assert data["interactions"][0]["groups"] == ["connectivity", "crews"]
     assert (out / "attribution.png").stat().st_size > 1000
     assert "replications per subset" in capsys.readouterr().out
-    assert main(["attribute", str(cut_tutorial), "-n", "3", "--groups", "links"]) == 2
-    assert "unknown group 'links'" in capsys.readouterr().err
+    bad = ["attribute", str(cut_tutorial), "-n", "3", "--groups", "radars", "--out", str(out)]
+    assert main(bad) == 2
+    assert "unknown group 'radars'" in capsys.readouterr().err
 
 
 def test_subset_table_is_the_stores_killed_column(cut_tutorial, tmp_path):

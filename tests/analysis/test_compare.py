@@ -173,7 +173,8 @@ def test_named_variants_and_paired_reason_shifts(scenario, tmp_path):
         with ResultStore(out / name / "results.sqlite") as s:
             rows = s.rows("ledger")
         per: dict = {}
-        for _, _, _, stage, _, reason, _ in rows:
+        for row in rows:
+            stage, reason = row[3], row[5]
             key = "KILLED" if stage == "killed" else reason
             per[key] = per.get(key, 0) + 1
         return {k: v / len(rows) for k, v in per.items()}  # one unit: rows = n x aircraft

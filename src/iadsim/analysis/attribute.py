@@ -28,7 +28,7 @@ import numpy as np
 
 from iadsim.analysis.attribution import Attribution, analyse, replications_needed, subset_of
 from iadsim.analysis.factors import active_groups, as_designed, canonical
-from iadsim.analysis.montecarlo import batch_identity, run_one
+from iadsim.analysis.montecarlo import _exit_when_orphaned, batch_identity, run_one
 from iadsim.analysis.store import ResultStore, store_path
 from iadsim.engine.rng import replication_seed
 from iadsim.engine.run import Prepared, prepare, prepare_variant
@@ -124,6 +124,7 @@ def _init_worker(blob: bytes) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = pickle.loads(blob)
+    _exit_when_orphaned(os.getppid())  # a killed parent leaves no worker behind
 
 
 def _task(mask: int, idx: int, seed: int) -> tuple[int, dict]:
@@ -274,7 +275,3 @@ def shares_add_up(a: Attribution) -> bool:
     return bool(
         math.isclose(math.fsum(a.shapley[g].mean for g in a.groups), a.total.mean, abs_tol=1e-9)
     )
-
-
-def workers_default() -> int:
-    return max(1, min(2, os.cpu_count() or 1))

@@ -27,7 +27,8 @@ def reason_shares(store: ResultStore) -> tuple[list[int], dict[tuple[str, str], 
     pos = {i: k for k, i in enumerate(idx)}
     counts: dict[tuple[str, str], np.ndarray] = defaultdict(lambda: np.zeros(len(idx)))
     aircraft: dict[str, set] = defaultdict(set)
-    for i, ac, unit, stage, _, reason, _ in store.rows("ledger"):
+    for row in store.rows("ledger"):  # idx, aircraft, unit, stage, stage_index, reason, ...
+        i, ac, unit, stage, reason = row[0], row[1], row[2], row[3], row[5]
         label = KILLED if stage == "killed" else reason
         counts[(unit, label)][pos[i]] += 1
         aircraft[unit].add(ac)

@@ -17,6 +17,7 @@ replications, and what the outcomes owe to each uncertain number.
 from __future__ import annotations
 
 import math
+import os
 import pickle
 import signal
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from iadsim.analysis.factors import as_designed
+from iadsim.analysis.montecarlo import _exit_when_orphaned
 from iadsim.analysis.uncertain_model import UncertainModel
 from iadsim.analysis.variants import Assignment, make_variant
 from iadsim.engine.rng import replication_seed
@@ -76,6 +78,7 @@ def _init(blob: bytes) -> None:
     global _W
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _W = pickle.loads(blob)
+    _exit_when_orphaned(os.getppid())
 
 
 def _one_set(values: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:

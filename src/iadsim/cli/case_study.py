@@ -53,13 +53,14 @@ def cmd_case_study(args: argparse.Namespace) -> int:
         precision = Precision(
             target=args.target / 100.0,
             n_min=20,
-            n_max=min(args.n_max, 60),
-            oat_n=8,
-            lhs_sets=8,
-            lhs_n=6,
-            morris_r=2,
+            n_max=min(args.n_max, 20),
+            oat_n=4,
+            lhs_sets=6,
+            lhs_n=4,
+            morris_r=1,
             morris_n=4,
-            vignette_n=60,
+            vignette_n=40,
+            quick=True,
         )
     result = run_case_study(
         args.scenario,

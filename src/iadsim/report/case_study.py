@@ -20,10 +20,14 @@ README_END = "<!-- case-study:end -->"
 def pct(p: dict | float, digits: int = 0) -> str:
     if isinstance(p, dict):
         key = "p" if "p" in p else "mean"
-        return (
-            f"{100 * p[key]:.{digits}f}% [{100 * p['lo']:.{digits}f}, {100 * p['hi']:.{digits}f}]"
-        )
+        m, lo, hi = (_z(100 * p[k], digits) for k in (key, "lo", "hi"))
+        return f"{m:.{digits}f}% [{lo:.{digits}f}, {hi:.{digits}f}]"
     return f"{100 * p:.{digits}f}%"
+
+
+def _z(x: float, digits: int) -> float:
+    """x, with a value that rounds to zero shown as 0 (not -0)."""
+    return 0.0 if round(x, digits) == 0 else x
 
 
 def num(e: dict, digits: int = 2, sign: bool = False) -> str:
@@ -306,6 +310,9 @@ def values(r: dict) -> dict[str, str]:
         if a["reached_target"]
         else "NOT met (the replication cap was reached first)",
         "groups": ", ".join(a["groups"]),
+        "designed_meaning": "; ".join(r["meanings"][g] for g in a["groups"]),
+        "ranges_file": r.get("uncertainty", {}).get("ranges", ""),
+        "joint_sentence": joint_sentence(a),
         "n_subsets": str(2 ** len(a["groups"])),
         "obs_killed": num(obs["mean_killed"]),
         "obs_any_killed": pct(obs["p_any_killed"]),
@@ -322,6 +329,11 @@ def values(r: dict) -> dict[str, str]:
         "sam_units": ", ".join(r["sam_units"]),
         "wall_min": f"{r['wall_s'] / 60:.1f}",
         "workers": str(r["workers"]),
+        "precision_note": ""
+        if not r["precision"].get("quick")
+        else "**This is a reduced run** (`make case-study QUICK=1`: fewer replications and "
+        "parameter sets than the full case study), so its intervals are wider than the target "
+        "says and the sensitivity verdicts rest on few replications.",
     }
     for name, key in (
         ("links", "connectivity as designed"),
@@ -456,3 +468,20 @@ def verdict_lines(v: dict) -> str:
         f"({pct(v['p_record_lost'])}); launches: {_agreement(v['p_record_launches']['p'])} "
         f"({pct(v['p_record_launches'])}); detection: {seen} ({pct(v['p_any_detected'])})."
     )
+
+
+def joint_sentence(a: dict) -> str:
+    """What the main and total effects say about how the conditions combine."""
+    total = a["total"]["mean"]
+    main, tot = a["sum_of_main_effects"], a["sum_of_total_effects"]
+    if total <= 0:
+        return "There is no difference to explain."
+    if main < 0.5 * total and tot > 1.5 * total:
+        return (
+            "Fixing conditions one at a time recovers little and breaking any one costs much: "
+            "most of the failure is joint (several conditions are each necessary), and the shares "
+            "divide one joint effect fairly rather than name one culprit."
+        )
+    if abs(main - total) < 0.2 * total and abs(tot - total) < 0.2 * total:
+        return "The conditions act nearly additively: each one's share is close to its own effect."
+    return "The conditions interact: see the interaction indices below."
