@@ -200,5 +200,5 @@ def test_sweep_writes_reason_shifts_from_the_first_point(scenario, tmp_path):
         == 0
     )
     text = (out / "sweep_reasons.csv").read_text()
-    assert text.splitlines()[0].startswith('"point","values","unit","reason"')
+    assert text.splitlines()[0].startswith("point,values,unit,reason")
     assert "p001" in text and "p000" not in text.split("\n", 1)[1]
