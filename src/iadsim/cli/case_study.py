@@ -36,6 +36,11 @@ def register(sub) -> None:
     c.add_argument("--out", default="out/case-study", help="where the runs are kept")
     c.add_argument("--docs", default="docs", help="where the documents are written")
     c.add_argument("--readme", default="README.md")
+    c.add_argument(
+        "--render-only",
+        action="store_true",
+        help="write the documents again from OUT/case-study.json (no runs)",
+    )
     c.set_defaults(func=cmd_case_study)
 
 
@@ -45,7 +50,6 @@ def cmd_case_study(args: argparse.Namespace) -> int:
     from iadsim.analysis.case_study import Precision, run_case_study
     from iadsim.analysis.vignettes import vignettes
     from iadsim.io.outputs import write_json
-    from iadsim.report import case_study as rep
 
     console = Console(stderr=True)
     precision = Precision(target=args.target / 100.0, n_max=args.n_max)
@@ -62,6 +66,11 @@ def cmd_case_study(args: argparse.Namespace) -> int:
             vignette_n=40,
             quick=True,
         )
+    if args.render_only:
+        import json
+
+        result = json.loads((Path(args.out) / "case-study.json").read_text())
+        return _write_documents(result, args, console)
     result = run_case_study(
         args.scenario,
         args.ranges,
@@ -74,6 +83,12 @@ def cmd_case_study(args: argparse.Namespace) -> int:
     )
     out = Path(args.out)
     write_json(result, out / "case-study.json")
+    return _write_documents(result, args, console)
+
+
+def _write_documents(result: dict, args: argparse.Namespace, console) -> int:
+    from iadsim.report import case_study as rep
+
     docs = Path(args.docs)
     templates = docs / "templates"
     written = [
