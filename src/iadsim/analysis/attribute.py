@@ -107,7 +107,7 @@ class _Subsets:
         """(n x 2^k) outcomes of replications 0..n-1."""
         cols = []
         for m in self.masks:
-            with ResultStore(self.paths[m]) as store:
+            with ResultStore(self.paths[m], writer=False) as store:
                 rows = store.rows("replications", "WHERE idx < ?", (n,))
             if len(rows) != n:
                 raise RuntimeError(f"subset {m} holds {len(rows)} of {n} replications")
@@ -136,11 +136,17 @@ def _run_round(
     subsets: _Subsets,
     todo: list[tuple[int, int, int]],
     workers: int,
-    pool: ProcessPoolExecutor | None,
+    blob: bytes | None,
     advance: Callable[[int], None],
 ) -> None:
-    """Run (mask, idx, seed) tasks, storing each record in its subset's store as it ends."""
+    """Run (mask, idx, seed) tasks, storing each record in its subset's store as it ends.
+
+    The pool lives inside the stores' lifetime (its forked workers inherit the stores' lock
+    files, so it is shut down before the stores close and release their locks)."""
     stores = {m: ResultStore(p) for m, p in subsets.paths.items()}
+    pool = None
+    if blob is not None and todo:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(blob,))
     try:
         if pool is None:
             for m, idx, seed in todo:
@@ -168,6 +174,8 @@ def _run_round(
                 fut.cancel()
             raise
     finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         for s in stores.values():
             s.close()
 
@@ -236,33 +244,28 @@ def run_attribution(
         finished += step
         report(finished, total_planned)
 
-    pool = None
+    blob = None
     if workers > 1:
         blob = pickle.dumps(subsets.prepared, protocol=pickle.HIGHEST_PROTOCOL)
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(blob,))
-    try:
-        while True:
-            todo = [
-                (m, i, replication_seed(root_seed, i))
-                for i in range(n)
-                for m in subsets.masks
-                if i not in done[m]
-            ]
-            _run_round(subsets, todo, workers, pool, advance)
-            for m, i, _ in todo:
-                done[m].add(i)
-            a = analyse(subsets.table(metric, n), names)
-            rounds.append(n)
-            reached = a.max_share_half_width <= target
-            nxt = replications_needed(a, target, n_max)
-            if reached or nxt <= n:
-                break
-            total_planned += (nxt - n) * (1 << k)
-            finished = sum(len({i for i in d if i < nxt}) for d in done.values())
-            n = nxt
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    while True:
+        todo = [
+            (m, i, replication_seed(root_seed, i))
+            for i in range(n)
+            for m in subsets.masks
+            if i not in done[m]
+        ]
+        _run_round(subsets, todo, workers, blob, advance)
+        for m, i, _ in todo:
+            done[m].add(i)
+        a = analyse(subsets.table(metric, n), names)
+        rounds.append(n)
+        reached = a.max_share_half_width <= target
+        nxt = replications_needed(a, target, n_max)
+        if reached or nxt <= n:
+            break
+        total_planned += (nxt - n) * (1 << k)
+        finished = sum(len({i for i in d if i < nxt}) for d in done.values())
+        n = nxt
     result = AttributionRun(
         a, metric, target, tuple(rounds), time.perf_counter() - t0, out, reached
     )

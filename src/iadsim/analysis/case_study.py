@@ -210,7 +210,9 @@ def run_case_study(
     n = a.n
 
     def subset_store(mask: int) -> ResultStore:
-        return ResultStore(store_path(out / "attribute" / "subsets" / subset_name(mask, a.groups)))
+        return ResultStore(
+            store_path(out / "attribute" / "subsets" / subset_name(mask, a.groups)), writer=False
+        )
 
     full = (1 << len(groups)) - 1
     with subset_store(0) as observed, subset_store(full) as designed:
@@ -252,7 +254,7 @@ def run_case_study(
                 progress=False,
             )
             path = store_path(out / "counterfactuals" / name)
-        with subset_store(0) as observed, ResultStore(path) as other:
+        with subset_store(0) as observed, ResultStore(path, writer=False) as other:
             cfs.append(
                 {
                     "name": item["name"],

@@ -154,10 +154,10 @@ def reason_shifts(out: str | Path, table: pa.Table, params: list[Param]) -> list
     out = Path(out)
     rows = table.to_pylist()
     shifts = []
-    with ResultStore(store_path(out / "points" / rows[0]["point"])) as first:
+    with ResultStore(store_path(out / "points" / rows[0]["point"]), writer=False) as first:
         for row in rows[1:]:
             label = "; ".join(f"{p.path}={row[p.path]}" for p in params)
-            with ResultStore(store_path(out / "points" / row["point"])) as store:
+            with ResultStore(store_path(out / "points" / row["point"]), writer=False) as store:
                 for r in reason_shift(first, store):
                     shifts.append({"point": row["point"], "values": label, **r})
     return shifts

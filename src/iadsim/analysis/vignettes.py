@@ -50,7 +50,7 @@ def run_vignette(scenario: Path, n: int, out: Path, *, workers: int = 1, seed: i
     prepared = prepare(scenario)
     dest = Path(out) / scenario.stem
     run_batch(prepared, n, dest, root_seed=seed, workers=workers, resume=True, progress=False)
-    with ResultStore(dest / "results.sqlite") as store:
+    with ResultStore(dest / "results.sqlite", writer=False) as store:
         reps = store.rows("replications", "WHERE idx < ?", (n,))
         totals = reason_totals(store)
     killed = np.array([r[8] for r in reps])
