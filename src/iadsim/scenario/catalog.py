@@ -74,7 +74,9 @@ class VisualSpec(_Strict):
 
 
 class ComponentType(_Strict):
-    """A catalog component: its kind, and the radar/launcher/visual parts it carries."""
+    """A catalog component: its kind, and the radar/launcher/visual parts it carries; its
+    communications sets (comms types), whether it needs external power, and its data
+    interface family (a command post uses a sensor's output only where integrated)."""
 
     kind: ComponentKind
     description: str
@@ -82,6 +84,57 @@ class ComponentType(_Strict):
     radar: RadarSpec | None = None
     launcher: LauncherSpec | None = None
     visual: VisualSpec | None = None
+    comms: list[str] = Field(default_factory=list)
+    needs_power: bool = False
+    interface: str | None = None
+
+
+class AgeingSpec(_Strict):
+    """Weibull scales (years of virtual age) of an equipment's wear-out (operational ->
+    degraded) and sudden failure (-> not mission capable) in the maintenance model."""
+
+    degradation_eta_years: PositiveFloat = 6.0
+    failure_eta_years: PositiveFloat = 15.0
+
+
+class CommsType(_Strict):
+    """A radio set, cable terminal or data-transfer unit: the medium it serves and how it
+    ages. A link needs, at each end, a working set of its medium and a working data unit
+    (where the component has sets of that medium at all)."""
+
+    medium: Literal["radio", "cable", "data"]
+    description: str
+    source: str
+    ageing: AgeingSpec = AgeingSpec()
+
+
+class PowerType(_Strict):
+    """A power source: a generator (ages like other equipment) or the grid."""
+
+    kind: Literal["generator", "grid"]
+    description: str
+    source: str
+    ageing: AgeingSpec = AgeingSpec()
+
+
+class IntegrationEntry(_Strict):
+    """A sensor interface family whose output a command-post interface family can use
+    (beyond the same family, always integrated)."""
+
+    sensor: str
+    command_post: str
+    source: str
+
+
+RolePair = Literal["sensor_command", "command_launcher", "fire_control_launcher", "sensor_launcher"]
+MessageKindName = Literal["track_report", "target_designation", "fire_control", "status"]
+
+
+class LinkDefault(_Strict):
+    """How a unit's internal links of one role pair are built: medium and message kinds."""
+
+    kind: Literal["cable", "radio", "relay", "internal"] = "internal"
+    carries: list[MessageKindName]
 
 
 class FlyoutSpec(_Strict):
@@ -144,6 +197,16 @@ class UnitType(_Strict):
     max_channels: PositiveInt = 1
     doctrine: Literal["shoot_look_shoot", "salvo"] = "shoot_look_shoot"
     assessment_delay_s: float = Field(default=5.0, ge=0.0)
+    # connection mechanisms (docs/network.md): internal links by role pair, default power
+    # sources, set-up and march times, a trained crew's median time to bring the network up
+    links: dict[RolePair, LinkDefault] = Field(default_factory=dict)
+    power: list[str] = Field(default_factory=list)
+    setup_s: float = Field(default=0.0, ge=0.0)
+    march_s: float = Field(default=0.0, ge=0.0)
+    network_setup_s: float = Field(default=0.0, ge=0.0)
+    # autonomous fallback: delay before fighting on own sensors when the CP is lost (None:
+    # not allowed, e.g. launchers without radars of their own)
+    fallback_delay_s: float | None = Field(default=None, ge=0.0)
 
 
 class RcsTable(_Strict):
@@ -241,6 +304,9 @@ class Catalog(_Strict):
     weapons: dict[str, MissileType]
     units: dict[str, UnitType]
     aircraft: dict[str, AircraftType]
+    comms: dict[str, CommsType] = Field(default_factory=dict)
+    power: dict[str, PowerType] = Field(default_factory=dict)
+    integration: dict[str, IntegrationEntry] = Field(default_factory=dict)
 
 
 _FILES = {
@@ -248,6 +314,9 @@ _FILES = {
     "weapons": MissileType,
     "units": UnitType,
     "aircraft": AircraftType,
+    "comms": CommsType,
+    "power": PowerType,
+    "integration": IntegrationEntry,
 }
 
 
@@ -294,21 +363,28 @@ def catalog_from_data(raw: dict[str, tuple[Any, dict]], directory: Path) -> Cata
 
 
 def _check_references(catalog: Catalog, directory: Path) -> None:
-    """Launchers must name a missile the catalog has."""
+    """Launchers must name a missile the catalog has; comms and power types must exist."""
     from iadsim.errors import Problem
 
     problems = []
+
+    def bad(file: str, field: str, message: str) -> None:
+        problems.append(Problem(str(directory / file), None, None, field, message))
+
     for key, comp in catalog.components.items():
         if comp.launcher and comp.launcher.missile not in catalog.weapons:
-            problems.append(
-                Problem(
-                    str(directory / "components.yaml"),
-                    None,
-                    None,
-                    f"{key}.launcher.missile",
-                    f"unknown missile {comp.launcher.missile!r}",
-                )
+            bad(
+                "components.yaml",
+                f"{key}.launcher.missile",
+                f"unknown missile {comp.launcher.missile!r}",
             )
+        for i, ct in enumerate(comp.comms):
+            if ct not in catalog.comms:
+                bad("components.yaml", f"{key}.comms[{i}]", f"unknown comms type {ct!r}")
+    for key, unit in catalog.units.items():
+        for i, pt in enumerate(unit.power):
+            if pt not in catalog.power:
+                bad("units.yaml", f"{key}.power[{i}]", f"unknown power type {pt!r}")
     if problems:
         raise ScenarioError(problems)
 

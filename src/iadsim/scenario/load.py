@@ -87,20 +87,43 @@ def check_scenario(
     return problems
 
 
+# message kinds a unit's internal link carries by default, by the role pair it joins
+DEFAULT_CARRIES: dict[str, tuple[str, ...]] = {
+    "sensor_command": ("track_report", "status"),
+    "command_launcher": ("target_designation", "track_report", "status"),
+    "fire_control_launcher": ("fire_control",),
+    "sensor_launcher": ("track_report", "status"),
+}
+
+
 def resolve_links(spec: ScenarioSpec, catalog: Catalog) -> tuple[LinkSpec, ...]:
-    """The scenario's links plus each unit's internal links as designed (unless overridden)."""
+    """The scenario's links plus each unit's internal links as designed (unless overridden).
+
+    A generated link takes its medium and message kinds from the unit type's `links`
+    defaults (catalog), else `internal` with DEFAULT_CARRIES. A listed link between the same
+    pair overrides it; if it does not say what it carries, it carries what the design did.
+    """
     listed = list(spec.network.links)
     if not spec.network.auto_internal_links:
         return tuple(_with_ids(listed))
-    given = {frozenset((lk.from_, lk.to)) for lk in listed}
-    generated = []
+    designed: dict[frozenset, LinkSpec] = {}
+    order: list[frozenset] = []
     for unit in spec.units:
-        for a, b in design_links(unit, catalog):
-            if frozenset((a, b)) not in given:
-                generated.append(
-                    LinkSpec(**{"from": a, "to": b, "kind": "internal", "latency_s": 0.2})
-                )
-    return tuple(_with_ids(listed + generated))
+        for a, b, kind, carries in design_links(unit, catalog):
+            key = frozenset((a, b))
+            designed[key] = LinkSpec(
+                **{"from": a, "to": b, "kind": kind, "latency_s": 0.2, "carries": carries}
+            )
+            order.append(key)
+    out = []
+    for lk in listed:
+        key = frozenset((lk.from_, lk.to))
+        if key in designed and lk.carries is None:
+            lk = lk.model_copy(update={"carries": designed[key].carries})
+        designed.pop(key, None)
+        out.append(lk)
+    out += [designed[k] for k in order if k in designed]
+    return tuple(_with_ids(out))
 
 
 def _with_ids(links: list[LinkSpec]) -> list[LinkSpec]:
@@ -108,15 +131,19 @@ def _with_ids(links: list[LinkSpec]) -> list[LinkSpec]:
     return [lk if lk.id else lk.model_copy(update={"id": f"{lk.from_}--{lk.to}"}) for lk in links]
 
 
-def design_links(unit, catalog: Catalog) -> list[tuple[str, str]]:
-    """The links a unit has as designed: sensors to command post, command post to launchers,
-    fire-control radars to launchers (or, with no command post, sensors to launchers)."""
+def design_links(unit, catalog: Catalog) -> list[tuple[str, str, str, list[str]]]:
+    """The links a unit has as designed, as (from, to, medium, message kinds): sensors to
+    command post, command post to launchers, fire-control radars to the launchers that have
+    no fire control of their own (or, with no command post, sensors to launchers). A pair
+    joined for several roles gets one link carrying every kind those roles need."""
     kinds = {
         c.id: catalog.components[c.type].kind
         for c in unit.components
         if c.type in catalog.components
     }
-    roles = catalog.units[unit.type].roles if unit.type in catalog.units else {}
+    utype = catalog.units.get(unit.type)
+    roles = utype.roles if utype is not None else {}
+    defaults = utype.links if utype is not None else {}
 
     def members(role: str) -> list[str]:
         return [cid for cid, k in kinds.items() if k in roles.get(role, [])]
@@ -124,20 +151,23 @@ def design_links(unit, catalog: Catalog) -> list[tuple[str, str]]:
     search, fire, launch, command = (
         members(r) for r in ("search", "fire_control", "launcher", "command")
     )
-    pairs: list[tuple[str, str]] = []
-    for cp in command:
-        pairs += [(s, cp) for s in search if s != cp]
-        pairs += [(cp, lch) for lch in launch if lch != cp]
+    pairs: list[tuple[str, str, str]] = []
+    for cp in command:  # a TELAR's link to the post is first a launcher's (its medium)
+        pairs += [(cp, lch, "command_launcher") for lch in launch if lch != cp]
+        pairs += [(s, cp, "sensor_command") for s in search if s != cp]
     if not command:
-        pairs += [(s, lch) for s in search for lch in launch if s != lch]
-    pairs += [(f, lch) for f in fire for lch in launch if f != lch]
-    seen, out = set(), []
-    for a, b in pairs:
+        pairs += [(s, lch, "sensor_launcher") for s in search for lch in launch if s != lch]
+    pairs += [(f, lch, "fire_control_launcher") for f in fire for lch in launch if lch not in fire]
+    merged: dict[frozenset, list] = {}
+    for a, b, role in pairs:
+        d = defaults.get(role)
+        carries = list(d.carries) if d is not None else list(DEFAULT_CARRIES[role])
         key = frozenset((a, b))
-        if key not in seen:
-            seen.add(key)
-            out.append((f"{unit.id}/{a}", f"{unit.id}/{b}"))
-    return out
+        if key not in merged:
+            merged[key] = [a, b, d.kind if d is not None else "internal", carries]
+        else:
+            merged[key][3] += [k for k in carries if k not in merged[key][3]]
+    return [(f"{unit.id}/{a}", f"{unit.id}/{b}", kind, c) for a, b, kind, c in merged.values()]
 
 
 def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list[Problem]:
@@ -168,6 +198,7 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
             report(("units", i, "type"), _unknown("unit type", utype, catalog.units))
         comps = unit.get("components")
         seen: set[str] = set()
+        _check_support(unit, i, catalog, report)
         for j, comp in enumerate(comps if isinstance(comps, list) else []):
             if not isinstance(comp, dict):
                 continue
@@ -237,6 +268,12 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
         for k, ref in enumerate(link.get("via") or []):
             if isinstance(ref, str) and ref not in components:
                 report(("network", "links", i, "via", k), _unknown_ref(ref, components))
+    integrations = network.get("integrations") if isinstance(network, dict) else None
+    for i, rec in enumerate(integrations if isinstance(integrations, list) else []):
+        for end in ("sensor", "command_post"):
+            ref = rec.get(end) if isinstance(rec, dict) else None
+            if isinstance(ref, str) and ref not in components:
+                report(("network", "integrations", i, end), _unknown_ref(ref, components))
     site_ids: set[str] = set()
     for i, site in items("sites"):
         if isinstance(site.get("id"), str):
@@ -259,6 +296,32 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
             if isinstance(ref, str) and ref not in components and ref not in unit_ids:
                 report(("strikes", i, "targets", k), _unknown_ref(ref, components | set(unit_ids)))
     return problems
+
+
+def _check_support(unit: dict, i: int, catalog: Catalog, report) -> None:
+    """Comms set and power source types known; power feeds name the unit's components."""
+    comps = unit.get("components") if isinstance(unit.get("components"), list) else []
+    ids = {c.get("id") for c in comps if isinstance(c, dict)}
+    for j, comp in enumerate(comps):
+        sets = comp.get("comms") if isinstance(comp, dict) else None
+        for k, cs in enumerate(sets if isinstance(sets, list) else []):
+            t = cs.get("type") if isinstance(cs, dict) else None
+            if isinstance(t, str) and t not in catalog.comms:
+                where = ("units", i, "components", j, "comms", k, "type")
+                report(where, _unknown("comms type", t, catalog.comms))
+    power = unit.get("power")
+    for k, src in enumerate(power if isinstance(power, list) else []):
+        if not isinstance(src, dict):
+            continue
+        t = src.get("type")
+        if isinstance(t, str) and t not in catalog.power:
+            report(("units", i, "power", k, "type"), _unknown("power type", t, catalog.power))
+        for m, ref in enumerate(src.get("feeds") or []):
+            if isinstance(ref, str) and ref not in ids:
+                report(
+                    ("units", i, "power", k, "feeds", m),
+                    _unknown("component of this unit", ref, {x for x in ids if x}),
+                )
 
 
 def _check_terrain(

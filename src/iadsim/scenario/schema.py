@@ -19,6 +19,13 @@ from pydantic import (
 )
 
 import iadsim.limits as limits
+from iadsim.scenario.connection import (
+    CommsSetSpec,
+    DeploymentSpec,
+    FallbackSpec,
+    IntegrationSpec,
+    PowerSourceSpec,
+)
 from iadsim.scenario.readiness import (
     READINESS_STATES,
     CrewSpec,
@@ -112,6 +119,10 @@ class ComponentSpec(_Strict):
     readiness: Readiness | None = None
     maintenance: MaintenanceSpec | None = None
     position: Position | None = None
+    # radio sets, cable terminals, data-transfer units (None: the catalog type's, ageing
+    # with this component's maintenance)
+    comms: list[CommsSetSpec] | None = None
+    crew: CrewSpec | None = None  # this component's crew (a MANPADS team); None: the unit's
     note: str = ""
 
 
@@ -143,6 +154,10 @@ class UnitSpec(_Strict):
     crew: CrewSpec | None = None  # None: a trained crew (night vision as the environment)
     emcon: EmconSpec | None = None  # None: radars radiate whenever they work
     components: list[ComponentSpec] = Field(min_length=1)
+    # generators and grid feeding the components that need power (None: the catalog's)
+    power: list[PowerSourceSpec] | None = None
+    deployment: DeploymentSpec = DeploymentSpec()
+    fallback: FallbackSpec = FallbackSpec()  # fight on own sensors when the CP is lost
     note: str = ""
 
 
@@ -159,8 +174,12 @@ class TimeWindow(_Strict):
         return self
 
 
+MessageKindName = Literal["track_report", "target_designation", "fire_control", "status"]
+
+
 class LinkSpec(_Strict):
-    """A communication link between two components (UNIT/component ids)."""
+    """A communication link between two components (UNIT/component ids); `carries` lists the
+    message kinds it carries (None: every kind)."""
 
     id: Identifier | None = None
     from_: ComponentRef = Field(alias="from")
@@ -170,6 +189,7 @@ class LinkSpec(_Strict):
     capacity_per_s: float = Field(default=50.0, gt=0.0, le=1e9)
     up: bool = True
     via: list[ComponentRef] = Field(default_factory=list)
+    carries: list[MessageKindName] | None = None
     mtbf_s: float | None = Field(default=None, ge=1.0, le=1e12)
     mttr_s: float | None = Field(default=None, ge=1.0, le=1e12)
     jammed: list[TimeWindow] = Field(default_factory=list)
@@ -188,6 +208,8 @@ class NetworkSpec(_Strict):
 
     auto_internal_links: bool = True
     links: list[LinkSpec] = Field(default_factory=list)
+    # which sensors' output each command post can use, beyond the catalog's matrix
+    integrations: list[IntegrationSpec] = Field(default_factory=list)
 
 
 class Waypoint(_Strict):

@@ -1,0 +1,46 @@
+"""Support equipment (communications sets, generators): how likely it works at scenario time.
+
+Support equipment ages like any other component (readiness.maintenance): its own
+maintenance history, or its host's, run through the maintenance model with the equipment
+type's Weibull scales (electronics wear out sooner than vehicles). A direct readiness
+overrides the model as for components. One uniform per item and replication decides it,
+so a variant with better maintenance keeps every item that worked before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from iadsim.readiness.maintenance import DEFAULT_PARAMS, MaintenanceParams, WeibullHazard
+from iadsim.readiness.spec import distribution_from_readiness, prior_for_component
+from iadsim.readiness.states import ComponentState
+from iadsim.scenario.readiness import MaintenanceSpec
+
+
+def ageing_params(degradation_eta_years: float, failure_eta_years: float) -> MaintenanceParams:
+    """The default maintenance parameters with this equipment's Weibull scales."""
+    return replace(
+        DEFAULT_PARAMS,
+        degradation=WeibullHazard(DEFAULT_PARAMS.degradation.beta, degradation_eta_years),
+        failure=WeibullHazard(DEFAULT_PARAMS.failure.beta, failure_eta_years),
+    )
+
+
+def p_working(
+    readiness,
+    maintenance: MaintenanceSpec | None,
+    params: MaintenanceParams,
+    scenario_time: datetime,
+) -> float:
+    """P(the item works) = P(operational) + P(degraded) at the scenario time.
+
+    readiness: a state name (certain), a {state: p} mapping, or None; maintenance: its
+    history (None with no readiness: working)."""
+    direct = None if readiness is None else distribution_from_readiness(readiness)
+    if isinstance(readiness, str) or maintenance is None:
+        if direct is None:
+            return 1.0
+        return direct[ComponentState.OPERATIONAL] + direct[ComponentState.DEGRADED]
+    d = prior_for_component(direct, maintenance, scenario_time, params)
+    return d[ComponentState.OPERATIONAL] + d[ComponentState.DEGRADED]
