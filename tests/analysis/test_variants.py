@@ -160,3 +160,22 @@ def test_set_values_follow_yaml_1_2():
     assert parse_value("yes") == "yes" and parse_value("off") == "off"
     assert parse_value("010") == 10 and parse_value("0o17") == 15
     assert parse_value("1e3") == 1000.0
+
+
+def test_a_numeric_readiness_that_maintenance_overrides_is_refused_not_ignored():
+    """A sweep over engage-radar.readiness once changed nothing silently: the maintenance
+    model decides that component's condition. Now the --set says so."""
+    from tests.builders import CARACAS
+
+    sc = load_scenario(CARACAS)
+    for value in ("0.5", "{operational: 0.9}"):
+        a = parse_assignment(f"units.S300-BN.components.engage-radar.readiness={value}")
+        with pytest.raises(InputError) as exc:
+            make_variant(sc, [a])
+        (p,) = exc.value.problems
+        assert p.field == "units.S300-BN.components.engage-radar.readiness"
+        assert "overrides a numeric readiness" in p.message
+    # a declared state, or a storage share, does act: accepted
+    for value in ("operational", "{operational: 0.5, in_storage: 0.5}"):
+        a = parse_assignment(f"units.S300-BN.components.engage-radar.readiness={value}")
+        assert make_variant(sc, [a]) is not sc

@@ -250,12 +250,44 @@ def make_variant(scenario: Scenario, assignments: list[Assignment]) -> Scenario:
                 for p in problems
             ]
         )
+    _refuse_overridden(scenario.spec, spec, file, label_of(assignments))
     return Scenario(
         spec=spec,
         catalog=scenario.catalog,
         path=scenario.path,
         links=resolve_links(spec, scenario.catalog),
     )
+
+
+def _refuse_overridden(old: ScenarioSpec, new: ScenarioSpec, file: str, label: str) -> None:
+    """A --set that writes a numeric readiness on a component whose condition a mechanism
+    decides (its maintenance model keeps only the in_storage share of a direct readiness)
+    would change nothing: say so instead of running a silent no-op."""
+    problems = []
+    for u_old, u_new in zip(old.units, new.units, strict=True):
+        for c_old, c_new in zip(u_old.components, u_new.components, strict=True):
+            r = c_new.readiness
+            if r == c_old.readiness or r is None or isinstance(r, str):
+                continue
+            if getattr(r, "in_storage", 0.0) > 0.0:  # its storage share is kept: it acts
+                continue
+            if c_new.maintenance is None:
+                continue
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    None,
+                    f"units.{u_new.id}.components.{c_new.id}.readiness",
+                    f"--set {label}: this component's condition comes from its maintenance "
+                    "model, which overrides a numeric readiness (only its in_storage share "
+                    "is kept), so the value would change nothing; declare a state "
+                    "(readiness=operational) or change its maintenance (regime, "
+                    "supplier_support, last_overhaul_year)",
+                )
+            )
+    if problems:
+        raise InputError(problems)
 
 
 def _friendly_loc(data: Any, loc: tuple) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub) -> None:
@@ -16,6 +17,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from iadsim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
+    for w in scenario.warnings:
+        print(w, file=sys.stderr)
     spec = scenario.spec
     n_comp = sum(len(u.components) for u in spec.units)
     print(

@@ -27,6 +27,7 @@ class Scenario:
     catalog: Catalog
     path: Path
     links: tuple[LinkSpec, ...] = field(default=())
+    warnings: tuple[Problem, ...] = field(default=())  # FILE:LINE notes that do not refuse
 
     @property
     def terrain_path(self) -> Path | None:
@@ -63,10 +64,11 @@ def scenario_from_data(
         problems += _cross_check_raw(data, catalog, str(path), locations)
         raise ScenarioError(_dedupe(problems)) from None
     problems = check_scenario(data, spec, catalog, path, locations)
+    warnings = _site_warnings(spec, path, locations)
     if problems:
         raise ScenarioError(_dedupe(problems))
     links = resolve_links(spec, catalog)
-    return Scenario(spec=spec, catalog=catalog, path=path, links=links)
+    return Scenario(spec=spec, catalog=catalog, path=path, links=links, warnings=tuple(warnings))
 
 
 def check_scenario(
@@ -79,7 +81,7 @@ def check_scenario(
     from iadsim.scenario.limits_check import check_limits
 
     problems = _cross_check_raw(data, catalog, str(path), locations)
-    problems += _check_terrain(spec, path, locations)
+    problems += _check_terrain(spec, path, locations)[0]
     problems += _check_readiness(spec, str(path), locations)
     for fpath, message in check_limits(spec, catalog):
         line, col = locate(locations, fpath)
@@ -324,23 +326,36 @@ def _check_support(unit: dict, i: int, catalog: Catalog, report) -> None:
                 )
 
 
-def _check_terrain(
-    spec: ScenarioSpec, path: Path, locations: dict[tuple, Location]
-) -> list[Problem]:
+def _site_warnings(spec: ScenarioSpec, path: Path, locations) -> list[Problem]:
+    """Site altitudes far from the DEM (warnings; scenario.terrain_checks)."""
     if spec.terrain is None:
         return []
+    return _check_terrain(spec, path, locations)[1]
+
+
+def _check_terrain(
+    spec: ScenarioSpec, path: Path, locations: dict[tuple, Location]
+) -> tuple[list[Problem], list[Problem]]:
+    """(problems, warnings): the DEM must load; aircraft must not fly under it
+    (scenario.terrain_checks); site altitudes far from it are warned about."""
+    if spec.terrain is None:
+        return [], []
     terrain = resolve_terrain(spec.terrain, path)
     line, col = locate(locations, ("terrain",))
     if not terrain.is_file():
-        return [Problem(str(path), line, col, "terrain", f"terrain file not found: {terrain}")]
+        return [Problem(str(path), line, col, "terrain", f"terrain file not found: {terrain}")], []
     from iadsim.geo.terrain import Terrain
+    from iadsim.scenario.terrain_checks import clearance_problems, site_altitude_warnings
 
     try:  # a corrupt or mis-georeferenced DEM is refused here, at the scenario's line
-        Terrain.from_geotiff(terrain)
+        dem = Terrain.from_geotiff(terrain)
     except InputError as exc:
         why = "; ".join(p.message for p in exc.problems)
-        return [Problem(str(path), line, col, "terrain", f"{terrain}: {why}")]
-    return []
+        return [Problem(str(path), line, col, "terrain", f"{terrain}: {why}")], []
+    return (
+        clearance_problems(spec, dem, str(path), locations),
+        site_altitude_warnings(spec, dem, str(path), locations),
+    )
 
 
 def _check_readiness(

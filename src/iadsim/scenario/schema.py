@@ -240,6 +240,8 @@ class AircraftSpec(_Strict):
     start_s: Seconds = 0.0
     speed_mps: float | None = Field(default=None, ge=limits.MIN_SPEED_MPS, le=1000.0)
     altitude_mode: Literal["msl", "agl"] = "msl"
+    # route points under the DEM plus this clearance are refused (scenario.terrain_checks)
+    min_clearance_m: float | None = Field(default=None, ge=0.0, le=10_000.0)
     route: list[Waypoint] | None = Field(
         default=None, min_length=2, max_length=limits.MAX_WAYPOINTS
     )
