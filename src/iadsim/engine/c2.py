@@ -1,6 +1,9 @@
 """Connectivity of the C2 network in one replication, as the kill-chain code asks for it:
-for a pair of components and many times, is there a working path, with what latency, and if
-not, why (LINK_DOWN, NODE_DESTROYED, JAMMED, or the state of an out-of-service relay).
+for a pair of components, a message kind and many times, is there a working path, with what
+latency, and if not, why (LINK_DOWN, NODE_DESTROYED, JAMMED, the state of an out-of-service
+relay, or a modelled cause: DATALINK_FAILED, NO_POWER, NOT_DEPLOYED, CREW_NOT_READY), and
+which element broke it; and whether a command post can use a sensor's tracks at all
+(NOT_INTEGRATED).
 
 A thin adapter over `iadsim.network.graph.C2Network`, which owns the graph, the element
 timelines (down, jammed, destroyed, cannot relay) and the cached shortest paths per epoch.
@@ -17,11 +20,14 @@ from iadsim.engine.rng import RngStreams
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import World
 from iadsim.killchain import REASON_CODE, REASONS, Reason
+from iadsim.network.causes import ConnectionCauses
 from iadsim.network.failures import Reliability, sample_timeline
 from iadsim.network.graph import C2Network
+from iadsim.network.kinds import MessageKind
 from iadsim.scenario.schema import LinkSpec
 
 _CODE_OF_NAME = {str(r): REASON_CODE[r] for r in Reason}
+C_NOT_INTEGRATED = REASON_CODE[Reason.NOT_INTEGRATED]
 
 
 @dataclass(frozen=True)
@@ -45,11 +51,13 @@ class Connectivity:
         outages: Mapping[str, list[tuple[float, float]]] | None = None,
         disabled: Mapping[str, tuple[float, int]] | None = None,
         jam_windows: Mapping[str, list[tuple[float, float]]] | None = None,
+        causes: ConnectionCauses | None = None,
     ):
         """components: id -> catalog kind; destroyed_at: strikes; out_of_service: components
         that cannot relay (in storage, broken) with their state's reason code; outages:
         sampled down intervals of links (MTBF/MTTR failures); disabled: components put out
-        of action at a time (strikes), with the reason code, which stop relaying then."""
+        of action at a time (strikes), with the reason code, which stop relaying then;
+        causes: the replication's modelled causes of broken connections (network.causes)."""
         net = C2Network()
         for cid, kind in components.items():
             net.add_node(cid, str(kind))
@@ -63,6 +71,7 @@ class Connectivity:
                 capacity_per_s=lk.capacity_per_s,
                 up=lk.up,
                 via=tuple(lk.via),
+                carries=lk.carries,
             )
             for window in lk.jammed:  # hand-set windows: an override for what-ifs
                 net.jam(lk.id, window.start_s, window.end_s)
@@ -77,26 +86,43 @@ class Connectivity:
         for cid, (t, code) in (disabled or {}).items():
             if cid not in (out_of_service or {}):
                 net.set_no_relay(cid, start=t, reason=REASONS[code])
+        self.causes = causes or ConnectionCauses()
+        self.causes.apply(net)
         self.net = net
-        self._cache: dict[tuple[str, str, bytes], PathStatus] = {}
+        self._cache: dict[tuple, PathStatus] = {}
 
-    def designed(self, a: str, b: str) -> bool:
-        """Whether a and b are connected in the network as designed (all links up)."""
+    def designed(self, a: str, b: str, kind: str | None = None) -> bool:
+        """Whether a and b are connected for a message kind in the network as designed."""
         if a == b:
             return True
-        nodes, _ = self.net.design_path(a, b)
+        nodes, _ = self.net.design_path(a, b, kind)
         return bool(nodes)
 
-    def status(self, a: str, b: str, times_s: np.ndarray) -> PathStatus:
-        """Path status between components a and b at each of the given times."""
+    def integration_code(self, sensor: str, command_post: str) -> int:
+        """NOT_INTEGRATED's code when the post cannot use the sensor's tracks, else 0."""
+        if (sensor, command_post) in self.causes.not_integrated:
+            return C_NOT_INTEGRATED
+        return 0
+
+    def culprit(
+        self, a: str, b: str, t: float, kind: str | None = None
+    ) -> tuple[Reason, str | None]:
+        """(reason, failing element) of the path a -> b for `kind` at time t."""
+        p = self.net.path(a, b, t, kind)
+        if p.ok and kind == MessageKind.TRACK_REPORT and (a, b) in self.causes.not_integrated:
+            return Reason.NOT_INTEGRATED, self.causes.not_integrated[(a, b)]
+        return p.reason, p.culprit
+
+    def status(self, a: str, b: str, times_s: np.ndarray, kind: str | None = None) -> PathStatus:
+        """Path status between components a and b for a message kind at the given times."""
         times_s = np.asarray(times_s, float)
         if a == b:
             n = times_s.shape
             return PathStatus(np.ones(n, bool), np.zeros(n), np.zeros(n, np.int8))
-        key = (a, b, times_s.tobytes()) if times_s.size > 1 else None
+        key = (a, b, kind, times_s.tobytes()) if times_s.size > 1 else None
         if key is not None and key in self._cache:
             return self._cache[key]
-        latency, why = self.net.latency_many(a, b, times_s)
+        latency, why = self.net.latency_many(a, b, times_s, kind)
         ok = np.isfinite(latency)
         code = np.zeros(ok.shape, np.int8)
         if not ok.all():
@@ -130,7 +156,8 @@ def replication_network(
     cut where strikes and anti-radiation missiles put components out of action, jammed where
     the raid's communications jammers overpower radio links (`jam_windows`, from the shared
     geometry), and without relays through components whose readiness state keeps them from
-    working."""
+    working, and broken
+    where the modelled causes say (failed sets, no power, not deployed, crews)."""
     return Connectivity(
         {c.id: c.kind for c in world.components},
         world.links,
@@ -139,4 +166,5 @@ def replication_network(
         sample_link_outages(world, rs),
         equipment.strike_outages(),
         jam_windows,
+        equipment.causes,
     )

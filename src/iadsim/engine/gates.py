@@ -31,6 +31,11 @@ from iadsim.engine.sensing import Sensing
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import UnitRt, World
 from iadsim.killchain import REASON_CODE, Reason, Stage
+from iadsim.network.kinds import MessageKind
+
+TRACKS = MessageKind.TRACK_REPORT
+DESIGNATION = MessageKind.TARGET_DESIGNATION
+FIRE_CONTROL = MessageKind.FIRE_CONTROL
 
 C_NOT_DETECTED = REASON_CODE[Reason.NOT_DETECTED]
 C_NOT_TRACKED = REASON_CODE[Reason.NOT_TRACKED]
@@ -91,11 +96,15 @@ class Gates:
         self.rs = rs
         self.pictures: dict[str, CpPicture] = {}
 
-    def _unit_sensors(self, unit: UnitRt) -> list[int]:
+    def unit_sensors(self, unit: UnitRt, fallback: bool = False) -> list[int]:
         """The sensors whose picture this unit fights from: its own search sensors, and (when
-        centralized) every outside sensor its command post is connected to by design."""
+        centralized) every outside sensor its command post is connected to by design for
+        track reports. Fighting on its own after losing its post (`fallback`): only the
+        launchers' own radars (TELARs)."""
         w = self.world
         own = [i for i in unit.role("search") if i in self.sensors]
+        if fallback:
+            return [i for i in own if i in unit.role("launcher")]
         if unit.c2_mode == "autonomous" or not unit.role("command"):
             return own
         cp = w.components[unit.role("command")[0]].id
@@ -104,7 +113,7 @@ class Gates:
             for i in self.sensors
             if w.components[i].unit != unit.id
             and w.components[i].is_radar
-            and self.conn.designed(w.components[i].id, cp)
+            and self.conn.designed(w.components[i].id, cp, TRACKS)
         ]
         return own + outside
 
@@ -116,9 +125,11 @@ class Gates:
             st = self.sensors[si]
             looks = st.reports.look
             t_rep = st.geo.times_s[looks]
-            path = self.conn.status(self.world.components[si].id, cp.id, t_rep)
+            sid = self.world.components[si].id
+            path = self.conn.status(sid, cp.id, t_rep, TRACKS)
+            usable = path.ok & (self.conn.integration_code(sid, cp.id) == 0)
             sent = self.sensing.code(si, looks) == 0
-            feeds.append(make_feed(si, st.reports, st.geo.times_s, sent, path.ok, path.latency_s))
+            feeds.append(make_feed(si, st.reports, st.geo.times_s, sent, usable, path.latency_s))
         pic = cp_picture(feeds, times, len(self.world.aircraft))
         self.pictures[unit.id] = pic
         return pic
@@ -126,19 +137,57 @@ class Gates:
     def unit_chain(self, unit: UnitRt, ug: UnitGeometry) -> UnitChain:
         """The unit's kill chain against every aircraft at every decision time, gate by gate:
         envelope, the search sensors' picture at the command post, an available launcher,
-        fire control."""
+        fire control. A centralized unit whose doctrine allows it fights on its launchers'
+        own radars once it has lost its command post for the fallback delay."""
         w = self.world
+        times = ug.times_s
+        cps = unit.role("command")
+        centralized = unit.c2_mode != "autonomous" and bool(cps)
+        cp = w.components[cps[0]] if centralized else None
+        stage, reason, ready = self._chain(unit, ug, cp)
+        if cp is not None:
+            active = self.fallback_active(unit, times, cp)
+            if active.any():
+                s2, r2, ready2 = self._chain(unit, ug, None, fallback=True)
+                stage = np.where(active[None, :], s2, stage).astype(np.int8)
+                reason = np.where(active[None, :], r2, reason).astype(np.int8)
+                ready = {li: np.where(active[None, :], ready2[li], ready[li]) for li in ready}
+        candidates = np.flatnonzero((stage == Stage.FIRE_CONTROL).any(axis=0))
+        return UnitChain(unit, ug, stage, reason.astype(np.int8), ready, candidates)
+
+    def fallback_active(self, unit: UnitRt, times: np.ndarray, cp) -> np.ndarray:
+        """(K,) where the unit fights on its own: its doctrine allows it (`fallback`, else the
+        catalog's `fallback_delay_s`), it has launchers with radars of their own, and it has
+        lost its command post (post not working, or no launcher hears its designations)
+        for at least the delay."""
+        allowed, delay = fallback_doctrine(self.world, unit)
+        own = [i for i in unit.role("launcher") if i in unit.role("fire_control")]
+        if not allowed or not own:
+            return np.zeros(len(times), bool)
+        lost = self.equipment.working(cp.index, times) != 0
+        hears = np.zeros(len(times), bool)
+        for li in unit.role("launcher"):
+            if li != cp.index:
+                hears |= self.conn.status(
+                    cp.id, self.world.components[li].id, times, DESIGNATION
+                ).ok
+        lost |= ~hears
+        k = np.arange(len(times))
+        began = lost & ~np.concatenate(([False], lost[:-1]))
+        run_start = times[np.maximum.accumulate(np.where(began, k, 0))]
+        return lost & (times - run_start >= delay)
+
+    def _chain(self, unit: UnitRt, ug: UnitGeometry, cp, fallback: bool = False):
+        """(stage, reason, ready) of the unit's chain with command post `cp` (None: fighting
+        without one, on its own sensors; `fallback`: on its launchers' own radars only)."""
         times = ug.times_s
         stage = np.where(ug.airborne, int(Stage.NONE), -1).astype(np.int8)
         reason = ug.env_code.copy()
         cont = ug.airborne & (ug.env_code == 0)
         stage[cont] = Stage.IN_ENVELOPE
 
-        cps = unit.role("command")
-        centralized = unit.c2_mode != "autonomous" and bool(cps)
-        cp = w.components[cps[0]] if centralized else None
-        cp_code = self.equipment.working(cp.index, times) if centralized else None
-        best_stage, best_reason = self._search_gate(unit, times, cp, cp_code)
+        cp_code = self.equipment.working(cp.index, times) if cp is not None else None
+        best_stage, best_reason = self._search_gate(unit, times, cp, cp_code, fallback)
         stage = np.where(cont, np.maximum(best_stage, int(Stage.IN_ENVELOPE)), stage)
         reason = np.where(cont, best_reason, reason)
         cont &= best_stage >= Stage.REPORTED
@@ -155,17 +204,16 @@ class Gates:
         cont &= any_ready
         stage[cont] = Stage.FIRE_CONTROL
         reason = np.where(cont, 0, reason)
-        candidates = np.flatnonzero(cont.any(axis=0))
-        return UnitChain(unit, ug, stage, reason.astype(np.int8), ready, candidates)
+        return stage, reason.astype(np.int8), ready
 
-    def _search_gate(self, unit: UnitRt, times: np.ndarray, cp, cp_code):
+    def _search_gate(self, unit: UnitRt, times: np.ndarray, cp, cp_code, fallback=False):
         """Line of sight -> detected -> tracked -> reported, per feeding sensor; the sensor
         that got furthest speaks for the unit (the first one on ties). In Kalman mode the
         command post's fused picture decides `reported`. Returns (stage, reason) (A, K)."""
         A, K = len(self.world.aircraft), len(times)
         best_stage = np.full((A, K), -1, np.int8)
         best_reason = np.full((A, K), C_NO_SENSOR, np.int8)
-        unit_sensors = self._unit_sensors(unit)
+        unit_sensors = self.unit_sensors(unit, fallback)
         fused = (
             [si for si in unit_sensors if self.sensors[si].reports is not None]
             if cp is not None
@@ -211,10 +259,13 @@ class Gates:
         s_stage[trk] = Stage.TRACKED
         comp = self.world.components[si]
         if cp is not None and comp.index != cp.index:
-            path = self.conn.status(comp.id, cp.id, times)
-            # the first break along the way: the path to the command post, then the post
-            link_code = np.where(path.ok, cp_code, path.code)
-            rep = trk & ((cp_code == 0) & path.ok)[None, :]
+            path = self.conn.status(comp.id, cp.id, times, TRACKS)
+            # the first break along the way: the path to the command post, then the post,
+            # then whether the post can use this sensor's tracks (interface integration)
+            integ = self.conn.integration_code(comp.id, cp.id)
+            at_cp = np.where(cp_code != 0, cp_code, integ)
+            link_code = np.where(path.ok, at_cp, path.code)
+            rep = trk & ((at_cp == 0) & path.ok)[None, :]
             s_reason = np.where(trk & ~rep, link_code[None, :], s_reason)
         else:
             rep = trk
@@ -241,7 +292,7 @@ class Gates:
             ok = code == 0
             if cp is not None and li != cp.index:
                 # the first break along the way: the path from the post, then the launcher
-                path = self.conn.status(cp.id, comp.id, times)
+                path = self.conn.status(cp.id, comp.id, times, DESIGNATION)
                 link_reason = np.where(~path.ok, path.code, link_reason)
                 code = np.where(path.ok, code, 0)
                 ok &= path.ok
@@ -286,7 +337,7 @@ class Gates:
                     link_ok = np.ones(K, bool)
                     link_code = np.zeros(K, np.int8)
                 else:
-                    path = self.conn.status(comp.id, w.components[li].id, times)
+                    path = self.conn.status(comp.id, w.components[li].id, times, FIRE_CONTROL)
                     link_ok, link_code = path.ok, path.code
                 fire = tracking & (avail[li] & link_ok)[None, :]
                 ready[li] |= fire
@@ -310,9 +361,16 @@ class Gates:
                 continue
             if not self.sensors[fi].firm[a, idx]:
                 continue
-            if (
-                fi == li
-                or self.conn.status(w.components[fi].id, w.components[li].id, np.array([t])).ok[0]
-            ):
+            fc_id, l_id = w.components[fi].id, w.components[li].id
+            if fi == li or self.conn.status(fc_id, l_id, np.array([t]), FIRE_CONTROL).ok[0]:
                 return True
         return False
+
+
+def fallback_doctrine(world: World, unit: UnitRt) -> tuple[bool, float]:
+    """(allowed, delay_s) of a unit's autonomous fallback: the scenario's `fallback`, else
+    the catalog's `fallback_delay_s` (None there: not allowed)."""
+    spec = world.scenario.spec.units[unit.index].fallback
+    delay = spec.delay_s if spec.delay_s is not None else unit.spec.fallback_delay_s
+    allowed = spec.allowed if spec.allowed is not None else unit.spec.fallback_delay_s is not None
+    return bool(allowed), float(delay or 0.0)

@@ -23,6 +23,7 @@ LEDGER_SCHEMA = pa.schema(
         ("stage", pa.string()),
         ("stage_index", pa.int8()),
         ("reason", pa.string()),
+        ("element", pa.string()),  # the failing element (a link, a set, a generator) or null
         ("stopped_at_s", pa.float64()),
     ]
     + [(f"t_{s.label}_s", pa.float64()) for s in Stage if s != Stage.NONE]
@@ -39,6 +40,7 @@ class Ledger:
         self.reason = np.full(shape, REASON_CODE[Reason.OUT_OF_RANGE], np.int8)
         self.time = np.full(shape, np.nan)
         self.first = np.full(shape + (N_STAGES,), np.inf)
+        self.element: dict[tuple[int, int], str] = {}  # (a, u) -> failing element
 
     def observe_timeline(
         self, u: int, times_s: np.ndarray, stage: np.ndarray, reason: np.ndarray
@@ -95,6 +97,7 @@ class Ledger:
                 cols["stage"].append(Stage(st).label)
                 cols["stage_index"].append(st)
                 cols["reason"].append(str(reason))
+                cols["element"].append(self.element.get((a, u)) if reason != Reason.NONE else None)
                 cols["stopped_at_s"].append(float(self.time[a, u]))
                 for s in Stage:
                     if s != Stage.NONE:

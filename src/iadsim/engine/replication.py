@@ -16,6 +16,7 @@ import numpy as np
 from iadsim.engine.anti_radiation import Emissions
 from iadsim.engine.c2 import replication_network
 from iadsim.engine.crews import Crews, strike_suppression
+from iadsim.engine.culprits import failing_element
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.fight import Fight
 from iadsim.engine.gates import Gates
@@ -26,7 +27,7 @@ from iadsim.engine.rng import RngStreams
 from iadsim.engine.scheduler import EventQueue
 from iadsim.engine.sensing import Sensing
 from iadsim.engine.states import Equipment
-from iadsim.killchain import Stage
+from iadsim.killchain import REASONS, Stage
 
 
 @dataclass
@@ -104,6 +105,20 @@ class Replication:
         self.queue.run(w.duration_s)
         return self._finish()
 
+    def _name_failing_elements(self) -> None:
+        """The ledger's `element`: which link, set, generator or component broke each chain
+        (engine.culprits), at the time it stopped."""
+        for ci, chain in enumerate(self.fight.chains):
+            sensors = self.gates.unit_sensors(chain.unit)
+            for a in range(len(self.world.aircraft)):
+                reason = REASONS[int(self.ledger.reason[a, ci])]
+                t = float(self.ledger.time[a, ci])
+                el = failing_element(
+                    self.world, self.equipment, self.network, sensors, chain.unit, reason, t
+                )
+                if el is not None:
+                    self.ledger.element[(a, ci)] = el
+
     def _finish(self) -> ReplicationResult:
         """Fold the chains' timelines into the ledger, log the tracks, sum up each aircraft."""
         w, fight = self.world, self.fight
@@ -111,6 +126,7 @@ class Replication:
             after = chain.geo.times_s[None, :] > fight.kill_time[:, None]
             stage = np.where(after, -1, chain.stage).astype(np.int8)
             self.ledger.observe_timeline(ci, chain.geo.times_s, stage, chain.reason)
+        self._name_failing_elements()
         summary, decoys = [], []
         for a, ac in enumerate(w.aircraft):
             end = min(fight.kill_time[a], ac.route.end_s)

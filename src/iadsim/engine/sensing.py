@@ -19,7 +19,7 @@ from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.kalman_tracks import TrackReports, kalman_firm
 from iadsim.engine.radar_picture import Geometry, SensorGeometry
 from iadsim.engine.rng import RngStreams
-from iadsim.engine.states import Equipment, Outage, working_code
+from iadsim.engine.states import Equipment, Outage, state_code, working_code
 from iadsim.engine.world import World
 from iadsim.errors import ValueRangeError
 from iadsim.killchain import REASON_CODE, Reason
@@ -73,15 +73,19 @@ def sensor_state(
     rs: RngStreams,
     tracker: str | None = None,
     radiating: np.ndarray | None = None,
+    cause_code: np.ndarray | None = None,
 ) -> SensorState:
     """Draw one sensor's detections of every aircraft (one stream per sensor-aircraft pair)
     and confirm firm tracks: M-of-N, or (radars, `tracker="kalman"`) by the Kalman tracker.
     `tracker=None` takes the geometry's choice (M-of-N for a plain SensorGeometry).
     `radiating` (K,) is the radar's emission-control timeline: a working radar that does not
-    radiate is RADAR_OFF and detects nothing (its tracks must be built again after)."""
+    radiate is RADAR_OFF and detects nothing (its tracks must be built again after).
+    `cause_code`: per look, a modelled cause stopping the sensor (no power, not deployed)."""
     name = tracker_of(geo, tracker)
     comp = world.components[geo.component]
     working = working_code(world, comp.index, state, destroyed_at, geo.times_s)
+    if cause_code is not None and state_code(world, comp.index, state) == 0:
+        working = np.where(cause_code != 0, cause_code, working).astype(np.int8)
     if radiating is not None:
         working = np.where((working == 0) & ~radiating, C_RADAR_OFF, working).astype(np.int8)
     pd = geo.pd_degraded if state == ComponentState.DEGRADED else geo.pd_nominal
@@ -126,7 +130,16 @@ class Sensing:
         def draw(i: int, g) -> SensorState:
             on = em.radiating(i, g.times_s) if world.components[i].is_radar else None
             cid = world.components[i].id
-            return sensor_state(world, g, equipment.state(i), equipment.outage(cid), rs, None, on)
+            return sensor_state(
+                world,
+                g,
+                equipment.state(i),
+                equipment.outage(cid),
+                rs,
+                None,
+                on,
+                cause_code=equipment.cause_code(i, g.times_s),
+            )
 
         # radars of cued units radiate only once an outside sensor's track reached their
         # command post: draw the others first, find the cues, then draw the cued radars

@@ -99,8 +99,12 @@ class Equipment:
     """
 
     def __init__(self, world: World, rs: RngStreams):
+        from iadsim.network.causes import sample_causes
+
         self.world = world
         self.states = sample_states(world, rs)
+        # why connections break tonight: comms sets, power, deployment, crews, integration
+        self.causes = sample_causes(world.scenario, rs.stream)
         self.destroyed_at, self.strike_disabled_at, self.strikes = sample_strikes(world, rs)
 
     def log_to(self, log: EventLog) -> None:
@@ -130,9 +134,23 @@ class Equipment:
         return outage(self.world, cid, self.destroyed_at, self.strike_disabled_at)
 
     def working(self, index: int, times_s: np.ndarray) -> np.ndarray:
-        """Per time: 0 if component `index` works, else the reason code why not."""
+        """Per time: 0 if component `index` works, else the reason code why not: its state,
+        then a modelled cause (no power, not deployed), then a strike."""
         comp = self.world.components[index]
-        return working_code(self.world, index, self.states[index], self.outage(comp.id), times_s)
+        code = working_code(self.world, index, self.states[index], self.outage(comp.id), times_s)
+        if state_code(self.world, index, self.states[index]) != 0:
+            return code  # its readiness state comes first (in storage before not deployed)
+        cause = self.cause_code(index, times_s)
+        return np.where(cause != 0, cause, code).astype(np.int8)
+
+    def cause_code(self, index: int, times_s: np.ndarray) -> np.ndarray:
+        """Per time: the reason code of the first modelled cause stopping component `index`
+        (NO_POWER, NOT_DEPLOYED, ...), 0 where none holds."""
+        times_s = np.asarray(times_s, float)
+        code = np.zeros(times_s.shape, np.int8)
+        for c in reversed(self.causes.components.get(self.world.components[index].id, [])):
+            code[c.active(times_s)] = REASON_CODE[c.reason]
+        return code
 
     def out_of_service(self) -> dict[str, int]:
         """Components whose readiness state keeps them from working (and relaying), with
