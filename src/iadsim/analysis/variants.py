@@ -132,8 +132,11 @@ def _is_unit(node: Any, prefix: list[str]) -> bool:
     )
 
 
-def _set(node: Any, segs: list[str], pos: int, value: Any, prefix: list[str]) -> int:
-    """Set value at segs[pos:] below node; return the number of places set."""
+def _set(
+    node: Any, segs: list[str], pos: int, value: Any, prefix: list[str], wild: bool = False
+) -> int:
+    """Set value at segs[pos:] below node; return the number of places set. Below a
+    wildcard (`wild`), items that lack the rest of the path are skipped."""
     seg = segs[pos]
     last = pos == len(segs) - 1
     if last and seg == "readiness" and _is_unit(node, prefix) and "readiness" not in node:
@@ -155,8 +158,10 @@ def _set(node: Any, segs: list[str], pos: int, value: Any, prefix: list[str]) ->
         else:
             child = node[key]
             if not isinstance(child, dict | list):
+                if wild or seg == WILDCARD:  # `units.*.power.*`: skip units without power
+                    continue
                 raise _Missing(prefix + [name], segs[pos + used], child)
-            count += _set(child, segs, pos + used, value, prefix + [name])
+            count += _set(child, segs, pos + used, value, prefix + [name], wild or seg == WILDCARD)
     return count
 
 

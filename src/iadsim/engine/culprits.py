@@ -16,7 +16,7 @@ import numpy as np
 from iadsim.engine.c2 import Connectivity
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import UnitRt, World
-from iadsim.killchain import REASON_CODE, Reason
+from iadsim.killchain import REASON_CODE, Reason, Stage
 from iadsim.network.kinds import MessageKind
 
 # reasons about geometry, draws or the fight: no element to name
@@ -50,9 +50,12 @@ def failing_element(
     unit: UnitRt,
     reason: Reason,
     t: float,
+    stage: int = 0,
 ) -> str | None:
     """The element behind `reason` for `unit` at time t, or None (see the module docstring).
-    `sensors`: the component indices feeding the unit, in the gates' order."""
+    `sensors`: the component indices feeding the unit, in the gates' order; `stage`: the
+    furthest stage reached, so that only the gates after it are searched (a chain that
+    tracked broke on the way to the post, not at its sensors)."""
     if reason in NO_ELEMENT or not np.isfinite(t):
         return None
     times = np.array([t])
@@ -76,13 +79,15 @@ def failing_element(
     cps = unit.role("command")
     cp = cps[0] if cps and unit.c2_mode != "autonomous" else None
     steps: list = []
-    for si in sensors:
-        steps.append(lambda si=si: component(si))
+    if stage < Stage.REPORTED:
+        for si in sensors:
+            if stage < Stage.TRACKED:
+                steps.append(lambda si=si: component(si))
+            if cp is not None:
+                steps.append(lambda si=si: path(si, cp, MessageKind.TRACK_REPORT))
         if cp is not None:
-            steps.append(lambda si=si: path(si, cp, MessageKind.TRACK_REPORT))
-    if cp is not None:
-        steps.append(lambda: component(cp))
-    for li in unit.role("launcher"):
+            steps.append(lambda: component(cp))
+    for li in unit.role("launcher") if stage < Stage.ASSIGNED else ():
         if cp is not None:
             steps.append(lambda li=li: path(cp, li, MessageKind.TARGET_DESIGNATION))
         steps.append(lambda li=li: component(li))

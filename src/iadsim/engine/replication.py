@@ -113,8 +113,9 @@ class Replication:
             for a in range(len(self.world.aircraft)):
                 reason = REASONS[int(self.ledger.reason[a, ci])]
                 t = float(self.ledger.time[a, ci])
+                stage = int(self.ledger.stage[a, ci])
                 el = failing_element(
-                    self.world, self.equipment, self.network, sensors, chain.unit, reason, t
+                    self.world, self.equipment, self.network, sensors, chain.unit, reason, t, stage
                 )
                 if el is not None:
                     self.ledger.element[(a, ci)] = el

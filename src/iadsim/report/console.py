@@ -8,7 +8,7 @@ from rich.table import Table
 from iadsim.report.fit import print_table
 
 YES, NO = "[green]yes[/]", "[dim]no[/]"
-FAILING = "failing_element"
+FAILING = "element"  # the ledger's failing element (engine.culprits)
 """Ledger column naming the link, set or generator behind a link or node reason (when present)."""
 
 

@@ -129,8 +129,8 @@ def _killchain(d: OutputDir) -> str:
             if r["stage"] == "killed"
             else f'{escape(r["stage"])} <span class="reason">{escape(r["reason"])}</span>'
         )
-        if r.get("failing_element"):
-            what += f" ({escape(r['failing_element'])})"
+        if r.get("element"):
+            what += f" ({escape(r['element'])})"
         if r.get("share") is not None:
             what += f" {100 * r['share']:.0f}%"
         cell[key] = what

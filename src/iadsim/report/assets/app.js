@@ -223,10 +223,10 @@
     const cols = rows.length && rows[0].share != null
       ? ["stage", "reason", "share"] : ["stage", "reason", "stopped_at_s"];
     const head = { stage: "stage", reason: "reason", share: "share", stopped_at_s: "at (s)" };
-    const failing = rows.some((r) => r.failing_element != null);
+    const failing = rows.some((r) => r.element != null);
     panel.innerHTML = `<h3>Kill chains: ${esc(kind)} ${esc(id)}</h3>` +
       `<table class="ledger"><thead><tr><th>${other}</th>${cols.map((c) => `<th>${head[c]}</th>`).join("")}${failing ? "<th>failing element</th>" : ""}</tr></thead><tbody>` +
-      rows.map((r) => `<tr><td>${esc(r[other])}</td>${cols.map((c) => `<td>${c === "share" ? (100 * r[c]).toFixed(0) + "%" : c === "stopped_at_s" && r[c] != null ? Math.round(r[c]) : esc(r[c])}</td>`).join("")}${failing ? `<td>${esc(r.failing_element)}</td>` : ""}</tr>`).join("") +
+      rows.map((r) => `<tr><td>${esc(r[other])}</td>${cols.map((c) => `<td>${c === "share" ? (100 * r[c]).toFixed(0) + "%" : c === "stopped_at_s" && r[c] != null ? Math.round(r[c]) : esc(r[c])}</td>`).join("")}${failing ? `<td>${esc(r.element)}</td>` : ""}</tr>`).join("") +
       "</tbody></table>";
   }
   window.iadsimShowLedger = showLedger;
