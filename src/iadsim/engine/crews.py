@@ -107,12 +107,21 @@ class Crews:
             self.heard.append(event)
 
     # ------------------------------------------------------------ decision
-    def refusal(self, unit: UnitRt, a: int, t: float) -> Reason | None:
-        """Why the crew does not fire now (CREW_NOT_READY, CREW_SUPPRESSED), or None."""
-        profile = unit.crew_profile or DEFAULT_CREW
+    def _crew(self, unit: UnitRt, launcher: int | None):
+        """(CrewSpec, CrewProfile) of the crew firing `launcher`: its own (a MANPADS team
+        with its own settings), else the unit's."""
+        comp = self.world.components[launcher] if launcher is not None else None
+        if comp is not None and comp.crew is not None:
+            return comp.crew, comp.crew_profile or DEFAULT_CREW
+        return unit.crew, unit.crew_profile or DEFAULT_CREW
+
+    def refusal(self, unit: UnitRt, a: int, t: float, launcher: int | None = None) -> Reason | None:
+        """Why the crew (of `launcher`, else the unit's) does not fire now (CREW_NOT_READY,
+        CREW_SUPPRESSED), or None."""
+        crew, profile = self._crew(unit, launcher)
         ac = self.world.aircraft[a].id
-        w0 = unit.crew.morale
-        factor = self.suppression_factor(unit, profile, t) if unit.crew.suppressible else 1.0
+        w0 = crew.morale
+        factor = self.suppression_factor(unit, profile, t) if crew.suppressible else 1.0
         why = fire_decision(w0 * factor, w0, self._courage(unit))
         if why is Reason.CREW_SUPPRESSED:
             self.log.add(t, EventKind.SUPPRESSED, ac, unit.id, value=w0 * factor)
@@ -138,10 +147,12 @@ class Crews:
             self.courage[unit.id] = float(self.rs.stream(f"unit:{unit.id}:will").random())
         return self.courage[unit.id]
 
-    def reaction_delay_s(self, unit: UnitRt, degraded_factor: float = 1.0) -> float:
+    def reaction_delay_s(
+        self, unit: UnitRt, degraded_factor: float = 1.0, launcher: int | None = None
+    ) -> float:
         """Decision to launch: the crew's lognormal, its median scaled by `degraded_factor`
         (slower with a degraded launcher)."""
-        profile = unit.crew_profile or DEFAULT_CREW
+        _, profile = self._crew(unit, launcher)
         z = self.pending.pop(unit.id, None)
         if z is None:  # called without a decision: draw from the unit's stream
             z = float(self.rs.stream(f"unit:{unit.id}:crew").standard_normal())

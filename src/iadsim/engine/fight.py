@@ -139,11 +139,11 @@ class Fight:
             if li is None:  # the channels or launchers went to other targets
                 self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NOT_ASSIGNED, t)
                 continue
-            refusal = self.crews.refusal(unit, a, t)
+            refusal = self.crews.refusal(unit, a, t, li)
             if refusal is not None:
                 self.ledger.observe(a, ci, Stage.FIRE_CONTROL, refusal, t)
                 continue
-            delay = self.crews.reaction_delay_s(unit, self._reaction_factor(li))
+            delay = self.crews.reaction_delay_s(unit, self._reaction_factor(li), li)
             self._engage(ci, a)
             self.log.add(
                 t,

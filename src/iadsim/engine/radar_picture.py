@@ -260,7 +260,7 @@ def _visual_pd(world: World, comp, slant: np.ndarray) -> np.ndarray:
     """Per-look chance that a team sees each aircraft (engagement.manpads.look_probability):
     its median range in this light, with night sights if its crew has them (the crew's own
     setting overrides the environment's), the aircraft's size, acoustic cueing."""
-    crew = world.units[world.unit_index[comp.unit]].crew
+    crew = comp.crew or world.units[world.unit_index[comp.unit]].crew
     return np.stack(
         [
             look_probability(comp.visual, world.night, crew.night_vision, ac.spec, slant[i])

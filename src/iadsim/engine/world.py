@@ -81,6 +81,9 @@ class ComponentRt:
     n_observations: int = 0
     degraded: DegradedEffects = GENERIC_DEGRADED_EFFECTS
     storage_setup_hours: float = GENERIC_STORAGE_SETUP_HOURS
+    # this component's own crew (a MANPADS team), None: the unit's crew
+    crew: CrewSpec | None = None
+    crew_profile: CrewProfile | None = None
 
     @property
     def is_radar(self) -> bool:
@@ -219,6 +222,15 @@ def _own_route(ac, atype, frame: LocalFrame) -> Route:
     )
 
 
+def _with_loadout(atype: AircraftType, ac) -> AircraftType:
+    """The aircraft's type with its own loadout (return-fire weapons) where the scenario
+    overrides the type's."""
+    if ac.loadout is None:
+        return atype
+    changes = ac.loadout.model_dump(exclude_unset=True)
+    return atype.model_copy(update={"return_fire": atype.return_fire.model_copy(update=changes)})
+
+
 def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> World:
     """Place every unit, component and aircraft in the scenario's local ENU frame."""
     spec, catalog = scenario.spec, scenario.catalog
@@ -255,6 +267,11 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
                 comp, cid, spec.observations, spec.start_utc
             )
             rtype = readiness_type(ctype.kind.value)
+            own_crew = comp.crew
+            if own_crew is not None and "night_vision" not in own_crew.model_fields_set:
+                own_crew = own_crew.model_copy(
+                    update={"night_vision": spec.environment.night_vision}
+                )
             components.append(
                 ComponentRt(
                     index=len(components),
@@ -274,6 +291,12 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
                     n_observations=sum(o.component == cid for o in spec.observations),
                     degraded=degraded_effects(rtype),
                     storage_setup_hours=storage.hours_for(rtype),
+                    crew=own_crew,
+                    crew_profile=(
+                        unit_crew_profile(own_crew, utype, spec.environment.night)
+                        if own_crew is not None
+                        else None
+                    ),
                 )
             )
             indices.append(len(components) - 1)
@@ -313,7 +336,7 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
                 f.offset_east_m, f.offset_north_m, f.offset_up_m, f.delay_s
             )
     aircraft = [
-        AircraftRt(i, ac.id, ac.type, catalog.aircraft[ac.type], routes[ac.id])
+        AircraftRt(i, ac.id, ac.type, _with_loadout(catalog.aircraft[ac.type], ac), routes[ac.id])
         for i, ac in enumerate(spec.raid)
     ]
 

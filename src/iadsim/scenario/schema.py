@@ -232,6 +232,18 @@ class FormationSpec(_Strict):
     delay_s: Seconds = 0.0
 
 
+class LoadoutSpec(_Strict):
+    """This aircraft's return-fire loadout, overriding its catalog type's field by field
+    (e.g. a helicopter without door guns: `loadout: {p_hit: 0}`; two rocket pods more:
+    `rounds: 6`). Fields as the catalog's `return_fire`."""
+
+    range_m: float | None = Field(default=None, ge=0.0, le=1e6)
+    p_hit: float | None = Field(default=None, ge=0.0, le=1.0)
+    reaction_time_s: float | None = Field(default=None, ge=0.0, le=86400.0)
+    emitter_range_m: float | None = Field(default=None, ge=0.0, le=1e6)
+    rounds: int | None = Field(default=None, ge=0, le=100_000)
+
+
 class AircraftSpec(_Strict):
     """An attacking aircraft: catalog type, start time and route (or a formation slot)."""
 
@@ -242,6 +254,7 @@ class AircraftSpec(_Strict):
     altitude_mode: Literal["msl", "agl"] = "msl"
     # route points under the DEM plus this clearance are refused (scenario.terrain_checks)
     min_clearance_m: float | None = Field(default=None, ge=0.0, le=10_000.0)
+    loadout: LoadoutSpec | None = None  # return-fire weapons, overriding the type's
     route: list[Waypoint] | None = Field(
         default=None, min_length=2, max_length=limits.MAX_WAYPOINTS
     )
