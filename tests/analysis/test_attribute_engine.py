@@ -24,6 +24,11 @@ def cut_tutorial(tmp_path):
         "    - {from: EW/radar, to: SAM/cp, kind: radio, latency_s: 2.0}\n"
         "    - {from: SAM/cp, to: SAM/telar-1, up: false}",
     )
+    # no autonomous fallback: the TELAR would fight on its own radar after 120 s (catalog)
+    text = text.replace(
+        "    type: sam-medium-range\n",
+        "    type: sam-medium-range\n    fallback: {allowed: false}\n",
+    )
     text = text.replace("readiness: {operational: 0.9}", "readiness: {operational: 0.5}")
     path = tmp_path / "cut.yaml"
     path.write_text(text)

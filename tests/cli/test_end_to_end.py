@@ -108,17 +108,22 @@ def ledger_rows(result):
 
 
 def test_caracas_failure_modes_arise_from_the_model(caracas_prepared):
-    """Over a few seeds the S-300 and Buk-M2 chains stop for connectivity and storage
-    reasons, and no helicopter is ever shot down by either SAM system."""
+    """Over a few seeds the S-300 and Buk-M2 chains stop for connection mechanisms (no link
+    is set down by hand) and storage; in most replications neither shoots anything down
+    (in the few where every set, generator and crew works, the Buk may)."""
     reasons = {"S300-BN": set(), "BUK-BTY": set()}
+    sam_kills = 0
     for seed in range(8):
         rows = ledger_rows(caracas_prepared.replicate(seed))
+        killed = False
         for (ac, unit), row in rows.items():
             if unit in reasons and ac.startswith(("HELO", "ESCORT")):
-                assert row["stage"] != "killed"
+                killed |= row["stage"] == "killed"
                 reasons[unit].add(row["reason"])
-    assert "LINK_DOWN" in reasons["S300-BN"] | reasons["BUK-BTY"]
-    assert reasons["S300-BN"] & {"LINK_DOWN", "IN_STORAGE", "RADAR_NOT_OPERATIONAL"}
+        sam_kills += killed
+    assert sam_kills <= 2
+    connection = {"DATALINK_FAILED", "NO_POWER", "NOT_INTEGRATED", "CREW_NOT_READY"}
+    assert connection & reasons["S300-BN"] and connection & reasons["BUK-BTY"]
 
 
 def _variant(scenario: Scenario, mutate) -> Scenario:
@@ -129,16 +134,23 @@ def _variant(scenario: Scenario, mutate) -> Scenario:
 
 
 def test_restoring_links_and_readiness_lets_the_sams_fire():
-    """The counterfactual: links up and everything operational. The same model now launches,
-    so the failures above come from the scenario's state, not from the code."""
+    """The counterfactual: everything operational, its sets and generators maintained, the
+    networks up. The same model now launches, so the failures above come from the
+    scenario's state, not from the code."""
     base = load_scenario(CARACAS)
 
     def fix(data):
         for link in data["network"]["links"]:
             link["up"] = True
+        new = {"years_since_overhaul": 0.0, "regime": "full", "supplier_support": True}
         for unit in data["units"]:
             for comp in unit["components"]:
                 comp["readiness"] = "operational"
+                if comp.get("maintenance"):
+                    comp["maintenance"] = new
+            for source in unit.get("power") or []:
+                source["readiness"] = "operational"
+            unit.setdefault("deployment", {})["network_at_start"] = "up"
         data["strikes"] = []
 
     fixed = prepare(_variant(base, fix))
@@ -150,7 +162,8 @@ def test_restoring_links_and_readiness_lets_the_sams_fire():
             for (ac, u), r in rows.items()
             if u in ("S300-BN", "BUK-BTY")
         )
-        assert not any(r["reason"] in ("LINK_DOWN", "IN_STORAGE") for r in rows.values())
+        broken = ("LINK_DOWN", "IN_STORAGE", "DATALINK_FAILED", "NO_POWER")
+        assert not any(r["reason"] in broken for r in rows.values())
     assert launched > 0
 
 

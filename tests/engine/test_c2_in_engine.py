@@ -20,7 +20,8 @@ from tests.builders import (
 
 def base(links: list[dict], strikes: dict | None = None, auto: bool = True, cp_readiness=None):
     """A battery (radar, command post, TELAR) and a relay mast; one aircraft flies over."""
-    sam = sam_battery("SAM", at=(10.0, -66.0, 0))
+    # centralized only: no autonomous fire on the TELAR when the post is cut
+    sam = sam_battery("SAM", at=(10.0, -66.0, 0), fallback={"allowed": False})
     if cp_readiness is not None:
         sam["components"][1]["readiness"] = cp_readiness
     relay = unit("RELAY", "comms-site", [component("mast", "comms-relay")], at=(10.05, -66.05, 0))

@@ -196,8 +196,10 @@ def test_caracas_samples_from_mechanisms_and_evidence(caracas_prepared):
             assert "readiness" not in c.readiness_basis, c.id
     surv = by_id["S300-BN/surv-radar"]
     assert surv.state_probs["in_storage"] > 0.7 > surv.prior_probs["in_storage"]
-    a = availability(16.5, "minimal", False)
     eng = by_id["S300-BN/engage-radar"]
+    years = eng.maintenance.years_at(world.scenario.spec.start_utc)  # delivered mid-2013
+    assert years == pytest.approx(12.5, abs=0.02)
+    a = availability(years, "minimal", False)
     assert eng.state_probs["operational"] + eng.state_probs["degraded"] == pytest.approx(a, 0.01)
     n = 4000
     stored = sum(sample_states(world, RngStreams(i))[surv.index] == "in_storage" for i in range(n))
