@@ -9,7 +9,7 @@ import pytest
 from iadsim.analysis.variants import make_variant, parse_assignment
 from iadsim.engine.run import prepare
 from iadsim.scenario import load_scenario
-from tests.builders import CARACAS, aircraft, link, sam_battery, scenario, write_scenario
+from tests.builders import CARACAS, aircraft, link, make_scenario, sam_battery, write_scenario
 
 CONNECTION = {"DATALINK_FAILED", "NO_POWER", "NOT_INTEGRATED", "CREW_NOT_READY", "LINK_DOWN"}
 
@@ -18,7 +18,7 @@ def buk_cut_from_its_post(tmp_path, **fallback):
     """A Buk-class battery whose command post is cut from both TELARs (the links to it are
     down), and a helicopter hovering-slow in its envelope for ten minutes."""
     bty = sam_battery("BUK", launchers=2, fallback=fallback) if fallback else sam_battery("BUK", 2)
-    spec = scenario(
+    spec = make_scenario(
         "fallback",
         units=[bty],
         raid=[

@@ -8,7 +8,7 @@ import numpy as np
 from iadsim.engine.radar_picture import _visual_pd
 from iadsim.engine.world import build_world
 from iadsim.scenario import load_scenario
-from tests.builders import aircraft, component, scenario, unit, write_scenario
+from tests.builders import aircraft, component, make_scenario, unit, write_scenario
 
 
 def world(tmp_path):
@@ -32,7 +32,7 @@ def world(tmp_path):
             loadout={"p_hit": 0.0, "rounds": 2},
         ),
     ]
-    spec = scenario("crews", units=[teams], raid=raid, environment={"night": True})
+    spec = make_scenario("crews", units=[teams], raid=raid, environment={"night": True})
     return build_world(load_scenario(write_scenario(tmp_path, spec)))
 
 
