@@ -83,7 +83,7 @@ def test_piped_run_output_is_not_cut(tmp_path):
 
 
 def test_failing_element_column_when_the_ledger_names_one():
-    rows = [dict(ROWS[0], reason="LINK_DOWN", failing_element="S300-BN/cp--S300-BN/tel-1")]
+    rows = [dict(ROWS[0], reason="LINK_DOWN", element="S300-BN/cp--S300-BN/tel-1")]
     text = _render(120, print_ledger, rows)
     assert "failing element" in text and "S300-BN/cp--S300-BN/tel-1" in text
     assert "failing element" not in _render(120, print_ledger, ROWS[:1])
