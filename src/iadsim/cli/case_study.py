@@ -56,7 +56,7 @@ def cmd_case_study(args: argparse.Namespace) -> int:
     if args.quick:
         precision = Precision(
             target=args.target / 100.0,
-            n_min=20,
+            n_min=min(20, args.n_max),
             n_max=min(args.n_max, 20),
             oat_n=4,
             lhs_sets=6,
