@@ -108,7 +108,15 @@ def test_twenty_concurrent_clients(root):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(create_app(root), host="127.0.0.1", port=port, log_level="error")
+        # keep-alive longer than any pause a loaded 2-core CI machine can cause: uvicorn's 5 s
+        # default closes a kept-alive connection the client is about to reuse (reset by peer)
+        uvicorn.Config(
+            create_app(root),
+            host="127.0.0.1",
+            port=port,
+            log_level="error",
+            timeout_keep_alive=120,
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
