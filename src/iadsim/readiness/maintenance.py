@@ -189,6 +189,36 @@ def state_probabilities(
     p0 = np.array([1.0, 0.0, 0.0])
     if t_end == 0.0:
         return p0
+    key = (t_end, _as_regime(regime), bool(supplier_support), _params_key(params))
+    if key not in _SOLVED:
+        if len(_SOLVED) >= _SOLVED_MAX:
+            _SOLVED.clear()
+        _SOLVED[key] = _solve(t_end, regime, supplier_support, params)
+    return _SOLVED[key].copy()
+
+
+_SOLVED: dict[tuple, np.ndarray] = {}
+"""Solved chains by (age, regime, spares, parameters): the model is a pure function of them,
+and every replication asks again for each comms set and generator (the ODE solve would
+otherwise take most of a replication's time)."""
+_SOLVED_MAX = 4096
+
+
+def _params_key(params: MaintenanceParams) -> tuple:
+    return (
+        params.degradation,
+        params.failure,
+        params.degraded_failure_per_year,
+        tuple(sorted(params.regimes.items())),
+        params.no_support_repair_factor,
+        params.no_support_restoration_shift,
+    )
+
+
+def _solve(
+    t_end: float, regime: Regime | str, supplier_support: bool, params: MaintenanceParams
+) -> np.ndarray:
+    p0 = np.array([1.0, 0.0, 0.0])
     eff = effective_maintenance(regime, supplier_support, params)
     q = eff.restoration_factor
 
