@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 from iadsim.tracking.metrics import gospa_over_time
-from iadsim.tracking.simdata import CVScenario, make_cv_scenario
-from iadsim.tracking.stonesoup_ref import (
+from iadsim.tracking.tracker import Tracker
+
+# the Stone Soup reference and the generated data are test helpers (tests/tracking/): they are
+# not part of the iadsim package, so the repository root goes on the path to import them
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.tracking.simdata import CVScenario, make_cv_scenario  # noqa: E402
+from tests.tracking.stonesoup_ref import (  # noqa: E402
     GNNSettings,
     run_stonesoup,
     stonesoup_gospa,
     stonesoup_track_arrays,
 )
-from iadsim.tracking.tracker import Tracker
 
 GOSPA_C, GOSPA_P = 100.0, 1.0
 

@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 
 from iadsim.tracking.metrics import gospa_over_time
-from iadsim.tracking.simdata import make_cv_scenario
-from iadsim.tracking.stonesoup_ref import (
+from iadsim.tracking.tracker import Tracker
+from tests.tracking.simdata import make_cv_scenario
+from tests.tracking.stonesoup_ref import (
     GNNSettings,
     run_stonesoup,
     stonesoup_gospa,
     stonesoup_track_arrays,
 )
-from iadsim.tracking.tracker import Tracker
 
 
 def _ours(scn, settings):

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from iadsim.tracking.simdata import CVScenario
 from iadsim.tracking.tracker import TrackerConfig
+from tests.tracking.simdata import CVScenario
 
 
 @dataclass(frozen=True)
