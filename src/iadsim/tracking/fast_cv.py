@@ -31,6 +31,8 @@ _JITTED = (
     "_lsap",
     "gnn",
     "_inv3",
+    "_matmul",
+    "_matmul_bt",
     "_measure",
     "_innovation",
     "_update",
@@ -213,20 +215,8 @@ def _measure(x, p, sensor, r, zp, jac, pht, s_inv):
     jac[2, 0] = -e * u / (r2 * rho)
     jac[2, 1] = -n * u / (r2 * rho)
     jac[2, 2] = rho / r2
-    for row in range(6):
-        for c in range(3):
-            acc = 0.0
-            for k in range(3):
-                acc += p[row, 2 * k] * jac[c, k]
-            pht[row, c] = acc
-    s = np.empty((3, 3))
-    for a in range(3):
-        for b in range(3):
-            acc = 0.0
-            for k in range(3):
-                acc += jac[a, k] * pht[2 * k, b]
-            s[a, b] = acc + r[a, b]
-    _inv3(s, s_inv)
+    pht[:, :] = _matmul_bt(p[:, ::2], jac)  # P H^T: H is J on the position columns
+    _inv3(_matmul(jac, pht[::2, :]) + r, s_inv)
 
 
 def _innovation(z, zp, nu):
@@ -236,52 +226,46 @@ def _innovation(z, zp, nu):
     nu[2] = z[2] - zp[2]
 
 
-def _update(x, p, nu, s_inv, pht, jac, r):
-    """Joseph-form update of one track in place, symmetrised."""
-    k = np.empty((6, 3))
-    for row in range(6):
-        for c in range(3):
+def _matmul(a, b):
+    """a @ b by explicit sums (small fixed shapes: no BLAS call overhead)."""
+    out = np.empty((a.shape[0], b.shape[1]))
+    for i in range(a.shape[0]):
+        for j in range(b.shape[1]):
             acc = 0.0
-            for b in range(3):
-                acc += pht[row, b] * s_inv[b, c]
-            k[row, c] = acc
+            for c in range(a.shape[1]):
+                acc += a[i, c] * b[c, j]
+            out[i, j] = acc
+    return out
+
+
+def _matmul_bt(a, b):
+    """a @ b.T by explicit sums."""
+    out = np.empty((a.shape[0], b.shape[0]))
+    for i in range(a.shape[0]):
+        for j in range(b.shape[0]):
+            acc = 0.0
+            for c in range(a.shape[1]):
+                acc += a[i, c] * b[j, c]
+            out[i, j] = acc
+    return out
+
+
+def _update(x, p, nu, s_inv, pht, jac, r):
+    """Joseph-form update of one track in place, symmetrised:
+    P = (I - K H) P (I - K H)^T + K R K^T with H the Jacobian on the position columns."""
+    k = _matmul(pht, s_inv)
     for row in range(6):
         acc = 0.0
         for c in range(3):
             acc += k[row, c] * nu[c]
         x[row] += acc
+    kj = _matmul(k, jac)  # (K H)[row, 2kk] = (K J)[row, kk]
     ikh = np.zeros((6, 6))
     for row in range(6):
         ikh[row, row] = 1.0
-        for kk in range(3):  # (K H)[row, 2kk] = sum_a K[row, a] J[a, kk]
-            acc = 0.0
-            for a in range(3):
-                acc += k[row, a] * jac[a, kk]
-            ikh[row, 2 * kk] -= acc
-    tmp = np.empty((6, 6))
-    for a in range(6):
-        for b in range(6):
-            acc = 0.0
-            for c in range(6):
-                acc += ikh[a, c] * p[c, b]
-            tmp[a, b] = acc
-    kr = np.empty((6, 3))
-    for a in range(6):
-        for b in range(3):
-            acc = 0.0
-            for c in range(3):
-                acc += k[a, c] * r[c, b]
-            kr[a, b] = acc
-    out = np.empty((6, 6))
-    for a in range(6):
-        for b in range(6):
-            acc = 0.0
-            for c in range(6):
-                acc += tmp[a, c] * ikh[b, c]
-            acc2 = 0.0
-            for c in range(3):
-                acc2 += kr[a, c] * k[b, c]
-            out[a, b] = acc + acc2
+        for kk in range(3):
+            ikh[row, 2 * kk] -= kj[row, kk]
+    out = _matmul_bt(_matmul(ikh, p), ikh) + _matmul_bt(_matmul(k, r), k)
     for a in range(6):
         for b in range(6):
             p[a, b] = 0.5 * (out[a, b] + out[b, a])
