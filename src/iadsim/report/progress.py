@@ -13,10 +13,9 @@ from contextlib import contextmanager
 from typing import Any
 
 
-def console_bar(eta: bool = False) -> Any:
-    """A started rich Progress on stderr: description, bar, done/total, elapsed (and ETA).
-
-    Hidden when stderr is not a terminal unless IADSIM_PROGRESS is set."""
+def _progress(eta: bool, transient: bool = False) -> Any:
+    """A rich Progress on stderr (not started): description, bar, done/total, elapsed (and
+    ETA); disabled when stderr is not a terminal unless IADSIM_PROGRESS is set."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -28,15 +27,27 @@ def console_bar(eta: bool = False) -> Any:
     )
 
     console = Console(stderr=True)
-    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
-    columns.append(TimeElapsedColumn())
+    columns = [
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
     if eta:
         columns.append(TimeRemainingColumn())
-    bar = Progress(
+    return Progress(
         *columns,
         console=console,
+        transient=transient,
         disable=not console.is_terminal and not os.environ.get("IADSIM_PROGRESS"),
     )
+
+
+def console_bar(eta: bool = False) -> Any:
+    """A started rich Progress on stderr: description, bar, done/total, elapsed (and ETA).
+
+    Hidden when stderr is not a terminal unless IADSIM_PROGRESS is set."""
+    bar = _progress(eta)
     bar.start()
     return bar
 
@@ -45,29 +56,10 @@ def console_bar(eta: bool = False) -> Any:
 def overall_bar(description: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
     """Yield `update(done, total)`; draws a rich bar on stderr when it is a terminal (or when
     IADSIM_PROGRESS is set), nothing otherwise."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    console = Console(stderr=True)
-    if not enabled or (not console.is_terminal and not os.environ.get("IADSIM_PROGRESS")):
+    bar = _progress(eta=True, transient=True) if enabled else None
+    if bar is None or bar.disable:
         yield lambda done, total: None
         return
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    )
     task = bar.add_task(description, total=None)
     with bar:
         yield lambda done, total: bar.update(task, completed=done, total=total)
@@ -84,28 +76,7 @@ class OverallTasks:
 
     @classmethod
     def start(cls, total: int | None) -> OverallTasks:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        console = Console(stderr=True)
-        bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            disable=not console.is_terminal and not os.environ.get("IADSIM_PROGRESS"),
-        )
-        bar.start()
-        return cls(bar, total)
+        return cls(console_bar(eta=True), total)
 
     def add_task(self, description: str, total: int | None = None, completed: int = 0) -> int:
         self.done += completed
