@@ -8,10 +8,12 @@ mode 0666 minus the umask (0644 with the usual umask 022).
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,19 @@ def write_json(data: Any, path: Path) -> None:
             fh.write("\n")
 
     _atomic(path, w)
+
+
+def write_csv(header: list[str], rows: Iterable[Iterable[Any]], path: Path) -> Path:
+    """Write a CSV table (a header row, then the rows), atomically; returns the path."""
+
+    def w(tmp: str) -> None:
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            out = csv.writer(fh)
+            out.writerow(header)
+            out.writerows(rows)
+
+    _atomic(Path(path), w)
+    return Path(path)
 
 
 def write_text(text: str, path: Path) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
 import numpy as np
 
-from iadsim.io.outputs import write_json
+from iadsim.io.outputs import write_csv, write_json
 
 
 def write_report(report: dict, out: str | Path) -> list[Path]:
@@ -30,13 +29,7 @@ def write_report(report: dict, out: str | Path) -> list[Path]:
         "hi",
         "changed",
     ]
-    tmp = cs.with_suffix(".csv.tmp")
-    with tmp.open("w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(cols)
-        for r in rows:
-            w.writerow([r[c] for c in cols])
-    tmp.replace(cs)
+    write_csv(cols, ([r[c] for c in cols] for r in rows), cs)
     rs = write_reason_shifts(report.get("reason_shifts", []), out / "compare_reasons.csv")
     return [js, cs, rs]
 
@@ -53,14 +46,7 @@ def write_reason_shifts(rows: list[dict], path: Path, keys: list[str] | None = N
         "lo",
         "hi",
     ]
-    tmp = path.with_suffix(".csv.tmp")
-    with tmp.open("w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(cols)
-        for r in rows:
-            w.writerow([r[c] for c in cols])
-    tmp.replace(path)
-    return path
+    return write_csv(cols, ([r[c] for c in cols] for r in rows), path)
 
 
 def tornado(report: dict, metric: str, path: str | Path) -> Path:

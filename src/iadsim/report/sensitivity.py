@@ -3,29 +3,24 @@ number's Morris or Sobol index."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
 
 from iadsim.analysis.uncertainty import Sensitivity
+from iadsim.io import outputs
 
 
 def write_csv(results: list[Sensitivity], ranges: dict[str, str], path: str | Path) -> Path:
     """One row per (outcome, uncertain number): its range and every index."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".csv.tmp")
     keys = list(results[0].index)
-    with tmp.open("w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["outcome", "parameter", "range", *keys])
-        for s in results:
-            for row in s.rows():
-                p = row["parameter"]
-                w.writerow([s.outcome, p, ranges.get(p, ""), *(f"{row[k]:.6g}" for k in keys)])
-    tmp.replace(path)
-    return path
+    rows = (
+        [res.outcome, row["parameter"], ranges.get(row["parameter"], "")]
+        + [f"{row[k]:.6g}" for k in keys]
+        for res in results
+        for row in res.rows()
+    )
+    return outputs.write_csv(["outcome", "parameter", "range", *keys], rows, Path(path))
 
 
 def console_table(s: Sensitivity):
