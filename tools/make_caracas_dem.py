@@ -161,30 +161,24 @@ def build_dem() -> tuple[np.ndarray, tuple[float, float, float, float, float, fl
 
 def write_dem(path: Path) -> None:
     """Write the DEM as a deflate-compressed int16 GeoTIFF with provenance tags."""
-    import rasterio
     from rasterio.transform import Affine
+
+    from iadsim.io.raster import write_geotiff
 
     z, gt = build_dem()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with rasterio.open(
+    write_geotiff(
         path,
-        "w",
-        driver="GTiff",
-        height=z.shape[0],
-        width=z.shape[1],
-        count=1,
+        z,
+        Affine.from_gdal(*gt),
         dtype="int16",
-        crs="EPSG:4326",
-        transform=Affine.from_gdal(*gt),
-        compress="deflate",
         predictor=2,
-    ) as ds:
-        ds.write(z, 1)
-        ds.update_tags(
+        tags=dict(
             SOURCE="synthetic approximation of the Caracas coastal range (iadsim)",
             GENERATOR="tools/make_caracas_dem.py",
             UNITS="metres above mean sea level",
-        )
+        ),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,28 +14,13 @@ from rasterio.transform import Affine
 from iadsim.errors import InputError
 from iadsim.geo.frames import LocalFrame
 from iadsim.geo.terrain import Obstruction, Terrain, flat_terrain, ground_distance_m
+from iadsim.io.raster import write_geotiff
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
 CARACAS = REPO / "src/iadsim/data/terrain/caracas.tif"
 KR = 4.0 / 3.0 * 6_371_000.0
 M_PER_DEG = 111_194.9  # metres per degree of great circle on the 6371 km sphere
-
-
-def _write_tif(path, z, transform, crs="EPSG:4326", nodata=None, dtype="float32"):
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        height=z.shape[0],
-        width=z.shape[1],
-        count=1,
-        dtype=dtype,
-        crs=crs,
-        transform=transform,
-        nodata=nodata,
-    ) as ds:
-        ds.write(z.astype(dtype), 1)
 
 
 def _ridge_terrain(height: float = 1000.0) -> Terrain:
@@ -191,16 +176,16 @@ def test_bad_georeferencing_refused(tmp_path):
         Terrain.from_array(z, (0, 0.0, 0, 10, 0, -0.1))
     # a UTM-projected GeoTIFF (metres) read as if it were lat/lon
     p = tmp_path / "utm.tif"
-    _write_tif(p, z, Affine(30, 0, 500000, 0, -30, 1160000), crs="EPSG:32619")
+    write_geotiff(p, z, Affine(30, 0, 500000, 0, -30, 1160000), crs="EPSG:32619")
     with pytest.raises(InputError, match=r"utm\.tif.*EPSG:4326"):
         Terrain.from_geotiff(p)
     p2 = tmp_path / "nocrs.tif"
-    _write_tif(p2, z, Affine(0.1, 0, 0, 0, -0.1, 1), crs=None)
+    write_geotiff(p2, z, Affine(0.1, 0, 0, 0, -0.1, 1), crs=None)
     with pytest.raises(InputError, match=r"nocrs\.tif.*coordinate reference"):
         Terrain.from_geotiff(p2)
     # lat/lon CRS but metre-sized pixel values: the extent is not a lat/lon box
     p3 = tmp_path / "mislabelled.tif"
-    _write_tif(p3, z, Affine(0.5, 0, 500000, 0, -0.5, 1160000))
+    write_geotiff(p3, z, Affine(0.5, 0, 500000, 0, -0.5, 1160000))
     with pytest.raises(InputError, match="mislabelled"):
         Terrain.from_geotiff(p3)
 
@@ -218,7 +203,7 @@ def test_nodata_refused_unless_filled(tmp_path):
     z = np.full((6, 6), 120.0, np.float32)
     z[0, 0] = -9999.0
     p = tmp_path / "holes.tif"
-    _write_tif(p, z, Affine(0.01, 0, 0, 0, -0.01, 1), nodata=-9999.0)
+    write_geotiff(p, z, Affine(0.01, 0, 0, 0, -0.01, 1), nodata=-9999.0)
     with pytest.raises(InputError, match=r"holes\.tif.*1 nodata"):
         Terrain.from_geotiff(p)
     t = Terrain.from_geotiff(p, fill_nodata_m=0.0)
@@ -229,7 +214,7 @@ def test_geotiff_round_trip(tmp_path):
     rows, cols = np.mgrid[0:8, 0:9]
     z = (rows * 10 + cols).astype(np.float32)
     p = tmp_path / "rt.tif"
-    _write_tif(p, z, Affine(0.5, 0, -67, 0, -0.25, 11))
+    write_geotiff(p, z, Affine(0.5, 0, -67, 0, -0.25, 11))
     t = Terrain.from_geotiff(p)
     assert t.geotransform == (-67.0, 0.5, 0.0, 11.0, 0.0, -0.25)
     np.testing.assert_array_equal(t.elevation_m, z)

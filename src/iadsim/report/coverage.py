@@ -9,33 +9,13 @@ from pathlib import Path
 
 import numpy as np
 
+from iadsim.io.raster import write_geotiff
 from iadsim.sensors.coverage import CoverageResult
 
 
 def _safe_name(name: str) -> str:
     """A file-name-safe version of a radar name."""
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
-
-
-def _write_tif(path: Path, data: np.ndarray, gt, nodata: float | None = None) -> None:
-    """One float32 band GeoTIFF in EPSG:4326, deflate-compressed."""
-    import rasterio
-    from rasterio.transform import Affine
-
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        height=data.shape[0],
-        width=data.shape[1],
-        count=1,
-        dtype="float32",
-        crs="EPSG:4326",
-        transform=Affine.from_gdal(*gt),
-        compress="deflate",
-        nodata=nodata,
-    ) as ds:
-        ds.write(data.astype(np.float32), 1)
 
 
 def _write_png(path: Path, data, result: CoverageResult, title: str, label: str, kind: str) -> None:
@@ -98,6 +78,8 @@ def write_coverage(out_dir: str | Path, result: CoverageResult, *, png: bool = T
     """Write GeoTIFFs (and PNG maps) per radar and combined; returns the paths written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    from rasterio.transform import Affine
+
     gt = result.geotransform
     alt = f"{result.altitude_agl_m:g} m AGL"
     items: list[tuple[str, np.ndarray, str, str, str]] = []
@@ -128,7 +110,9 @@ def write_coverage(out_dir: str | Path, result: CoverageResult, *, png: bool = T
     written: list[Path] = []
     for stem, data, title, label, kind in items:
         tif = out / f"{stem}.tif"
-        _write_tif(tif, data, gt, nodata=float("nan") if kind == "alt" else None)
+        write_geotiff(
+            tif, data, Affine.from_gdal(*gt), nodata=float("nan") if kind == "alt" else None
+        )
         written.append(tif)
         if png:
             p = out / f"{stem}.png"
