@@ -132,6 +132,53 @@ def make_scenario(
     return out
 
 
+def small_raid_on_a_battery(name: str, manpads: bool = False) -> dict:
+    """The small batch-test case (Monte Carlo, compare): a medium-range battery at the origin
+    whose acquisition radar is cut from its command post (readiness 0.6-0.8), optionally a
+    MANPADS team 2 km north, against a transport helicopter overflying it and a strike
+    fighter from t = 60 s; 15 minutes."""
+    units = [
+        unit(
+            "SAM",
+            "sam-medium-range",
+            [
+                component("acq", "acquisition-radar-mr", readiness={"operational": 0.7}),
+                component("cp", "command-post-mr", readiness={"operational": 0.8}),
+                component("telar-1", "telar-mr", readiness={"operational": 0.6}),
+            ],
+        )
+    ]
+    if manpads:
+        units.append(
+            unit(
+                "MANPADS",
+                "manpads-section",
+                [component("team-1", "manpads-team", readiness={"operational": 0.8})],
+                at=(10.02, -66.0),
+            )
+        )
+    return make_scenario(
+        name,
+        start_utc="2026-01-03T06:00:00Z",
+        duration_s=900,
+        units=units,
+        links=[link("SAM/acq", "SAM/cp", id="acq-cp", kind="cable", up=False)],
+        raid=[
+            aircraft(
+                "HELO-1",
+                "transport-helicopter",
+                [(10.3, -66.0, 300), (10.0, -66.01, 300), (9.8, -66.0, 300)],
+            ),
+            aircraft(
+                "FIGHTER-1",
+                "strike-fighter",
+                [(10.5, -66.1, 3000), (9.6, -65.95, 3000)],
+                start_s=60,
+            ),
+        ],
+    )
+
+
 def to_yaml(spec: dict) -> str:
     """The YAML text of a scenario dict (leaf mappings written inline, like the bundled files)."""
     yaml = YAML(typ="safe", pure=True)

@@ -10,35 +10,9 @@ import pytest
 from iadsim.analysis.sweep import grid, parse_param
 from iadsim.cli import main
 from iadsim.errors import InputError
-from tests.builders import aircraft, component, link, make_scenario, unit
+from tests.builders import small_raid_on_a_battery
 
-SCENARIO = make_scenario(
-    "tiny-compare",
-    start_utc="2026-01-03T06:00:00Z",
-    duration_s=900,
-    units=[
-        unit(
-            "SAM",
-            "sam-medium-range",
-            [
-                component("acq", "acquisition-radar-mr", readiness={"operational": 0.7}),
-                component("cp", "command-post-mr", readiness={"operational": 0.8}),
-                component("telar-1", "telar-mr", readiness={"operational": 0.6}),
-            ],
-        ),
-    ],
-    links=[link("SAM/acq", "SAM/cp", id="acq-cp", kind="cable", up=False)],
-    raid=[
-        aircraft(
-            "HELO-1",
-            "transport-helicopter",
-            [(10.3, -66.0, 300), (10.0, -66.01, 300), (9.8, -66.0, 300)],
-        ),
-        aircraft(
-            "FIGHTER-1", "strike-fighter", [(10.5, -66.1, 3000), (9.6, -65.95, 3000)], start_s=60
-        ),
-    ],
-)
+SCENARIO = small_raid_on_a_battery("tiny-compare")
 
 
 @pytest.fixture()

@@ -19,42 +19,9 @@ from iadsim.cli import main
 from iadsim.engine.rng import replication_seed
 from iadsim.engine.run import prepare
 from iadsim.errors import InputError
-from tests.builders import aircraft, component, link, make_scenario, unit, write_scenario
+from tests.builders import small_raid_on_a_battery, write_scenario
 
-TINY = make_scenario(
-    "tiny-mc",
-    start_utc="2026-01-03T06:00:00Z",
-    duration_s=900,
-    units=[
-        unit(
-            "SAM",
-            "sam-medium-range",
-            [
-                component("acq", "acquisition-radar-mr", readiness={"operational": 0.7}),
-                component("cp", "command-post-mr", readiness={"operational": 0.8}),
-                component("telar-1", "telar-mr", readiness={"operational": 0.6}),
-            ],
-            at=(10.0, -66.0),
-        ),
-        unit(
-            "MANPADS",
-            "manpads-section",
-            [component("team-1", "manpads-team", readiness={"operational": 0.8})],
-            at=(10.02, -66.0),
-        ),
-    ],
-    links=[link("SAM/acq", "SAM/cp", id="acq-cp", kind="cable", up=False)],
-    raid=[
-        aircraft(
-            "HELO-1",
-            "transport-helicopter",
-            [(10.3, -66.0, 300), (10.0, -66.01, 300), (9.8, -66.0, 300)],
-        ),
-        aircraft(
-            "FIGHTER-1", "strike-fighter", [(10.5, -66.1, 3000), (9.6, -65.95, 3000)], start_s=60
-        ),
-    ],
-)
+TINY = small_raid_on_a_battery("tiny-mc", manpads=True)
 
 
 @pytest.fixture(scope="module")
