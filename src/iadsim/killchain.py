@@ -70,3 +70,19 @@ REASONS: tuple[Reason, ...] = tuple(Reason)
 """Reasons in a fixed order, so arrays can hold them as small integer codes."""
 REASON_CODE: dict[Reason, int] = {r: i for i, r in enumerate(REASONS)}
 """Integer code of each reason (0 is Reason.NONE)."""
+
+# The codes the engine's (aircraft x time) arrays are filled with and compared against, as
+# plain ints, defined here once for every engine module.
+CODE_OUT_OF_RANGE = REASON_CODE[Reason.OUT_OF_RANGE]
+CODE_OUTSIDE_ALTITUDE = REASON_CODE[Reason.OUTSIDE_ALTITUDE]
+CODE_BELOW_HORIZON = REASON_CODE[Reason.BELOW_HORIZON]
+CODE_TERRAIN_MASKED = REASON_CODE[Reason.TERRAIN_MASKED]
+CODE_CLUTTER = REASON_CODE[Reason.CLUTTER]
+CODE_JAMMED = REASON_CODE[Reason.JAMMED]
+CODE_NOT_DETECTED = REASON_CODE[Reason.NOT_DETECTED]
+CODE_NOT_TRACKED = REASON_CODE[Reason.NOT_TRACKED]
+CODE_RADAR_OFF = REASON_CODE[Reason.RADAR_OFF]
+CODE_NO_SENSOR = REASON_CODE[Reason.NO_SENSOR]
+CODE_NO_LAUNCHER = REASON_CODE[Reason.NO_LAUNCHER]
+CODE_NO_FIRE_CONTROL_RADAR = REASON_CODE[Reason.NO_FIRE_CONTROL_RADAR]
+CODE_NO_LOCK = REASON_CODE[Reason.NO_LOCK]

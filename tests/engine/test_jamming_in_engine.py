@@ -8,9 +8,9 @@ import math
 
 import numpy as np
 
-from iadsim.engine.radar_picture import CODE_JAMMED, OK, pd_curve
+from iadsim.engine.radar_picture import OK, pd_curve
 from iadsim.engine.run import prepare
-from iadsim.killchain import REASON_CODE, Reason
+from iadsim.killchain import CODE_JAMMED, REASON_CODE, Reason
 from iadsim.scenario import load_scenario
 from tests.builders import aircraft, sam_battery
 from tests.builders import make_scenario as scenario

@@ -7,8 +7,9 @@ import numpy as np
 import rasterio
 
 from iadsim.cli import main
-from iadsim.engine.radar_picture import CODE_TERRAIN, OK
+from iadsim.engine.radar_picture import OK
 from iadsim.engine.run import prepare
+from iadsim.killchain import CODE_TERRAIN_MASKED
 from iadsim.scenario import load_scenario
 from iadsim.scenario.load import Scenario, resolve_links
 from iadsim.scenario.schema import ScenarioSpec
@@ -66,7 +67,7 @@ def test_terrain_delays_detection_of_the_raid(caracas_prepared):
     geo = caracas_prepared.geometry.sensors[
         caracas_prepared.geometry.world.component_index["BUK-BTY/acq-radar"]
     ]
-    assert (geo.geo_code[0] == CODE_TERRAIN).any()
+    assert (geo.geo_code[0] == CODE_TERRAIN_MASKED).any()
 
 
 def test_coverage_command_shows_the_shadow_north_of_the_crest(tmp_path):

@@ -18,31 +18,30 @@ import numpy as np
 
 from iadsim.engine.c2 import Connectivity
 from iadsim.engine.fusion_picture import CpPicture, cp_picture, make_feed
-from iadsim.engine.radar_picture import (
-    CODE_CLUTTER,
-    CODE_HORIZON,
-    CODE_JAMMED,
-    CODE_RANGE,
-    CODE_TERRAIN,
-    UnitGeometry,
-)
+from iadsim.engine.radar_picture import UnitGeometry
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.sensing import Sensing
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import UnitRt, World
-from iadsim.killchain import REASON_CODE, Reason, Stage
+from iadsim.killchain import (
+    CODE_BELOW_HORIZON,
+    CODE_CLUTTER,
+    CODE_JAMMED,
+    CODE_NO_FIRE_CONTROL_RADAR,
+    CODE_NO_LAUNCHER,
+    CODE_NO_LOCK,
+    CODE_NO_SENSOR,
+    CODE_NOT_DETECTED,
+    CODE_NOT_TRACKED,
+    CODE_OUT_OF_RANGE,
+    CODE_TERRAIN_MASKED,
+    Stage,
+)
 from iadsim.network.kinds import MessageKind
 
 TRACKS = MessageKind.TRACK_REPORT
 DESIGNATION = MessageKind.TARGET_DESIGNATION
 FIRE_CONTROL = MessageKind.FIRE_CONTROL
-
-C_NOT_DETECTED = REASON_CODE[Reason.NOT_DETECTED]
-C_NOT_TRACKED = REASON_CODE[Reason.NOT_TRACKED]
-C_NO_FC = REASON_CODE[Reason.NO_FIRE_CONTROL_RADAR]
-C_NO_LOCK = REASON_CODE[Reason.NO_LOCK]
-C_NO_LAUNCHER = REASON_CODE[Reason.NO_LAUNCHER]
-C_NO_SENSOR = REASON_CODE[Reason.NO_SENSOR]
 
 
 @dataclass
@@ -212,7 +211,7 @@ class Gates:
         command post's fused picture decides `reported`. Returns (stage, reason) (A, K)."""
         A, K = len(self.world.aircraft), len(times)
         best_stage = np.full((A, K), -1, np.int8)
-        best_reason = np.full((A, K), C_NO_SENSOR, np.int8)
+        best_reason = np.full((A, K), CODE_NO_SENSOR, np.int8)
         unit_sensors = self.unit_sensors(unit, fallback)
         fused = (
             [si for si in unit_sensors if self.sensors[si].reports is not None]
@@ -238,23 +237,25 @@ class Gates:
         idx = self.sensing.look(si, times)
         valid = idx >= 0
         j = np.maximum(idx, 0)
-        geo = np.where(valid[None, :], st.geo.geo_code[:, j], CODE_HORIZON)
+        geo = np.where(valid[None, :], st.geo.geo_code[:, j], CODE_BELOW_HORIZON)
         s_stage = np.full((A, K), int(Stage.IN_ENVELOPE), np.int8)
         s_reason = geo.astype(np.int8)
-        los = (geo != CODE_HORIZON) & (geo != CODE_TERRAIN)
+        los = (geo != CODE_BELOW_HORIZON) & (geo != CODE_TERRAIN_MASKED)
         s_stage[los] = Stage.LINE_OF_SIGHT
         work = self.sensing.code(si, idx)
         ok = los & (work == 0)[None, :]
         s_reason = np.where(los & ~ok, work[None, :], s_reason)
         det = ok & st.recent[:, j] & valid[None, :]
         blind = np.where(
-            (geo == CODE_CLUTTER) | (geo == CODE_RANGE) | (geo == CODE_JAMMED), geo, C_NOT_DETECTED
+            (geo == CODE_CLUTTER) | (geo == CODE_OUT_OF_RANGE) | (geo == CODE_JAMMED),
+            geo,
+            CODE_NOT_DETECTED,
         )
         s_reason = np.where(ok & ~det, blind, s_reason)
         s_stage[det] = Stage.DETECTED
         trk = det & st.firm[:, j]
         # a stray detection through jamming that forms no track: jamming is why
-        lost = np.where(geo == CODE_JAMMED, CODE_JAMMED, C_NOT_TRACKED)
+        lost = np.where(geo == CODE_JAMMED, CODE_JAMMED, CODE_NOT_TRACKED)
         s_reason = np.where(det & ~trk, lost, s_reason)
         s_stage[trk] = Stage.TRACKED
         comp = self.world.components[si]
@@ -271,7 +272,7 @@ class Gates:
             rep = trk
         if fused:
             # its track reaches the command post, but only the fused picture reports
-            s_reason = np.where(rep, C_NOT_TRACKED, s_reason)
+            s_reason = np.where(rep, CODE_NOT_TRACKED, s_reason)
             rep = np.zeros_like(rep)
         s_stage[rep] = Stage.REPORTED
         s_reason = np.where(rep, 0, s_reason)
@@ -285,7 +286,7 @@ class Gates:
         K = len(times)
         avail: dict[int, np.ndarray] = {}
         link_reason = np.zeros(K, np.int8)
-        state_reason = np.full(K, C_NO_LAUNCHER, np.int8)
+        state_reason = np.full(K, CODE_NO_LAUNCHER, np.int8)
         for li in reversed(unit.role("launcher")):  # the first launcher's reason wins
             comp = w.components[li]
             code = self.equipment.working(li, times)
@@ -316,21 +317,21 @@ class Gates:
                 p_lock = ug.p_lock[li]
                 locked = ir_lock(self.rs, w.components[li].id, ids, p_lock)
                 ready[li] = avail[li][None, :] & locked
-            return ready, np.full((A, K), C_NO_LOCK, np.int8)
-        fc_reason = np.full((A, K), C_NO_FC, np.int8)
+            return ready, np.full((A, K), CODE_NO_LOCK, np.int8)
+        fc_reason = np.full((A, K), CODE_NO_FIRE_CONTROL_RADAR, np.int8)
         fc_rank = np.zeros((A, K), np.int8)  # how far the best fire-control radar got
         for fi in (i for i in unit.role("fire_control") if i in self.sensors):
             st = self.sensors[fi]
             comp = w.components[fi]
             idx = self.sensing.look(fi, times)
             j = np.maximum(idx, 0)
-            geo = np.where((idx >= 0)[None, :], st.geo.geo_code[:, j], CODE_HORIZON)
+            geo = np.where((idx >= 0)[None, :], st.geo.geo_code[:, j], CODE_BELOW_HORIZON)
             work = self.sensing.code(fi, idx)
-            seen = (geo != CODE_HORIZON) & (geo != CODE_TERRAIN)
+            seen = (geo != CODE_BELOW_HORIZON) & (geo != CODE_TERRAIN_MASKED)
             tracking = (work == 0)[None, :] & seen & st.firm[:, j] & (idx >= 0)[None, :]
             rank = np.where(work != 0, 0, 1)[None, :] + seen + tracking
             # a fire-control radar that sees the target but is jammed says so
-            blind = np.where(~seen | (geo == CODE_JAMMED), geo, C_NO_FC)
+            blind = np.where(~seen | (geo == CODE_JAMMED), geo, CODE_NO_FIRE_CONTROL_RADAR)
             r = np.where(work[None, :] != 0, work[None, :], blind)
             for li in launchers:
                 if li == fi:

@@ -21,7 +21,14 @@ from iadsim.engine.electronic_attack import jam_to_noise, radio_link_jamming
 from iadsim.engine.weapons import WeaponModel, weapon_model
 from iadsim.engine.world import World
 from iadsim.geo.line_of_sight import horizon_obstruction
-from iadsim.killchain import REASON_CODE, Reason
+from iadsim.killchain import (
+    CODE_BELOW_HORIZON,
+    CODE_CLUTTER,
+    CODE_JAMMED,
+    CODE_OUT_OF_RANGE,
+    CODE_OUTSIDE_ALTITUDE,
+    CODE_TERRAIN_MASKED,
+)
 from iadsim.sensors import clutter as clutter_model
 from iadsim.sensors.detection import PdCurve
 from iadsim.sensors.radar_equation import RadarParameters, snr_db
@@ -36,13 +43,7 @@ DEGRADED_VISUAL_FACTOR = 0.5
 """Notional: a degraded team (damaged sight, tired crew) sees with half the per-look chance."""
 
 OK = 0
-CODE_HORIZON = REASON_CODE[Reason.BELOW_HORIZON]
-CODE_TERRAIN = REASON_CODE[Reason.TERRAIN_MASKED]
-CODE_RANGE = REASON_CODE[Reason.OUT_OF_RANGE]
-CODE_CLUTTER = REASON_CODE[Reason.CLUTTER]
-CODE_ALTITUDE = REASON_CODE[Reason.OUTSIDE_ALTITUDE]
-CODE_JAMMED = REASON_CODE[Reason.JAMMED]
-OBSTRUCTION_CODE = np.array([OK, CODE_HORIZON, CODE_TERRAIN], np.int8)
+OBSTRUCTION_CODE = np.array([OK, CODE_BELOW_HORIZON, CODE_TERRAIN_MASKED], np.int8)
 """Kill-chain code of each `geo.terrain.Obstruction` value."""
 
 
@@ -119,7 +120,7 @@ def sensor_geometry(world: World, comp_index: int, period_s: float) -> SensorGeo
     datum = 0.0 if world.terrain is None else min(0.0, float(world.terrain.lowest_m))
     code = OBSTRUCTION_CODE[horizon_obstruction(sensor, pos, datum)]
     if comp.radar is not None:
-        code[(code == OK) & (slant > comp.radar.max_range_m)] = CODE_RANGE
+        code[(code == OK) & (slant > comp.radar.max_range_m)] = CODE_OUT_OF_RANGE
     if comp.radar is None:  # acquisition by eye: no hard range, the chance falls with range
         pd_eye = _visual_pd(world, comp, slant)
         pd_eye = np.where(pd_eye >= VISUAL_PD_FLOOR, pd_eye, 0.0)
@@ -277,13 +278,15 @@ def unit_geometry(world: World, unit_index: int) -> UnitGeometry:
     pos, vel, agl, airborne = _aircraft_tracks(world, times)
     delta = pos - unit.enu[None, None, :]
     rng = np.sqrt((delta**2).sum(-1))
-    code = np.full(rng.shape, CODE_RANGE, np.int8)
+    code = np.full(rng.shape, CODE_OUT_OF_RANGE, np.int8)
     missiles = [world.components[i].missile for i in unit.role("launcher")]
     missile = next((m for m in missiles if m is not None), None)
     if missile is not None:
         in_range = (rng >= missile.min_range_m) & (rng <= missile.max_range_m)
         in_alt = (agl >= missile.min_altitude_m) & (pos[..., 2] <= missile.max_altitude_m)
-        code = np.where(in_range, np.where(in_alt, OK, CODE_ALTITUDE), CODE_RANGE).astype(np.int8)
+        code = np.where(
+            in_range, np.where(in_alt, OK, CODE_OUTSIDE_ALTITUDE), CODE_OUT_OF_RANGE
+        ).astype(np.int8)
     p_lock = {}
     for li in unit.role("launcher"):
         comp = world.components[li]

@@ -22,7 +22,7 @@ from iadsim.engine.rng import RngStreams
 from iadsim.engine.states import Equipment, Outage, state_code, working_code
 from iadsim.engine.world import World
 from iadsim.errors import ValueRangeError
-from iadsim.killchain import REASON_CODE, Reason
+from iadsim.killchain import CODE_NOT_DETECTED, CODE_RADAR_OFF
 from iadsim.scenario.readiness import ComponentState
 from iadsim.sensors.measurement import draw_detections
 
@@ -32,8 +32,6 @@ DETECTION_MEMORY = 3
 """A target counts as detected if any of the last N looks saw it."""
 TRACKERS = ("mofn", "kalman")
 """The ways of confirming firm tracks: M-of-N counting, or the Kalman tracker."""
-C_NOT_DETECTED = REASON_CODE[Reason.NOT_DETECTED]
-C_RADAR_OFF = REASON_CODE[Reason.RADAR_OFF]
 
 
 @dataclass
@@ -87,7 +85,7 @@ def sensor_state(
     if cause_code is not None and state_code(world, comp.index, state) == 0:
         working = np.where(cause_code != 0, cause_code, working).astype(np.int8)
     if radiating is not None:
-        working = np.where((working == 0) & ~radiating, C_RADAR_OFF, working).astype(np.int8)
+        working = np.where((working == 0) & ~radiating, CODE_RADAR_OFF, working).astype(np.int8)
     pd = geo.pd_degraded if state == ComponentState.DEGRADED else geo.pd_nominal
     draws = [
         draw_detections(rs.stream(f"sensor:{comp.id}:detect:{ac.id}"), pd[a])
@@ -180,7 +178,7 @@ class Sensing:
         """Working code of sensor si at look indices, emission control applied (RADAR_OFF
         where a working radar does not radiate)."""
         st = self.sensors[si]
-        return np.where(idx >= 0, st.working[np.maximum(idx, 0)], C_NOT_DETECTED).astype(np.int8)
+        return np.where(idx >= 0, st.working[np.maximum(idx, 0)], CODE_NOT_DETECTED).astype(np.int8)
 
     def log_track_changes(self, log: EventLog, a: int, until_s: float) -> tuple[bool, float, bool]:
         """Log when each sensor's track on aircraft a becomes firm and is dropped, up to
