@@ -10,10 +10,18 @@ import numpy as np
 import pytest
 
 from iadsim.analysis.tracking_report import tracking_report
-from iadsim.engine.fusion_picture import cp_picture, cp_picture_reference, make_feed
+from iadsim.engine.fusion_picture import (
+    FUSION_CONFIG,
+    MAX_POS_STD_PICTURE_M,
+    CpPicture,
+    Feed,
+    cp_picture,
+    make_feed,
+)
 from iadsim.engine.kalman_tracks import TrackReports
 from iadsim.engine.replication import Replication
 from iadsim.engine.run import prepare
+from iadsim.tracking import FusionCenter, FusionConfig
 from tests.builders import aircraft, component, link, make_scenario, unit, write_scenario
 
 # SAM's command post at the origin. EW-S sits 78 km south, EW-E 77 km east, so they see the
@@ -21,6 +29,69 @@ from tests.builders import aircraft, component, link, make_scenario, unit, write
 # engagement radar is cut off from the post and the launcher (so it neither feeds the picture
 # nor guides missiles: nothing is shot down and the raid flies its whole route). Two aircraft
 # fly south 55 km apart, at 8 and 9 km altitude, in both radars' cover.
+
+
+def cp_picture_reference(
+    feeds: list[Feed],
+    times: np.ndarray,
+    n_aircraft: int,
+    config: FusionConfig = FUSION_CONFIG,
+    max_pos_std_m: float = MAX_POS_STD_PICTURE_M,
+) -> CpPicture:
+    """The independent reference for `cp_picture`: the same picture by its definition, written
+    plainly: receive the newest report per source, fuse at every decision time."""
+    times = np.asarray(times, float)
+    fc = FusionCenter(config, n_dims=3)
+    given = {f.source: -1 for f in feeds}
+    firm = np.zeros((n_aircraft, times.size), bool)
+    rows: list[tuple] = []
+    for i, t in enumerate(times.tolist()):
+        for f in feeds:
+            arrived = np.flatnonzero(f.t_arrive <= t)
+            if arrived.size == 0:
+                continue
+            cur = int(arrived.max())
+            if cur <= given[f.source] or t - f.t_valid[cur] > config.stale_after_s:
+                continue
+            given[f.source] = cur
+            rep = f.reports
+            r = int(f.rep[cur])
+            sl = slice(int(rep.start[r]), int(rep.start[r + 1]))
+            held = fc.lid[fc.src == f.source]
+            gone = held[~np.isin(held, rep.ids[sl])]
+            if gone.size:
+                fc.drop_source_track(f.source, gone)
+            if sl.stop > sl.start:
+                fc.receive(
+                    f.source,
+                    float(f.t_valid[cur]),
+                    rep.ids[sl],
+                    rep.x[sl],
+                    rep.p[sl],
+                    rep.truth[sl],
+                )
+        pic = fc.fuse(t)
+        std = np.sqrt((pic.p[:, 0, 0] + pic.p[:, 2, 2]) / 2)
+        for sys_id, truth, s, n_src in zip(pic.ids, pic.truth_ids, std, pic.n_sources, strict=True):
+            rows.append((i, int(sys_id), int(truth), float(s), int(n_src)))
+            if truth >= 0 and s <= max_pos_std_m:
+                firm[truth, i] = True
+    arr = np.array(rows, dtype=float).reshape(-1, 5)
+    e = np.zeros(0, np.int64)
+    return CpPicture(
+        times,
+        firm,
+        arr[:, 0].astype(np.int64),
+        arr[:, 1].astype(np.int64),
+        arr[:, 2].astype(np.int64),
+        arr[:, 3],
+        arr[:, 4].astype(np.int64),
+        e,
+        e,
+        np.zeros(0),
+        int(times.size),
+        tuple(sorted({f.source for f in feeds})),
+    )
 
 
 def fusion_scenario(up_s: bool, up_e: bool) -> dict:

@@ -11,15 +11,12 @@ into system tracks with stable numbers, covariance intersection. Aircraft `a` is
 ("firm at the command post") when a system track whose most precise contributor follows `a`
 has a horizontal position std sqrt((P_ee + P_nn)/2) within `MAX_POS_STD_PICTURE_M`.
 
-Two implementations with the same semantics:
-
-- `cp_picture_reference`: the definition, written plainly: a `FusionCenter` that receives the
-  newest report of each source and fuses at every decision time (about 0.2 ms per time).
-- `cp_picture` (what the engine runs): the same, with `FusionCenter` called only at the
-  decision times where a local track is new to the picture (the only times association, and so
-  numbering, can change); at every other time the system tracks keep their members, and the
-  fused estimates at all times are computed in one batched covariance intersection.
-  `tests/engine/test_fusion_in_engine.py` checks that both give the same picture.
+`cp_picture` calls `FusionCenter` only at the decision times where a local track is new to the
+picture (the only times association, and so numbering, can change); at every other time the
+system tracks keep their members, and the fused estimates at all times are computed in one
+batched covariance intersection. `tests/engine/test_fusion_in_engine.py` checks it against
+the definition written plainly (a `FusionCenter` that receives the newest report of each
+source and fuses at every decision time, about 0.2 ms per time).
 """
 
 from __future__ import annotations
@@ -249,66 +246,4 @@ def _fused(
         c["src"],
         np.sqrt((pp[:, 0, 0] + pp[:, 2, 2]) / 2),
         calls,
-    )
-
-
-def cp_picture_reference(
-    feeds: list[Feed],
-    times: np.ndarray,
-    n_aircraft: int,
-    config: FusionConfig = FUSION_CONFIG,
-    max_pos_std_m: float = MAX_POS_STD_PICTURE_M,
-) -> CpPicture:
-    """The same picture, plainly: receive the newest report per source, fuse at every time."""
-    times = np.asarray(times, float)
-    fc = FusionCenter(config, n_dims=3)
-    given = {f.source: -1 for f in feeds}
-    firm = np.zeros((n_aircraft, times.size), bool)
-    rows: list[tuple] = []
-    for i, t in enumerate(times.tolist()):
-        for f in feeds:
-            arrived = np.flatnonzero(f.t_arrive <= t)
-            if arrived.size == 0:
-                continue
-            cur = int(arrived.max())
-            if cur <= given[f.source] or t - f.t_valid[cur] > config.stale_after_s:
-                continue
-            given[f.source] = cur
-            rep = f.reports
-            r = int(f.rep[cur])
-            sl = slice(int(rep.start[r]), int(rep.start[r + 1]))
-            held = fc.lid[fc.src == f.source]
-            gone = held[~np.isin(held, rep.ids[sl])]
-            if gone.size:
-                fc.drop_source_track(f.source, gone)
-            if sl.stop > sl.start:
-                fc.receive(
-                    f.source,
-                    float(f.t_valid[cur]),
-                    rep.ids[sl],
-                    rep.x[sl],
-                    rep.p[sl],
-                    rep.truth[sl],
-                )
-        pic = fc.fuse(t)
-        std = np.sqrt((pic.p[:, 0, 0] + pic.p[:, 2, 2]) / 2)
-        for sys_id, truth, s, n_src in zip(pic.ids, pic.truth_ids, std, pic.n_sources, strict=True):
-            rows.append((i, int(sys_id), int(truth), float(s), int(n_src)))
-            if truth >= 0 and s <= max_pos_std_m:
-                firm[truth, i] = True
-    arr = np.array(rows, dtype=float).reshape(-1, 5)
-    e = np.zeros(0, np.int64)
-    return CpPicture(
-        times,
-        firm,
-        arr[:, 0].astype(np.int64),
-        arr[:, 1].astype(np.int64),
-        arr[:, 2].astype(np.int64),
-        arr[:, 3],
-        arr[:, 4].astype(np.int64),
-        e,
-        e,
-        np.zeros(0),
-        int(times.size),
-        tuple(sorted({f.source for f in feeds})),
     )
