@@ -32,9 +32,11 @@ import math
 
 import numpy as np
 
+from iadsim.engine.electronic_attack import screening_jammers
 from iadsim.engine.fusion_picture import CpPicture
 from iadsim.engine.kalman_tracks import kalman_firm
-from iadsim.engine.replication import Replication, ReplicationResult
+from iadsim.engine.radar_picture import with_jammers_down
+from iadsim.engine.replication import ReplicationResult, settled_replication
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.run import Prepared
 from iadsim.engine.sensing import sensor_state
@@ -71,10 +73,12 @@ def tracking_report(
     prepared: Prepared, result: ReplicationResult, c: float = GOSPA_C_M, p: float = GOSPA_P
 ) -> dict:
     """Tracking metrics of one replication (see the module docstring)."""
-    geom = prepared.geometry
-    w = geom.world
+    w = prepared.geometry.world
     n_air = len(w.aircraft)
     until = kill_times(prepared, result)
+    # the picture the replication ran on: screening jammers silent from their kill time
+    downed = {a: float(until[a]) for a in sorted(screening_jammers(w)) if np.isfinite(until[a])}
+    geom = with_jammers_down(prepared.geometry, downed)
     first_visible = np.full(n_air, np.inf)
     first_detected = np.full(n_air, np.inf)
     first_firm = np.full(n_air, np.inf)
@@ -140,8 +144,7 @@ def tracking_report(
 
 def _command_posts(prepared: Prepared, result: ReplicationResult, until: np.ndarray) -> list:
     """Fusion metrics of every command post's picture (the replication re-run from its seed)."""
-    rep = Replication(prepared.geometry, result.seed)
-    rep.run()
+    rep, _ = settled_replication(prepared.geometry, result.seed)
     w = prepared.geometry.world
     out = []
     for unit_id, pic in rep.gates.pictures.items():

@@ -6,13 +6,20 @@ radiates while its aircraft flies and its raid entry has `jamming: true`; a supp
 (escort, stand-off) screens every target of every radar that has it in line of sight (the
 one line of sight of `geo.line_of_sight`), through the mainlobe when it flies within half a
 beamwidth of the target, else the sidelobes; a self-protection jammer screens only its own
-aircraft (mainlobe, at the target's range). A jammer shot down keeps screening in this
-precomputed picture (limitation: the picture does not depend on the dice).
+aircraft (mainlobe, at the target's range).
+
+A jammer stops radiating when its aircraft is shot down. Kills are decided by the dice, after
+this picture is built, so the picture is built with every jammer radiating; a replication in
+which a screening jammer (support radar jammer or communications jammer) is shot down is run
+again from the same seed on a picture where that jammer radiates only before its kill time
+(`stop_s`, aircraft index -> kill time; `radar_picture.with_jammers_down`,
+`replication.run_replication`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -49,6 +56,18 @@ def active_jammers(world) -> list[tuple[int, Jammer]]:
     return out
 
 
+def screening_jammers(world) -> set[int]:
+    """Aircraft whose jammer screens others (support radar jammers and communications
+    jammers, radiating): the ones whose kill changes what the defence sees and hears."""
+    support = {a for a, jam in active_jammers(world) if jam.mode != "self_protection"}
+    return support | {a for a, _ in comms_jammers(world)}
+
+
+def radiating(times_s: np.ndarray, airborne: np.ndarray, stop_s: float) -> np.ndarray:
+    """Whether a jammer radiates at each time: its aircraft flies and is not yet shot down."""
+    return airborne & (times_s < stop_s)
+
+
 def beamwidth_rad(radar: RadarSpec) -> float:
     """The radar's beamwidth: the catalog's, else from its gain."""
     if radar.beamwidth_deg is not None:
@@ -64,17 +83,22 @@ def jam_to_noise(
     pos: np.ndarray,
     airborne: np.ndarray,
     slant_m: np.ndarray,
+    times_s: np.ndarray,
+    stop_s: Mapping[int, float] | None = None,
 ) -> np.ndarray:
-    """Total J/N (linear) at a radar looking at each aircraft at each look, (A, K)."""
+    """Total J/N (linear) at a radar looking at each aircraft at each look (`times_s`),
+    (A, K); a jammer in `stop_s` radiates only before its time there."""
+    stop_s = stop_s or {}
     total = np.zeros(slant_m.shape)
     for a, jam in active_jammers(world):
         if not jam.covers(params.frequency_hz):
             continue
+        on = radiating(times_s, airborne[a], stop_s.get(a, math.inf))
         if jam.mode == "self_protection":
             jn = jam_to_noise_db(params, jam, slant_m[a], params.gain_dbi)
-            total[a] += np.where(airborne[a], 10.0 ** (jn / 10.0), 0.0)
+            total[a] += np.where(on, 10.0 ** (jn / 10.0), 0.0)
             continue
-        in_sight = (obstruction(sensor, pos[a], world.terrain) == 0) & airborne[a]
+        in_sight = (obstruction(sensor, pos[a], world.terrain) == 0) & on
         if not in_sight.any():
             continue
         jn = support_jn_db(
@@ -102,10 +126,14 @@ def comms_jammers(world) -> list[tuple[int, Jammer]]:
     return out
 
 
-def link_jam_windows(world, a_enu: np.ndarray, b_enu: np.ndarray) -> list[tuple[float, float]]:
+def link_jam_windows(
+    world, a_enu: np.ndarray, b_enu: np.ndarray, stop_s: Mapping[int, float] | None = None
+) -> list[tuple[float, float]]:
     """[start, end) windows in which the raid's communications jammers break a radio link
     between two ground points: J/S at either receiver above the link's requirement, the
-    jammer flying and in line of sight of that receiver."""
+    jammer radiating (flying, and before its time in `stop_s`) and in line of sight of that
+    receiver."""
+    stop_s = stop_s or {}
     jammers = comms_jammers(world)
     if not jammers:
         return []
@@ -116,7 +144,7 @@ def link_jam_windows(world, a_enu: np.ndarray, b_enu: np.ndarray) -> list[tuple[
     for a, jam in jammers:
         route = world.aircraft[a].route
         pos = route.positions(times, ground)
-        up = route.airborne(times)
+        up = radiating(times, route.airborne(times), stop_s.get(a, math.inf))
         for rx in (np.asarray(a_enu, float), np.asarray(b_enu, float)):
             rx_ant = rx + np.array([0.0, 0.0, 10.0])  # notional 10 m mast
             seen = obstruction(rx_ant, pos, world.terrain) == 0
@@ -126,9 +154,12 @@ def link_jam_windows(world, a_enu: np.ndarray, b_enu: np.ndarray) -> list[tuple[
     return jammed_intervals(times, jammed)
 
 
-def radio_link_jamming(world) -> dict[str, list[tuple[float, float]]]:
+def radio_link_jamming(
+    world, stop_s: Mapping[int, float] | None = None
+) -> dict[str, list[tuple[float, float]]]:
     """Link id -> the windows in which the raid's communications jammers break it, for the
-    radio and radio-relay links of the network (cables cannot be jammed)."""
+    radio and radio-relay links of the network (cables cannot be jammed); jammers in `stop_s`
+    radiate only before their time there."""
     if not comms_jammers(world):
         return {}
     out = {}
@@ -137,7 +168,7 @@ def radio_link_jamming(world) -> dict[str, list[tuple[float, float]]]:
             continue
         a = world.components[world.component_index[str(lk.from_)]].enu
         b = world.components[world.component_index[str(lk.to)]].enu
-        windows = link_jam_windows(world, a, b)
+        windows = link_jam_windows(world, a, b, stop_s)
         if windows:
             out[lk.id] = windows
     return out

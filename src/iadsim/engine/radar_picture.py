@@ -10,14 +10,20 @@ against these arrays (../shared/DESIGN.md, "Where the time goes").
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import numpy as np
 
 from iadsim.engagement.manpads import lock_probability, look_probability
 from iadsim.engine.anti_radiation import ArmSightlines, arm_sightlines
-from iadsim.engine.electronic_attack import jam_to_noise, radio_link_jamming
+from iadsim.engine.electronic_attack import (
+    active_jammers,
+    comms_jammers,
+    jam_to_noise,
+    radio_link_jamming,
+)
 from iadsim.engine.weapons import WeaponModel, weapon_model
 from iadsim.engine.world import World
 from iadsim.geo.line_of_sight import horizon_obstruction
@@ -106,8 +112,14 @@ def _aircraft_tracks(world: World, times_s: np.ndarray):
     return pos, vel, agl, airborne
 
 
-def sensor_geometry(world: World, comp_index: int, period_s: float) -> SensorGeometry:
-    """Visibility and Pd of every aircraft at every look of one sensor."""
+def sensor_geometry(
+    world: World,
+    comp_index: int,
+    period_s: float,
+    jam_stop_s: Mapping[int, float] | None = None,
+) -> SensorGeometry:
+    """Visibility and Pd of every aircraft at every look of one sensor (jammers in
+    `jam_stop_s` radiate only before their time there: shot down)."""
     comp = world.components[comp_index]
     times = _times(period_s, world.duration_s, look_phase(comp.id, period_s))
     pos, vel, agl, airborne = _aircraft_tracks(world, times)
@@ -132,7 +144,7 @@ def sensor_geometry(world: World, comp_index: int, period_s: float) -> SensorGeo
         code[need] = OBSTRUCTION_CODE[blocked[need]]
     if comp.radar is not None:
         pd_nom, pd_deg, lost, jammed = _radar_pd(
-            world, comp, pos, vel, agl, sensor, ground_range, slant, airborne
+            world, comp, pos, vel, agl, sensor, ground_range, slant, airborne, times, jam_stop_s
         )
         code[(code == OK) & lost] = CODE_CLUTTER
         code[(code == OK) & jammed] = CODE_JAMMED
@@ -208,7 +220,7 @@ def _rcs_m2(rcs_dbsm, aspect_rad: np.ndarray) -> np.ndarray:
     return 10.0 ** (db / 10.0)
 
 
-def _radar_pd(world, comp, pos, vel, agl, sensor, ground_range, slant, airborne):
+def _radar_pd(world, comp, pos, vel, agl, sensor, ground_range, slant, airborne, times, jam_stop_s):
     """Pd when operational and when degraded, and where clutter/MTI or jamming is why a
     target is lost.
 
@@ -233,7 +245,9 @@ def _radar_pd(world, comp, pos, vel, agl, sensor, ground_range, slant, airborne)
         snr, params, clutter, np.maximum(slant, 1.0), grazing, target_elev, radial, gamma
     )
     # jamming adds to noise and clutter: S/(N + C + J) = SNR - 10 log10(1 + C/N + J/N)
-    jn = jam_to_noise(world, radar, params, sensor, pos, airborne, np.maximum(slant, 1.0))
+    jn = jam_to_noise(
+        world, radar, params, sensor, pos, airborne, np.maximum(slant, 1.0), times, jam_stop_s
+    )
     jammed_any = bool((jn > 0).any())
     sinr = effect.sinr_db
     if jammed_any:
@@ -323,3 +337,31 @@ def build_geometry(world: World) -> Geometry:
         arm=arm_sightlines(world),
         link_jamming=radio_link_jamming(world),
     )
+
+
+def with_jammers_down(geometry: Geometry, stop_s: Mapping[int, float]) -> Geometry:
+    """The geometry of a replication in which the screening jammers of `stop_s` (aircraft
+    index -> kill time) were shot down and radiate only before their kill time: the radars
+    their radar jammers cover get their visibility and Pd recomputed (a Kalman-mode radar
+    keeps its tracker fields), the radio links get their jamming windows recomputed when a
+    communications jammer is among them. Everything else is shared with `geometry`."""
+    if not stop_s:
+        return geometry
+    world = geometry.world
+    jammers = [jam for a, jam in active_jammers(world) if a in stop_s]
+    sensors = dict(geometry.sensors)
+    for i, geo in geometry.sensors.items():
+        radar = world.components[i].radar
+        if radar is None or not any(j.covers(radar.frequency_hz) for j in jammers):
+            continue
+        fresh = sensor_geometry(world, i, radar.scan_period_s, stop_s)
+        sensors[i] = replace(
+            geo,
+            geo_code=fresh.geo_code,
+            pd_nominal=fresh.pd_nominal,
+            pd_degraded=fresh.pd_degraded,
+        )
+    link_jamming = geometry.link_jamming
+    if any(a in stop_s for a, _ in comms_jammers(world)):
+        link_jamming = radio_link_jamming(world, stop_s)
+    return replace(geometry, sensors=sensors, link_jamming=link_jamming)

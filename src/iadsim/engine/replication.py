@@ -17,11 +17,12 @@ from iadsim.engine.anti_radiation import Emissions
 from iadsim.engine.c2 import replication_network
 from iadsim.engine.crews import Crews, strike_suppression
 from iadsim.engine.culprits import failing_element
+from iadsim.engine.electronic_attack import screening_jammers
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.fight import Fight
 from iadsim.engine.gates import Gates
 from iadsim.engine.ledger import Ledger
-from iadsim.engine.radar_picture import Geometry
+from iadsim.engine.radar_picture import Geometry, with_jammers_down
 from iadsim.engine.returnfire import ReturnFireProcess
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.scheduler import EventQueue
@@ -161,7 +162,8 @@ class Replication:
 
 
 MAX_CUTOFF_PASSES = 8
-"""At most this many passes to settle which ARMs were fired before their carriers died."""
+"""At most this many passes to settle which ARMs were fired before their carriers died and
+which jammers were shot down when."""
 
 
 def late_arm_shots(rep: Replication) -> dict[int, float]:
@@ -176,19 +178,41 @@ def late_arm_shots(rep: Replication) -> dict[int, float]:
     return late
 
 
-def run_replication(geometry: Geometry, seed: int) -> ReplicationResult:
-    """Run one replication of the world behind `geometry` with the given seed.
+def downed_jammers(rep: Replication, screening: set[int]) -> dict[int, float]:
+    """Screening jammers shot down in this pass: {aircraft: kill time}."""
+    return {a: float(rep.fight.kill_time[a]) for a in sorted(screening) if not rep.fight.alive[a]}
 
-    Aircraft do nothing after their kill time: ARMs are fired before the event loop decides
-    who is shot down, so a pass in which a carrier fired after its kill time is run again
-    with that carrier's ARMs stopped at its kill time (same seed, same streams), until none
-    is left. Each pass can only remove shots, so this ends."""
+
+def settled_replication(geometry: Geometry, seed: int) -> tuple[Replication, ReplicationResult]:
+    """Run one replication of the world behind `geometry` with the given seed; return the
+    replication (its processes can be inspected) and its result.
+
+    Aircraft do nothing after their kill time. ARMs are fired, and the jamming picture is
+    built, before the event loop decides who is shot down, so a pass in which a carrier
+    fired after its kill time, or a screening jammer was shot down, is run again (same seed,
+    same streams) with that carrier's ARMs stopped at its kill time and that jammer silent
+    from its kill time (`radar_picture.with_jammers_down`), until the passes agree. What
+    happens before a kill does not depend on what comes after it, so each pass settles the
+    next kill in time and this ends."""
+    screening = screening_jammers(geometry.world)
     cutoff: dict[int, float] = {}
+    stopped: dict[int, float] = {}
+    geom = geometry
     for _ in range(MAX_CUTOFF_PASSES):
-        rep = Replication(geometry, seed, cutoff)
+        rep = Replication(geom, seed, cutoff)
         result = rep.run()
         late = late_arm_shots(rep)
-        if not late:
-            return result
+        downed = downed_jammers(rep, screening)
+        if not late and downed == stopped:
+            break
         cutoff.update(late)
-    return result
+        if downed != stopped:
+            stopped = downed
+            geom = with_jammers_down(geometry, stopped)
+    return rep, result
+
+
+def run_replication(geometry: Geometry, seed: int) -> ReplicationResult:
+    """Run one replication of the world behind `geometry` with the given seed (see
+    `settled_replication`)."""
+    return settled_replication(geometry, seed)[1]
