@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from iadsim._version import __version__
+from iadsim.engine.events import EventKind
 from iadsim.engine.replication import ReplicationResult
 from iadsim.io.outputs import json_ready
 from iadsim.scenario import Scenario
@@ -35,12 +37,38 @@ def replication_summary(scenario: Scenario, result: ReplicationResult) -> dict:
                 {k: row[k] for k in ("aircraft", "unit", "stage", "reason", "stopped_at_s")}
                 for row in ledger
             ],
+            "decoys": result.decoys,
+            "decoy_totals": decoy_totals(scenario, result),
             "reason_counts": dict(sorted(reasons.items())),
             "component_states": result.states,
             "destroyed_at_s": result.destroyed_at,
             "readiness": readiness_table(scenario),
         }
     )
+
+
+def decoy_totals(scenario: Scenario, result: ReplicationResult) -> dict:
+    """What the raid's decoys drew: how many flew (released before the run ended), how many
+    the defence detected, engaged (a missile launched at them) and shot down, and how many
+    missiles it fired at them (the LAUNCH events' salvo sizes)."""
+    ids = {r["aircraft"] for r in result.decoys}
+    end_s = scenario.spec.duration_s or math.inf  # no duration: the run lasts the raid
+    flew, missiles = set(), 0
+    for t, kind, aircraft, *_, value in result.events.rows():
+        if aircraft not in ids:
+            continue
+        if kind == EventKind.AIRCRAFT_START and t <= end_s:
+            flew.add(aircraft)
+        elif kind == EventKind.LAUNCH:
+            missiles += int(value)
+    return {
+        "decoys": len(ids),
+        "launched": len(flew),
+        "detected": sum(r["detected"] for r in result.decoys),
+        "engaged": sum(r["engaged"] for r in result.decoys),
+        "killed": sum(r["killed"] for r in result.decoys),
+        "missiles_fired": missiles,
+    }
 
 
 def readiness_table(scenario: Scenario) -> list[dict]:
