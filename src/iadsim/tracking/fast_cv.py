@@ -32,7 +32,6 @@ _JITTED = (
     "gnn",
     "_inv3",
     "_matmul",
-    "_matmul_bt",
     "_measure",
     "_innovation",
     "_update",
@@ -215,7 +214,7 @@ def _measure(x, p, sensor, r, zp, jac, pht, s_inv):
     jac[2, 0] = -e * u / (r2 * rho)
     jac[2, 1] = -n * u / (r2 * rho)
     jac[2, 2] = rho / r2
-    pht[:, :] = _matmul_bt(p[:, ::2], jac)  # P H^T: H is J on the position columns
+    pht[:, :] = _matmul(p[:, ::2], jac.T)  # P H^T: H is J on the position columns
     _inv3(_matmul(jac, pht[::2, :]) + r, s_inv)
 
 
@@ -227,25 +226,14 @@ def _innovation(z, zp, nu):
 
 
 def _matmul(a, b):
-    """a @ b by explicit sums (small fixed shapes: no BLAS call overhead)."""
+    """a @ b by explicit sums, in index order (small shapes: no BLAS call overhead; pass
+    `b.T` for a @ b^T)."""
     out = np.empty((a.shape[0], b.shape[1]))
     for i in range(a.shape[0]):
         for j in range(b.shape[1]):
             acc = 0.0
             for c in range(a.shape[1]):
                 acc += a[i, c] * b[c, j]
-            out[i, j] = acc
-    return out
-
-
-def _matmul_bt(a, b):
-    """a @ b.T by explicit sums."""
-    out = np.empty((a.shape[0], b.shape[0]))
-    for i in range(a.shape[0]):
-        for j in range(b.shape[0]):
-            acc = 0.0
-            for c in range(a.shape[1]):
-                acc += a[i, c] * b[j, c]
             out[i, j] = acc
     return out
 
@@ -265,7 +253,7 @@ def _update(x, p, nu, s_inv, pht, jac, r):
         ikh[row, row] = 1.0
         for kk in range(3):
             ikh[row, 2 * kk] -= kj[row, kk]
-    out = _matmul_bt(_matmul(ikh, p), ikh) + _matmul_bt(_matmul(k, r), k)
+    out = _matmul(_matmul(ikh, p), ikh.T) + _matmul(_matmul(k, r), k.T)
     for a in range(6):
         for b in range(6):
             p[a, b] = 0.5 * (out[a, b] + out[b, a])
