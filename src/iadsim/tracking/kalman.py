@@ -106,8 +106,8 @@ def pda_update(
     k = pht @ s_inv
     nu_c = np.einsum("bm,bmi->bi", beta, nu)
     b0 = np.clip(1.0 - beta.sum(axis=1), 0.0, 1.0)
-    x_new = x + np.einsum("bij,bj->bi", k, nu_c)
-    _, p_c = joseph_update(x, p, nu_c, s_inv, pht, h, r, pos)
+    # the state moves by the combined innovation; P_c is the Joseph update with it
+    x_new, p_c = joseph_update(x, p, nu_c, s_inv, pht, h, r, pos)
     spread = np.einsum("bm,bmi,bmj->bij", beta, nu, nu) - nu_c[:, :, None] * nu_c[:, None, :]
     kt = np.swapaxes(k, -1, -2)
     p_new = b0[:, None, None] * p + (1.0 - b0)[:, None, None] * p_c + k @ spread @ kt
