@@ -19,6 +19,7 @@ class EventKind(StrEnum):
     TRACK_FIRM = "track_firm"
     TRACK_LOST = "track_lost"
     REPORTED = "reported"
+    TARGET_ASSIGNED = "target_assigned"  # a sector command post gives a unit a target
     LAUNCH_DECISION = "launch_decision"
     LAUNCH = "launch"
     LAUNCH_ABORTED = "launch_aborted"

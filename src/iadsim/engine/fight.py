@@ -22,6 +22,7 @@ from iadsim.engine.radar_picture import Geometry
 from iadsim.engine.returnfire import ReturnFireProcess
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.scheduler import EventQueue
+from iadsim.engine.sector import SectorCommand
 from iadsim.engine.states import Equipment
 from iadsim.killchain import Reason, Stage
 from iadsim.scenario.readiness import ComponentState
@@ -57,8 +58,10 @@ class Fight:
         log: EventLog,
         ledger: Ledger,
         rs: RngStreams,
+        sector: SectorCommand | None = None,
     ):
         self.geom, self.world = geometry, geometry.world
+        self.sector = sector if sector is not None and sector.posts else None
         self.chains = chains
         self.equipment, self.gates, self.crews, self.return_fire = (
             equipment,
@@ -88,7 +91,12 @@ class Fight:
         self.salvos: dict[tuple[int, int], int] = {}  # salvos fired per (unit, aircraft)
 
     def start(self) -> None:
-        """Put every unit's first launch opportunity in the queue."""
+        """Put every sector post's assignment cycles (before any decision at the same time)
+        and every unit's first launch opportunity in the queue."""
+        if self.sector is not None:
+            for p, post in enumerate(self.sector.posts):
+                for t in self.sector.cycle_times(post):
+                    self.queue.schedule(float(t), self._sector_cycle, p)
         for ci in range(len(self.chains)):
             self._schedule_next_decision(ci, 0)
 
@@ -105,12 +113,12 @@ class Fight:
         ground = w.terrain.ground_m if w.terrain is not None else None
         return w.aircraft[a].route.positions(np.array([t]), ground)[0]
 
-    def _decide(self, ci: int, k: int) -> None:
-        """A unit with targets at fire control decides whether and with what to shoot: the
-        launchers that can fire are assigned to targets (weapon-target assignment), within
-        the unit's free fire channels; the crews then react or refuse."""
+    def _options(self, ci: int, k: int, t: float, blocked: list | None = None):
+        """The targets unit ci could engage at its decision k (time t), nearest first, and
+        their loaded launchers: at fire control, alive, not already engaged by the unit,
+        salvos left under its doctrine. `blocked` collects (aircraft, reason) of those
+        stopped by no usable or no loaded launcher."""
         chain = self.chains[ci]
-        unit, t = chain.unit, float(chain.geo.times_s[k])
         ready = np.flatnonzero((chain.stage[:, k] == _FIRE_CONTROL) & self.alive)
         order = ready[np.argsort(chain.geo.range_m[ready, k], kind="stable")]
         targets, loaded_by = [], {}
@@ -125,14 +133,69 @@ class Fight:
                 if r[a, k] and self.disabled_at.get(li, np.inf) > t
             ]
             if not usable:
-                self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NODE_DESTROYED, t)
+                if blocked is not None:
+                    blocked.append((a, Reason.NODE_DESTROYED))
                 continue
             loaded = [li for li in usable if self.magazines[li].available(t) > 0]
             if not loaded:
-                self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NO_MISSILES, t)
+                if blocked is not None:
+                    blocked.append((a, Reason.NO_MISSILES))
                 continue
-            targets.append(a)
-            loaded_by[a] = loaded
+            targets.append(int(a))
+            loaded_by[int(a)] = loaded
+        return targets, loaded_by
+
+    def _engaged_by_sector(self, ci: int, a: int, t: float, other_than: int | None = None):
+        """Whether a battery of ci's sector that the sector post hears at t (other than
+        `other_than`) is engaging aircraft a."""
+        post = self.sector.post_of[ci]
+        return any(
+            (cj, a) in self.engaged and self.sector.controlled(cj, t)
+            for cj in post.members
+            if cj != other_than
+        )
+
+    def _sector_cycle(self, p: int) -> None:
+        """A sector command post's assignment cycle (engine.sector); a changed order is
+        logged as TARGET_ASSIGNED (aircraft, battery, the sector post, the kill probability)."""
+        post = self.sector.posts[p]
+        t = self.queue.now_s
+        before = post.orders[-1][1] if post.orders else {}
+        orders = self.sector.cycle(
+            post,
+            t,
+            self._options,
+            lambda ci: self.chains[ci].unit.spec.max_channels - self.active[ci],
+            lambda a: self._engaged_by_sector(post.members[0], a, t),
+        )
+        cp_id = self.world.components[post.cp].id
+        for a, (ci, pk) in sorted(orders.items()):
+            if before.get(a) != ci:
+                unit_id = self.chains[ci].unit.id
+                self.log.add(
+                    t, EventKind.TARGET_ASSIGNED, self.world.aircraft[a].id, unit_id, cp_id, "", pk
+                )
+
+    def _decide(self, ci: int, k: int) -> None:
+        """A unit with targets at fire control decides whether and with what to shoot: the
+        launchers that can fire are assigned to targets (weapon-target assignment), within
+        the unit's free fire channels and, under a sector post's control, to the targets
+        its orders give the unit (engine.sector); the crews then react or refuse."""
+        chain = self.chains[ci]
+        unit, t = chain.unit, float(chain.geo.times_s[k])
+        blocked: list = []
+        targets, loaded_by = self._options(ci, k, t, blocked)
+        for a, why in blocked:
+            self.ledger.observe(a, ci, Stage.FIRE_CONTROL, why, t)
+        if self.sector is not None and ci in self.sector.post_of:
+            kept = []
+            for a in targets:
+                other = self._engaged_by_sector(ci, a, t, other_than=ci)
+                if self.sector.allows(ci, a, t, other) is False:
+                    self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NOT_ASSIGNED, t)
+                else:
+                    kept.append(a)
+            targets = kept
         plan = self._assign(ci, k, targets, loaded_by)
         for a in targets:
             li = plan.get(a)

@@ -26,6 +26,7 @@ from iadsim.engine.radar_picture import Geometry, with_jammers_down
 from iadsim.engine.returnfire import ReturnFireProcess
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.scheduler import EventQueue
+from iadsim.engine.sector import SectorCommand
 from iadsim.engine.sensing import Sensing
 from iadsim.engine.states import Equipment
 from iadsim.killchain import REASONS, Stage
@@ -98,9 +99,11 @@ class Replication:
         self.gates = Gates(w, self.equipment, self.network, self.sensing, rs)
         chains = [self.gates.unit_chain(u, self.geom.units[u.index]) for u in self.weapon_units]
         # the fight: decisions, crews, launches, return fire, intercepts
+        # sector command posts assign targets across their batteries (engine.sector)
+        sector = SectorCommand(self.geom, chains, self.equipment, self.network)
         self.fight = Fight(
             self.geom, chains, self.equipment, self.gates, self.crews, self.return_fire,
-            self.queue, log, self.ledger, rs,
+            self.queue, log, self.ledger, rs, sector,
         )  # fmt: skip
         self.fight.start()
         self.queue.run(w.duration_s)

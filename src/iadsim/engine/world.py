@@ -110,6 +110,7 @@ class UnitRt:
     crew: CrewSpec = CrewSpec()
     crew_profile: CrewProfile | None = None  # scenario conditions (night) applied
     wta: str = "optimal"  # weapon-target assignment rule among the unit's launchers
+    higher: str | None = None  # the sector command post assigning it targets (engine.sector)
 
     def role(self, name: str) -> tuple[int, ...]:
         return self.roles.get(name, ())
@@ -322,6 +323,7 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
                 crew=crew,
                 crew_profile=unit_crew_profile(crew, utype, spec.environment.night),
                 wta=unit.wta,
+                higher=unit.higher,
             )
         )
 

@@ -207,6 +207,11 @@ class UnitType(_Strict):
     # autonomous fallback: delay before fighting on own sensors when the CP is lost (None:
     # not allowed, e.g. launchers without radars of their own)
     fallback_delay_s: float | None = Field(default=None, ge=0.0)
+    # a sector command post (a unit whose command post assigns targets to subordinate units,
+    # docs/engagement.md): the time from its picture to its orders reaching the batteries,
+    # and how many targets it can hold and assign at once (None: no limit)
+    processing_delay_s: float = Field(default=0.0, ge=0.0)
+    track_capacity: PositiveInt | None = None
 
 
 class RcsTable(_Strict):

@@ -65,6 +65,10 @@ def scenario_from_data(
         raise ScenarioError(_dedupe(problems)) from None
     problems = check_scenario(data, spec, catalog, path, locations)
     warnings = _site_warnings(spec, path, locations)
+    if not problems:
+        from iadsim.scenario.echelon import echelon_warnings
+
+        warnings += echelon_warnings(spec, catalog, str(path), locations)
     if problems:
         raise ScenarioError(_dedupe(problems))
     links = resolve_links(spec, catalog)
@@ -78,11 +82,13 @@ def check_scenario(
 
     The same checks run on a file and on a `--set` variant (analysis.variants), so what a
     variant breaks is refused exactly as the file would be."""
+    from iadsim.scenario.echelon import check_echelons
     from iadsim.scenario.limits_check import check_limits
 
     problems = _cross_check_raw(data, catalog, str(path), locations)
     problems += _check_terrain(spec, path, locations)[0]
     problems += _check_readiness(spec, str(path), locations)
+    problems += check_echelons(spec, catalog, str(path), locations)
     for fpath, message in check_limits(spec, catalog):
         line, col = locate(locations, fpath)
         problems.append(Problem(str(path), line, col, field_path(fpath), message))
@@ -215,6 +221,9 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
                     ("units", i, "components", j, "type"),
                     _unknown("component type", ctype, catalog.components),
                 )
+    for i, unit in items("units"):
+        if isinstance(unit.get("higher"), str) and unit["higher"] not in components:
+            report(("units", i, "higher"), _unknown_ref(unit["higher"], components))
     aircraft_ids: set[str] = set()
     for i, ac in items("raid"):
         aid = ac.get("id")

@@ -158,6 +158,9 @@ class UnitSpec(_Strict):
     power: list[PowerSourceSpec] | None = None
     deployment: DeploymentSpec = DeploymentSpec()
     fallback: FallbackSpec = FallbackSpec()  # fight on own sensors when the CP is lost
+    # the sector command post (UNIT/component of a sector-command-post unit) that assigns
+    # this unit its targets across batteries while it hears it (docs/engagement.md)
+    higher: ComponentRef | None = None
     note: str = ""
 
 
