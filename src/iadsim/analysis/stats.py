@@ -209,14 +209,22 @@ def reason_frequencies(store: ResultStore) -> list[dict]:
     over all replications, with a Wilson interval; sorted by pair then frequency.
 
     This answers "why was nothing shot down?" with numbers: e.g. HELO-1 x S300-BN stopped at
-    `reported` for LINK_DOWN in 87% of replications."""
+    `reported` for LINK_DOWN in 87% of replications. `element` is the failing element the
+    ledger named most often for that row (ties: the first by name; None where none was
+    named), in `element_count` of its `count` replications."""
     n = store.count()
     counts: Counter = Counter()
-    for _, ac, unit, stage, _, reason, *_ in store.rows("ledger"):
+    elements: dict[tuple, Counter] = {}
+    for row in store.rows("ledger"):
+        _, ac, unit, stage, _, reason = row[:6]
         counts[(ac, unit, stage, reason)] += 1
+        if row[-1] is not None:  # the ledger's last column: the failing element
+            elements.setdefault((ac, unit, stage, reason), Counter())[row[-1]] += 1
     rows = []
     for (ac, unit, stage, reason), k in counts.items():
         lo, hi = wilson_interval(k, n)
+        named = elements.get((ac, unit, stage, reason))
+        top = min(named.items(), key=lambda kv: (-kv[1], kv[0])) if named else (None, 0)
         rows.append(
             {
                 "aircraft": ac,
@@ -227,6 +235,8 @@ def reason_frequencies(store: ResultStore) -> list[dict]:
                 "fraction": k / n,
                 "lo": lo,
                 "hi": hi,
+                "element": top[0],
+                "element_count": top[1],
             }
         )
     rows.sort(key=lambda r: (r["aircraft"], r["unit"], -r["count"], r["stage"], r["reason"]))

@@ -19,6 +19,11 @@ The store remembers what it was made from (`meta`: a hash of the validated scena
 catalog and the variant settings, and the root seed) and refuses to be resumed with anything
 else.
 
+Schema versions: 1 (the first), 2 (per-stage first times in `ledger`), 3 (the failing
+`element` in `ledger`). A store of an older version is read with the columns it lacks as
+NULL (its failing elements are unknown, never guessed); it is never resumed, since its
+replications would not match new ones (refused with the versions named).
+
 Tables
 ------
 meta(key, value)
@@ -27,7 +32,8 @@ replications(idx, seed, wall_s, n_aircraft, detected, tracked, reported, engaged
 aircraft(idx, aircraft, type, detected, tracked, reported, engaged, killed,
          first_detected_s, killed_at_s)
 ledger(idx, aircraft, unit, stage, stage_index, reason, stopped_at_s,
-       t_in_envelope_s, ..., t_killed_s)   first time each stage was reached (NULL: never)
+       t_in_envelope_s, ..., t_killed_s,   first time each stage was reached (NULL: never)
+       element)                            the failing element (engine.culprits; NULL: none)
 components(idx, component, state, destroyed_at_s)
 """
 
@@ -55,7 +61,7 @@ except ImportError:  # pragma: no cover - not on the platforms iadsim is tested 
 from iadsim.killchain import Stage
 
 STORE_NAME = "results.sqlite"
-SCHEMA_VERSION = "2"  # 2: per-stage first times in `ledger`
+SCHEMA_VERSION = "3"  # 2: per-stage first times in `ledger`; 3: its failing `element`
 APPLICATION_ID = 0x1AD5113  # PRAGMA application_id of an iadsim store ("IADSIM")
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -79,6 +85,7 @@ CREATE TABLE IF NOT EXISTS ledger (
     idx INTEGER NOT NULL, aircraft TEXT NOT NULL, unit TEXT NOT NULL,
     stage TEXT, stage_index INTEGER, reason TEXT, stopped_at_s REAL,
     {stage_times},
+    element TEXT,
     PRIMARY KEY (idx, aircraft, unit)
 );
 CREATE TABLE IF NOT EXISTS components (
@@ -113,14 +120,18 @@ AIRCRAFT_COLUMNS = (
     "killed_at_s",
 )
 LEDGER_COLUMNS = (
-    "idx",
-    "aircraft",
-    "unit",
-    "stage",
-    "stage_index",
-    "reason",
-    "stopped_at_s",
-) + STAGE_TIME_COLUMNS
+    (
+        "idx",
+        "aircraft",
+        "unit",
+        "stage",
+        "stage_index",
+        "reason",
+        "stopped_at_s",
+    )
+    + STAGE_TIME_COLUMNS
+    + ("element",)
+)
 COMPONENT_COLUMNS = ("idx", "component", "state", "destroyed_at_s")
 TABLES = {
     "replications": REPLICATION_COLUMNS,
@@ -289,9 +300,22 @@ class ResultStore:
                 self.conn.execute("PRAGMA synchronous=NORMAL")
                 self.conn.executescript(_DDL)
                 self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                self._upgrade_if_empty()
         except BaseException:
             self._unlock()
             raise
+
+    def _upgrade_if_empty(self) -> None:
+        """An older store killed before its first replication is reused: its tables get the
+        newer columns. One holding replications is left as it is (`bind` refuses it)."""
+        if self.conn.execute("SELECT COUNT(*) FROM replications").fetchone()[0]:
+            return
+        for table, cols in TABLES.items():
+            have = self._have(table)
+            for c in cols:
+                if c not in have:
+                    kind = "REAL" if c.endswith("_s") else "TEXT"
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {c} {kind}")
 
     def _lock(self) -> None:
         lock = self.path.with_name(self.path.name + ".lock")
@@ -460,8 +484,14 @@ class ResultStore:
                 r[0] for r in self.conn.execute(f"SELECT idx FROM replications {where}", params)
             }
 
+    def _have(self, table: str) -> set[str]:
+        """The columns the file's table has (an older store lacks the newer ones)."""
+        with sql_errors(self.path, "read the store"):
+            return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+
     def rows(self, table: str, where: str = "", params: tuple = ()) -> list[tuple]:
-        cols = ", ".join(TABLES[table])
+        have = self._have(table)
+        cols = ", ".join(c if c in have else f"NULL AS {c}" for c in TABLES[table])
         order = ", ".join(TABLES[table][:3] if table != "replications" else ("idx",))
         where, params = self._limited(where, params)
         sql = f"SELECT {cols} FROM {table} {where} ORDER BY {order}"

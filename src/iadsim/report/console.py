@@ -9,6 +9,7 @@ from iadsim.report.fit import print_table
 
 YES, NO = "[green]yes[/]", "[dim]no[/]"
 FAILING = "element"  # the ledger's failing element (engine.culprits)
+FAILING_HEADER = "failing element"
 """Ledger column naming the link, set or generator behind a link or node reason (when present)."""
 
 
@@ -175,17 +176,26 @@ def print_pair_shares(rows: list[dict], n: int, console: Console | None = None) 
         t = Table(title=f"Kill chain against {aircraft}, {n} replications", title_justify="left")
         for col in ("unit", "furthest stage", "stopped because", "share", "95% CI"):
             t.add_column(col, justify="right" if col in ("share", "95% CI") else "left")
+        # the failing element named most often for that reason, and in how many of them
+        failing = any(row.get(FAILING) for row in items)
+        if failing:
+            t.add_column(FAILING_HEADER)
         last = None
         for row in items:
             reason = "[green]killed[/]" if row["stage"] == "killed" else f"[red]{row['reason']}[/]"
+            el = row.get(FAILING)
+            named = f"{el} ({100 * row['element_share']:.0f}%)" if el else ""
             t.add_row(
                 row["unit"] if row["unit"] != last else "",
                 row["stage"],
                 reason,
                 f"{100 * row['share']:.0f}%",
                 f"[{100 * row['lo']:.0f}, {100 * row['hi']:.0f}]",
+                *([named] if failing else []),
             )
             last = row["unit"]
         print_table(
-            console, t, keep=("unit", "furthest stage", "stopped because", "share", "95% CI")
+            console,
+            t,
+            keep=("unit", "furthest stage", "stopped because", "share", "95% CI", FAILING_HEADER),
         )

@@ -84,7 +84,8 @@ def funnel_of(stage_indices: list[int]) -> list[dict]:
 
 def mc_pair_shares(store) -> list[dict]:
     """Per (aircraft, unit) pair and (stage, reason): the share of replications that stopped
-    there, from a Monte Carlo store; sorted by pair, then most frequent first."""
+    there, from a Monte Carlo store, and the failing element named most often there with the
+    share of those replications naming it; sorted by pair, then most frequent first."""
     from iadsim.analysis.stats import reason_frequencies
 
     return [
@@ -97,6 +98,8 @@ def mc_pair_shares(store) -> list[dict]:
             "share": r["fraction"],
             "lo": r["lo"],
             "hi": r["hi"],
+            "element": r["element"],
+            "element_share": r["element_count"] / r["count"],
         }
         for r in reason_frequencies(store)
     ]
