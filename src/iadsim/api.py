@@ -33,7 +33,7 @@ from iadsim.scenario import Scenario, load_scenario
 ScenarioLike = Scenario | Prepared | str | Path
 """A scenario file path, a loaded Scenario, or a Prepared one (geometry already computed)."""
 
-_TEXT = {"aircraft", "type", "unit", "stage", "reason", "component", "state"}
+_TEXT = {"aircraft", "type", "unit", "stage", "reason", "element", "component", "state"}
 
 
 def _column_type(name: str) -> pa.DataType:

@@ -32,7 +32,9 @@ def _record(idx: int) -> dict:
     return {
         "replication": rep,
         "aircraft": [(idx, "A", "t", 1, 1, 1, 0, idx % 2, 10.0, None)],
-        "ledger": [(idx, "A", "SAM", "launched", 7, "MISSED", 12.0) + (None,) * N_STAGE_TIMES],
+        "ledger": [
+            (idx, "A", "SAM", "launched", 7, "MISSED", 12.0) + (None,) * N_STAGE_TIMES + (None,)
+        ],
         "components": [(idx, "SAM/cp", "operational", None)],
     }
 
