@@ -3,6 +3,8 @@ two-level intervals, on the tutorial scenario and on synthetic numbers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -55,6 +57,50 @@ def test_bad_ranges_are_located(tmp_path) -> None:
         UncertainModel.load(TUTORIAL, path)
     (p,) = exc.value.problems
     assert (p.file, p.line) == (str(path), 2) and "low <= mode <= high" in p.message
+
+
+def test_a_range_on_a_path_that_names_nothing_is_an_error_at_its_line(tmp_path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "scenario:\n"
+        "  strikes.strike-ew.p_destroy: {low: 0.2, mode: 0.5, high: 0.9}\n"
+        "  units.SAM.components.telar-9.readiness.operational: {low: 0, mode: 0.9, high: 1}\n"
+        "catalog:\n"
+        "  weapons.no-such-missile.pk.helicopter: {low: 0.2, mode: 0.3, high: 0.5}\n"
+    )
+    with pytest.raises(InputError) as exc:
+        UncertainModel.load(TUTORIAL, path)
+    lines = [(p.line, p.field) for p in exc.value.problems]
+    assert lines == [
+        (3, "scenario.units.SAM.components.telar-9.readiness.operational"),
+        (5, "catalog.weapons.no-such-missile.pk.helicopter"),
+    ]
+    assert all(p.file == str(path) for p in exc.value.problems)
+
+
+def test_a_range_whose_nominal_is_not_the_written_value_is_refused(tmp_path) -> None:
+    path = tmp_path / "r.yaml"  # the tutorial's strike is written with p_destroy 0.5
+    path.write_text("scenario:\n  strikes.strike-ew.p_destroy: {low: 0.2, mode: 0.6, high: 0.9}\n")
+    with pytest.raises(InputError) as exc:
+        UncertainModel.load(TUTORIAL, path)
+    (p,) = exc.value.problems
+    assert p.line == 2 and "nominal value 0.6 is not the value written" in p.message
+
+
+def test_the_caracas_ranges_resolve_and_every_end_is_a_valid_scenario() -> None:
+    """Every path of the shipped ranges file names a number of the current scenario or
+    catalog, and each assumption at either end of its range passes the scenario checks
+    (terrain clearance included)."""
+    root = Path(__file__).resolve().parents[2] / "scenarios"
+    m = UncertainModel.load(
+        root / "caracas-2026-01-03.yaml", root / "caracas-2026-01-03.ranges.yaml"
+    )
+    assert len(m.numbers) >= 20
+    for d, number in enumerate(m.numbers):
+        for q in (0.0, 1.0):
+            values = list(m.nominal_values)
+            values[d] = number.dist.ppf(q)
+            m.scenario_at(values)
 
 
 def test_a_telar_that_never_works_kills_nothing_and_morris_sees_it(ranges) -> None:

@@ -3,17 +3,32 @@ conditions back to "as designed" (or removes one attacker action), so that repli
 and without it say how much of the outcome it explains (`iadsim attribute`, docs/case-study.md).
 
 Two sides:
-- **defence conditions** (the default set): connectivity (links typed down, random link
-  failures), the connection mechanisms (comms sets, power, deployment, integration of sensors
-  with command posts, where the scenario models them), storage (components in storage),
-  maintenance (decay, no supplier support, degraded or broken equipment), crews (proficiency
-  and willingness), deterrence (crews that return fire can deter). These are what the defence
-  owned and could have done differently.
-- **attacker actions** (strikes, jamming): part of the scenario, not a defence fault; they
-  enter an attribution only when the user names them (`--groups ...,strikes`).
+- **defence conditions** (the default set): connectivity (every connection mechanism below,
+  as one group), storage (components in storage), maintenance (the vehicles' decay, no
+  supplier support, degraded or broken components), crews (proficiency and willingness),
+  deterrence (crews that return fire can deter). These are what the defence owned and could
+  have done differently. The connection mechanisms are also groups of their own (links typed
+  down or failing at random, comms sets, power, deployment with the network set up at the
+  alert, integration of sensors with command posts); an attribution names either
+  `connectivity` or some of them, never both.
+- **attacker actions**: strikes, jamming (the raid's jammer aircraft and jammed links), SEAD
+  (anti-radiation missiles), decoys. They are part of the scenario, not a defence fault,
+  and enter an attribution only when named (`--groups ...,strikes,sead`).
 
-A group is a pure transformation of the scenario's data (the dict the schema validates). A
-group that changes nothing in a scenario is left out of that scenario's attribution (its
+A group is a pure transformation of the scenario's data (the dict the schema validates) with
+the catalog at hand. Before any group acts, the catalog's defaults that a mechanism uses are
+written into the data (analysis.catalog_defaults): every component's comms sets are listed,
+each with the maintenance history it would inherit from its vehicle. So `comms` restores
+the sets the catalog gives a component (not only those the scenario lists), `integration`
+integrates every (sensor, command post) pair the catalog matrix leaves unintegrated, and
+`maintenance` restores the vehicles without touching their sets: the groups are disjoint,
+each changes its own part of the data (tests/analysis/test_factors.py). One coupling is in
+the model itself, not in the groups: a crew's proficiency sets both how it fights and how
+likely and fast it brings a down network up (readiness.network_setup), so `crews` also
+helps a unit whose network is down at the alert, and `deployment` (network up before the
+raid) makes that moot; Shapley values split that joint effect as an interaction.
+
+A group that changes nothing in a scenario is left out of that scenario's attribution (its
 Shapley value would be zero by symmetry, and leaving it out halves the work).
 
 New mechanisms are added here as new groups: one `FactorGroup` entry, and every analysis
@@ -27,8 +42,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from iadsim.analysis.catalog_defaults import materialise, unintegrated_pairs
 from iadsim.errors import InputError, Problem
 from iadsim.scenario import Scenario
+from iadsim.scenario.catalog import Catalog
 from iadsim.scenario.load import resolve_links
 from iadsim.scenario.schema import ScenarioSpec
 
@@ -133,19 +150,20 @@ def _as_new(item: dict) -> None:
         item["maintenance"] = dict(_FULL_MAINTENANCE)
 
 
-def _comms(data: dict) -> None:
-    for comp in _components(data):
+def _comms(data: dict, catalog: Catalog) -> None:
+    for comp in _components(data):  # materialised: every set the catalog gives is listed
         for item in comp.get("comms") or []:
             _as_new(item)
 
 
-def _power(data: dict) -> None:
+def _power(data: dict, catalog: Catalog) -> None:
+    # a source the catalog adds (none listed) has no history or readiness: it always works
     for unit in data.get("units", []):
         for item in unit.get("power") or []:
             _as_new(item)
 
 
-def _deployment(data: dict) -> None:
+def _deployment(data: dict, catalog: Catalog) -> None:
     for unit in data.get("units", []):
         dep = unit.get("deployment")
         if not dep:
@@ -160,20 +178,50 @@ def _deployment(data: dict) -> None:
             dep["network_at_start"] = "up"
 
 
-def _integration(data: dict) -> None:
-    for item in data.get("network", {}).get("integrations") or []:
-        item["integrated"] = True
+def _integration(data: dict, catalog: Catalog) -> None:
+    pairs = unintegrated_pairs(data, catalog)
+    if not pairs:
+        return
+    items = data.setdefault("network", {}).setdefault("integrations", [])
+    listed = {(i["sensor"], i["command_post"]): i for i in items}
+    for sensor, post in pairs:
+        if (sensor, post) in listed:
+            listed[(sensor, post)]["integrated"] = True
+        else:
+            items.append({"sensor": sensor, "command_post": post, "integrated": True})
 
 
-def _strikes(data: dict) -> None:
+def _strikes(data: dict, catalog: Catalog) -> None:
     if data.get("strikes"):
         data["strikes"] = []
 
 
-def _jamming(data: dict) -> None:
+def _raid_types(data: dict, catalog: Catalog):
+    for ac in data.get("raid", []):
+        t = catalog.aircraft.get(ac.get("type", ""))
+        if t is not None:
+            yield ac, t
+
+
+def _jamming(data: dict, catalog: Catalog) -> None:
     for link in _links(data):
         if link.get("jammed"):
             link["jammed"] = []
+    for ac, t in _raid_types(data, catalog):
+        if (t.jammer is not None or t.comms_jammer is not None) and ac.get("jamming", True):
+            ac["jamming"] = False
+
+
+def _sead(data: dict, catalog: Catalog) -> None:
+    for ac, t in _raid_types(data, catalog):
+        if t.arm is not None and ac.get("anti_radiation", True):
+            ac["anti_radiation"] = False
+
+
+def _decoys(data: dict, catalog: Catalog) -> None:
+    decoys = {ac["id"] for ac, t in _raid_types(data, catalog) if t.decoy}
+    if decoys:
+        data["raid"] = [ac for ac in data["raid"] if ac["id"] not in decoys]
 
 
 Side = Literal["defence", "attacker"]
@@ -186,21 +234,26 @@ class FactorGroup:
     name: str
     side: Side
     meaning: str  # what "as designed" means, in words for the report
-    apply: Callable[[dict], None]
+    apply: Callable[[dict, Catalog], None]  # on materialised data (catalog_defaults)
 
-    def changes(self, data: dict) -> bool:
-        """Whether setting this group as designed changes anything in `data`."""
+    def changes(self, data: dict, catalog: Catalog) -> bool:
+        """Whether setting this group as designed changes anything in `data` (materialised)."""
         probe = copy.deepcopy(data)
-        self.apply(probe)
+        self.apply(probe, catalog)
         return probe != data
 
 
 CONNECTION_MECHANISMS = ("links", "comms", "power", "deployment", "integration")
 
 
-def _connectivity(data: dict) -> None:
+def _connectivity(data: dict, catalog: Catalog) -> None:
     for name in CONNECTION_MECHANISMS:
-        FACTOR_GROUPS[name].apply(data)
+        FACTOR_GROUPS[name].apply(data, catalog)
+
+
+def _plain(fn: Callable[[dict], None]) -> Callable[[dict, Catalog], None]:
+    """A group that needs only the scenario's data."""
+    return lambda data, catalog: fn(data)
 
 
 GROUPS: tuple[FactorGroup, ...] = (
@@ -211,7 +264,10 @@ GROUPS: tuple[FactorGroup, ...] = (
         _connectivity,
     ),
     FactorGroup(
-        "links", "defence", "every C2 and fire-control link up, no random link failures", _links_up
+        "links",
+        "defence",
+        "every C2 and fire-control link up, no random link failures",
+        _plain(_links_up),
     ),
     FactorGroup(
         "comms",
@@ -229,22 +285,33 @@ GROUPS: tuple[FactorGroup, ...] = (
     FactorGroup(
         "integration",
         "defence",
-        "every sensor integrated with the command posts that should use it",
+        "every sensor integrated with every command post (catalog matrix and overrides)",
         _integration,
     ),
-    FactorGroup("storage", "defence", "no component in storage", _storage),
+    FactorGroup("storage", "defence", "no component in storage", _plain(_storage)),
     FactorGroup(
         "maintenance",
         "defence",
-        "full maintenance with supplier support: nothing degraded or broken",
-        _maintenance,
+        "full maintenance with supplier support: no vehicle degraded or broken",
+        _plain(_maintenance),
     ),
-    FactorGroup("crews", "defence", "elite, fully willing crews", _crews),
+    FactorGroup("crews", "defence", "elite, fully willing crews", _plain(_crews)),
     FactorGroup(
-        "deterrence", "defence", "crews never deterred by return fire or strikes", _deterrence
+        "deterrence",
+        "defence",
+        "crews never deterred by return fire or strikes",
+        _plain(_deterrence),
     ),
     FactorGroup("strikes", "attacker", "no strikes on air-defence, C2 and relay sites", _strikes),
-    FactorGroup("jamming", "attacker", "no jamming of links", _jamming),
+    FactorGroup(
+        "jamming",
+        "attacker",
+        "no jamming: the raid's jammers (stand-off, escort, self-protection, communications) "
+        "silent and no link jammed",
+        _jamming,
+    ),
+    FactorGroup("sead", "attacker", "no anti-radiation missiles fired at the radars", _sead),
+    FactorGroup("decoys", "attacker", "no decoys in the raid", _decoys),
 )
 """Every factor group, defence conditions first."""
 
@@ -253,6 +320,7 @@ ALIASES = {"suppression": "deterrence"}  # the name used before attacker/defence
 DEFENCE_GROUPS = ("connectivity", "storage", "maintenance", "crews", "deterrence")
 """The default attribution: the connection mechanisms as one group (each of them stays
 available by name, and the case study restores them one by one as what-ifs)."""
+ATTACKER_GROUPS = tuple(g.name for g in GROUPS if g.side == "attacker")
 
 
 def mechanisms(scenario: Scenario) -> list[str]:
@@ -276,6 +344,17 @@ def canonical(names: Iterable[str]) -> list[str]:
             raise _unknown(raw)
         if name not in out:
             out.append(name)
+    if "connectivity" in out and (both := [m for m in CONNECTION_MECHANISMS if m in out]):
+        raise InputError(
+            Problem(
+                "<command line>",
+                None,
+                None,
+                "--groups",
+                f"connectivity already contains {', '.join(both)}: name either connectivity "
+                "or its mechanisms (the groups of one attribution must be disjoint)",
+            )
+        )
     return out
 
 
@@ -286,16 +365,16 @@ def scenario_data(scenario: Scenario) -> dict:
 
 def active_groups(scenario: Scenario, names: Iterable[str] | None = None) -> list[str]:
     """The groups (default: every defence condition) that change something in this scenario."""
-    data = scenario_data(scenario)
+    data = materialise(scenario_data(scenario), scenario.catalog)
     chosen = canonical(names) if names is not None else list(DEFENCE_GROUPS)
-    return [n for n in chosen if FACTOR_GROUPS[n].changes(data)]
+    return [n for n in chosen if FACTOR_GROUPS[n].changes(data, scenario.catalog)]
 
 
 def as_designed(scenario: Scenario, groups: Iterable[str]) -> Scenario:
     """The scenario with the given factor groups set "as designed" (validated again)."""
     names = canonical(groups)
-    data = copy.deepcopy(scenario_data(scenario))
+    data = materialise(scenario_data(scenario), scenario.catalog)
     for name in sorted(names):
-        FACTOR_GROUPS[name].apply(data)
+        FACTOR_GROUPS[name].apply(data, scenario.catalog)
     spec = ScenarioSpec.model_validate(data)
     return Scenario(spec, scenario.catalog, scenario.path, resolve_links(spec, scenario.catalog))

@@ -20,15 +20,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from iadsim.analysis.variants import Assignment, apply_assignments
+from iadsim.analysis.variants import Assignment, apply_assignments, values_at
 from iadsim.errors import InputError, Problem, ScenarioError
 from iadsim.scenario import Scenario
 from iadsim.scenario.catalog import Catalog, catalog_from_data, read_catalog_dir
 from iadsim.scenario.distributions import UncertainNumber, nominal, plain_tree, substitute
 from iadsim.scenario.load import scenario_from_data
 from iadsim.scenario.yaml_loader import load_yaml
-
-CATALOG_SECTIONS = ("components", "weapons", "units", "aircraft")
 
 
 def _bundled_catalog_dir() -> Path:
@@ -127,6 +125,7 @@ def _apply_ranges(ranges: Path, scenario_path: Path, data: dict, raw_catalog: di
                 continue
             try:
                 if part == "scenario":
+                    _check_nominal(ranges, line, col, key, value, values_at(data, key), "scenario")
                     data = apply_assignments(data, [Assignment(key, value, key)], str(ranges))
                 else:
                     section, _, rest = key.partition(".")
@@ -137,10 +136,12 @@ def _apply_ranges(ranges: Path, scenario_path: Path, data: dict, raw_catalog: di
                                 line,
                                 col,
                                 f"catalog.{key}",
-                                "catalog paths start with one of " + ", ".join(CATALOG_SECTIONS),
+                                "catalog paths start with a catalog file: "
+                                + ", ".join(sorted(raw_catalog)),
                             )
                         )
                     cdata, cloc = raw_catalog[section]
+                    _check_nominal(ranges, line, col, key, value, values_at(cdata, rest), "catalog")
                     cdata = apply_assignments(cdata, [Assignment(rest, value, key)], str(ranges))
                     raw_catalog = {**raw_catalog, section: (cdata, cloc)}
             except InputError as exc:
@@ -151,3 +152,24 @@ def _apply_ranges(ranges: Path, scenario_path: Path, data: dict, raw_catalog: di
     if problems:
         raise InputError(problems)
     return data, raw_catalog
+
+
+def _check_nominal(ranges: Path, line, col, key: str, value, written: list, part: str) -> None:
+    """The scenario and catalog keep their single notional values: a range's nominal (its
+    mode, median or centre) must be the value written there, or the nominal run would
+    silently differ from the file."""
+    nominal_value = nominal({"x": value}, str(ranges))[1][0].dist.nominal
+    for v in written:
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            continue
+        if abs(v - nominal_value) > 1e-9 * max(1.0, abs(v)):
+            raise InputError(
+                Problem(
+                    str(ranges),
+                    line,
+                    col,
+                    f"{part}.{key}",
+                    f"the range's nominal value {nominal_value:g} is not the value written in "
+                    f"the {part} ({v:g}); make its mode (or centre) the written value",
+                )
+            )

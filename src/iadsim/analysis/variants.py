@@ -165,6 +165,20 @@ def _set(
     return count
 
 
+def values_at(node: Any, path: str) -> list[Any]:
+    """The values a path names (several below a `*`); [] where it names nothing."""
+    segs = path.split(".")
+
+    def walk(node: Any, pos: int) -> list[Any]:
+        if pos == len(segs):
+            return [node]
+        if not isinstance(node, dict | list):
+            return []
+        return [v for key, used in _match(node, segs, pos) for v in walk(node[key], pos + used)]
+
+    return walk(node, 0)
+
+
 def valid_paths(data: Any, prefix: str = "", depth: int = 8) -> list[str]:
     """Every path that names something in `data` (plus `units.ID.readiness`)."""
     out: list[str] = []

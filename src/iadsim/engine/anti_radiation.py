@@ -79,7 +79,12 @@ class ArmSightlines:
 def arm_sightlines(world) -> ArmSightlines:
     """Slant range, flight and line of sight from every ARM carrier to every radar."""
     times = np.arange(0.0, world.duration_s + 1e-9, ARM_CHECK_S)
-    arms = {a: t for a, ac in enumerate(world.aircraft) if (t := arm_type(ac.spec)) is not None}
+    raid = world.scenario.spec.raid  # `anti_radiation: false` holds a carrier's ARMs
+    arms = {
+        a: t
+        for a, ac in enumerate(world.aircraft)
+        if raid[a].anti_radiation and (t := arm_type(ac.spec)) is not None
+    }
     ground = world.terrain.ground_m if world.terrain is not None else None
     paths = []
     for a in arms:

@@ -265,6 +265,7 @@ class AircraftSpec(_Strict):
     # what-if switches for what the type carries (threats, sensors/jamming.py)
     countermeasures: bool = True  # flares and directed IR countermeasures in use
     jamming: bool = True  # its jammer (if the type has one) radiates
+    anti_radiation: bool = True  # its anti-radiation missiles (if the type has them) are fired
     note: str = ""
 
     @model_validator(mode="after")
