@@ -61,6 +61,20 @@ def test_counterfactuals_follow_the_factor_groups() -> None:
     assert "autonomous fallback" in names and "no strikes" in names
 
 
+def test_caracas_what_ifs_restore_each_mechanism_and_remove_each_attacker_action() -> None:
+    sc = load_scenario(ROOT / "scenarios" / "caracas-2026-01-03.yaml")
+    items = {i["name"]: i for i in counterfactual_list(["connectivity", "maintenance"], sc)}
+    for m in ("comms", "power", "deployment", "integration"):
+        assert items[f"{m} restored"]["groups"] == (m,)
+    assert "links restored" not in items  # no link is set down by hand in Caracas
+    # the SAM batteries have a fallback doctrine (allowed: false): the what-if allows it
+    assert items["autonomous fallback"]["set"] == (
+        "units.S300-BN.fallback.allowed=true;units.BUK-BTY.fallback.allowed=true"
+    )
+    assert items["no strikes"]["groups"] == ("strikes",) and items["no sead"]["groups"] == ("sead",)
+    assert "no jamming" not in items and "no decoys" not in items  # the raid has neither
+
+
 def test_case_study_documents_quote_the_computed_numbers(tmp_path) -> None:
     ranges = tmp_path / "ranges.yaml"
     ranges.write_text(RANGES)

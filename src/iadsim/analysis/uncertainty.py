@@ -104,8 +104,8 @@ def _evaluate(ctx: dict, values) -> tuple[np.ndarray, np.ndarray]:
             if st == "killed":
                 unit_kills[r, units.index(u)] += 1
     for w, whatif in enumerate(ctx["whatifs"], 1):
-        variant = whatif.apply(scenario)
-        vp = prepare(variant) if fresh else prepare_variant(prepared, variant)
+        # the what-if shares this set's catalog: its geometry is this set's where it can be
+        vp = prepare_variant(prepared, whatif.apply(scenario))
         for r, seed in enumerate(seeds):
             killed[w, r] = sum(bool(a["killed"]) for a in vp.replicate(seed).aircraft)
     return killed, unit_kills

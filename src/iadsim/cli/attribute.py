@@ -19,8 +19,10 @@ def register(sub) -> None:
         "effect when fixed alone and when broken alone, and pairwise interaction indices, with "
         "bootstrap intervals. Replications are added until every share's interval half-width is "
         "under --target. Default groups: the defence conditions (connectivity, storage, "
-        "maintenance, crews, deterrence) that change something in the scenario; attacker "
-        "actions (strikes, jamming) only when named in --groups (docs/monte-carlo.md).",
+        "maintenance, crews, deterrence) that change something in the scenario; the connection "
+        "mechanisms (links, comms, power, deployment, integration) by name instead of "
+        "connectivity; attacker actions (strikes, jamming, sead, decoys) only when named in "
+        "--groups (docs/monte-carlo.md).",
     )
     a.add_argument("scenario")
     a.add_argument(

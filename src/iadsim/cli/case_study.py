@@ -58,6 +58,7 @@ def cmd_case_study(args: argparse.Namespace) -> int:
             target=args.target / 100.0,
             n_min=min(20, args.n_max),
             n_max=min(args.n_max, 20),
+            cf_n=20,
             oat_n=4,
             lhs_sets=6,
             lhs_n=4,

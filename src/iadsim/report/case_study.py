@@ -128,6 +128,7 @@ def tables(r: dict) -> dict[str, str]:
     out["counterfactual_table"] = _table(
         [
             "what if",
+            "replications",
             "P(at least one engaged)",
             "P(at least one shot down)",
             "aircraft shot down",
@@ -136,6 +137,7 @@ def tables(r: dict) -> dict[str, str]:
         [
             [
                 "observed (the scenario as written)",
+                str(obs["n"]),
                 pct(obs["p_any_engaged"]),
                 pct(obs["p_any_killed"]),
                 num(obs["mean_killed"]),
@@ -145,6 +147,7 @@ def tables(r: dict) -> dict[str, str]:
         + [
             [
                 f"{c['name']}: {c['meaning']}",
+                str(c["n"]),
                 pct(c["p_any_engaged"]),
                 pct(c["p_any_killed"]),
                 num(c["mean_killed"]),
@@ -335,18 +338,9 @@ def values(r: dict) -> dict[str, str]:
         "parameter sets than the full case study), so its intervals are wider than the target "
         "says and the sensitivity verdicts rest on few replications.",
     }
-    for name, key in (
-        ("links", "connectivity as designed"),
-        ("ready", "full readiness"),
-        ("autonomous", "autonomous fallback"),
-        ("deterrence", "deterrence as designed"),
-        ("nostrikes", "no strikes"),
-    ):
-        c = cf.get(key)
-        v[f"cf_{name}_killed"] = (
-            diff(c["vs_observed"]["mean_killed"]) if c else "(not in this scenario)"
-        )
-        v[f"cf_{name}_any"] = pct(c["p_any_killed"]) if c else "(not in this scenario)"
+    v["whatif_summary"] = whatif_summary(cf)
+    v["cf_n"] = str(min(r["n"], r["precision"].get("cf_n", r["n"])))
+    v["attacker_whatifs"] = ", ".join(f'"{n}"' for n in cf if n.startswith("no ")) or "none"
     u = r.get("uncertainty")
     if u:
         v["oat_n"] = str(u["oat_n"])
@@ -364,6 +358,25 @@ def values(r: dict) -> dict[str, str]:
         ]
         v["fragile"] = ", ".join(fragile) if fragile else "none"
     return v
+
+
+def whatif_summary(cf: dict[str, dict]) -> str:
+    """The what-ifs in one sentence, in the order they were run: the connection as designed
+    and mechanism by mechanism, readiness, fallback, deterrence, the attacker's actions."""
+    picks = [
+        ("connectivity as designed", "the connection as designed (every mechanism)"),
+        *[(n, n) for n in cf if n.endswith(" restored")],
+        ("full readiness", "full readiness"),
+        ("autonomous fallback", "autonomous fallback"),
+        ("deterrence as designed", "crews never deterred"),
+        ("all as designed", "everything as designed"),
+        *[(n, n) for n in cf if n.startswith("no ")],
+    ]
+    return "; ".join(
+        f"{label} {diff(cf[name]['vs_observed']['mean_killed'])}"
+        for name, label in picks
+        if name in cf
+    )
 
 
 def render(r: dict, template: Path, out: Path, figure_dir: Path) -> Path:
@@ -391,9 +404,8 @@ def readme_block(r: dict) -> str:
         f"* **What explains the difference** ({v['total']} aircraft): the largest Shapley share is "
         f"{v['top_group']}, {v['top_share']}; the main effects (fix one condition alone) add up "
         f"to {v['sum_main']}, the total effects (break one alone) to {v['sum_total']}.",
-        f"* **What if**: links restored {v['cf_links_killed']} aircraft shot down; full readiness "
-        f"{v['cf_ready_killed']}; autonomous fallback {v['cf_autonomous_killed']}; crews never "
-        f"deterred {v['cf_deterrence_killed']} (paired differences, same seeds).",
+        f"* **What if** (aircraft shot down, paired differences from the scenario as written, "
+        f"same seeds): {v['whatif_summary']}.",
         README_END,
     ]
     return "\n".join(lines)
