@@ -45,7 +45,9 @@ screenshots: $(STAMP) chromium
 	IADSIM_SCREENSHOTS=docs $(BIN)/python -m pytest -q -p no:xdist tests/web/test_browser.py
 
 # regenerates docs/case-study.md, docs/vignettes.md, their figures and the README block
-# (every number from the runs; ~15 min on 2 cores; QUICK=1 for a reduced run)
+# (every number from the runs; estimated ~20 min on 2 quiet cores at ~0.22 s per Caracas
+# replication, ~200 per attribution subset for the 3-point target; QUICK=1: a reduced run;
+# resumable: the runs are kept in out/case-study)
 case-study: $(STAMP)
 	$(BIN)/iadsim case-study --workers 2 $(if $(QUICK),--quick,)
 
