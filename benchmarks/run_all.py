@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import kalman_cost  # noqa: E402
 import replications  # noqa: E402
 import scaling  # noqa: E402
+import sector_post  # noqa: E402
 import sensors_bench  # noqa: E402
 import tracking_vs_stonesoup  # noqa: E402
 
@@ -22,6 +23,7 @@ BENCHMARKS = [
     ("Monte Carlo replications: pool scaling, dask_vs_pool", lambda: replications.main([])),
     ("Kalman mode cost", lambda: kalman_cost.main([])),
     ("scaling (radars x aircraft x duration)", lambda: scaling.main(["--quick"])),
+    ("sector command post: assignment across batteries", lambda: sector_post.main(["--n", "100"])),
 ]
 """The quick variants keep `make bench` within a few minutes on 2 cores; run
 `benchmarks/sensors_bench.py` and `benchmarks/scaling.py` alone for their full grids."""
