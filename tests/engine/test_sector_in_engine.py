@@ -162,3 +162,17 @@ def test_the_early_warning_picture_flows_through_the_sector_post(tmp_path):
         assert (reason, element) == (Reason.NODE_DESTROYED, "SECTOR/cp")
         assert not rep.fight.sector.controlled(ci, 20.0)
         assert rep.fight.sector.controlled(ci, 5.0)
+
+
+def test_a_target_withheld_by_the_orders_names_the_sector_post(tmp_path):
+    """Where a battery's chain ended NOT_ASSIGNED because the post's orders gave the target
+    to the other battery, the ledger's failing element is the sector post."""
+    prepared = prepare(write_scenario(tmp_path, two_batteries()))
+    named = 0
+    for seed in SEEDS:
+        rows = prepared.replicate(seed).ledger.table().to_pylist()
+        for r in rows:
+            if r["element"] == "SECTOR/cp":
+                assert r["reason"] == "NOT_ASSIGNED" and r["stage"] == "fire_control"
+                named += 1
+    assert named > 0

@@ -89,6 +89,8 @@ class Fight:
         self.active = [0] * len(chains)  # channels in use per weapon unit
         self.doctrines = [Doctrine.of(chain.unit.spec) for chain in chains]
         self.salvos: dict[tuple[int, int], int] = {}  # salvos fired per (unit, aircraft)
+        # (aircraft, unit) -> the last time a sector post's orders withheld the target
+        self.withheld: dict[tuple[int, int], float] = {}
 
     def start(self) -> None:
         """Put every sector post's assignment cycles (before any decision at the same time)
@@ -193,6 +195,7 @@ class Fight:
                 other = self._engaged_by_sector(ci, a, t, other_than=ci)
                 if self.sector.allows(ci, a, t, other) is False:
                     self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NOT_ASSIGNED, t)
+                    self.withheld[(a, ci)] = t
                 else:
                     kept.append(a)
             targets = kept

@@ -29,7 +29,7 @@ from iadsim.engine.scheduler import EventQueue
 from iadsim.engine.sector import SectorCommand
 from iadsim.engine.sensing import Sensing
 from iadsim.engine.states import Equipment
-from iadsim.killchain import REASONS, Stage
+from iadsim.killchain import REASONS, Reason, Stage
 
 
 @dataclass
@@ -111,7 +111,8 @@ class Replication:
 
     def _name_failing_elements(self) -> None:
         """The ledger's `element`: which link, set, generator or component broke each chain
-        (engine.culprits), at the time it stopped."""
+        (engine.culprits), at the time it stopped; for a target its sector post's orders
+        withheld (NOT_ASSIGNED then), the sector post."""
         for ci, chain in enumerate(self.fight.chains):
             sensors = self.gates.unit_sensors(chain.unit)
             for a in range(len(self.world.aircraft)):
@@ -121,6 +122,8 @@ class Replication:
                 el = failing_element(
                     self.world, self.equipment, self.network, sensors, chain.unit, reason, t, stage
                 )
+                if reason is Reason.NOT_ASSIGNED and self.fight.withheld.get((a, ci)) == t:
+                    el = chain.unit.higher  # its sector post's orders gave the target elsewhere
                 if el is not None:
                     self.ledger.element[(a, ci)] = el
 
