@@ -9,6 +9,7 @@ import re
 import pytest
 
 from iadsim.cli import main
+from iadsim.io.outdir import write_manifest
 from iadsim.report.charts import tornado_svg
 
 ATTRIBUTION = {
@@ -35,6 +36,7 @@ def test_tornado_bars_largest_first_with_lengths_in_proportion():
 
 def test_attribution_directory_report(tmp_path):
     (tmp_path / "attribution.json").write_text(json.dumps(ATTRIBUTION))
+    write_manifest(tmp_path, "attribute")  # as `iadsim attribute` writes it, last
     assert main(["report", str(tmp_path)]) == 0
     html = (tmp_path / "report.html").read_text()
     section = html[html.index('<section id="attribution">') :]
@@ -74,6 +76,7 @@ def test_compare_directory_report(tmp_path):
         ],
     }
     (tmp_path / "compare.json").write_text(json.dumps(report))
+    write_manifest(tmp_path, "compare")  # as `iadsim compare` writes it, last
     assert main(["report", str(tmp_path)]) == 0
     html = (tmp_path / "report.html").read_text()
     section = html[html.index('<section id="compare">') :]

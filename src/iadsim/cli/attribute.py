@@ -105,6 +105,9 @@ def cmd_attribute(args: argparse.Namespace) -> int:
         from iadsim.io.outputs import write_json
 
         write_json(run.to_dict(), Path(args.json_out))
+    from iadsim.io.outdir import write_manifest
+
+    write_manifest(out, "attribute")  # last: attribution.json and its figure as one set
     widest = 100 * a.max_share_half_width
     verdict = "reached" if run.reached_target else "NOT reached (raise --n-max)"
     console.print(

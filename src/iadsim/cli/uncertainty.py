@@ -81,6 +81,9 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
         },
         out / "sensitivity.json",
     )
+    from iadsim.io.outdir import write_manifest
+
+    write_manifest(out, "uncertainty")  # last: the table, figure and indices as one set
     console = Console()
     if not args.quiet:
         console.print(console_table(s_mean))

@@ -45,6 +45,11 @@ from iadsim.errors import InputError, OutputError, Problem
 
 MANIFEST = "manifest.json"
 
+DERIVED = ("report.html", "raid.kml", "raid.czml", "raid.txt.acmi")
+"""Files that `iadsim report` and `iadsim export` write into an output directory after it was
+written: never listed in a manifest (a writer that updates its directory in place, like
+`compare` or `mc`, would otherwise list an old report.html that the next report replaces)."""
+
 _WHAT = {
     errno.EROFS: "read-only file system",
     errno.ENOSPC: "the disk is full",
@@ -229,13 +234,17 @@ def _sha256(path: Path) -> str:
 
 def write_manifest(directory: Path, kind: str, extra: dict | None = None) -> dict:
     """Write `manifest.json` (last) listing every regular file of `directory` except those
-    whose name starts with "results.sqlite" (a store is checked by its own identity)."""
+    whose name starts with "results.sqlite" (a store is checked by its own identity) and the
+    `DERIVED` files readers add later."""
     from iadsim.io.outputs import write_json
 
     files = {
         p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)}
         for p in sorted(Path(directory).iterdir())
-        if p.is_file() and p.name != MANIFEST and not p.name.startswith((".", "results.sqlite"))
+        if p.is_file()
+        and p.name != MANIFEST
+        and p.name not in DERIVED
+        and not p.name.startswith((".", "results.sqlite"))
     }
     manifest = {"kind": kind, "iadsim_version": __version__, "files": files, **(extra or {})}
     write_json(manifest, Path(directory) / MANIFEST)
@@ -256,8 +265,8 @@ def check_manifest(directory: str | Path, kind: str | None = None) -> dict:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise refuse(
-            "missing: not a complete iadsim output directory (interrupted, or written by "
-            "hand); write it again"
+            "missing: not a complete iadsim output directory (interrupted, written by hand, "
+            "or by an iadsim before output manifests); write it again"
         ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise refuse(f"unreadable manifest: {exc}") from None
@@ -277,8 +286,15 @@ def check_manifest(directory: str | Path, kind: str | None = None) -> dict:
         except OSError:
             ok = False
         if not ok:
-            raise refuse(
-                f"{name} is missing or is not the file this run wrote (the directory mixes "
-                "outputs of different runs); write it again"
+            raise InputError(
+                Problem(
+                    str(p),
+                    None,
+                    None,
+                    "",
+                    f"missing, or not the file {MANIFEST} lists (the directory mixes outputs of "
+                    "different runs, or a file was changed after it was written); write the "
+                    "directory again",
+                )
             )
     return manifest

@@ -2,9 +2,14 @@
 
 A directory is one of: a run (`iadsim run`: events.parquet, ledger.parquet, summary.json),
 a Monte Carlo batch (`iadsim mc`: results.sqlite, summary.json), a comparison
-(`iadsim compare`: compare.json) or an attribution (`attribution.json`, from
-`iadsim attribute --json DIR/attribution.json`). Each may hold `scene.json` (written by
-`run` and `mc`); without it a scenario file can be given to draw the map.
+(`iadsim compare`: compare.json) or an attribution (`iadsim attribute --out DIR`:
+attribution.json). Each may hold `scene.json` (written by `run` and `mc`); without it a
+scenario file can be given to draw the map.
+
+Every directory is read as the set its `manifest.json` lists (`iadsim.io.outdir`): a file
+missing or changed, a directory that mixes two runs' files, a JSON file put there after the
+outputs were written, or a directory without a manifest (interrupted, or written by an iadsim
+before manifests) is refused with the path and what to do; nothing is half-read.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iadsim.errors import InputError, Problem
+from iadsim.io.outdir import MANIFEST
 from iadsim.io.outputs import json_ready
 from iadsim.killchain import Stage
 
@@ -45,13 +51,57 @@ def _json(path: Path) -> dict:
         ) from None
 
 
+READABLE = ("run", "mc", "compare", "attribute")
+"""The kinds of output directory the report, the web app and the exports read."""
+
+COMPANIONS = ("compare.json", "attribution.json", "scene.json")
+"""JSON files read from a directory of any kind when its manifest lists them."""
+
+
+def _manifest_kind(path: Path) -> str | None:
+    """The kind `path/manifest.json` declares, or None where there is no readable one."""
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    kind = manifest.get("kind") if isinstance(manifest, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
 def kind_of(path: Path) -> str:
-    """Which kind of output directory `path` is; refuses anything else."""
+    """Which kind of output directory `path` is (its manifest says, else the files it holds);
+    refuses anything else. Whether the directory is complete is `check_set`'s job."""
     if not path.is_dir():
         raise InputError(Problem(str(path), None, None, "", "not a directory"))
+    declared = _manifest_kind(path)
+    if declared in READABLE:
+        return declared
+    if declared is not None:
+        raise InputError(
+            Problem(
+                str(path / MANIFEST),
+                None,
+                None,
+                "",
+                f"this directory holds {declared!r} outputs; the report, the web app and the "
+                f"exports read {', '.join(READABLE)} directories",
+            )
+        )
     if (path / "events.parquet").is_file():
         return "run"
     if (path / "results.sqlite").is_file():
+        if not (path / "summary.json").is_file():
+            raise InputError(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    "",
+                    "a store of replications without its summary and manifest: one what-if's "
+                    "store inside a compare, sweep or attribute directory (read the directory "
+                    "above), or an interrupted mc (run it again with --resume)",
+                )
+            )
         return "mc"
     if (path / "compare.json").is_file():
         return "compare"
@@ -67,6 +117,46 @@ def kind_of(path: Path) -> str:
             "or attribution.json)",
         )
     )
+
+
+def check_set(path: Path, kind: str) -> dict:
+    """Check that `path` holds the complete set its manifest lists and return the manifest;
+    refuses (exit 2, the path and what to do) a directory without one."""
+    from iadsim.io.outdir import check_manifest
+
+    if kind == "mc":
+        from iadsim.analysis.store import check_batch_dir
+
+        manifest = check_batch_dir(path)
+    else:
+        again = {
+            "run": "iadsim run",
+            "compare": "iadsim compare (--resume keeps the finished replications)",
+            "attribute": "iadsim attribute --out DIR (--resume keeps the finished replications)",
+        }[kind]
+        try:
+            manifest = check_manifest(path, kind=kind)
+        except InputError as exc:
+            raise InputError(
+                [
+                    Problem(p.file, p.line, p.column, p.field, f"{p.message}: {again}")
+                    for p in exc.problems
+                ]
+            ) from None
+    listed = manifest.get("files", {})
+    for name in COMPANIONS:
+        if (path / name).is_file() and name not in listed:
+            raise InputError(
+                Problem(
+                    str(path / name),
+                    None,
+                    None,
+                    "",
+                    f"not listed in {path / MANIFEST}: put there after the outputs were written "
+                    "(by another command?); move it out, or write it into a directory of its own",
+                )
+            )
+    return manifest
 
 
 def funnel_of(stage_indices: list[int]) -> list[dict]:
@@ -109,6 +199,7 @@ def load_output_dir(path: str | Path, scenario: str | Path | None = None) -> Out
     """Read a run, mc, compare or attribution directory (see the module docstring)."""
     path = Path(path)
     out = OutputDir(path, kind_of(path))
+    manifest = check_set(path, out.kind)  # before anything is read: the complete set or nothing
     if out.kind == "run":
         from iadsim.io.outputs import read_run_dir
 
@@ -119,16 +210,11 @@ def load_output_dir(path: str | Path, scenario: str | Path | None = None) -> Out
     elif out.kind == "mc":
         from iadsim.analysis.store import ResultStore
 
-        with ResultStore(path) as store:
+        n = int(manifest["replications"])  # the replications the summary was computed from
+        with ResultStore(path, writer=False, limit=n) as store:
             out.ledger = json_ready(mc_pair_shares(store))
             out.funnel = funnel_of([r[4] for r in store.rows("ledger")])
-        if (path / "summary.json").is_file():
-            out.summary = _json(path / "summary.json")
-        else:
-            with ResultStore(path) as store:
-                from iadsim.analysis.stats import batch_report
-
-                out.summary = json_ready(batch_report(store))
+        out.summary = _json(path / "summary.json")  # listed in the manifest: checked
     if (path / "compare.json").is_file():
         out.compare = _json(path / "compare.json")
     if (path / "attribution.json").is_file():
