@@ -147,8 +147,14 @@ def test_sweep_and_uncertainty_write_their_manifest_last(tmp_path, capsys):
     assert {"sweep.csv", "sweep.parquet", "sweep.png"} <= set(
         check_manifest(sweep, kind="sweep")["files"]
     )
+    assert "sweep_reasons.csv" in check_manifest(sweep, kind="sweep")["files"]
     rc, err = _report(sweep, capsys)
     assert rc == 2 and "holds 'sweep' outputs" in err  # named, not half-read
+    # one point in the same directory: no reason shifts, and none of the grid's left behind
+    argv = ["sweep", str(scenario), "-n", "2", "--param", "raid.0.start_s=0:0:1"]
+    assert main([*argv, "--quiet", "--out", str(sweep), "--resume"]) == 0
+    assert not (sweep / "sweep_reasons.csv").exists()
+    assert "sweep_reasons.csv" not in check_manifest(sweep, kind="sweep")["files"]
     ranges = tmp_path / "ranges.yaml"
     ranges.write_text(
         "scenario:\n"
@@ -156,6 +162,12 @@ def test_sweep_and_uncertainty_write_their_manifest_last(tmp_path, capsys):
         "  strikes.strike-ew.p_destroy: {dist: uniform, low: 0.2, high: 0.8}\n"
     )
     unc = tmp_path / "unc"
+    unc.mkdir()
+    (unc / "notes.txt").write_text("mine")
+    argv = ["uncertainty", str(TUTORIAL), "--ranges", str(ranges), "--sets", "1", "-n", "2"]
+    assert main([*argv, "--quiet", "--out", str(unc)]) == 2  # someone's files: before the work
+    assert "holds files iadsim did not write" in capsys.readouterr().err
+    (unc / "notes.txt").unlink()
     argv = ["uncertainty", str(TUTORIAL), "--ranges", str(ranges), "--sets", "1", "-n", "2"]
     assert main([*argv, "--quiet", "--out", str(unc)]) == 0
     assert {"sensitivity.csv", "sensitivity.json", "sensitivity.png"} == set(

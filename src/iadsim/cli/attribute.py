@@ -62,9 +62,11 @@ def cmd_attribute(args: argparse.Namespace) -> int:
     from iadsim.analysis.attribute import run_attribution
     from iadsim.engine.run import prepare
     from iadsim.errors import InputError, Problem
+    from iadsim.io.outdir import check_target, retire_manifest, write_manifest
     from iadsim.report.attribution import attribution_figure, print_attribution
     from iadsim.report.progress import overall_bar
 
+    check_target(args.out, ("subsets", "attribution.*", "manifest.json"))  # before the work
     if not 0.0 < args.target < 100.0:
         raise InputError(
             Problem("<command line>", None, None, "--target", "give percentage points in (0, 100)")
@@ -98,6 +100,7 @@ def cmd_attribute(args: argparse.Namespace) -> int:
         raise
     a = run.attribution
     out = Path(args.out)
+    retire_manifest(out, ("attribution.png",))  # attribution.json: just written
     fig = attribution_figure(a, out / "attribution.png", args.metric)
     if not args.quiet:
         print_attribution(a, console, args.metric)
@@ -105,8 +108,6 @@ def cmd_attribute(args: argparse.Namespace) -> int:
         from iadsim.io.outputs import write_json
 
         write_json(run.to_dict(), Path(args.json_out))
-    from iadsim.io.outdir import write_manifest
-
     write_manifest(out, "attribute")  # last: attribution.json and its figure as one set
     widest = 100 * a.max_share_half_width
     verdict = "reached" if run.reached_target else "NOT reached (raise --n-max)"

@@ -102,8 +102,10 @@ def cmd_case_study(args: argparse.Namespace) -> int:
         progress=lambda msg: console.log(msg),
     )
     out = Path(args.out)
+    from iadsim.io.outdir import retire_manifest, write_manifest
+
+    retire_manifest(out)
     write_json(result, out / "case-study.json")
-    from iadsim.io.outdir import write_manifest
 
     write_manifest(out, "case-study")  # last: what --render-only reads
     return _write_documents(result, args, console)

@@ -61,7 +61,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         run_variants,
     )
     from iadsim.analysis.variants import parse_group
-    from iadsim.io.outdir import check_target, write_manifest
+    from iadsim.io.outdir import check_target, retire_manifest, write_manifest
     from iadsim.report.compare import tornado, write_report
     from iadsim.report.progress import OverallTasks
 
@@ -86,6 +86,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         resume_hint(args)
         raise
     report = compare_report(variants, paths)
+    retire_manifest(args.out, ("compare.*", "compare_reasons.csv", "tornado.png"))
     files = write_report(report, args.out)
     known = {r["metric"] for r in report["differences"]}
     if args.metric not in known:

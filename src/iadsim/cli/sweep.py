@@ -28,7 +28,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from iadsim.analysis.sweep import SWEEP_METRICS, grid, parse_param, reason_shifts, run_sweep
-    from iadsim.io.outdir import check_target, write_manifest
+    from iadsim.io.outdir import check_target, retire_manifest, write_manifest
     from iadsim.report.progress import OverallTasks
     from iadsim.report.sweep import write_sweep
 
@@ -76,6 +76,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from iadsim.scenario import load_scenario
 
     title = f"{load_scenario(args.scenario).spec.scenario} (N={args.n} per point, notional)"
+    retire_manifest(out, ("sweep.*", "sweep_reasons.csv"))
     files = write_sweep(table, params, out, title)
     if table.num_rows > 1:
         from iadsim.report.compare import write_reason_shifts

@@ -41,10 +41,12 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     from iadsim.analysis.uncertain_model import UncertainModel
     from iadsim.analysis.uncertainty import morris, sobol
     from iadsim.errors import InputError, Problem
+    from iadsim.io.outdir import check_target, retire_manifest, write_manifest
     from iadsim.io.outputs import write_json
     from iadsim.report.progress import overall_bar
     from iadsim.report.sensitivity import console_table, sensitivity_figure, write_csv
 
+    check_target(args.out, ("sensitivity.*", "manifest.json"))  # before the work
     model = UncertainModel.load(args.scenario, args.ranges)
     if len(model.numbers) < 2:
         raise InputError(
@@ -65,6 +67,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
             model, args.sets, args.n, seed=args.seed, workers=args.workers, progress=bar
         )
     out = Path(args.out)
+    retire_manifest(out, ("sensitivity.*",))
     ranges = {nm: num.dist.describe() for nm, num in zip(model.names, model.numbers, strict=True)}
     files = [
         write_csv([s_mean, s_any], ranges, out / "sensitivity.csv"),
@@ -81,8 +84,6 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
         },
         out / "sensitivity.json",
     )
-    from iadsim.io.outdir import write_manifest
-
     write_manifest(out, "uncertainty")  # last: the table, figure and indices as one set
     console = Console()
     if not args.quiet:

@@ -100,7 +100,7 @@ def _umask() -> int:
 
 def _is_ours(directory: Path, legacy: Iterable[str]) -> bool:
     names = {p.name for p in directory.iterdir()}
-    legacy = tuple(legacy)
+    legacy = (*legacy, *DERIVED)  # a reader's report or export there is ours too
     return MANIFEST in names or all(any(fnmatch(n, pat) for pat in legacy) for n in names)
 
 
@@ -249,6 +249,23 @@ def write_manifest(directory: Path, kind: str, extra: dict | None = None) -> dic
     manifest = {"kind": kind, "iadsim_version": __version__, "files": files, **(extra or {})}
     write_json(manifest, Path(directory) / MANIFEST)
     return manifest
+
+
+def retire_manifest(directory: str | Path, stale: Iterable[str] = ()) -> None:
+    """For a command that rewrites its report files in place, next to stores it keeps (`mc`,
+    `compare`, `sweep`, `attribute`, `uncertainty`, `case-study`), before it writes them:
+    remove `manifest.json` first (until the new one is written a reader is told the directory
+    is incomplete, instead of reading old and new files together), then the old top-level
+    files matching the `stale` patterns, so that the manifest written last lists this run's
+    files only (a one-point sweep leaves no reason shifts of an earlier grid behind)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return
+    with fs_errors(directory, "replace the previous outputs"):
+        (directory / MANIFEST).unlink(missing_ok=True)
+        for p in directory.iterdir():
+            if p.is_file() and not p.is_symlink() and any(fnmatch(p.name, s) for s in stale):
+                p.unlink()
 
 
 def check_manifest(directory: str | Path, kind: str | None = None) -> dict:
