@@ -158,7 +158,7 @@ def test_sweep_and_uncertainty_write_their_manifest_last(tmp_path, capsys):
     ranges = tmp_path / "ranges.yaml"
     ranges.write_text(
         "scenario:\n"
-        "  units.SAM.components.telar-1.readiness.operational: {dist: uniform, low: 0.5, high: 1}\n"
+        "  units.SAM.components.telar-1.readiness.operational: {low: 0.5, mode: 0.9, high: 1}\n"
         "  strikes.strike-ew.p_destroy: {dist: uniform, low: 0.2, high: 0.8}\n"
     )
     unc = tmp_path / "unc"
