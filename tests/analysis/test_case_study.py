@@ -12,6 +12,7 @@ import pytest
 
 from iadsim.analysis.case_study import Precision, counterfactual_list, run_case_study
 from iadsim.analysis.vignettes import load_record, run_vignette, vignettes
+from iadsim.io.outputs import write_json
 from iadsim.report import case_study as rep
 from iadsim.scenario import load_scenario
 from tests.builders import ROOT, TUTORIAL
@@ -101,6 +102,12 @@ def test_case_study_documents_quote_the_computed_numbers(tmp_path) -> None:
     rep.update_readme(result, readme)
     body = readme.read_text()
     assert "old" not in body and v["obs_any_killed"] in body and body.endswith("rest\n")
+    # --render-only reads the result back from JSON, where NaN (Morris's sigma from a single
+    # trajectory) became null: the same document comes out, 'nan' written as 'n/a'
+    write_json(result, tmp_path / "case-study.json")
+    again = json.loads((tmp_path / "case-study.json").read_text())
+    md2 = rep.render(again, docs / "templates" / "case-study.md.tmpl", docs / "cs2.md", docs / "cs")
+    assert md2.read_text() == text.replace("| nan |", "| n/a |").replace("nan +- nan", "n/a +- n/a")
 
 
 def test_the_repository_readme_has_the_generated_block() -> None:

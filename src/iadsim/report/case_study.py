@@ -190,20 +190,30 @@ def tables(r: dict) -> dict[str, str]:
                 for w in u["counterfactuals_with_params"]
             ],
         )
-        mk = sorted(u["morris"]["mean_killed"], key=lambda x: -x["mu_star"])
+        mk = sorted(u["morris"]["mean_killed"], key=lambda x: -_finite_or(x["mu_star"], 0.0))
         out["morris_table"] = _table(
             ["uncertain number", "mu* (aircraft shot down)", "sigma (interactions)"],
             [
                 [
                     f"`{m['parameter']}`",
-                    f"{m['mu_star']:.2f} +- {m['mu_star_conf']:.2f}",
-                    f"{m['sigma']:.2f}",
+                    f"{_f2(m['mu_star'])} +- {_f2(m['mu_star_conf'])}",
+                    _f2(m["sigma"]),
                 ]
                 for m in mk
             ],
         )
     out["vignette_table"] = vignette_table(r.get("vignettes", []))
     return out
+
+
+def _finite_or(x, default: float) -> float:
+    return default if x is None or not np.isfinite(x) else float(x)
+
+
+def _f2(x) -> str:
+    """Two decimals; 'n/a' for a value the method could not give (NaN, or null once the
+    result went through JSON: Morris's sigma from a single trajectory)."""
+    return "n/a" if x is None or not np.isfinite(x) else f"{x:.2f}"
 
 
 def _fmt(x) -> str:
@@ -256,7 +266,7 @@ def figures(r: dict, directory: Path) -> dict[str, str]:
                     outcome,
                     tuple(x["parameter"] for x in rows),
                     {
-                        k: np.array([x[k] for x in rows])
+                        k: np.array([x[k] for x in rows], dtype=float)  # null: NaN
                         for k in ("mu_star", "mu_star_conf", "mu", "sigma")
                     },
                     u["morris"]["sets"],
