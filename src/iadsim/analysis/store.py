@@ -575,22 +575,11 @@ def check_batch_dir(out: str | Path) -> dict:
     from iadsim.io.outdir import check_manifest
 
     out = Path(out)
-    try:
-        manifest = check_manifest(out, kind="mc")
-    except InputError as exc:
-        raise InputError(
-            [
-                Problem(
-                    p.file,
-                    p.line,
-                    p.column,
-                    p.field,
-                    p.message + " (an interrupted mc? "
-                    "run it again with --resume: finished replications are kept)",
-                )
-                for p in exc.problems
-            ]
-        ) from None
+    manifest = check_manifest(
+        out,
+        kind="mc",
+        hint="an interrupted mc? run it again with --resume: finished replications are kept",
+    )
     n = int(manifest.get("replications", 0))
     with ResultStore(out, writer=False, limit=n) as store:
         have = store.count()

@@ -70,25 +70,13 @@ def cmd_case_study(args: argparse.Namespace) -> int:
     if args.render_only:
         import json
 
-        from iadsim.errors import InputError, Problem
         from iadsim.io.outdir import check_manifest
 
-        try:  # the result of a complete run, or nothing
-            check_manifest(args.out, kind="case-study")
-        except InputError as exc:
-            raise InputError(
-                [
-                    Problem(
-                        p.file,
-                        p.line,
-                        p.column,
-                        p.field,
-                        f"{p.message} (run iadsim "
-                        "case-study without --render-only: the runs kept in --out are reused)",
-                    )
-                    for p in exc.problems
-                ]
-            ) from None
+        check_manifest(  # the result of a complete run, or nothing
+            args.out,
+            kind="case-study",
+            hint="run iadsim case-study without --render-only: the runs kept in --out are reused",
+        )
         result = json.loads((Path(args.out) / "case-study.json").read_text())
         return _write_documents(result, args, console)
     result = run_case_study(

@@ -268,16 +268,20 @@ def retire_manifest(directory: str | Path, stale: Iterable[str] = ()) -> None:
                 p.unlink()
 
 
-def check_manifest(directory: str | Path, kind: str | None = None) -> dict:
-    """Read `manifest.json` and check that the directory holds exactly the set it lists."""
+def check_manifest(directory: str | Path, kind: str | None = None, hint: str = "") -> dict:
+    """Read `manifest.json` and check that the directory holds exactly the set it lists.
+
+    `hint` is appended to every refusal: what the reader's user should do about it (e.g.
+    "run it again with --resume")."""
     directory = Path(directory)
     path = directory / MANIFEST
+    suffix = f" ({hint})" if hint else ""
 
-    def refuse(message: str) -> InputError:
-        return InputError(Problem(str(path), None, None, "", message))
+    def refuse(message: str, where: Path = path) -> InputError:
+        return InputError(Problem(str(where), None, None, "", message + suffix))
 
     if not directory.is_dir():
-        raise InputError(Problem(str(directory), None, None, "", "not a directory"))
+        raise refuse("not a directory", directory)
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -303,15 +307,10 @@ def check_manifest(directory: str | Path, kind: str | None = None) -> dict:
         except OSError:
             ok = False
         if not ok:
-            raise InputError(
-                Problem(
-                    str(p),
-                    None,
-                    None,
-                    "",
-                    f"missing, or not the file {MANIFEST} lists (the directory mixes outputs of "
-                    "different runs, or a file was changed after it was written); write the "
-                    "directory again",
-                )
+            raise refuse(
+                f"missing, or not the file {MANIFEST} lists (the directory mixes outputs of "
+                "different runs, or a file was changed after it was written); write the "
+                "directory again",
+                p,
             )
     return manifest

@@ -68,10 +68,9 @@ def print_attribution(a: Attribution, console, metric: str = "killed") -> None:
 def attribution_figure(a: Attribution, path: str | Path, metric: str = "killed") -> Path:
     """Two panels: Shapley values with fix-alone and break-alone effects (with intervals),
     and the matrix of pairwise interaction indices."""
-    import matplotlib
+    from iadsim.report.figures import pyplot, save_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
     import numpy as np
 
     groups = a.ranked()[::-1]
@@ -117,10 +116,4 @@ def attribution_figure(a: Attribution, path: str | Path, metric: str = "killed")
     fig.colorbar(im, ax=ax2, shrink=0.8, label="interaction index")
     ax2.set_title("pairwise interactions", fontsize=10)
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.png")
-    fig.savefig(tmp, dpi=110, metadata={"Software": None})
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_png(fig, path)

@@ -278,10 +278,9 @@ def figures(r: dict, directory: Path) -> dict[str, str]:
 
 
 def counterfactual_figure(r: dict, path: Path) -> Path:
-    import matplotlib
+    from iadsim.report.figures import pyplot, save_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     items = [("observed", r["observed"])] + [(c["name"], c) for c in r["counterfactuals"]]
     fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(items)))
@@ -300,11 +299,7 @@ def counterfactual_figure(r: dict, path: Path) -> Path:
     ax.set_xlabel(f"probability over {r['n']} replications (95% Wilson intervals)")
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
-    tmp = path.with_name(path.stem + ".tmp.png")
-    fig.savefig(tmp, dpi=110, metadata={"Software": None})
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_png(fig, path)
 
 
 def values(r: dict) -> dict[str, str]:

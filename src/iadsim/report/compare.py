@@ -52,10 +52,9 @@ def write_reason_shifts(rows: list[dict], path: Path, keys: list[str] | None = N
 def tornado(report: dict, metric: str, path: str | Path) -> Path:
     """Horizontal bars of each factor group's paired effect on `metric` with its 95% CI,
     largest effect on top."""
-    import matplotlib
+    from iadsim.report.figures import pyplot, save_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     rows = [r for r in report["differences"] if r["metric"] == metric]
     rows.sort(key=lambda r: abs(r["diff"]) if math.isfinite(r["diff"]) else -1)
@@ -77,13 +76,7 @@ def tornado(report: dict, metric: str, path: str | Path) -> Path:
         fontsize=10,
     )
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_png(fig, path)
 
 
 def _short(text: str, width: int = 48) -> str:

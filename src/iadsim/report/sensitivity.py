@@ -42,10 +42,9 @@ def _main(s: Sensitivity) -> str:
 
 def sensitivity_figure(results: list[Sensitivity], path: str | Path) -> Path:
     """Horizontal bars per outcome: Morris mu* (with its interval) or Sobol S1 and ST."""
-    import matplotlib
+    from iadsim.report.figures import pyplot, save_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     k = len(results[0].names)
     fig, axes = plt.subplots(
@@ -68,10 +67,4 @@ def sensitivity_figure(results: list[Sensitivity], path: str | Path) -> Path:
         ax.set_yticks(y, names, fontsize=8)
         ax.set_title(f"{s.outcome}: {s.n_sets} parameter sets", fontsize=10)
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.png")
-    fig.savefig(tmp, dpi=110, metadata={"Software": None})
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_png(fig, path)

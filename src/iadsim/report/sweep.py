@@ -41,10 +41,9 @@ def plot_sweep(
     """One parameter: each metric against it with its 95% CI band. Two numeric parameters:
     a heat map of the first metric. More: the metric against the first parameter, one line
     per combination of the others."""
-    import matplotlib
+    from iadsim.report.figures import pyplot, save_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     d = table.to_pydict()
     numeric = all(
@@ -94,9 +93,4 @@ def plot_sweep(
         axes[-1, 0].set_xlabel(p0.path)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_png(fig, path)
