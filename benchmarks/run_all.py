@@ -10,6 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import engine_speed  # noqa: E402
 import kalman_cost  # noqa: E402
 import replications  # noqa: E402
 import scaling  # noqa: E402
@@ -20,6 +21,7 @@ import tracking_vs_stonesoup  # noqa: E402
 BENCHMARKS = [
     ("sensors (Pd evaluations, coverage)", lambda: sensors_bench.main(["--quick"])),
     ("tracking vs Stone Soup", tracking_vs_stonesoup.main),
+    ("engine speed: Caracas prepare, replication, Pk variant", lambda: engine_speed.main([])),
     ("Monte Carlo replications: pool scaling, dask_vs_pool", lambda: replications.main([])),
     ("Kalman mode cost", lambda: kalman_cost.main([])),
     ("scaling (radars x aircraft x duration)", lambda: scaling.main(["--quick"])),

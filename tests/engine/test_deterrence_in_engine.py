@@ -62,3 +62,30 @@ def test_fire_deters_by_sight_and_sound_and_by_radio(scenario_file):
     assert math.isclose(f, expect)
     # D neither sees, hears nor hears of it
     assert factor("D", 160.0)[0] == 1.0
+
+
+def test_an_event_heard_after_a_crew_was_asked_counts_at_once(scenario_file):
+    # the perceived times and weights are cached per crew between events: a new event must
+    # enter the next answer (here a strike at B itself after B was asked about A's fire)
+    spec = scenario(
+        "deter2",
+        units=[_team("A", 10.0, -66.0), _team("B", 10.054, -66.0)],
+        raid=[aircraft("H", "attack-helicopter", [(10.3, -66.0, 100), (10.2, -66.0, 100)])],
+        duration_s=300,
+    )
+    world = prepare(load_scenario(scenario_file(spec))).geometry.world
+    crews = Crews(world, RngStreams(0), EventLog())
+    crews.hear(SuppressionEvent(100.0, "H", "A/t1", tuple(world.units[0].enu), ()))
+    b = world.units[world.unit_index["B"]]
+    a_s = b.crew_profile.suppression_sensitivity
+    far = far_at(a_s, 60.0)
+    assert math.isclose(crews.suppression_factor(b, b.crew_profile, 160.0), far)
+    crews.hear(SuppressionEvent(130.0, "X", "site", tuple(b.enu), (), "strike"))
+    close = 1.0 - a_s * severity_of("strike") * math.exp(-30.0 / 600.0)
+    assert math.isclose(crews.suppression_factor(b, b.crew_profile, 160.0), far * close)
+    assert math.isclose(crews.suppression_factor(b, b.crew_profile, 120.0), far_at(a_s, 20.0))
+
+
+def far_at(sensitivity: float, dt: float) -> float:
+    """W of a crew seeing return fire from afar dt seconds ago (by hand)."""
+    return 1.0 - sensitivity * severity_of("return_fire") * P.far_weight * math.exp(-dt / 600.0)

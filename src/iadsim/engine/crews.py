@@ -99,6 +99,7 @@ class Crews:
         self.pending: dict[str, float] = {}
         self.heard: list[SuppressionEvent] = []
         self._arrays: tuple[int, tuple] | None = None
+        self._perceived: dict[str, tuple[int, tuple]] = {}
         self._network = radio_networks(world)
 
     def hear(self, event: SuppressionEvent | None) -> None:
@@ -164,17 +165,10 @@ class Crews:
         """S(t) in [0, 1]: the product over the suppressive events the crew perceived so far,
         each by its strongest channel (readiness.suppression.perceived): close fire, the
         sight and sound of fire, or a radio report to crews on the same network."""
-        times, xy, sev, nets = self._suppressive_events()
+        times = self._suppressive_events()[0]
         if times.size == 0 or not (times <= t).any():
             return 1.0
-        d = np.hypot(xy[:, 0] - unit.enu[0], xy[:, 1] - unit.enu[1])
-        mine = self._network.get(unit.id)
-        perceived_at, weight = [], []
-        for k in range(times.size):
-            delay, w = perceived(float(d[k]), mine in nets[k], DEFAULT_SUPPRESSION)
-            perceived_at.append(times[k] + delay)
-            weight.append(w)
-        at, w = np.asarray(perceived_at), np.asarray(weight)
+        at, w, sev = self._perceived_by(unit)
         done = (at <= t) & (w > 0)
         if not done.any():
             return 1.0
@@ -184,6 +178,28 @@ class Crews:
                 DEFAULT_SUPPRESSION, weights=w[done],
             )
         )  # fmt: skip
+
+    def _perceived_by(self, unit: UnitRt) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(times perceived, weights, severities) of the events heard, as `unit`'s crew
+        perceives each (readiness.suppression.perceived: its distance to the event and
+        whether the event hit its radio network). They depend only on the unit and the
+        events heard, not on the time asked, so they are cached per unit until a new event
+        is heard (the same key as `_suppressive_events`)."""
+        n = len(self.heard)
+        cached = self._perceived.get(unit.id)
+        if cached is not None and cached[0] == n:
+            return cached[1]
+        times, xy, sev, nets = self._suppressive_events()
+        d = np.hypot(xy[:, 0] - unit.enu[0], xy[:, 1] - unit.enu[1])
+        mine = self._network.get(unit.id)
+        perceived_at, weight = [], []
+        for k in range(times.size):
+            delay, w = perceived(float(d[k]), mine in nets[k], DEFAULT_SUPPRESSION)
+            perceived_at.append(times[k] + delay)
+            weight.append(w)
+        out = (np.asarray(perceived_at, float), np.asarray(weight, float), sev)
+        self._perceived[unit.id] = (n, out)
+        return out
 
     def _suppressive_events(self):
         """(times, ENU xy, severities, networks) of the events heard, in time order (stable:

@@ -1,0 +1,86 @@
+"""The engine's cost on the Caracas case study (issue 15: the case study's thousands of
+replications on 2 cores): one `prepare` (world and seed-independent geometry), one
+replication, and one what-if variant that changes only a missile's Pk (`prepare_variant`,
+which reuses the geometry when the variant changes nothing the geometry reads).
+
+Every figure is the CPU time of this thread (wall time on a shared machine measures the
+others too), the minimum over `--repeats` rounds: the least disturbed measurement of the
+same work. A replication's figure is the mean over the same `--n` seeds in each round.
+Last line: `caracas_rep_ms=<r> prepare_s=<p> variant_s=<v> repeats=<k>`.
+
+    .venv/bin/python benchmarks/engine_speed.py [--n 30] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CARACAS = ROOT / "scenarios" / "caracas-2026-01-03.yaml"
+
+
+def _cpu_s(fn, *args) -> tuple[float, object]:
+    """CPU seconds of this thread to run `fn(*args)`, and what it returned."""
+    c0 = time.thread_time()
+    out = fn(*args)
+    return time.thread_time() - c0, out
+
+
+def _replicate_all(prepared, seeds) -> None:
+    for seed in seeds:
+        prepared.replicate(seed)
+
+
+def pk_variant(scenario):
+    """The scenario with every missile's Pk scaled by 0.9: a what-if the geometry ignores."""
+    weapons = {
+        name: m.model_copy(update={"pk": {kind: 0.9 * pk for kind, pk in m.pk.items()}})
+        for name, m in scenario.catalog.weapons.items()
+    }
+    catalog = scenario.catalog.model_copy(update={"weapons": weapons})
+    return dataclasses.replace(scenario, catalog=catalog)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    from iadsim.engine.rng import replication_seed
+    from iadsim.engine.run import prepare, prepare_variant
+    from iadsim.scenario import load_scenario
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=30, help="replications per round")
+    ap.add_argument("--repeats", type=int, default=3, help="rounds (the minimum is reported)")
+    ap.add_argument("--scenario", default=str(CARACAS))
+    args = ap.parse_args(argv)
+
+    scenario = load_scenario(args.scenario)
+    variant = pk_variant(scenario)
+    seeds = [replication_seed(15, i) for i in range(args.n)]
+    prep_s, var_s, rep_ms = [], [], []
+    for rnd in range(args.repeats):
+        cpu, prepared = _cpu_s(prepare, scenario)
+        prep_s.append(cpu)
+        cpu, _ = _cpu_s(prepare_variant, prepared, variant)
+        var_s.append(cpu)
+        if rnd == 0:
+            for s in range(3):  # first-call paths (imports, caches) out of the timing
+                prepared.replicate(replication_seed(99, s))
+        cpu, _ = _cpu_s(_replicate_all, prepared, seeds)
+        rep_ms.append(1e3 * cpu / len(seeds))
+        print(
+            f"round {rnd + 1}: prepare {prep_s[-1]:.2f} s, Pk variant {var_s[-1]:.2f} s, "
+            f"replication {rep_ms[-1]:.1f} ms",
+            flush=True,
+        )
+    out = {"caracas_rep_ms": min(rep_ms), "prepare_s": min(prep_s), "variant_s": min(var_s)}
+    print(
+        f"caracas_rep_ms={out['caracas_rep_ms']:.1f} prepare_s={out['prepare_s']:.2f} "
+        f"variant_s={out['variant_s']:.2f} repeats={args.repeats}"
+    )
+    return out
+
+
+if __name__ == "__main__":
+    main()
