@@ -22,6 +22,7 @@ kills with p_kill if the radar radiated all the way, else p_kill_after_shutdown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -74,6 +75,23 @@ class ArmSightlines:
     times_s: np.ndarray
     arms: dict[int, ArmType]  # aircraft index -> its ARM
     paths: tuple[ArmPath, ...]
+
+    @cached_property
+    def opportunities(self) -> tuple[tuple[int, tuple[ArmPath, ...]], ...]:
+        """The grid steps at which some carrier flies with a radar in sight and inside its
+        launch range, in time order, each with those carrier-radar paths nearest first (then
+        by aircraft and radar index): the order in which `fire_arms` considers shots. It
+        depends only on this seed-independent geometry, so it is worked out once and shared
+        by every replication."""
+        by_time: dict[int, list[ArmPath]] = {}
+        for p in self.paths:
+            ok = p.in_sight & p.up & (p.slant_m <= self.arms[p.aircraft].launch_range_m)
+            for k in np.flatnonzero(ok):
+                by_time.setdefault(int(k), []).append(p)
+        return tuple(
+            (k, tuple(sorted(by_time[k], key=lambda p: (p.slant_m[k], p.aircraft, p.radar))))
+            for k in sorted(by_time)
+        )
 
 
 def arm_sightlines(world) -> ArmSightlines:
@@ -192,15 +210,26 @@ def fire_arms(
     rounds = {a: arm.rounds for a, arm in sight.arms.items()}
     busy = {a: -np.inf for a in sight.arms}
     targeted: set[int] = set()
-    by_time: dict[int, list[ArmPath]] = {}
-    for p in sight.paths:
-        ok = p.in_sight & p.up & (p.slant_m <= sight.arms[p.aircraft].launch_range_m)
-        for k in np.flatnonzero(ok):
-            by_time.setdefault(int(k), []).append(p)
+    on_air: dict[tuple[int, float], np.ndarray] = {}
+
+    def works_and_radiates(ci: int, reaction_s: float) -> np.ndarray:
+        """Per grid step t: radar ci works and radiates both at t and at the launch, one
+        reaction time later. Worked out once per radar and reaction time over the whole grid
+        (the same elementwise answers as asking at each step): a radar's working state and
+        emissions change within this pass only once it is targeted, after which it is never
+        asked again."""
+        key = (ci, reaction_s)
+        if key not in on_air:
+            ok = np.ones(t_grid.size, bool)
+            for when in (t_grid, t_grid + reaction_s):
+                ok &= (equipment.working(ci, when) == 0) & emissions.radiating(ci, when)
+            on_air[key] = ok
+        return on_air[key]
+
     results = []
-    for k in sorted(by_time):
+    for k, paths in sight.opportunities:
         t = float(t_grid[k])
-        for p in sorted(by_time[k], key=lambda p: (p.slant_m[k], p.aircraft, p.radar)):
+        for p in paths:
             a, ci = p.aircraft, p.radar
             arm = sight.arms[a]
             if rounds[a] <= 0 or busy[a] > t or ci in targeted:
@@ -211,8 +240,7 @@ def fire_arms(
             comp = world.components[ci]
             if equipment.outage(comp.id)[0] <= launch:
                 continue
-            when = np.array([t, launch])
-            if (equipment.working(ci, when) != 0).any() or not emissions.radiating(ci, when).all():
+            if not works_and_radiates(ci, arm.reaction_time_s)[k]:
                 continue
             # the missile flies from where the carrier is at launch to the fixed radar
             ground = world.terrain.ground_m if world.terrain is not None else None

@@ -122,11 +122,15 @@ class Connectivity:
         key = (a, b, kind, times_s.tobytes()) if times_s.size > 1 else None
         if key is not None and key in self._cache:
             return self._cache[key]
-        latency, why = self.net.latency_many(a, b, times_s, kind)
+        # one path per distinct network state, its numbers spread over the times
+        per, which = self.net.paths_by_epoch(a, b, times_s, kind)
+        per_latency = np.array([p.latency_s for p in per], dtype=float)
+        per_code = np.array(
+            [0 if np.isfinite(p.latency_s) else _CODE_OF_NAME[str(p.reason)] for p in per],
+            dtype=np.int8,
+        )
+        latency, code = per_latency[which], per_code[which]
         ok = np.isfinite(latency)
-        code = np.zeros(ok.shape, np.int8)
-        if not ok.all():
-            code[~ok] = [_CODE_OF_NAME[w] for w in why[~ok].ravel()]
         status = PathStatus(ok, latency, code)
         if key is not None:
             self._cache[key] = status

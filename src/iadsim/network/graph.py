@@ -566,6 +566,19 @@ class C2Network:
         per = [self.path(src, dst, float(times.ravel()[i]), kind) for i in first]
         return times, per, inv.ravel()
 
+    def paths_by_epoch(
+        self,
+        src: str,
+        dst: str,
+        times: Sequence[float] | np.ndarray,
+        kind: MessageKind | str | None = None,
+    ) -> tuple[list[PathResult], np.ndarray]:
+        """path() once per distinct network state among `times`: (the results, and per time
+        the index of its result, shaped like `times`). Lets a caller turn each result into
+        numbers once and spread them over the times by indexing."""
+        times, per, inv = self._per_epoch(src, dst, times, kind)
+        return per, inv.reshape(times.shape)
+
     def paths_many(
         self,
         src: str,
