@@ -122,8 +122,13 @@ class Crews:
         crew, profile = self._crew(unit, launcher)
         ac = self.world.aircraft[a].id
         w0 = crew.morale
-        factor = self.suppression_factor(unit, profile, t) if crew.suppressible else 1.0
-        why = fire_decision(w0 * factor, w0, self._courage(unit))
+        courage = self._courage(unit)
+        if courage < 1.0 - w0:
+            # reluctant whatever the suppression (fire_decision's first test): S(t) unneeded
+            factor = 1.0
+        else:
+            factor = self.suppression_factor(unit, profile, t) if crew.suppressible else 1.0
+        why = fire_decision(w0 * factor, w0, courage)
         if why is Reason.CREW_SUPPRESSED:
             self.log.add(t, EventKind.SUPPRESSED, ac, unit.id, value=w0 * factor)
             return why

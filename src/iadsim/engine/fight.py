@@ -6,6 +6,8 @@ shoot-look-shoot)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import numpy as np
 
 from iadsim.engagement.assignment import WTAProblem, assign
@@ -32,6 +34,19 @@ _FIRE_CONTROL = int(Stage.FIRE_CONTROL)
 MAX_MANOEUVRE_MISS_M = 250.0
 """Notional: a target further than this from the predicted intercept point when the
 missiles arrive has out-manoeuvred them (no guidance laws are modelled)."""
+
+
+def fire_control_order(chain: UnitChain) -> dict[int, list[int]]:
+    """Per decision index where some aircraft reached fire control (`chain.candidates`): those
+    aircraft, nearest first (ties by aircraft index). The chain is fixed before the event
+    loop, so this is sorted once per unit and replication; the fight keeps those still alive.
+    """
+    cand = chain.candidates
+    at_fc = chain.stage[:, cand] == _FIRE_CONTROL  # (A, C)
+    # stable: within the aircraft at fire control, by range, then by aircraft index
+    order = np.lexsort((chain.geo.range_m[:, cand], ~at_fc), axis=0)
+    counts = at_fc.sum(axis=0)
+    return {int(k): order[: counts[j], j].tolist() for j, k in enumerate(cand)}
 
 
 class Fight:
@@ -91,6 +106,8 @@ class Fight:
         self.salvos: dict[tuple[int, int], int] = {}  # salvos fired per (unit, aircraft)
         # (aircraft, unit) -> the last time a sector post's orders withheld the target
         self.withheld: dict[tuple[int, int], float] = {}
+        self._fire_control_order = [fire_control_order(chain) for chain in chains]
+        self._candidates = [chain.candidates.tolist() for chain in chains]
 
     def start(self) -> None:
         """Put every sector post's assignment cycles (before any decision at the same time)
@@ -103,12 +120,13 @@ class Fight:
             self._schedule_next_decision(ci, 0)
 
     def _schedule_next_decision(self, ci: int, start: int) -> None:
-        chain = self.chains[ci]
-        c = chain.candidates
-        pos = int(np.searchsorted(c, start))
+        """Put unit ci's first decision at or after index `start` where some aircraft is at
+        fire control (its chain's candidates) in the queue."""
+        c = self._candidates[ci]
+        pos = bisect_left(c, start)
         if pos < len(c):
-            k = int(c[pos])
-            self.queue.schedule(float(chain.geo.times_s[k]), self._decide, ci, k)
+            k = c[pos]
+            self.queue.schedule(float(self.chains[ci].geo.times_s[k]), self._decide, ci, k)
 
     def _position(self, a: int, t: float) -> np.ndarray:
         w = self.world
@@ -121,8 +139,7 @@ class Fight:
         salvos left under its doctrine. `blocked` collects (aircraft, reason) of those
         stopped by no usable or no loaded launcher."""
         chain = self.chains[ci]
-        ready = np.flatnonzero((chain.stage[:, k] == _FIRE_CONTROL) & self.alive)
-        order = ready[np.argsort(chain.geo.range_m[ready, k], kind="stable")]
+        order = [a for a in self._fire_control_order[ci].get(k, ()) if self.alive[a]]
         targets, loaded_by = [], {}
         for a in order:
             if (ci, a) in self.engaged:
