@@ -4,7 +4,7 @@ replications, and what the outcomes owe to each uncertain number.
 - `run_sets(model, values, ...)`: for each parameter set (a row of values for the model's
   uncertain numbers) the scenario and optional what-if variants run the same replication seeds
   (common random numbers inside a set and across sets). Sets run in a pool of workers; a set
-  that changes no catalog number and no geometry reuses the nominal geometry.
+  that changes nothing the geometry reads (engine.run.geometry_key) reuses the nominal geometry.
 - `morris(...)` (screening, many parameters: r trajectories of D+1 sets) and `sobol(...)`
   (first-order and total Sobol indices, N(D+2) sets) via SALib, on the unit cube mapped
   through each number's quantile function, so indices are about the plausible ranges.
@@ -90,8 +90,7 @@ def _evaluate(ctx: dict, values) -> tuple[np.ndarray, np.ndarray]:
     model: UncertainModel = ctx["model"]
     base: Prepared = ctx["base"]
     scenario = model.scenario_at(list(values))
-    fresh = model.touches_catalog(values)
-    prepared = prepare(scenario) if fresh else prepare_variant(base, scenario)
+    prepared = prepare_variant(base, scenario)  # a new geometry only where the set needs one
     seeds = [replication_seed(ctx["root_seed"], i) for i in range(ctx["n"])]
     units = ctx["units"]
     killed = np.zeros((1 + len(ctx["whatifs"]), len(seeds)))

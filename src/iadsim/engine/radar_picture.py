@@ -318,6 +318,11 @@ def unit_geometry(world: World, unit_index: int) -> UnitGeometry:
     return UnitGeometry(unit_index, times, airborne, code, rng, p_lock)
 
 
+def weapon_models(world: World) -> dict[str, WeaponModel]:
+    """The flyout and Pk model of every missile the world's launchers fire, by catalog name."""
+    return {c.launcher.missile: weapon_model(c.missile) for c in world.components if c.missile}
+
+
 def build_geometry(world: World) -> Geometry:
     """Precompute every sensor's and unit's geometry for a world."""
     sensors: dict[int, SensorGeometry] = {}
@@ -328,12 +333,11 @@ def build_geometry(world: World) -> Geometry:
             period = world.units[world.unit_index[comp.unit]].spec.decision_period_s
             sensors[comp.index] = sensor_geometry(world, comp.index, period)
     units = tuple(unit_geometry(world, u.index) for u in world.units)
-    weapons = {c.launcher.missile: weapon_model(c.missile) for c in world.components if c.missile}
     return Geometry(
         world=world,
         sensors=sensors,
         units=units,
-        weapons=weapons,
+        weapons=weapon_models(world),
         arm=arm_sightlines(world),
         link_jamming=radio_link_jamming(world),
     )
