@@ -21,7 +21,8 @@ TINY = Precision(
     target=0.5,
     n_min=4,
     n_max=4,
-    oat_n=2,
+    oat_n_min=2,
+    oat_n_max=4,
     lhs_sets=2,
     lhs_n=2,
     morris_r=1,
@@ -98,10 +99,10 @@ def test_case_study_documents_quote_the_computed_numbers(tmp_path) -> None:
     vig = rep.vignettes_doc(result, docs / "templates" / "vignettes.md.tmpl", docs / "v.md")
     assert "Lambeth" in vig.read_text()
     readme = tmp_path / "README.md"
-    readme.write_text(f"intro\n{rep.README_BEGIN}\nold\n{rep.README_END}\nrest\n")
+    readme.write_text(f"intro\n{rep.README_BEGIN}\nSTALE-BLOCK\n{rep.README_END}\nrest\n")
     rep.update_readme(result, readme)
     body = readme.read_text()
-    assert "old" not in body and v["obs_any_killed"] in body and body.endswith("rest\n")
+    assert "STALE-BLOCK" not in body and v["obs_any_killed"] in body and body.endswith("rest\n")
     # --render-only reads the result back from JSON, where NaN (Morris's sigma from a single
     # trajectory) became null: the same document comes out, 'nan' written as 'n/a'
     write_json(result, tmp_path / "case-study.json")

@@ -24,16 +24,11 @@ import numpy as np
 from iadsim.analysis.attribute import run_attribution, subset_name
 from iadsim.analysis.factors import FACTOR_GROUPS, active_groups, mechanisms, scenario_data
 from iadsim.analysis.montecarlo import run_batch
+from iadsim.analysis.robustness import WHATIFS, outcomes_from_stores, survive_ranges
 from iadsim.analysis.stats import estimate, paired_difference, reason_frequencies, wilson_interval
 from iadsim.analysis.store import ResultStore, store_path
 from iadsim.analysis.uncertain_model import UncertainModel
-from iadsim.analysis.uncertainty import (
-    WhatIf,
-    latin_hypercube,
-    morris,
-    one_at_a_time,
-    two_level_interval,
-)
+from iadsim.analysis.uncertainty import WhatIf, latin_hypercube, morris, two_level_interval
 from iadsim.analysis.variants import parse_group
 from iadsim.engine.run import prepare, prepare_variant
 from iadsim.scenario import Scenario
@@ -49,7 +44,8 @@ class Precision:
     n_min: int = 40
     n_max: int = 400
     cf_n: int = 100  # what-ifs run on their own: paired with the first cf_n observed ones
-    oat_n: int = 12
+    oat_n_min: int = 24  # sensitivity: replications per range end, doubled where undecided
+    oat_n_max: int = 96
     lhs_sets: int = 12
     lhs_n: int = 10
     morris_r: int = 2
@@ -268,8 +264,9 @@ def run_case_study(
 
     if ranges is not None:
         result["uncertainty"] = _uncertainty(
-            scenario, ranges, base, groups, precision, workers, root_seed, say
-        )
+            scenario, ranges, base, out / "attribute" / "subsets", a, precision, workers,
+            root_seed, say,
+        )  # fmt: skip
     if vignettes:
         from iadsim.analysis.vignettes import run_vignette
 
@@ -284,70 +281,35 @@ def run_case_study(
     return result
 
 
-CONCLUSIONS = (
-    ("sam_silent", "the SAM batteries shoot down (almost) nothing: < 0.05 aircraft per raid"),
-    (
-        "connection_alone",
-        "restoring the connection alone (every mechanism) adds fewer than 0.5 aircraft shot down",
-    ),
-    ("designed_strong", "as designed, the defence shoots down at least 60% of the raid"),
-    ("manpads_most", "MANPADS teams make most (>= 80%) of the kills"),
-)
-
-
-def _conclusions(sets, sam_idx: list[int], n_aircraft: int) -> list[dict]:
-    """Each conclusion's value and verdict in each parameter set."""
-    out = []
-    for j in range(sets.killed.shape[0]):
-        sam = sets.unit_kills[j][:, sam_idx].sum(axis=1).mean() if sam_idx else 0.0
-        kills = sets.unit_kills[j].sum(axis=1).mean()
-        connection = sets.killed[j, 1].mean() - sets.killed[j, 0].mean()
-        designed = sets.killed[j, 2].mean() / n_aircraft
-        manpads = 1.0 - sam / kills if kills > 0 else 1.0
-        out.append(
-            {
-                "sam_silent": (sam, sam < 0.05),
-                "connection_alone": (connection, connection < 0.5),
-                "designed_strong": (designed, designed >= 0.6),
-                "manpads_most": (manpads, manpads >= 0.8),
-            }
-        )
-    return out
-
-
-def _uncertainty(scenario, ranges, base, groups, precision, workers, root_seed, say) -> dict:
+def _uncertainty(scenario, ranges, base, attr_out, a, precision, workers, root_seed, say) -> dict:
+    groups = list(a.groups)
     model = UncertainModel.load(scenario, ranges)
     whatifs = [
-        WhatIf("connection restored", tuple(g for g in groups if g == "connectivity")),
-        WhatIf("all as designed", tuple(groups)),
+        WhatIf(WHATIFS[0], tuple(g for g in groups if g == "connectivity")),
+        WhatIf(WHATIFS[1], tuple(groups)),
     ]
     nominal_base = prepare_variant(base, model.nominal_scenario())
+    sams = sam_units(base.scenario)
+    conn = 1 << groups.index("connectivity") if "connectivity" in groups else 0
+
+    def store(mask: int) -> ResultStore:
+        return ResultStore(store_path(attr_out / subset_name(mask, a.groups)), writer=False)
+
+    with store(0) as obs, store(conn) as con, store((1 << len(groups)) - 1) as des:
+        nominal = outcomes_from_stores(obs, con, des, sams, len(base.scenario.spec.raid))
     say("sensitivity: each assumption at the ends of its range")
-    oat = one_at_a_time(
+    survival = survive_ranges(
         model,
-        precision.oat_n,
-        whatifs=whatifs,
+        nominal,
+        sams,
+        whatifs,
+        m_min=precision.oat_n_min,
+        m_max=precision.oat_n_max,
+        base=nominal_base,
         workers=workers,
         root_seed=root_seed,
-        base=nominal_base,
+        progress=say,
     )
-    sam_idx = [oat.units.index(u) for u in sam_units(base.scenario) if u in oat.units]
-    verdicts = _conclusions(oat, sam_idx, len(base.scenario.spec.raid))
-    table = []
-    for d, (name, num) in enumerate(zip(model.names, model.numbers, strict=True)):
-        lo, hi = verdicts[1 + 2 * d], verdicts[2 + 2 * d]
-        table.append(
-            {
-                "parameter": name,
-                "file": Path(num.file).name,
-                "line": num.line,
-                "range": num.dist.describe(),
-                "why": num.dist.why,
-                "low": {c: lo[c][0] for c, _ in CONCLUSIONS},
-                "high": {c: hi[c][0] for c, _ in CONCLUSIONS},
-                "survives": {c: bool(lo[c][1] and hi[c][1]) for c, _ in CONCLUSIONS},
-            }
-        )
     say("counterfactuals with parameter uncertainty")
     lhs = latin_hypercube(model, precision.lhs_sets, seed=root_seed)
     from iadsim.analysis.uncertainty import run_sets
@@ -387,11 +349,7 @@ def _uncertainty(scenario, ranges, base, groups, precision, workers, root_seed, 
     )
     return {
         "ranges": str(ranges),
-        "conclusions": [{"key": k, "text": t} for k, t in CONCLUSIONS],
-        "nominal": {c: verdicts[0][c][0] for c, _ in CONCLUSIONS},
-        "nominal_holds": {c: bool(verdicts[0][c][1]) for c, _ in CONCLUSIONS},
-        "table": table,
-        "oat_n": precision.oat_n,
+        "survival": survival,
         "lhs": {"sets": precision.lhs_sets, "n": precision.lhs_n},
         "observed_with_params": {"mean": m, "lo": lo, "hi": hi},
         "counterfactuals_with_params": with_params,

@@ -81,28 +81,43 @@ def _init(blob: bytes) -> None:
     _exit_when_orphaned(os.getppid())
 
 
-def _one_set(values: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+def _one_set(job: tuple[tuple[float, ...], tuple[bool, ...] | None]):
     assert _W is not None
-    return _evaluate(_W, values)
+    return _evaluate(_W, *job)
 
 
-def _evaluate(ctx: dict, values) -> tuple[np.ndarray, np.ndarray]:
+def _evaluate(
+    ctx: dict, values, columns: tuple[bool, ...] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run one parameter set: the base case (column 0) and each what-if (columns 1..), on
+    replications first..first+n-1; `columns` says which to run (the others are NaN)."""
     model: UncertainModel = ctx["model"]
     base: Prepared = ctx["base"]
+    n_cols = 1 + len(ctx["whatifs"])
+    columns = columns or (True,) * n_cols
+    seeds = [
+        replication_seed(ctx["root_seed"], i) for i in range(ctx["first"], ctx["first"] + ctx["n"])
+    ]
+    units = ctx["units"]
+    killed = np.full((n_cols, len(seeds)), np.nan)
+    unit_kills = np.full((len(seeds), len(units)), np.nan)
+    if not any(columns):
+        return killed, unit_kills
     scenario = model.scenario_at(list(values))
     prepared = prepare_variant(base, scenario)  # a new geometry only where the set needs one
-    seeds = [replication_seed(ctx["root_seed"], i) for i in range(ctx["n"])]
-    units = ctx["units"]
-    killed = np.zeros((1 + len(ctx["whatifs"]), len(seeds)))
-    unit_kills = np.zeros((len(seeds), len(units)))
-    for r, seed in enumerate(seeds):
-        res = prepared.replicate(seed)
-        killed[0, r] = sum(bool(a["killed"]) for a in res.aircraft)
-        t = res.ledger.table()
-        for u, st in zip(t.column("unit").to_pylist(), t.column("stage").to_pylist(), strict=True):
-            if st == "killed":
-                unit_kills[r, units.index(u)] += 1
+    if columns[0]:
+        unit_kills[:] = 0.0
+        for r, seed in enumerate(seeds):
+            res = prepared.replicate(seed)
+            killed[0, r] = sum(bool(a["killed"]) for a in res.aircraft)
+            t = res.ledger.table()
+            stages = t.column("stage").to_pylist()
+            for u, st in zip(t.column("unit").to_pylist(), stages, strict=True):
+                if st == "killed":
+                    unit_kills[r, units.index(u)] += 1
     for w, whatif in enumerate(ctx["whatifs"], 1):
+        if not columns[w]:
+            continue
         # the what-if shares this set's catalog: its geometry is this set's where it can be
         vp = prepare_variant(prepared, whatif.apply(scenario))
         for r, seed in enumerate(seeds):
@@ -120,8 +135,13 @@ def run_sets(
     workers: int = 1,
     base: Prepared | None = None,
     progress: Callable[[int, int], None] | None = None,
+    first: int = 0,
+    columns: Sequence[tuple[bool, ...]] | None = None,
 ) -> SetOutcomes:
-    """Run every parameter set (rows of `values`) with n replications each."""
+    """Run every parameter set (rows of `values`) on replications first..first+n-1 (the same
+    seeds in every set). `columns`, one tuple per row, says which of the base case and the
+    what-ifs to run in that row; the others come back NaN (a caller that knows their results
+    already, from an identical scenario, fills them in)."""
     values = np.atleast_2d(np.asarray(values, float))
     if values.shape[1] != len(model.numbers):
         raise ValueRangeError(f"need {len(model.numbers)} values per set, got {values.shape[1]}")
@@ -131,22 +151,26 @@ def run_sets(
         "model": model,
         "base": base,
         "n": n,
+        "first": first,
         "root_seed": root_seed,
         "whatifs": tuple(whatifs),
         "units": units,
     }
     report = progress or (lambda d, t: None)
     rows = [tuple(float(x) for x in row) for row in values]
+    if columns is not None and len(columns) != len(rows):
+        raise ValueRangeError(f"need one column plan per set, got {len(columns)} for {len(rows)}")
+    jobs = [(row, None if columns is None else tuple(columns[k])) for k, row in enumerate(rows)]
     out = []
     report(0, len(rows))
     if workers <= 1:
-        for k, row in enumerate(rows):
-            out.append(_evaluate(ctx, row))
+        for k, job in enumerate(jobs):
+            out.append(_evaluate(ctx, *job))
             report(k + 1, len(rows))
     else:
         blob = pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL)
         with ProcessPoolExecutor(workers, initializer=_init, initargs=(blob,)) as pool:
-            for k, res in enumerate(pool.map(_one_set, rows)):
+            for k, res in enumerate(pool.map(_one_set, jobs)):
                 out.append(res)
                 report(k + 1, len(rows))
     return SetOutcomes(
@@ -232,8 +256,8 @@ def sobol(
     return out[0], out[1], sets
 
 
-def one_at_a_time(model: UncertainModel, n: int, **run) -> SetOutcomes:
-    """Sets: nominal, then each number at the low and at the high end of its range
+def oat_rows(model: UncertainModel) -> np.ndarray:
+    """Parameter sets: nominal, then each number at the low and at the high end of its range
     (row 0 nominal; rows 1 + 2d and 2 + 2d: number d low and high)."""
     nominal = np.array(model.nominal_values, float)
     rows = [nominal]
@@ -243,7 +267,12 @@ def one_at_a_time(model: UncertainModel, n: int, **run) -> SetOutcomes:
             row = nominal.copy()
             row[d] = int(round(v)) if num.integer else v
             rows.append(row)
-    return run_sets(model, np.array(rows), n, **run)
+    return np.array(rows)
+
+
+def one_at_a_time(model: UncertainModel, n: int, **run) -> SetOutcomes:
+    """The `oat_rows` sets, n replications each."""
+    return run_sets(model, oat_rows(model), n, **run)
 
 
 def latin_hypercube(model: UncertainModel, sets: int, seed: int = 1) -> np.ndarray:

@@ -158,25 +158,29 @@ def tables(r: dict) -> dict[str, str]:
     )
     u = r.get("uncertainty")
     if u:
-        concl = u["conclusions"]
+        sv = u["survival"]
+        concl = sv["conclusions"]
         rows = []
-        for t in u["table"]:
-            cells = []
-            for c in concl:
-                k = c["key"]
-                mark = "holds" if t["survives"][k] else "**fails**"
-                cells.append(f"{mark} ({_fmt(t['low'][k])} / {_fmt(t['high'][k])})")
+        for t in sv["table"]:
+            cells = [_survival_cell(t, c["key"]) for c in concl]
             rows.append(
-                [f"`{t['parameter']}` ({t['file']}:{t['line']})", t["range"], t["why"], *cells]
+                [
+                    f"`{t['parameter']}` ({t['file']}:{t['line']})",
+                    t["range"],
+                    t["why"],
+                    f"{_runs(t['low'])} / {_runs(t['high'])}",
+                    *cells,
+                ]
             )
         out["sensitivity_table"] = _table(
-            ["notional number (where)", "plausible range", "why this range"]
+            ["notional number (where)", "plausible range", "why this range", "replications"]
             + [f"C{i + 1}" for i in range(len(concl))],
             rows,
         )
+        nom = sv["nominal"]
         out["conclusions_list"] = "\n".join(
-            f"* **C{i + 1}**: {c['text']} (nominal: {_fmt(u['nominal'][c['key']])}, "
-            f"{'holds' if u['nominal_holds'][c['key']] else 'does not hold'})"
+            f"* **C{i + 1}**: {c['text']}. Measured as {c['unit']}; nominal "
+            f"{_iv(nom['estimates'][c['key']])}: {_VERDICT_WORDS[nom['verdicts'][c['key']]]}"
             for i, c in enumerate(concl)
         )
         out["with_params_table"] = _table(
@@ -204,6 +208,30 @@ def tables(r: dict) -> dict[str, str]:
         )
     out["vignette_table"] = vignette_table(r.get("vignettes", []))
     return out
+
+
+_VERDICT_WORDS = {"holds": "holds", "fails": "does not hold", "undecided": "undecided"}
+
+
+def _iv(e: dict) -> str:
+    return f"{e['mean']:.2f} [{e['lo']:.2f}, {e['hi']:.2f}]"
+
+
+def _runs(end: dict) -> str:
+    """Replications behind a range end, or '=' when its runs are the nominal ones."""
+    return str(end["m"]) if any(end["ran"]) else "="
+
+
+def _survival_cell(t: dict, key: str) -> str:
+    """Verdict at both ends (holds only if it holds at both) and the two estimates."""
+    v = (t["low"]["verdicts"][key], t["high"]["verdicts"][key])
+    if v == ("holds", "holds"):
+        mark = "holds"
+    else:
+        bad = [side for side, x in zip(("low", "high"), v, strict=True) if x != "holds"]
+        word = "fails" if "fails" in v else "undecided"
+        mark = f"**{word}** ({', '.join(bad)})"
+    return f"{mark}: {_iv(t['low']['estimates'][key])} / {_iv(t['high']['estimates'][key])}"
 
 
 def _finite_or(x, default: float) -> float:
@@ -348,21 +376,44 @@ def values(r: dict) -> dict[str, str]:
     v["attacker_whatifs"] = ", ".join(f'"{n}"' for n in cf if n.startswith("no ")) or "none"
     u = r.get("uncertainty")
     if u:
-        v["oat_n"] = str(u["oat_n"])
+        sv = u["survival"]
+        v["oat_n_min"] = str(sv["m_min"])
+        v["oat_n_max"] = str(sv["m_max"])
+        v["oat_nominal_n"] = str(sv["nominal"]["n"])
         v["lhs_sets"] = str(u["lhs"]["sets"])
         v["lhs_n"] = str(u["lhs"]["n"])
         v["morris_sets"] = str(u["morris"]["sets"])
         v["morris_n"] = str(u["morris"]["n"])
-        v["n_uncertain"] = str(len(u["table"]))
+        v["n_uncertain"] = str(len(sv["table"]))
         v["obs_with_params"] = num(u["observed_with_params"])
         fragile = [
-            f"`{t['parameter']}` (C{i + 1})"
-            for t in u["table"]
-            for i, c in enumerate(u["conclusions"])
-            if not t["survives"][c["key"]] and u["nominal_holds"][c["key"]]
+            f"`{t['parameter']}` (C{i + 1} {t[side]['verdicts'][c['key']]} at the {side} end)"
+            for t in sv["table"]
+            for i, c in enumerate(sv["conclusions"])
+            for side in ("low", "high")
+            if t[side]["verdicts"][c["key"]] != "holds"
+            and sv["nominal"]["verdicts"][c["key"]] == "holds"
         ]
         v["fragile"] = ", ".join(fragile) if fragile else "none"
+        v["survival_summary"] = survival_summary(sv)
     return v
+
+
+def survival_summary(sv: dict) -> str:
+    """Each conclusion in one clause: its nominal verdict and over how many of the numbers'
+    ranges it holds at both ends."""
+    n = len(sv["table"])
+    parts = []
+    for i, c in enumerate(sv["conclusions"]):
+        k = c["key"]
+        both = sum(
+            t["low"]["verdicts"][k] == t["high"]["verdicts"][k] == "holds" for t in sv["table"]
+        )
+        nominal = _VERDICT_WORDS[sv["nominal"]["verdicts"][k]]
+        parts.append(
+            f"C{i + 1} ({c['text']}) {nominal} as written and holds across {both} of {n} ranges"
+        )
+    return "; ".join(parts)
 
 
 def whatif_summary(cf: dict[str, dict]) -> str:
@@ -411,6 +462,13 @@ def readme_block(r: dict) -> str:
         f"to {v['sum_main']}, the total effects (break one alone) to {v['sum_total']}.",
         f"* **What if** (aircraft shot down, paired differences from the scenario as written, "
         f"same seeds): {v['whatif_summary']}.",
+    ]
+    if "survival_summary" in v:
+        lines.append(
+            "* **Which conclusions survive the notional numbers' ranges** (each number at both "
+            f"ends of its range, the others nominal): {v['survival_summary']}."
+        )
+    lines += [
         README_END,
     ]
     return "\n".join(lines)

@@ -1,0 +1,176 @@
+"""The case study's conclusions, each a statement about the mean of a per-replication number,
+and how sure we are that it holds when one notional number moves.
+
+A conclusion is `E[x] < threshold` or `E[x] >= threshold`, where x is computed for each
+replication from the outcomes `Outcomes` keeps (aircraft shot down as written, with the
+connection restored and with every defence condition as designed; kills by the SAM batteries
+and by the other shooters). Ratios are written as linear statements so that one mean and one
+interval decide them: "MANPADS make most of the kills" is E[other - SAM] >= 0.
+
+`anchored_estimate` gives the mean of x with one number moved from a few replications, anchored
+on the many replications of the nominal scenario (the attribution's): the mean at the range end
+is mean_N(x_nominal) + mean_m(x_end - x_nominal) over the first m replications, which share their
+seeds (common random numbers). When the number changes nothing in most replications, the paired
+differences are mostly zero and the estimate is nearly as precise as the nominal one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from iadsim.analysis.stats import Z95
+
+HOLDS, FAILS, UNDECIDED = "holds", "fails", "undecided"
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Per replication (same seeds in every field): aircraft shot down as written, with the
+    connection restored, with every defence condition as designed; and, as written, the
+    aircraft shot down by the SAM batteries and by every other shooter."""
+
+    killed: np.ndarray
+    connection: np.ndarray
+    designed: np.ndarray
+    sam_kills: np.ndarray
+    other_kills: np.ndarray
+    n_aircraft: int
+
+    def __len__(self) -> int:
+        return len(self.killed)
+
+    def head(self, m: int) -> Outcomes:
+        """The first m replications."""
+        return Outcomes(*(getattr(self, f)[:m] for f in OUTCOME_FIELDS), n_aircraft=self.n_aircraft)
+
+
+OUTCOME_FIELDS = ("killed", "connection", "designed", "sam_kills", "other_kills")
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A mean and its 95% interval; `floor` is the half-width the nominal replications alone
+    leave (what no number of paired replications at a range end can remove)."""
+
+    mean: float
+    lo: float
+    hi: float
+    n: int  # replications behind the paired part (or the whole, for the nominal)
+    floor: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"mean": self.mean, "lo": self.lo, "hi": self.hi, "n": self.n}
+
+
+def plain_estimate(x: np.ndarray) -> Estimate:
+    """Mean and normal-approximation 95% interval of x."""
+    x = np.asarray(x, float)
+    n = len(x)
+    half = Z95 * math.sqrt(float(np.var(x, ddof=1)) / n) if n > 1 else math.inf
+    m = float(x.mean())
+    return Estimate(m, m - half, m + half, n, half)
+
+
+def anchored_estimate(nominal: np.ndarray, end: np.ndarray) -> Estimate:
+    """Mean of x at a range end from m replications `end`, paired with the first m of the N
+    nominal replications: A + B with A = mean_N(nominal), B = mean_m(end - nominal[:m]).
+
+    Var(A + B) = s_x^2 / N + s_d^2 / m + 2 cov(x, d) / N (replications are independent, so
+    only the first m nominal ones covary with the differences); a normal-approximation 95%
+    interval. With m = N it is the plain estimate of `end`."""
+    x = np.asarray(nominal, float)
+    e = np.asarray(end, float)
+    n_all, m = len(x), len(e)
+    if not 1 < m <= n_all:
+        raise ValueError(f"need 2 <= m <= N paired replications, got m={m}, N={n_all}")
+    d = e - x[:m]
+    mean = float(x.mean() + d.mean())
+    var = (
+        float(np.var(x, ddof=1)) / n_all
+        + float(np.var(d, ddof=1)) / m
+        + 2.0 * float(np.cov(x[:m], d, ddof=1)[0, 1]) / n_all
+    )
+    half = Z95 * math.sqrt(max(var, 0.0))
+    floor = Z95 * math.sqrt(float(np.var(x, ddof=1)) / n_all)
+    return Estimate(mean, mean - half, mean + half, m, floor)
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """`text` holds when the mean of `statistic` is below (`below=True`) or at least
+    `threshold`."""
+
+    key: str
+    text: str
+    statistic: Callable[[Outcomes], np.ndarray]
+    threshold: float
+    below: bool
+    unit: str  # what the statistic's value means, for the reader
+    reads: tuple[int, ...]  # the runs it reads: 0 as written, 1 connection restored, 2 designed
+    bounds: tuple[float, float] = (-math.inf, math.inf)  # where the mean can lie at all
+
+    def estimate(self, nominal: Outcomes, end: Outcomes | None = None) -> Estimate:
+        """The mean of the statistic: nominal alone, or at a range end anchored on it; the
+        interval clipped to where the mean can lie (a count's mean is not negative)."""
+        x = self.statistic(nominal)
+        e = plain_estimate(x) if end is None else anchored_estimate(x, self.statistic(end))
+        lo, hi = self.bounds
+        return replace(e, lo=min(max(e.lo, lo), hi), hi=max(min(e.hi, hi), lo))
+
+    def could_decide(self, e: Estimate) -> bool:
+        """Whether more paired replications at the end could decide an undecided verdict:
+        not when the threshold lies within the nominal replications' own half-width."""
+        return abs(e.mean - self.threshold) > e.floor
+
+    def verdict(self, lo: float, hi: float) -> str:
+        """holds / fails when the whole interval is on one side of the threshold."""
+        if self.below:
+            return HOLDS if hi < self.threshold else FAILS if lo >= self.threshold else UNDECIDED
+        return HOLDS if lo >= self.threshold else FAILS if hi < self.threshold else UNDECIDED
+
+
+CONCLUSIONS: tuple[Conclusion, ...] = (
+    Conclusion(
+        "sam_silent",
+        "the SAM batteries are all but silent: they shoot down fewer than 0.2 aircraft per "
+        "raid (one in five raids)",
+        lambda o: o.sam_kills,
+        0.2,
+        True,
+        "aircraft shot down by the SAM batteries per raid",
+        (0,),
+        (0.0, math.inf),
+    ),
+    Conclusion(
+        "connection_alone",
+        "restoring the connection alone (every mechanism) adds fewer than 0.5 aircraft shot down",
+        lambda o: o.connection - o.killed,
+        0.5,
+        True,
+        "aircraft shot down, connection restored minus as written",
+        (0, 1),
+    ),
+    Conclusion(
+        "designed_strong",
+        "as designed, the defence shoots down at least 60% of the raid",
+        lambda o: o.designed / o.n_aircraft,
+        0.6,
+        False,
+        "share of the raid shot down as designed",
+        (2,),
+        (0.0, 1.0),
+    ),
+    Conclusion(
+        "manpads_most",
+        "MANPADS teams make most of the kills: more than the SAM batteries",
+        lambda o: o.other_kills - o.sam_kills,
+        0.0,
+        False,
+        "MANPADS kills minus SAM kills per raid",
+        (0,),
+    ),
+)
