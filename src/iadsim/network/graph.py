@@ -25,6 +25,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -380,8 +381,9 @@ class C2Network:
             else:
                 rows, cols, lat, stop, _ = self._graph(e, k)
                 keep = ~stop[rows] | (rows == s)  # nothing transits a non-relaying node
-                mat = csr_matrix((lat[keep], (rows[keep], cols[keep])), shape=(n, n))
-                dist, pred = dijkstra(mat, directed=True, indices=s, return_predecessors=True)
+                dist, pred = _shortest_tree(
+                    n, s, rows[keep].tobytes(), cols[keep].tobytes(), lat[keep].tobytes()
+                )
             if len(self._trees) >= self._cache_size:
                 self._trees.clear()
                 self._results.clear()
@@ -623,6 +625,25 @@ class C2Network:
         ids = c.node_ids + c.link_ids
         usable = np.concatenate([c.node_code == 0, c.link_usable], axis=1)
         return starts, ids, usable[np.asarray(c.state_of)]
+
+
+@lru_cache(maxsize=16384)
+def _shortest_tree(n: int, s: int, rows: bytes, cols: bytes, lat: bytes):
+    """(distances, predecessors) from node s over the directed graph of n nodes with edges
+    rows -> cols of latency `lat` (int64, int64 and float64 arrays as bytes), by Dijkstra.
+
+    A pure function of the graph, memoised: the Monte Carlo replications of a scenario
+    build their networks afresh but mostly meet the same few states (everything up, one
+    link down, ...), so each distinct graph is solved once per process. The arrays returned
+    are shared between callers and read-only."""
+    r = np.frombuffer(rows, dtype=np.int64)
+    c = np.frombuffer(cols, dtype=np.int64)
+    w = np.frombuffer(lat, dtype=float)
+    mat = csr_matrix((w, (r, c)), shape=(n, n))
+    dist, pred = dijkstra(mat, directed=True, indices=s, return_predecessors=True)
+    dist.flags.writeable = False
+    pred.flags.writeable = False
+    return dist, pred
 
 
 class _Compiled:
