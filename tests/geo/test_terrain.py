@@ -149,6 +149,29 @@ def test_real_dem_fixture_los_against_brute_force():
     assert agree == decided
 
 
+def test_repeated_and_many_paths_give_each_path_its_own_answer():
+    # identical paths are profiled once per chunk and paths in cache-sized blocks: the
+    # answers must be those of the same paths given once, in the caller's order. Both calls
+    # fit one chunk and share their longest path, so they sample every path alike.
+    t = Terrain.from_geotiff(FIXTURES / "jacksboro_crop.tif")
+    lat_c, lon_c = t.cell_centres()
+    rng = np.random.default_rng(5)
+    n = 500  # 2n paths x ~500 samples: one chunk, several blocks
+    tr, tc = rng.integers(0, 80, n), rng.integers(0, 100, n)
+    t_alt = t.elevation_m[tr, tc] + rng.uniform(0.0, 60.0, n)
+    s_alt = float(t.elevation_m[40, 50]) + 10.0
+    once = t.line_of_sight(lat_c[40], lon_c[50], s_alt, lat_c[tr], lon_c[tc], t_alt, step_m=10.0)
+    assert 0 < once.visible.sum() < n  # some paths blocked, some clear
+    pick = rng.integers(0, n, 2 * n)  # paths come back several times, shuffled
+    pick[0] = np.argmax(ground_distance_m(lat_c[40], lon_c[50], lat_c[tr], lon_c[tc]))
+    again = t.line_of_sight(
+        lat_c[40], lon_c[50], s_alt, lat_c[tr][pick], lon_c[tc][pick], t_alt[pick], step_m=10.0
+    )
+    np.testing.assert_array_equal(again.visible, once.visible[pick])
+    np.testing.assert_array_equal(again.obstruction, once.obstruction[pick])
+    np.testing.assert_array_equal(again.clearance_m, once.clearance_m[pick])
+
+
 # --- refusals ---------------------------------------------------------------------------
 def test_non_finite_dem_refused_naming_the_source():
     z = np.zeros((5, 5))

@@ -326,11 +326,16 @@ class Terrain:
             chunk_idx = order[start:stop]
             start = stop
             frac = (np.arange(1, n_samp) / n_samp)[None, :]
-            # the chunk's paths a block at a time: the same numbers per path, with the
+            # identical paths in the chunk (an aircraft holding its position) are sampled
+            # alike and give the same answer: profile each once, copy it to the others
+            ends = np.stack([a[chunk_idx] for a in (slat, slon, salt, tlat, tlon, talt)], 1)
+            _, first, copies = np.unique(ends, axis=0, return_index=True, return_inverse=True)
+            distinct = chunk_idx[first]
+            # the distinct paths a block at a time: the same numbers per path, with the
             # temporary (paths x samples) arrays small enough to stay in the cache
             rows_per_block = max(1, BLOCK_SAMPLES // n_samp)
-            for b in range(0, chunk_idx.size, rows_per_block):
-                idx = chunk_idx[b : b + rows_per_block]
+            for b in range(0, distinct.size, rows_per_block):
+                idx = distinct[b : b + rows_per_block]
                 d = dist[idx][:, None] * frac
                 lat = slat[idx][:, None] + (tlat[idx] - slat[idx])[:, None] * frac
                 lon = slon[idx][:, None] + (tlon[idx] - slon[idx])[:, None] * frac
@@ -356,6 +361,10 @@ class Terrain:
                     np.where(clear_sphere < 0.0, Obstruction.HORIZON, Obstruction.TERRAIN),
                 )
                 clearance[idx] = clear_terrain
+            same = distinct[copies.ravel()]
+            visible[chunk_idx] = visible[same]
+            kind[chunk_idx] = kind[same]
+            clearance[chunk_idx] = clearance[same]
         return LosResult(
             visible=visible.reshape(shape),
             obstruction=kind.reshape(shape),
