@@ -226,6 +226,21 @@ def test_p_working_direct_readiness_overrides_the_model() -> None:
     assert p_working(None, m, params, t) == pytest.approx(p[0] + p[1])
 
 
+def test_p_working_is_remembered_per_argument_set() -> None:
+    # memoised: asked again with other ageing scales or another history it must not give
+    # the first answer back
+    from datetime import UTC, datetime
+
+    t = datetime(2026, 1, 1, tzinfo=UTC)
+    m = MaintenanceSpec(years_since_overhaul=10, regime="none", supplier_support=False)
+    for eta in (12.0, 30.0, 12.0):
+        p = state_probabilities(10, "none", False, ageing_params(5.0, eta))
+        assert p_working(None, m, ageing_params(5.0, eta), t) == pytest.approx(p[0] + p[1])
+    newer = MaintenanceSpec(years_since_overhaul=1, regime="none", supplier_support=False)
+    p = state_probabilities(1, "none", False, ageing_params(5.0, 12.0))
+    assert p_working(None, newer, ageing_params(5.0, 12.0), t) == pytest.approx(p[0] + p[1])
+
+
 def test_unknown_support_references_are_refused_at_their_line(tmp_path) -> None:
     from iadsim.errors import ScenarioError
 

@@ -47,12 +47,12 @@ class SensorState:
 
 
 def window_count(x: np.ndarray, n: int) -> np.ndarray:
-    """Number of True values in the last n samples along axis 1 (inclusive)."""
-    c = np.concatenate(
-        [np.zeros((x.shape[0], 1), np.int32), np.cumsum(x, axis=1, dtype=np.int32)], 1
-    )
-    k = np.arange(x.shape[1])
-    return c[:, k + 1] - c[:, np.maximum(k + 1 - n, 0)]
+    """Number of True values in the last n >= 1 samples along axis 1 (inclusive): the
+    running count minus the count n samples earlier (nothing to subtract in the first n)."""
+    c = np.cumsum(x, axis=1, dtype=np.int32)
+    out = c.copy()
+    out[:, n:] -= c[:, :-n]
+    return out
 
 
 def tracker_of(geo: SensorGeometry, tracker: str | None = None) -> str:

@@ -27,6 +27,10 @@ def ageing_params(degradation_eta_years: float, failure_eta_years: float) -> Mai
     )
 
 
+_P_WORKING: dict[tuple, float] = {}
+_P_WORKING_SIZE = 4096
+
+
 def p_working(
     readiness,
     maintenance: MaintenanceSpec | None,
@@ -36,7 +40,21 @@ def p_working(
     """P(the item works) = P(operational) + P(degraded) at the scenario time.
 
     readiness: a state name (certain), a {state: p} mapping, or None; maintenance: its
-    history (None with no readiness: working)."""
+    history (None with no readiness: working).
+
+    A pure function of its arguments, memoised on their full reprs: every replication of a
+    scenario asks it again for the same items (the maintenance model behind it is the costly
+    part), and gets the same number."""
+    key = (repr(readiness), repr(maintenance), repr(params), scenario_time)
+    p = _P_WORKING.get(key)
+    if p is None:
+        if len(_P_WORKING) >= _P_WORKING_SIZE:
+            _P_WORKING.clear()
+        p = _P_WORKING[key] = _p_working(readiness, maintenance, params, scenario_time)
+    return p
+
+
+def _p_working(readiness, maintenance, params, scenario_time) -> float:
     direct = None if readiness is None else distribution_from_readiness(readiness)
     if isinstance(readiness, str) or maintenance is None:
         if direct is None:
