@@ -187,7 +187,16 @@ def run_case_study(
     """Run every analysis of the case study into OUT and return its numbers (JSON-ready)."""
     t0 = time.perf_counter()
     out = Path(out)
-    say = progress or (lambda msg: None)
+    phases: dict[str, float] = {}  # wall seconds per step (the text before a message's ':')
+    current: list = ["preparing", t0]
+    tell = progress or (lambda msg: None)
+
+    def say(msg: str) -> None:
+        now = time.perf_counter()
+        phases[current[0]] = phases.get(current[0], 0.0) + now - current[1]
+        current[:] = [msg.split(":")[0], now]
+        tell(msg)
+
     base = prepare(scenario)
     sc = base.scenario
     say("attribution")
@@ -275,7 +284,9 @@ def run_case_study(
             run_vignette(v, precision.vignette_n, out / "vignettes", workers=workers)
             for v in vignettes
         ]
+    say("done")
     result["wall_s"] = time.perf_counter() - t0
+    result["phases_s"] = [[name, sec] for name, sec in phases.items()]  # in order
     result["precision"] = precision.__dict__
     result["workers"] = workers
     return result

@@ -364,6 +364,8 @@ def values(r: dict) -> dict[str, str]:
         "top_share": pct(eff[0]["share_interval"]),
         "sam_units": ", ".join(r["sam_units"]),
         "wall_min": f"{r['wall_s'] / 60:.1f}",
+        "phases": "; ".join(f"{name} {sec / 60:.1f}" for name, sec in r.get("phases_s", []))
+        or "not recorded",
         "workers": str(r["workers"]),
         "precision_note": ""
         if not r["precision"].get("quick")
