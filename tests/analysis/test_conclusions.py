@@ -123,3 +123,15 @@ def test_a_count_mean_interval_is_clipped_at_zero_and_more_runs_cannot_beat_the_
     o = Outcomes(designed, designed, designed, sam, sam, n_aircraft=5)
     end = c.estimate(o, o.head(10))
     assert c.verdict(end.lo, end.hi) == UNDECIDED and not c.could_decide(end)
+
+
+def test_an_anchored_count_mean_below_zero_is_shown_at_zero() -> None:
+    nominal = np.zeros(100)
+    nominal[:3] = 1.0  # the three kills fall in the first replications...
+    end = np.zeros(10)  # ...which the range end removes: the anchored sum is 0.03 - 0.3
+    o_nom = Outcomes(nominal, nominal, nominal, nominal, nominal, n_aircraft=5)
+    o_end = Outcomes(end, end, end, end, end, n_aircraft=5)
+    e = BY_KEY["sam_silent"].estimate(o_nom, o_end)
+    assert anchored_estimate(nominal, end).mean == pytest.approx(-0.27)
+    raw = anchored_estimate(nominal, end)
+    assert e.mean == 0.0 and e.lo == 0.0 and e.hi == max(raw.hi, 0.0)

@@ -115,11 +115,16 @@ class Conclusion:
 
     def estimate(self, nominal: Outcomes, end: Outcomes | None = None) -> Estimate:
         """The mean of the statistic: nominal alone, or at a range end anchored on it; the
-        interval clipped to where the mean can lie (a count's mean is not negative)."""
+        estimate and its interval clipped to where the mean can lie (a count's mean is not
+        negative, though the anchored sum can be when the paired changes are negative)."""
         x = self.statistic(nominal)
         e = plain_estimate(x) if end is None else anchored_estimate(x, self.statistic(end))
         lo, hi = self.bounds
-        return replace(e, lo=min(max(e.lo, lo), hi), hi=max(min(e.hi, hi), lo))
+
+        def clip(v: float) -> float:
+            return min(max(v, lo), hi)
+
+        return replace(e, mean=clip(e.mean), lo=clip(e.lo), hi=clip(e.hi))
 
     def could_decide(self, e: Estimate) -> bool:
         """Whether more paired replications at the end could decide an undecided verdict:
