@@ -388,15 +388,19 @@ def values(r: dict) -> dict[str, str]:
         v["morris_n"] = str(u["morris"]["n"])
         v["n_uncertain"] = str(len(sv["table"]))
         v["obs_with_params"] = num(u["observed_with_params"])
-        fragile = [
-            f"`{t['parameter']}` (C{i + 1} {t[side]['verdicts'][c['key']]} at the {side} end)"
-            for t in sv["table"]
-            for i, c in enumerate(sv["conclusions"])
-            for side in ("low", "high")
-            if t[side]["verdicts"][c["key"]] != "holds"
-            and sv["nominal"]["verdicts"][c["key"]] == "holds"
-        ]
-        v["fragile"] = ", ".join(fragile) if fragile else "none"
+        fragile: dict[str, list[str]] = {}
+        for t in sv["table"]:
+            for i, c in enumerate(sv["conclusions"]):
+                if sv["nominal"]["verdicts"][c["key"]] != "holds":
+                    continue
+                for side in ("low", "high"):
+                    if t[side]["verdicts"][c["key"]] != "holds":
+                        fragile.setdefault(t["parameter"], []).append(
+                            f"C{i + 1} {t[side]['verdicts'][c['key']]} at the {side} end"
+                        )
+        v["fragile"] = (
+            "; ".join(f"`{p}` ({', '.join(w)})" for p, w in fragile.items()) if fragile else "none"
+        )
         v["survival_summary"] = survival_summary(sv)
     return v
 
@@ -413,7 +417,8 @@ def survival_summary(sv: dict) -> str:
         )
         nominal = _VERDICT_WORDS[sv["nominal"]["verdicts"][k]]
         parts.append(
-            f"C{i + 1} ({c['text']}) {nominal} as written and holds across {both} of {n} ranges"
+            f'C{i + 1}, "{c["text"]}": {nominal} as written, and at both ends of {both} of '
+            f"{n} ranges"
         )
     return "; ".join(parts)
 
