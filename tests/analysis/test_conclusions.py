@@ -135,3 +135,24 @@ def test_an_anchored_count_mean_below_zero_is_shown_at_zero() -> None:
     assert anchored_estimate(nominal, end).mean == pytest.approx(-0.27)
     raw = anchored_estimate(nominal, end)
     assert e.mean == 0.0 and e.lo == 0.0 and e.hi == max(raw.hi, 0.0)
+
+
+def test_nominal_outcomes_read_replications_0_to_n_minus_1_of_the_stores(tmp_path) -> None:
+    from iadsim.analysis.montecarlo import run_batch
+    from iadsim.analysis.robustness import outcomes_from_stores
+    from iadsim.analysis.store import ResultStore, store_path
+    from iadsim.engine.run import prepare
+
+    prepared = prepare(TUTORIAL)
+    run_batch(prepared, 3, tmp_path / "b", progress=False)
+    with ResultStore(store_path(tmp_path / "b"), writer=False) as s:
+        o = outcomes_from_stores(s, s, s, ["SAM"], 5, 2)  # the store holds 3
+        killed = [r[8] for r in s.rows("replications")][:2]
+        kills = [0.0, 0.0]
+        for r in s.rows("ledger"):
+            if r[0] < 2 and r[3] == "killed":
+                kills[r[0]] += 1
+        assert list(o.killed) == killed and len(o) == 2
+        assert list(o.sam_kills + o.other_kills) == kills
+        with pytest.raises(RuntimeError, match="not all stored"):
+            outcomes_from_stores(s, s, s, ["SAM"], 5, 4)

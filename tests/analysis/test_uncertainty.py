@@ -12,7 +12,7 @@ from iadsim.analysis.uncertain_model import UncertainModel
 from iadsim.analysis.uncertainty import (
     WhatIf,
     morris,
-    one_at_a_time,
+    oat_rows,
     run_sets,
     two_level_interval,
 )
@@ -105,7 +105,7 @@ def test_the_caracas_ranges_resolve_and_every_end_is_a_valid_scenario() -> None:
 
 def test_a_telar_that_never_works_kills_nothing_and_morris_sees_it(ranges) -> None:
     m = UncertainModel.load(TUTORIAL, ranges)
-    sets = one_at_a_time(m, 4, whatifs=[WhatIf("no strike", ("strikes",))])
+    sets = run_sets(m, oat_rows(m), 4, whatifs=[WhatIf("no strike", ("strikes",))])
     # rows: nominal, then (low, high) per number; number 0 is the TELAR: low = never operational
     assert sets.killed[1, 0].sum() == 0  # no TELAR, no kill, in every replication
     assert sets.killed.shape == (7, 2, 4)

@@ -307,7 +307,7 @@ def _uncertainty(scenario, ranges, base, attr_out, a, precision, workers, root_s
         return ResultStore(store_path(attr_out / subset_name(mask, a.groups)), writer=False)
 
     with store(0) as obs, store(conn) as con, store((1 << len(groups)) - 1) as des:
-        nominal = outcomes_from_stores(obs, con, des, sams, len(base.scenario.spec.raid))
+        nominal = outcomes_from_stores(obs, con, des, sams, len(base.scenario.spec.raid), a.n)
     say("sensitivity: each assumption at the ends of its range")
     survival = survive_ranges(
         model,

@@ -40,17 +40,21 @@ def outcomes_from_stores(
     designed: ResultStore,
     sam_units: Sequence[str],
     n_aircraft: int,
+    n: int,
 ) -> Outcomes:
-    """The nominal Outcomes from three Monte Carlo stores of the same seeds (the attribution's
-    observed, connectivity-as-designed and all-as-designed subsets)."""
+    """The nominal Outcomes of replications 0..n-1 from three Monte Carlo stores of the same
+    seeds (the attribution's observed, connectivity-as-designed and all-as-designed subsets;
+    a store may hold more replications, from an earlier run in the same directory)."""
 
     def killed(store: ResultStore) -> np.ndarray:
-        return np.array([r[8] for r in store.rows("replications")], float)
+        rows = store.rows("replications", "WHERE idx < ?", (n,))
+        if [r[0] for r in rows] != list(range(n)):
+            raise RuntimeError(f"{store.path}: replications 0..{n - 1} are not all stored")
+        return np.array([r[8] for r in rows], float)
 
     base = killed(observed)
-    n = len(base)
     sam, other = np.zeros(n), np.zeros(n)
-    for row in observed.rows("ledger", "WHERE stage = ?", ("killed",)):
+    for row in observed.rows("ledger", "WHERE stage = ? AND idx < ?", ("killed", n)):
         (sam if row[2] in sam_units else other)[row[0]] += 1
     return Outcomes(base, killed(connection), killed(designed), sam, other, n_aircraft)
 
@@ -95,9 +99,8 @@ def _outcomes(
     return Outcomes(*pick, sam, other, n_aircraft=nominal.n_aircraft)
 
 
-def _join(a: Outcomes | None, b: Outcomes) -> Outcomes:
-    if a is None:
-        return b
+def _join(a: Outcomes, b: Outcomes) -> Outcomes:
+    """Replications of a, then of b."""
     return Outcomes(
         *(np.concatenate([getattr(a, f), getattr(b, f)]) for f in OUTCOME_FIELDS),
         n_aircraft=a.n_aircraft,

@@ -8,8 +8,8 @@ replications, and what the outcomes owe to each uncertain number.
 - `morris(...)` (screening, many parameters: r trajectories of D+1 sets) and `sobol(...)`
   (first-order and total Sobol indices, N(D+2) sets) via SALib, on the unit cube mapped
   through each number's quantile function, so indices are about the plausible ranges.
-- `one_at_a_time(...)`: each number at the low and high ends of its range, the others nominal:
-  which conclusions survive each assumption's plausible range.
+- `oat_rows(model)`: each number at the low and high ends of its range, the others nominal
+  (analysis.robustness runs them to see which conclusions survive each plausible range).
 - `two_level_interval(d)`: a mean over (set, replication) with an interval that resamples sets
   and replications within them, so counterfactual intervals include parameter uncertainty.
 """
@@ -268,11 +268,6 @@ def oat_rows(model: UncertainModel) -> np.ndarray:
             row[d] = int(round(v)) if num.integer else v
             rows.append(row)
     return np.array(rows)
-
-
-def one_at_a_time(model: UncertainModel, n: int, **run) -> SetOutcomes:
-    """The `oat_rows` sets, n replications each."""
-    return run_sets(model, oat_rows(model), n, **run)
 
 
 def latin_hypercube(model: UncertainModel, sets: int, seed: int = 1) -> np.ndarray:
