@@ -121,7 +121,7 @@ def test_a_count_mean_interval_is_clipped_at_zero_and_more_runs_cannot_beat_the_
     c = BY_KEY["designed_strong"]  # >= 0.6 of the raid
     designed = np.array([3.0, 3.0, 2.0, 4.0] * 10)  # mean 0.6 of 5 aircraft
     o = Outcomes(designed, designed, designed, sam, sam, n_aircraft=5)
-    end = c.estimate(o, o.head(10))
+    end = c.estimate(o, o[:10])
     assert c.verdict(end.lo, end.hi) == UNDECIDED and not c.could_decide(end)
 
 

@@ -47,7 +47,6 @@ def test_ranges_put_distributions_on_scenario_and_catalog_numbers(ranges) -> Non
     sc = m.scenario_at([0.0, 0.3, 0.6])
     assert sc.spec.strikes[0].p_destroy == 0.3
     assert sc.catalog.weapons["sam-mr-missile"].pk["fixed_wing"] == 0.6
-    assert m.touches_catalog([0.0, 0.3, 0.6]) and not m.touches_catalog(m.nominal_values)
 
 
 def test_bad_ranges_are_located(tmp_path) -> None:

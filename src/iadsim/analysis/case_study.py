@@ -28,7 +28,13 @@ from iadsim.analysis.robustness import WHATIFS, outcomes_from_stores, survive_ra
 from iadsim.analysis.stats import estimate, paired_difference, reason_frequencies, wilson_interval
 from iadsim.analysis.store import ResultStore, store_path
 from iadsim.analysis.uncertain_model import UncertainModel
-from iadsim.analysis.uncertainty import WhatIf, latin_hypercube, morris, two_level_interval
+from iadsim.analysis.uncertainty import (
+    WhatIf,
+    latin_hypercube,
+    morris,
+    run_sets,
+    two_level_interval,
+)
 from iadsim.analysis.variants import parse_group
 from iadsim.engine.run import prepare, prepare_variant
 from iadsim.scenario import Scenario
@@ -323,8 +329,6 @@ def _uncertainty(scenario, ranges, base, attr_out, a, precision, workers, root_s
     )
     say("counterfactuals with parameter uncertainty")
     lhs = latin_hypercube(model, precision.lhs_sets, seed=root_seed)
-    from iadsim.analysis.uncertainty import run_sets
-
     sets = run_sets(
         model,
         lhs,

@@ -43,9 +43,18 @@ class Outcomes:
     def __len__(self) -> int:
         return len(self.killed)
 
-    def head(self, m: int) -> Outcomes:
-        """The first m replications."""
-        return Outcomes(*(getattr(self, f)[:m] for f in OUTCOME_FIELDS), n_aircraft=self.n_aircraft)
+    def __getitem__(self, replications: slice) -> Outcomes:
+        """Some of the replications (a slice), every field alike."""
+        return Outcomes(
+            *(getattr(self, f)[replications] for f in OUTCOME_FIELDS), n_aircraft=self.n_aircraft
+        )
+
+    def then(self, more: Outcomes) -> Outcomes:
+        """These replications followed by `more`."""
+        return Outcomes(
+            *(np.concatenate([getattr(self, f), getattr(more, f)]) for f in OUTCOME_FIELDS),
+            n_aircraft=self.n_aircraft,
+        )
 
 
 OUTCOME_FIELDS = ("killed", "connection", "designed", "sam_kills", "other_kills")

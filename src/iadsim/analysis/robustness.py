@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -85,11 +84,7 @@ def _outcomes(
 ) -> Outcomes:
     """Row j of a run as Outcomes, the columns not run filled with the nominal replications
     of the same seeds."""
-    m = sets.killed.shape[2]
-    ref = Outcomes(
-        *(getattr(nominal, f)[first : first + m] for f in OUTCOME_FIELDS),
-        n_aircraft=nominal.n_aircraft,
-    )
+    ref = nominal[first : first + sets.killed.shape[2]]
     k = sets.killed[j]
     uk = sets.unit_kills[j]
     ran = ~np.isnan(k[:, 0])
@@ -97,25 +92,6 @@ def _outcomes(
     other = uk.sum(axis=1) - sam if ran[0] else ref.other_kills
     pick = [k[c] if ran[c] else getattr(ref, f) for c, f in enumerate(OUTCOME_FIELDS[:3])]
     return Outcomes(*pick, sam, other, n_aircraft=nominal.n_aircraft)
-
-
-def _join(a: Outcomes, b: Outcomes) -> Outcomes:
-    """Replications of a, then of b."""
-    return Outcomes(
-        *(np.concatenate([getattr(a, f), getattr(b, f)]) for f in OUTCOME_FIELDS),
-        n_aircraft=a.n_aircraft,
-    )
-
-
-@dataclass(frozen=True)
-class EndVerdicts:
-    """One range end: the conclusions' estimates and verdicts, from m paired replications."""
-
-    value: float
-    m: int
-    ran: tuple[bool, ...]  # base, then each what-if: run here or identical to nominal
-    estimates: dict[str, dict]
-    verdicts: dict[str, str]
 
 
 def _judge(nominal: Outcomes, end: Outcomes | None, ran: tuple[bool, ...] = ()) -> tuple:
@@ -183,7 +159,7 @@ def survive_ranges(
             model, rows[more], nxt - first, first=first, columns=[plan[j] for j in more], **run
         )
         for k, j in enumerate(more):
-            ends[j] = _join(ends[j], _outcomes(extra, k, sam_idx, nominal, first))
+            ends[j] = ends[j].then(_outcomes(extra, k, sam_idx, nominal, first))
             m[j] = nxt
     nom_est, nom_verdict, _ = _judge(nominal, None)
     table = []
@@ -197,9 +173,13 @@ def survive_ranges(
         }
         for side, j in (("low", 1 + 2 * d), ("high", 2 + 2 * d)):
             est, verdict, _ = judged[j]
-            row[side] = EndVerdicts(
-                float(rows[j][d]), m[j], tuple(bool(x) for x in plan[j]), est, verdict
-            ).__dict__
+            row[side] = {
+                "value": float(rows[j][d]),
+                "m": m[j],
+                "ran": [bool(x) for x in plan[j]],  # base, then each what-if; else nominal's
+                "estimates": est,
+                "verdicts": verdict,
+            }
         table.append(row)
     return {
         "conclusions": [

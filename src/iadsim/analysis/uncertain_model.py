@@ -73,12 +73,6 @@ class UncertainModel:
     def nominal_values(self) -> list[float]:
         return [n.dist.nominal for n in self.numbers]
 
-    def touches_catalog(self, values) -> bool:
-        """Whether these values change any catalog number from its nominal value."""
-        return any(
-            n.section and v != n.dist.nominal for n, v in zip(self.numbers, values, strict=True)
-        )
-
     def catalog_at(self, values) -> Catalog:
         sections = {}
         for section, (cdata, cloc) in self.catalog_data.items():

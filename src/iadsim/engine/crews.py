@@ -35,6 +35,7 @@ from iadsim.readiness.suppression import (
     SuppressiveKind,
     fire_decision,
     perceived,
+    reluctant,
     severity_of,
     willingness,
 )
@@ -123,11 +124,10 @@ class Crews:
         ac = self.world.aircraft[a].id
         w0 = crew.morale
         courage = self._courage(unit)
-        if courage < 1.0 - w0:
-            # reluctant whatever the suppression (fire_decision's first test): S(t) unneeded
-            factor = 1.0
+        if reluctant(w0, courage) or not crew.suppressible:
+            factor = 1.0  # reluctant whatever the suppression: S(t) not needed
         else:
-            factor = self.suppression_factor(unit, profile, t) if crew.suppressible else 1.0
+            factor = self.suppression_factor(unit, profile, t)
         why = fire_decision(w0 * factor, w0, courage)
         if why is Reason.CREW_SUPPRESSED:
             self.log.add(t, EventKind.SUPPRESSED, ac, unit.id, value=w0 * factor)

@@ -179,9 +179,15 @@ def crews_willingness(
     return base.reshape((m,) + (1,) * t.ndim) * np.prod(factors, axis=-1)
 
 
+def reluctant(baseline: float, u: float) -> bool:
+    """Whether a crew with baseline willingness `baseline` and latent uniform `u` refuses
+    whatever the suppression (then its willingness now need not be computed)."""
+    return u < 1.0 - baseline
+
+
 def fire_decision(w_now: float, baseline: float, u: float) -> Reason:
     """From one uniform: NONE (fires), CREW_NOT_READY (baseline reluctance) or CREW_SUPPRESSED."""
-    if u < 1.0 - baseline:
+    if reluctant(baseline, u):
         return Reason.CREW_NOT_READY
     if u < 1.0 - w_now:
         return Reason.CREW_SUPPRESSED

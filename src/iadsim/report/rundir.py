@@ -42,6 +42,11 @@ class OutputDir:
     attribution: dict | None = None
 
 
+def _refuse(where: Path, message: str) -> InputError:
+    """A refusal naming the file or directory at fault (exit 2, no traceback)."""
+    return InputError(Problem(str(where), None, None, "", message))
+
+
 def _json(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -72,50 +77,35 @@ def kind_of(path: Path) -> str:
     """Which kind of output directory `path` is (its manifest says, else the files it holds);
     refuses anything else. Whether the directory is complete is `check_set`'s job."""
     if not path.is_dir():
-        raise InputError(Problem(str(path), None, None, "", "not a directory"))
+        raise _refuse(path, "not a directory")
     declared = _manifest_kind(path)
     if declared in READABLE:
         return declared
     if declared is not None:
-        raise InputError(
-            Problem(
-                str(path / MANIFEST),
-                None,
-                None,
-                "",
-                f"this directory holds {declared!r} outputs; the report, the web app and the "
-                f"exports read {', '.join(READABLE)} directories",
-            )
+        raise _refuse(
+            path / MANIFEST,
+            f"this directory holds {declared!r} outputs; the report, the web app and the "
+            f"exports read {', '.join(READABLE)} directories",
         )
     if (path / "events.parquet").is_file():
         return "run"
     if (path / "results.sqlite").is_file():
         if not (path / "summary.json").is_file():
-            raise InputError(
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    "",
-                    "a store of replications without its summary and manifest: one what-if's "
-                    "store inside a compare, sweep or attribute directory (read the directory "
-                    "above), or an interrupted mc (run it again with --resume)",
-                )
+            raise _refuse(
+                path,
+                "a store of replications without its summary and manifest: one what-if's "
+                "store inside a compare, sweep or attribute directory (read the directory "
+                "above), or an interrupted mc (run it again with --resume)",
             )
         return "mc"
     if (path / "compare.json").is_file():
         return "compare"
     if (path / "attribution.json").is_file():
         return "attribute"
-    raise InputError(
-        Problem(
-            str(path),
-            None,
-            None,
-            "",
-            "not an iadsim output directory (no events.parquet, results.sqlite, compare.json "
-            "or attribution.json)",
-        )
+    raise _refuse(
+        path,
+        "not an iadsim output directory (no events.parquet, results.sqlite, compare.json "
+        "or attribution.json)",
     )
 
 
@@ -134,27 +124,14 @@ def check_set(path: Path, kind: str) -> dict:
             "compare": "iadsim compare (--resume keeps the finished replications)",
             "attribute": "iadsim attribute --out DIR (--resume keeps the finished replications)",
         }[kind]
-        try:
-            manifest = check_manifest(path, kind=kind)
-        except InputError as exc:
-            raise InputError(
-                [
-                    Problem(p.file, p.line, p.column, p.field, f"{p.message}: {again}")
-                    for p in exc.problems
-                ]
-            ) from None
+        manifest = check_manifest(path, kind=kind, hint=again)
     listed = manifest.get("files", {})
     for name in COMPANIONS:
         if (path / name).is_file() and name not in listed:
-            raise InputError(
-                Problem(
-                    str(path / name),
-                    None,
-                    None,
-                    "",
-                    f"not listed in {path / MANIFEST}: put there after the outputs were written "
-                    "(by another command?); move it out, or write it into a directory of its own",
-                )
+            raise _refuse(
+                path / name,
+                f"not listed in {path / MANIFEST}: put there after the outputs were written "
+                "(by another command?); move it out, or write it into a directory of its own",
             )
     return manifest
 
