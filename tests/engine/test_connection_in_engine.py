@@ -103,7 +103,10 @@ ALL_RESTORED = [
     "units.*.power.*.readiness=operational",
     "units.*.deployment.network_at_start=up",
     "network.integrations=[{sensor: EW-VOLCAN/ew-radar, command_post: S300-BN/cp},"
-    " {sensor: EW-VOLCAN/ew-radar, command_post: BUK-BTY/cp}]",
+    " {sensor: EW-VOLCAN/ew-radar, command_post: BUK-BTY/cp},"
+    # the S-300VM's radars report through the network to the Buk's post too (other family)
+    " {sensor: S300-BN/surv-radar, command_post: BUK-BTY/cp},"
+    " {sensor: S300-BN/sector-radar, command_post: BUK-BTY/cp}]",
 ]
 
 

@@ -78,7 +78,7 @@ def test_piped_run_output_is_not_cut(tmp_path):
         check=True,
     ).stdout
     assert "…" not in out
-    assert "NOT_MISSION_CAPABLE" in out or "LINK_DOWN" in out
+    assert "NOT_MISSION_CAPABLE" in out or "DATALINK_FAILED" in out
     assert "MANPADS-CARLOTA" in out
 
 

@@ -20,45 +20,81 @@ def _variant(tmp_path, old: str, new: str):
     return path, path.read_text().splitlines()
 
 
-def test_the_caracas_helicopters_no_longer_wait_underground() -> None:
-    sc = load_scenario(CARACAS)
-    dem = Terrain.from_geotiff(sc.terrain_path)
-    for ac in sc.spec.raid:
-        for wp in ac.route or []:
-            ground = float(dem.elevation(np.array([wp.lat_deg]), np.array([wp.lon_deg]))[0])
-            assert wp.alt_m >= ground, (ac.id, wp)
+def _ground(lat: float, lon: float) -> float:
+    dem = Terrain.from_geotiff(load_scenario(CARACAS).terrain_path)
+    return float(dem.elevation(np.array([lat]), np.array([lon]))[0])
+
+
+# an extra aircraft flying by MSL altitude, inserted before the strike fighter (raid[4])
+PROBE = """  - id: PROBE
+    type: transport-helicopter
+    altitude_mode: msl
+    route:
+      - {{lat_deg: 10.70, lon_deg: -66.95, alt_m: 100}}
+      - {{lat_deg: 10.442, lon_deg: -66.909, alt_m: {alt}, loiter_s: 60}}
+"""
+STRIKER = "  # Strike fighters at medium altitude"
+
+
+def test_the_caracas_raid_never_flies_underground() -> None:
+    """Every aircraft, at every second of its route (terrain-following or not), is at or
+    above the DEM under it."""
+    from iadsim.engine.world import build_world
+
+    world = build_world(load_scenario(CARACAS))
+    for ac in world.aircraft:
+        t = np.arange(ac.route.start_s, ac.route.end_s, 1.0)
+        pos = ac.route.positions(t, world.ground_m)
+        ground = world.ground_m(pos[:, 0], pos[:, 1])
+        assert (pos[:, 2] >= ground - 1e-6).all(), ac.id
 
 
 def test_a_loiter_under_the_terrain_is_refused_at_its_line(tmp_path) -> None:
-    old = "{lat_deg: 10.442, lon_deg: -66.910, alt_m: 1110, loiter_s: 1200}"
-    path, lines = _variant(tmp_path, old, old.replace("1110", "950"))
+    path, lines = _variant(tmp_path, STRIKER, PROBE.format(alt=850) + STRIKER)
     with pytest.raises(ScenarioError) as exc:
         load_scenario(path)
     (p,) = exc.value.problems
-    assert "alt_m: 950" in lines[p.line - 1]
-    assert p.field == "raid[0].route[4].alt_m"
-    assert "loiter point at 950 m MSL is 142 m under the terrain" in p.message
+    assert "alt_m: 850" in lines[p.line - 1]
+    assert p.field == "raid[4].route[1].alt_m"
+    under = _ground(10.442, -66.909) - 850
+    assert f"loiter point at 850 m MSL is {under:.0f} m under the terrain" in p.message
 
 
 def test_a_stated_clearance_is_enforced(tmp_path) -> None:
+    """MSL: a point less than the clearance above the DEM; AGL: a height under it."""
     old = "  - id: HELO-1\n    type: transport-helicopter\n"
-    path, _ = _variant(tmp_path, old, old + "    min_clearance_m: 60\n")
+    probe = PROBE.format(alt=1000).replace(
+        "altitude_mode: msl\n", "altitude_mode: msl\n    min_clearance_m: 100\n"
+    )
+    path, _ = _variant(tmp_path, STRIKER, probe + STRIKER)
+    path.write_text(path.read_text().replace(old, old + "    min_clearance_m: 25\n", 1))
     with pytest.raises(ScenarioError) as exc:
         load_scenario(path)
-    # the Fuerte Tiuna loiter is ~18 m above the DEM, the coast points 50 m above the sea
-    # (the first and last points lie off the DEM: not checked)
     by_field = {p.field: p.message for p in exc.value.problems}
-    assert sorted(by_field) == [f"raid[0].route[{j}].alt_m" for j in (1, 4, 6)]
-    assert "loiter point at 1110 m MSL is only 18 m above" in by_field["raid[0].route[4].alt_m"]
+    # HELO-1 (terrain-following) lands twice at 10 m above the ground; the probe's loiter
+    # is ~70 m above the DEM (its first point lies off the DEM: not checked)
+    assert sorted(by_field) == sorted(
+        ["raid[0].route[8].alt_m", "raid[0].route[15].alt_m", "raid[4].route[1].alt_m"]
+    )
+    assert (
+        "loiter point at 10 m above ground is under the stated min_clearance_m 25 m"
+        in (by_field["raid[0].route[8].alt_m"])
+    )
+    above = 1000 - _ground(10.442, -66.909)
+    assert (
+        f"loiter point at 1000 m MSL is only {above:.0f} m above"
+        in by_field["raid[4].route[1].alt_m"]
+    )
 
 
 def test_a_site_altitude_far_from_the_dem_is_warned(tmp_path) -> None:
-    old = "position: {lat_deg: 10.425, lon_deg: -66.925}"
+    old = "position: {lat_deg: 10.415, lon_deg: -66.9325}"
     path, lines = _variant(
-        tmp_path, old, "position: {lat_deg: 10.425, lon_deg: -66.925, alt_m: 1100}"
+        tmp_path, old, "position: {lat_deg: 10.415, lon_deg: -66.9325, alt_m: 1300}"
     )
     sc = load_scenario(path)  # a warning, not a refusal
     (w,) = sc.warnings
-    assert w.field == "units[0].position.alt_m" and "alt_m: 1100" in lines[w.line - 1]
-    assert "43 m above the DEM (1057 m)" in w.message
+    assert w.field == "units[0].position.alt_m" and "alt_m: 1300" in lines[w.line - 1]
+    ground = _ground(10.415, -66.9325)
+    assert f"{1300 - ground:.0f} m above the DEM ({ground:.0f} m)" in w.message
     assert load_scenario(CARACAS).warnings == ()

@@ -25,4 +25,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{args.scenario}: OK ({len(spec.units)} units, {n_comp} components, "
         f"{len(scenario.links)} links, {len(spec.raid)} aircraft, {len(spec.strikes)} strikes)"
     )
+    if scenario.terrain_path is not None:
+        from iadsim.geo.terrain_adapter import dem_provenance
+
+        print(f"terrain: {spec.terrain}: {dem_provenance(scenario.terrain_path)}")
     return 0

@@ -64,3 +64,12 @@ def builtin_terrain_path(name: str) -> Path:
     from importlib import resources
 
     return Path(str(resources.files("iadsim") / "data" / "terrain" / f"{name}.tif"))
+
+
+def dem_provenance(path: Path) -> str:
+    """Where a DEM's elevations come from: its GeoTIFF `SOURCE` tag (the bundled DEM names its
+    SRTM tiles there; docs/data.md credits them), or "no SOURCE tag"."""
+    import rasterio
+
+    with rasterio.open(path) as ds:
+        return ds.tags().get("SOURCE", "no SOURCE tag")

@@ -1,5 +1,5 @@
-"""Write one-band GeoTIFFs: the coverage maps, the bundled DEM (tools/make_caracas_dem.py) and
-the terrain test fixtures all go through this one writer (rasterio, imported when called)."""
+"""Write one-band GeoTIFFs: the coverage maps and the terrain test fixtures all go through
+this one writer (rasterio, imported when called)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from iadsim.scenario.yaml_loader import locate
 
 SITE_ALTITUDE_TOLERANCE_M = 25.0
 """Stated site altitudes further than this from the DEM are warned about (DEM cells are
-~90 m and the bundled Caracas DEM is synthetic: a few tens of metres is within its error)."""
+~90 m, so a summit or a mast site can differ from its cell by a few tens of metres)."""
 
 
 def _ground(terrain, lat: float, lon: float) -> float:
