@@ -239,3 +239,46 @@ def test_set_variants_get_every_check_a_file_gets(tmp_path):
             make_variant(base, [parse_assignment(assignment)])
         assert needle in str(exc.value), str(exc.value)
         assert "after --set" in str(exc.value)
+
+
+@pytest.mark.parametrize("depth", [999, 1000, 1001, 5000, 100_000])
+def test_nesting_past_libyamls_own_limit_is_refused_not_parsed_again(tmp_path, depth):
+    """libyaml refuses 1,000 flow levels while scanning ahead, before any event: that refusal is
+    the answer (issue 29), the recursive round-trip parser never sees the document."""
+    text = "name: x\na: " + "[" * depth + "]" * depth + "\n"
+    _refused(_write(tmp_path, text), "limits.MAX_YAML_DEPTH", ":2:")
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("description: &a [*a]\n", 1),
+        ("x: 1\ndescription: &a {k: [1, *a]}\n", 2),
+        ("a: &a\n  b: &b [*b]\n", 2),
+    ],
+)
+def test_a_recursive_alias_is_refused_at_its_line(tmp_path, text, line):
+    _refused(_write(tmp_path, text), "recursive", f":{line}:")
+
+
+def test_an_anchor_used_after_it_closes_is_not_recursive(tmp_path):
+    text = "a: &a [1, 2]\nb: [*a, *a]\nc: &c [3, [4, &a 5, *a]]\n"
+    # not a scenario: it is refused by the schema, not by the structure checks
+    text = _refused(_write(tmp_path, text), "raid")
+    assert "recursive" not in text
+
+
+@pytest.mark.parametrize(
+    "value, needle",
+    [
+        ("&a [*a]", "recursive"),
+        ("&a {b: *a}", "recursive"),
+        ("[" * 40 + "]" * 40, "limits.MAX_YAML_DEPTH"),
+        ("[" * 2000 + "]" * 2000, "limits.MAX_YAML_DEPTH"),
+        ("[" + ", ".join(["*a"] * 300) + "]", "limits.MAX_YAML_ALIASES"),
+    ],
+)
+def test_set_values_get_the_structure_checks_a_file_gets(value, needle):
+    with pytest.raises(ScenarioError) as exc:
+        parse_assignment(f"description={value}")
+    assert needle in str(exc.value) and "<command line>" in str(exc.value)

@@ -92,28 +92,32 @@ def _line_col(data: bytes, offset: int) -> Location:
 
 def check_structure(text: str, file: str) -> None:
     """Walk the YAML events (no recursion, no expansion) and refuse, at the line where the limit
-    is crossed, nesting deeper than MAX_YAML_DEPTH, more than MAX_YAML_ALIASES aliases, or a
-    document that would expand to more than MAX_YAML_NODES nodes ("billion laughs")."""
+    is crossed, nesting deeper than MAX_YAML_DEPTH, more than MAX_YAML_ALIASES aliases, an alias
+    inside the collection it names (a recursive structure), or a document that would expand to
+    more than MAX_YAML_NODES nodes ("billion laughs").
+
+    The events come from a parser that does not recurse (libyaml, else PyYAML's pure-Python
+    state machine), and a document that parser refuses is refused here with its line and
+    column: it never reaches the round-trip parser, whose composer and constructor do recurse.
+    """
     depth, aliases = 0, 0
     sizes: list[int] = [0]  # expanded node count of each open collection
     anchors_open: list[str | None] = []
-    anchored: dict[str, int] = {}
+    anchored: dict[str, int | None] = {}  # expanded size of each anchor; None while still open
 
     def refuse(event, message: str) -> ScenarioError:
         mark = event.start_mark
         return ScenarioError(Problem(file, mark.line + 1, mark.column + 1, "", message))
 
-    for event in _events(text):
+    for event in _events(text, file):
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > limits.MAX_YAML_DEPTH:
-                raise refuse(
-                    event,
-                    f"nested more than {limits.MAX_YAML_DEPTH} levels deep "
-                    "(limits.MAX_YAML_DEPTH, docs/limits.md)",
-                )
+                raise refuse(event, _DEPTH_MESSAGE)
             sizes.append(1)
             anchors_open.append(event.anchor)
+            if event.anchor is not None:
+                anchored[event.anchor] = None
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
             size = sizes.pop()
@@ -133,7 +137,13 @@ def check_structure(text: str, file: str) -> None:
                     f"more than {limits.MAX_YAML_ALIASES} aliases (*name) "
                     "(limits.MAX_YAML_ALIASES, docs/limits.md)",
                 )
-            sizes[-1] += anchored.get(event.anchor, 1)
+            if event.anchor in anchored and anchored[event.anchor] is None:
+                raise refuse(
+                    event,
+                    f"alias *{event.anchor} inside the collection &{event.anchor} it names: "
+                    "a recursive structure (docs/limits.md)",
+                )
+            sizes[-1] += anchored.get(event.anchor) or 1
         else:
             continue
         if sum(sizes) > limits.MAX_YAML_NODES:
@@ -144,20 +154,48 @@ def check_structure(text: str, file: str) -> None:
             )
 
 
-def _events(text: str):
+_DEPTH_MESSAGE = (
+    f"nested more than {limits.MAX_YAML_DEPTH} levels deep (limits.MAX_YAML_DEPTH, docs/limits.md)"
+)
+
+
+def _events(text: str, file: str):
     """The YAML event stream from libyaml (PyYAML's C parser, ~70x faster than the pure-Python
-    round-trip parser), else PyYAML's Python parser. A syntax error ends the stream quietly:
-    the round-trip load that follows reports it with its own line and column."""
+    round-trip parser), else PyYAML's Python parser; neither recurses. A document it refuses is
+    a ScenarioError at the parser's line and column (libyaml's own nesting limit, 1,000 flow
+    levels, is reported as ours: it is met while scanning ahead, before the first event)."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         while loader.check_event():
             yield loader.get_event()
-    except yaml.YAMLError:
-        return
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        if "nesting depth" in str(exc.problem):
+            msg = _DEPTH_MESSAGE
+        else:
+            msg = "malformed YAML: " + (
+                " ".join(s for s in (exc.context, exc.problem) if s) or "malformed YAML"
+            )
+        raise ScenarioError(Problem(file, line, col, "", msg)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters)
+        raise _bad_character(text, file, exc.position, exc.character) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(Problem(file, None, None, "", f"malformed YAML: {exc}")) from None
     finally:
         loader.dispose()
+
+
+def _bad_character(text: str, file: str, position: int, character: Any) -> ScenarioError:
+    if isinstance(character, int):
+        character = chr(character)
+    line, col = _line_col(text.encode("utf-8"), len(text[:position].encode("utf-8")))
+    return ScenarioError(
+        Problem(file, line, col, "", f"character {character!r} is not allowed in YAML")
+    )
 
 
 class _Constructor(RoundTripConstructor):
@@ -171,12 +209,20 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
-def parse_text(text: str) -> Any:
+def parse_text(text: str, source: str = "<command line>") -> Any:
     """A small YAML text (a `--set` value) read exactly as a scenario file's value is: YAML
-    1.2, timestamps kept as text. Raises ruamel's YAMLError when it does not parse."""
+    1.2, timestamps kept as text, and every structure check a file gets (depth, aliases,
+    recursion, expansion). A value YAML cannot parse raises ruamel's YAMLError (the caller
+    may keep it as text); a value over a limit raises ScenarioError naming `source`."""
+    check_structure(text, source)
+    return _to_plain(_round_trip().load(text), (), {})
+
+
+def _round_trip() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
-    return _to_plain(yaml.load(text), (), {})
+    yaml.allow_duplicate_keys = False
+    return yaml
 
 
 def load_yaml(path: Path) -> tuple[Any, dict[tuple, Location]]:
@@ -186,12 +232,9 @@ def load_yaml(path: Path) -> tuple[Any, dict[tuple, Location]]:
     encoding, nesting depth, aliases and their expansion."""
     path = Path(path)
     text = read_text(path)
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.allow_duplicate_keys = False
+    check_structure(text, str(path))
     try:
-        check_structure(text, str(path))
-        doc = yaml.load(text)
+        doc = _round_trip().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -199,10 +242,7 @@ def load_yaml(path: Path) -> tuple[Any, dict[tuple, Location]]:
         msg = " ".join(s for s in (exc.context, exc.problem) if s) or "malformed YAML"
         raise ScenarioError(Problem(str(path), line, col, "", f"malformed YAML: {msg}")) from None
     except ReaderError as exc:  # a character YAML does not allow (control characters)
-        line, col = _line_col(text.encode("utf-8"), len(text[: exc.position].encode("utf-8")))
-        raise ScenarioError(
-            Problem(str(path), line, col, "", f"character {exc.character!r} is not allowed in YAML")
-        ) from None
+        raise _bad_character(text, str(path), exc.position, exc.character) from None
     except YAMLError as exc:
         raise ScenarioError(Problem(str(path), None, None, "", f"malformed YAML: {exc}")) from None
     except (ValueError, TypeError, OverflowError) as exc:  # a constructor's own error
