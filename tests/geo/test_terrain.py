@@ -282,3 +282,31 @@ def test_horizon_on_a_plateau_is_still_the_horizon():
     res = t.line_of_sight(0.0, 0.0, 530.0, 0.0, lons, 530.0, step_m=100.0)
     assert res.visible.tolist() == [True, False]
     assert Obstruction(res.obstruction[1]) is Obstruction.HORIZON
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_a_complex_dem_is_refused_not_cut_to_its_real_part(tmp_path, dtype):
+    z = np.full((4, 4), 100.0) + 5j
+    p = tmp_path / "complex.tif"
+    write_geotiff(p, z, Affine(0.01, 0, 0, 0, -0.01, 1), dtype=dtype)
+    with pytest.raises(InputError, match=r"complex\.tif.*complex.*real numbers") as exc:
+        Terrain.from_geotiff(p)
+    assert exc.value.problems[0].field == "terrain"
+    with pytest.raises(InputError, match="real numbers"):
+        Terrain(z, 0.0, 1.0, 0.01, 0.01)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int16", "int32", "float32", "float64"])
+def test_every_real_dem_type_is_read(tmp_path, dtype):
+    p = tmp_path / "real.tif"
+    write_geotiff(p, np.full((4, 4), 100.0), Affine(0.01, 0, 0, 0, -0.01, 1), dtype=dtype)
+    assert float(Terrain.from_geotiff(p).elevation_m[2, 2]) == 100.0
+
+
+def test_a_directory_or_a_device_is_named_for_what_it_is(tmp_path):
+    with pytest.raises(InputError, match="is a directory") as exc:
+        Terrain.from_geotiff(tmp_path)
+    assert "not found" not in str(exc.value)
+    with pytest.raises(InputError, match="not a regular file") as exc:
+        Terrain.from_geotiff("/dev/null")
+    assert "not found" not in str(exc.value)

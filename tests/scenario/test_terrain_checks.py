@@ -98,3 +98,18 @@ def test_a_site_altitude_far_from_the_dem_is_warned(tmp_path) -> None:
     ground = _ground(10.415, -66.9325)
     assert f"{1300 - ground:.0f} m above the DEM ({ground:.0f} m)" in w.message
     assert load_scenario(CARACAS).warnings == ()
+
+
+@pytest.mark.parametrize(
+    "terrain, needle",
+    [("/dev/null", "not a regular file"), (".", "is a directory"), ("no.tif", "file not found")],
+)
+def test_a_terrain_that_is_not_a_file_is_named_for_what_it_is_at_its_line(
+    tmp_path, terrain, needle
+) -> None:
+    path, lines = _variant(tmp_path, "terrain: builtin:caracas", f"terrain: {terrain}")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path)
+    (p,) = exc.value.problems
+    assert p.field == "terrain" and lines[p.line - 1].startswith("terrain:")
+    assert needle in p.message, p.message

@@ -91,8 +91,8 @@ class Terrain:
             raise _refuse(
                 self.source, f"expected a 2-D elevation grid of at least 2x2, got {z.shape}"
             )
-        if not np.issubdtype(z.dtype, np.number):
-            raise _refuse(self.source, f"elevations must be numbers, got dtype {z.dtype}")
+        if z.dtype.kind not in "iuf":
+            raise _refuse(self.source, f"elevations must be real numbers, got dtype {z.dtype}")
         z = z.astype(np.float32)
         bad = ~np.isfinite(z)
         if bad.any():
@@ -150,37 +150,16 @@ class Terrain:
         cls, path: str | Path, *, fill_nodata_m: float | None = None, outside_m: float = 0.0
     ) -> Terrain:
         """Load band 1 of a GeoTIFF in EPSG:4326; nodata cells are refused unless filled."""
-        import rasterio
-        from rasterio.errors import RasterioError
-
+        from iadsim.io.raster import read_band
         from iadsim.limits import MAX_DEM_CELLS
 
-        path = Path(path)
         src_name = str(path)
-        if not path.is_file():
-            raise _refuse(src_name, "DEM file not found")
-        try:
-            with rasterio.open(path) as ds:
-                crs = ds.crs
-                if crs is None:
-                    raise _refuse(src_name, "DEM has no coordinate reference system")
-                if crs.to_epsg() != 4326:
-                    raise _refuse(
-                        src_name, f"DEM must be in EPSG:4326 (WGS84 lat/lon), got {crs.to_string()}"
-                    )
-                if ds.width * ds.height > MAX_DEM_CELLS:  # checked before decompressing
-                    raise _refuse(
-                        src_name,
-                        f"DEM is {ds.width:,} x {ds.height:,} cells, more than the limit of "
-                        f"{MAX_DEM_CELLS:,} (limits.MAX_DEM_CELLS, docs/limits.md); crop it",
-                    )
-                z = ds.read(1, masked=False).astype(np.float32)
-                nodata = ds.nodata
-                gt = ds.transform.to_gdal()
-        except InputError:
-            raise
-        except (RasterioError, OSError, ValueError, MemoryError) as exc:
-            raise _refuse(src_name, f"cannot read the DEM as a GeoTIFF: {exc}") from None
+        band = read_band(path, max_cells=MAX_DEM_CELLS, field="terrain")
+        if band.crs is None:
+            raise _refuse(src_name, "DEM has no coordinate reference system")
+        if band.epsg != 4326:
+            raise _refuse(src_name, f"DEM must be in EPSG:4326 (WGS84 lat/lon), got {band.crs}")
+        z, nodata, gt = band.values.astype(np.float32), band.nodata, band.geotransform
         if nodata is not None:
             holes = (z == nodata) | (~np.isfinite(z) if np.isnan(nodata) else False)
             if holes.any():

@@ -351,11 +351,13 @@ def _check_terrain(
         return [], []
     terrain = resolve_terrain(spec.terrain, path)
     line, col = locate(locations, ("terrain",))
-    if not terrain.is_file():
-        return [Problem(str(path), line, col, "terrain", f"terrain file not found: {terrain}")], []
     from iadsim.geo.terrain import Terrain
+    from iadsim.io.raster import file_kind_problem
     from iadsim.scenario.terrain_checks import clearance_problems, site_altitude_warnings
 
+    why = file_kind_problem(terrain)
+    if why is not None:
+        return [Problem(str(path), line, col, "terrain", f"terrain {terrain}: {why}")], []
     try:  # a corrupt or mis-georeferenced DEM is refused here, at the scenario's line
         dem = Terrain.from_geotiff(terrain)
     except InputError as exc:
