@@ -128,7 +128,7 @@ class Run:
         """The content of `iadsim run`'s summary.json (JSON-ready)."""
         from iadsim.analysis.summary import replication_summary
 
-        return replication_summary(self.scenario, self.result)
+        return replication_summary(self.scenario, self.result, tracker=self.tracker)
 
     def __repr__(self) -> str:
         killed = sum(bool(r["killed"]) for r in self.result.aircraft)

@@ -33,7 +33,7 @@ def test_decoys_are_counted_in_the_summary(scenario_file):
     fired_any = False
     for seed in range(5):
         result = prepared.replicate(seed)
-        summary = replication_summary(scenario, result)
+        summary = replication_summary(scenario, result, tracker="mofn")
         events = result.events.table().to_pylist()
         missiles = sum(
             int(e["value"]) for e in events if e["kind"] == "launch" and e["aircraft"][0] == "D"

@@ -12,9 +12,12 @@ from iadsim.io.outputs import json_ready
 from iadsim.scenario import Scenario
 
 
-def replication_summary(scenario: Scenario, result: ReplicationResult) -> dict:
+def replication_summary(scenario: Scenario, result: ReplicationResult, *, tracker: str) -> dict:
     """The summary.json content of a single run, with the readiness table (prior and
-    posterior per component, side by side)."""
+    posterior per component, side by side), and every setting that changes the outputs: the
+    validated scenario and catalog (`scenario_hash`), the seed and the tracker."""
+    from iadsim.analysis.montecarlo import scenario_hash
+
     ledger = result.ledger.table().to_pylist()
     reasons = Counter(row["reason"] for row in ledger if row["stage"] != "killed")
     return json_ready(
@@ -23,7 +26,9 @@ def replication_summary(scenario: Scenario, result: ReplicationResult) -> dict:
             "scenario": scenario.spec.scenario,
             "scenario_file": scenario.path.name,
             "start_utc": scenario.spec.start_utc.isoformat(),
+            "scenario_hash": scenario_hash(scenario),
             "seed": result.seed,
+            "tracker": tracker,
             "notional": True,
             "aircraft": result.aircraft,
             "totals": {

@@ -44,7 +44,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with console.status("simulating...", spinner="dots"):
         result = prepared.replicate(args.seed)
         tracking = tracking_report(prepared, result)
-    summary = replication_summary(prepared.scenario, result)
+    summary = replication_summary(prepared.scenario, result, tracker=prepared.tracker)
     world = prepared.geometry.world
     # all five files or none: written beside `out`, then swapped into place with a manifest
     with output_dir(out, kind="run", legacy=RUN_FILES) as tmp:

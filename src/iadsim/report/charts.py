@@ -91,8 +91,9 @@ def timeline_svg(events: list[dict], aircraft: list[str], duration_s: float, wid
 
 
 def intervals_svg(items: list[tuple[str, float, float, float]], width: int = 640) -> str:
-    """Point estimates with 95% intervals: (label, mean, lo, hi), one row each, common axis."""
-    items = [it for it in items if all(math.isfinite(v) for v in it[1:])]
+    """Point estimates with 95% intervals: (label, mean, lo, hi), one row each, common axis;
+    a row without an estimate (None: no replication had the event) is left out."""
+    items = [it for it in items if all(v is not None and math.isfinite(v) for v in it[1:])]
     if not items:
         return ""
     row, left, right = 22, 190, 60

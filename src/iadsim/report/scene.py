@@ -223,9 +223,12 @@ def scene_bounds(scene: dict, margin_deg: float = 0.05) -> list[float]:
 
 def focus_bounds(scene: dict, margin_deg: float = 0.04) -> list[float]:
     """(west, south, east, north) of the defence: every unit and named site (where the fight
-    is); the map opens on it, routes may run beyond."""
+    is); the map opens on it, routes may run beyond. No defence (`units: []`): the whole
+    scene."""
     lats = [u["lat_deg"] for u in scene["units"]] + [s["lat_deg"] for s in scene["sites"]]
     lons = [u["lon_deg"] for u in scene["units"]] + [s["lon_deg"] for s in scene["sites"]]
+    if not lats:
+        return scene_bounds(scene)
     return [
         round(min(lons) - margin_deg, 5),
         round(min(lats) - margin_deg, 5),

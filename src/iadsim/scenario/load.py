@@ -238,7 +238,11 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
             ac.get("formation", {}).get("lead") if isinstance(ac.get("formation"), dict) else None
         )
         if isinstance(lead, str):
-            leads = {a.get("id"): a for _, a in items("raid") if isinstance(a.get("route"), list)}
+            leads = {
+                a["id"]
+                for _, a in items("raid")
+                if isinstance(a.get("id"), str) and isinstance(a.get("route"), list)
+            }
             if lead not in leads:
                 report(
                     ("raid", i, "formation", "lead"),
@@ -276,7 +280,7 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
             ref = link.get(end)
             if isinstance(ref, str) and ref not in components:
                 report(("network", "links", i, end), _unknown_ref(ref, components))
-        for k, ref in enumerate(link.get("via") or []):
+        for k, ref in enumerate(_list(link.get("via"))):
             if isinstance(ref, str) and ref not in components:
                 report(("network", "links", i, "via", k), _unknown_ref(ref, components))
     integrations = network.get("integrations") if isinstance(network, dict) else None
@@ -291,7 +295,7 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
             if site["id"] in site_ids:
                 report(("sites", i, "id"), f"duplicate site id {site['id']!r}")
             site_ids.add(site["id"])
-        for k, ref in enumerate(site.get("members") or []):
+        for k, ref in enumerate(_list(site.get("members"))):
             if isinstance(ref, str) and ref not in components and ref not in unit_ids:
                 report(("sites", i, "members", k), _unknown_ref(ref, components | set(unit_ids)))
     strike_ids: set[str] = set()
@@ -303,7 +307,7 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
         site = strike.get("site")
         if isinstance(site, str) and site not in site_ids:
             report(("strikes", i, "site"), _unknown("site", site, site_ids))
-        for k, ref in enumerate(strike.get("targets") or []):
+        for k, ref in enumerate(_list(strike.get("targets"))):
             if isinstance(ref, str) and ref not in components and ref not in unit_ids:
                 report(("strikes", i, "targets", k), _unknown_ref(ref, components | set(unit_ids)))
     return problems
@@ -312,7 +316,7 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
 def _check_support(unit: dict, i: int, catalog: Catalog, report) -> None:
     """Comms set and power source types known; power feeds name the unit's components."""
     comps = unit.get("components") if isinstance(unit.get("components"), list) else []
-    ids = {c.get("id") for c in comps if isinstance(c, dict)}
+    ids = {c.get("id") for c in comps if isinstance(c, dict) and isinstance(c.get("id"), str)}
     for j, comp in enumerate(comps):
         sets = comp.get("comms") if isinstance(comp, dict) else None
         for k, cs in enumerate(sets if isinstance(sets, list) else []):
@@ -327,11 +331,11 @@ def _check_support(unit: dict, i: int, catalog: Catalog, report) -> None:
         t = src.get("type")
         if isinstance(t, str) and t not in catalog.power:
             report(("units", i, "power", k, "type"), _unknown("power type", t, catalog.power))
-        for m, ref in enumerate(src.get("feeds") or []):
+        for m, ref in enumerate(_list(src.get("feeds"))):
             if isinstance(ref, str) and ref not in ids:
                 report(
                     ("units", i, "power", k, "feeds", m),
-                    _unknown("component of this unit", ref, {x for x in ids if x}),
+                    _unknown("component of this unit", ref, ids),
                 )
 
 
@@ -400,6 +404,12 @@ def resolve_terrain(terrain: str, scenario_path: Path) -> Path:
     if terrain.startswith(BUILTIN_PREFIX):
         return builtin_terrain_path(terrain[len(BUILTIN_PREFIX) :])
     return (scenario_path.parent / terrain).resolve()
+
+
+def _list(value: object) -> list:
+    """A value the schema will check as a list: itself if it is one, else nothing to cross-check
+    here (the schema reports the wrong type at its line)."""
+    return value if isinstance(value, list) else []
 
 
 def _unknown(what: str, value: str, known: Iterable[str]) -> str:
