@@ -49,7 +49,7 @@ screenshots: $(STAMP) chromium
 # Caracas replication, 215 per attribution subset for the 3-point target; QUICK=1: a reduced
 # run; resumable: the runs are kept in out/case-study)
 case-study: $(STAMP)
-	$(BIN)/iadsim case-study --workers 2 $(if $(QUICK),--quick,)
+	$(BIN)/iadsim case-study --workers 2 --resume $(if $(QUICK),--quick,)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -31,36 +31,27 @@ ROOT = Path(__file__).resolve().parents[1]
 CARACAS = ROOT / "scenarios" / "caracas-2026-01-03.yaml"
 
 
-class _Collect:
-    """A stand-in store that keeps the records (to read their CPU times)."""
-
-    def __init__(self) -> None:
-        self.records: list[dict] = []
-
-    def append(self, record: dict) -> None:
-        self.records.append(record)
-
-    def append_many(self, records: list[dict]) -> None:
-        self.records.extend(records)
-
-    def cpu_ms(self) -> float:
-        return 1e3 * statistics.median(r["replication"]["cpu_s"] for r in self.records)
-
-
 def cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-def per_replication(prepared, n: int) -> tuple[float, float]:
-    """Median CPU ms of one replication in this process and in a one-worker pool."""
-    from iadsim.analysis import montecarlo as mc
+def _cpu_ms(records: list[dict]) -> float:
+    return 1e3 * statistics.median(r["replication"]["cpu_s"] for r in records)
 
-    here, pool = _Collect(), _Collect()
+
+def per_replication(prepared, n: int) -> tuple[float, float]:
+    """Median CPU ms of one replication in this process and in a worker of the runner's
+    pool (two workers: a one-worker runner runs in this process)."""
+    from iadsim.analysis.montecarlo import run_records
+    from iadsim.analysis.runner import Runner
+
+    here: list[dict] = []
+    pool: list[dict] = []
     for rnd in range(2):  # alternate, so both see the same load
-        todo = mc.seeds_for(100 + rnd, range(n // 2))
-        mc._run_here(prepared, todo, here, mc._Advance())
-        mc._run_pool(prepared, todo, pool, 1, mc._Advance())
-    return here.cpu_ms(), pool.cpu_ms()
+        for workers, into in ((1, here), (2, pool)):
+            with Runner(workers) as runner:
+                into += run_records(prepared, n // 2, runner, root_seed=100 + rnd)
+    return _cpu_ms(here), _cpu_ms(pool)
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -136,3 +136,43 @@ def test_compare_pairs_variants_with_the_base(tmp_path):
 
 def test_the_caracas_scenario_loads_by_path():
     assert iadsim.load(CARACAS).spec.scenario.startswith("caracas")
+
+
+def test_run_many_with_a_store_writes_what_explain_and_report_read(tmp_path, capsys):
+    """Issue 23.4: `iadsim.run_many(s, 20, store=DIR)` writes a complete, manifest-checked
+    batch directory, and the commands that read `iadsim mc`'s directories read it."""
+    from iadsim.analysis.batch_dir import check_batch_dir
+
+    out = tmp_path / "mc"
+    batch = iadsim.run_many(iadsim.load(TUTORIAL), 20, store=out)
+    assert check_batch_dir(out)["replications"] == 20
+    assert batch.replications.num_rows == 20
+    assert main(["explain", str(out), "--json"]) == 0
+    explained = json.loads(capsys.readouterr().out)
+    assert explained["pairs"]
+    assert main(["report", str(out), "--out", str(tmp_path / "page.html")]) == 0
+    assert "<html" in (tmp_path / "page.html").read_text().lower()
+
+
+def test_api_refusals_name_the_api_argument(tutorial_prepared, tmp_path):
+    from iadsim.errors import ValueRangeError
+
+    with pytest.raises(ValueRangeError, match=r"^workers: ") as err:
+        iadsim.run_many(tutorial_prepared, 2, workers=0)
+    assert "--" not in str(err.value)
+    with pytest.raises(ValueRangeError, match=r"^n: "):
+        iadsim.run_many(tutorial_prepared, 0, store=tmp_path / "x")
+
+
+def test_compare_keeps_a_prepared_scenario_and_its_tracker(tutorial_prepared, tmp_path):
+    """The base of `compare` on a Prepared is that Prepared (tracker included): its stored
+    replications are run_many's of the same Prepared, which differ from the default tracker's."""
+    kalman = iadsim.prepare(tutorial_prepared, tracker="kalman")
+    cmp = iadsim.compare(kalman, ["description=words"], n=3, out=tmp_path / "c")
+    from iadsim.analysis.store import ResultStore
+
+    with ResultStore(tmp_path / "c" / "base", writer=False) as store:
+        stored = store.table("ledger")
+    ref = iadsim.run_many(kalman, 3).ledger
+    assert stored.drop(["idx"]).to_pylist() == ref.drop(["idx"]).to_pylist()
+    assert cmp.report["n"] == 3

@@ -8,9 +8,10 @@
     batch.ledger.to_pandas()                      # with the [notebook] extra (pandas)
     cmp = iadsim.compare(scenario, ["network.links.*.up=true"], n=50)
 
-Built on the engine's entry points (`engine.run.prepare`), the Monte Carlo runner
-(`analysis.montecarlo`) and the comparison of variants (`analysis.compare`); the command
-line calls the same code. Tables are Arrow (pyarrow); `.to_pandas()` needs pandas.
+Built on the engine's entry points (`engine.run.prepare`), the batch runner
+(`analysis.runner`, `analysis.montecarlo`) and the comparison of variants
+(`analysis.compare`); the command line calls the same code. Tables are Arrow (pyarrow);
+`.to_pandas()` needs pandas.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any, NamedTuple
 
 import pyarrow as pa
 
-from iadsim.analysis.store import TABLES
+from iadsim.analysis.records import RECORD_SCHEMAS, TABLES
 from iadsim.engine.replication import ReplicationResult
 from iadsim.engine.run import Prepared
 from iadsim.engine.world import World
@@ -33,19 +34,13 @@ from iadsim.scenario import Scenario, load_scenario
 ScenarioLike = Scenario | Prepared | str | Path
 """A scenario file path, a loaded Scenario, or a Prepared one (geometry already computed)."""
 
-_TEXT = {"aircraft", "type", "unit", "stage", "reason", "element", "component", "state"}
-
 
 def _column_type(name: str) -> pa.DataType:
-    if name.endswith("_s"):  # times and durations in seconds
-        return pa.float64()
-    return pa.string() if name in _TEXT else pa.int64()
+    return RECORD_SCHEMAS["aircraft"].field(name).type
 
 
-SCHEMAS = {
-    table: pa.schema([(c, _column_type(c)) for c in columns]) for table, columns in TABLES.items()
-}
-"""Arrow schemas of the per-replication tables (the results store's tables)."""
+SCHEMAS = RECORD_SCHEMAS
+"""Arrow schemas of the per-replication tables (`analysis.records`: the results store's)."""
 
 
 def load(path: str | Path) -> Scenario:
@@ -233,34 +228,41 @@ def run_many(
     store: str | Path | None = None,
     resume: bool = False,
     dask: Any = None,
+    progress: Any = None,
 ) -> Batch:
     """Run `n` replications (root seed `seed`) on `workers` local processes (or a Dask
     cluster: an address, "local" or a `distributed.Client`) and return their tables.
 
-    Kept in memory unless `store` names an output directory: then each replication is stored
-    there as it finishes (the results store of `iadsim mc`; `resume=True` completes an
-    interrupted batch) and the tables are read back from it."""
-    from iadsim.analysis.montecarlo import run_batch, run_records, seeds_for
+    Kept in memory unless `store` names an output directory: then it becomes what `iadsim mc`
+    writes (each replication stored as it finishes, `resume=True` completing an interrupted
+    batch; then the summary, the map's scene and the manifest), which `iadsim explain DIR`
+    and `iadsim report DIR` read. `progress(done, total, what)` is called as replications
+    finish. A bad argument raises `iadsim.errors.ValueRangeError` naming it."""
+    from iadsim.analysis.batch_dir import write_batch_dir
+    from iadsim.analysis.montecarlo import run_records
+    from iadsim.analysis.runner import Runner
     from iadsim.analysis.store import ResultStore
-    from iadsim.errors import InputError, Problem
 
     prepared = prepare(scenario, tracker)
-    if store is not None:
-        outcome = run_batch(
-            prepared, n, store, root_seed=seed, workers=workers, dask=dask, resume=resume
+    with Runner(workers, dask) as runner:
+        if store is None:
+            records = run_records(prepared, n, runner, root_seed=seed, progress=progress)
+            return Batch(prepared.scenario, n, seed, **_tables_of(records))
+        from iadsim.report.scene import build_scene
+
+        outcome, _ = write_batch_dir(
+            prepared,
+            n,
+            store,
+            runner,
+            root_seed=seed,
+            resume=resume,
+            progress=progress,
+            scene=build_scene(prepared.geometry.world),
         )
-        with ResultStore(outcome.store) as results:
-            tables = {
-                name: results.table(name).cast(schema) if results.count() else schema.empty_table()
-                for name, schema in SCHEMAS.items()
-            }
-        return Batch(prepared.scenario, n, seed, **tables, store=outcome.store)
-    if n < 1 or workers < 1:
-        what, value = ("n", n) if n < 1 else ("workers", workers)
-        raise InputError(Problem("<api>", None, None, what, f"need at least 1, got {value}"))
-    records: list[dict] = []
-    run_records(prepared, seeds_for(seed, range(n)), records, workers=workers, dask=dask)
-    return Batch(prepared.scenario, n, seed, **_tables_of(records))
+    with ResultStore(outcome.store, writer=False, limit=n) as results:
+        tables = {name: results.table(name).cast(schema) for name, schema in SCHEMAS.items()}
+    return Batch(prepared.scenario, n, seed, **tables, store=outcome.store)
 
 
 @dataclass(frozen=True)
@@ -274,33 +276,48 @@ class Comparison:
 
 
 def compare(
-    scenario: Scenario | str | Path,
+    scenario: ScenarioLike,
     changes: Sequence[str | Sequence[str]],
     n: int = 100,
     *,
     seed: int = 1,
     workers: int = 1,
+    tracker: str | None = None,
     out: str | Path | None = None,
     metrics: Sequence[str] | None = None,
+    resume: bool = False,
+    dask: Any = None,
+    progress: Any = None,
 ) -> Comparison:
     """Compare the base scenario with one variant per item of `changes`.
 
     Each item is a factor group, like one `iadsim compare --set`: "PATH=VALUE", several joined
     by ';', or a list of "PATH=VALUE". Every variant runs replications 0..n-1 with the base's
-    seeds. The batches are stored under `out` if given, else in a temporary directory that
-    is removed afterwards."""
+    seeds, all on one pool. A Prepared scenario is not prepared again (variants that change no
+    geometry reuse its geometry) and its tracker is kept unless `tracker` says otherwise. The
+    batches are stored under `out` if given (`resume=True` completes an interrupted
+    comparison), else in a temporary directory that is removed afterwards."""
     from iadsim.analysis.compare import build_variants, compare_report, run_variants
     from iadsim.analysis.variants import parse_assignment, parse_group
 
-    if isinstance(scenario, Prepared):
-        scenario = scenario.scenario
+    base = prepare(scenario, tracker)
     groups = [
         parse_group(c) if isinstance(c, str) else [parse_assignment(a) for a in c] for c in changes
     ]
-    variants = build_variants(scenario, groups)
+    variants = build_variants(base.scenario, groups)
     with tempfile.TemporaryDirectory(prefix="iadsim-compare-") as tmp:
         where = Path(out) if out is not None else Path(tmp)
-        paths = run_variants(variants, n, where, root_seed=seed, workers=workers)
+        paths = run_variants(
+            variants,
+            n,
+            where,
+            root_seed=seed,
+            workers=workers,
+            dask=dask,
+            resume=resume,
+            progress=progress,
+            base=base,
+        )
         report = compare_report(variants, paths, metrics)
     differences = pa.Table.from_pylist(report["differences"]) if report["differences"] else None
     if differences is None:

@@ -51,4 +51,11 @@ class OutputError(IadsimError):
 
 
 class ValueRangeError(IadsimError, ValueError):
-    """A numeric argument outside its physical or mathematical domain (e.g. Pfa not in (0, 1))."""
+    """A numeric argument outside its physical or mathematical domain (e.g. Pfa not in (0, 1)).
+
+    `parameter` names the argument of the function called (the API's name, e.g. "workers");
+    the command line maps it to its own flag (`--workers`) before printing."""
+
+    def __init__(self, message: str, parameter: str | None = None):
+        self.parameter, self.message = parameter, message
+        super().__init__(f"{parameter}: {message}" if parameter else message)

@@ -18,6 +18,7 @@ from iadsim.analysis.conclusions import (
 from iadsim.analysis.robustness import column_plan, fingerprint
 from iadsim.analysis.uncertain_model import UncertainModel
 from iadsim.analysis.uncertainty import WhatIf, oat_rows
+from iadsim.errors import InputError
 from iadsim.scenario import load_scenario
 from tests.builders import TUTORIAL
 
@@ -154,5 +155,5 @@ def test_nominal_outcomes_read_replications_0_to_n_minus_1_of_the_stores(tmp_pat
                 kills[r[0]] += 1
         assert list(o.killed) == killed and len(o) == 2
         assert list(o.sam_kills + o.other_kills) == kills
-        with pytest.raises(RuntimeError, match="not all stored"):
+        with pytest.raises(InputError, match="not all stored"):
             outcomes_from_stores(s, s, s, ["SAM"], 5, 4)

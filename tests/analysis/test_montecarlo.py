@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from iadsim.analysis.montecarlo import record_of, run_batch, seeds_for
+from iadsim.analysis.montecarlo import run_batch, seeds_for
+from iadsim.analysis.records import TABLES, record_of
 from iadsim.analysis.stats import batch_report
-from iadsim.analysis.store import TABLES, ResultStore
+from iadsim.analysis.store import ResultStore
 from iadsim.cli import main
 from iadsim.engine.rng import replication_seed
 from iadsim.engine.run import prepare

@@ -10,15 +10,9 @@ import sys
 
 import pytest
 
-from iadsim.analysis.store import (
-    APPLICATION_ID,
-    STAGE_TIME_COLUMNS,
-    ResultStore,
-    check_batch_dir,
-    commit_batch_dir,
-    prepare_store,
-    store_path,
-)
+from iadsim.analysis.batch_dir import check_batch_dir, commit_batch_dir, prepare_store
+from iadsim.analysis.store import STAGE_TIME_COLUMNS, ResultStore
+from iadsim.analysis.store_checks import APPLICATION_ID, store_path
 from iadsim.errors import InputError, OutputError
 
 N_STAGE_TIMES = len(STAGE_TIME_COLUMNS)
@@ -94,6 +88,23 @@ def test_a_corrupt_store_is_refused_and_force_keeps_a_backup(tmp_path, damage):
     _store(out, 2)  # a new store in its place
     with ResultStore(out, writer=False) as s:
         assert s.count() == 2
+
+
+def test_an_empty_store_file_is_refused_like_a_truncated_one(tmp_path):
+    """Issue 29.6: iadsim renames a new store into place only once its tables exist, so a
+    0-byte file at the store's name was not made by iadsim (or lost its content)."""
+    out = tmp_path / "o"
+    out.mkdir()
+    store_path(out).write_bytes(b"")
+    with pytest.raises(OutputError, match=r"empty file \(0 bytes\).*--force"):
+        ResultStore(out)
+    with pytest.raises(OutputError, match="empty file"):
+        prepare_store(out)
+    assert prepare_store(out, force=True).read_bytes() == b""  # kept aside, as a backup
+    _store(out, 2)
+    with ResultStore(out, writer=False) as s:
+        assert s.count() == 2
+    assert not list(out.glob(".results.sqlite.new-*"))  # no temporary file left behind
 
 
 def test_unreadable_and_misplaced_stores_are_named(tmp_path):

@@ -159,3 +159,21 @@ def test_uncertainty_cli(ranges, tmp_path) -> None:
     assert len(lines) == 1 + 2 * 3
     assert (out / "sensitivity.png").exists()
     assert main(["uncertainty", str(TUTORIAL), "--out", str(out)]) == 2
+
+
+def test_uncertainty_resumes_from_the_sets_it_kept(ranges, tmp_path, capsys) -> None:
+    """A second run with --resume reuses every kept set (nothing left to run) and writes the
+    same indices; without --resume the kept sets are refused, not silently reused."""
+    out = tmp_path / "u"
+    argv = ["uncertainty", str(TUTORIAL), "--ranges", str(ranges), "--sets", "1", "-n", "2"]
+    argv += ["--out", str(out), "--quiet"]
+    assert main(argv) == 0
+    first = (out / "sensitivity.csv").read_text()
+    err = capsys.readouterr().err
+    assert "4 parameter sets x 2 replications: 8 replications to run, about" in err
+    assert len(list((out / "sets").glob("*.npz"))) == 4
+    assert main(argv) == 2
+    assert "--resume" in capsys.readouterr().err
+    assert main(argv + ["--resume"]) == 0
+    assert "0 replications to run (8 already stored)" in capsys.readouterr().err
+    assert (out / "sensitivity.csv").read_text() == first

@@ -140,7 +140,7 @@ def test_mc_resume_with_fewer_replications_reports_that_many(tmp_path, capsys):
     assert json.loads((out / "summary.json").read_text())["n"] == 6
     assert _exit_code("mc", str(scen), "-n", "3", "--resume", "--quiet", "--out", str(out)) == 0
     assert json.loads((out / "summary.json").read_text())["n"] == 3
-    from iadsim.analysis.store import check_batch_dir
+    from iadsim.analysis.batch_dir import check_batch_dir
 
     assert check_batch_dir(out)["replications"] == 3
     capsys.readouterr()
@@ -177,7 +177,7 @@ def test_sigkill_during_mc_leaves_the_batch_as_before_and_one_writer_at_a_time(t
     import sys
     import time
 
-    from iadsim.analysis.store import check_batch_dir
+    from iadsim.analysis.batch_dir import check_batch_dir
 
     scen = write_scenario(tmp_path, TINY, "tiny.yaml")
     out = tmp_path / "mc"

@@ -25,6 +25,7 @@ from iadsim.analysis.attribute import run_attribution, subset_name
 from iadsim.analysis.factors import FACTOR_GROUPS, active_groups, mechanisms, scenario_data
 from iadsim.analysis.montecarlo import run_batch
 from iadsim.analysis.robustness import WHATIFS, outcomes_from_stores, survive_ranges
+from iadsim.analysis.runner import ProgressFn, no_progress
 from iadsim.analysis.stats import estimate, paired_difference, reason_frequencies, wilson_interval
 from iadsim.analysis.store import ResultStore, store_path
 from iadsim.analysis.uncertain_model import UncertainModel
@@ -36,7 +37,7 @@ from iadsim.analysis.uncertainty import (
     two_level_interval,
 )
 from iadsim.analysis.variants import parse_group
-from iadsim.engine.run import prepare, prepare_variant
+from iadsim.engine.run import Prepared, prepare, prepare_variant
 from iadsim.scenario import Scenario
 
 READINESS = ("storage", "maintenance", "crews")
@@ -78,8 +79,8 @@ def outcome_summary(store: ResultStore) -> dict:
     """Per batch and per aircraft: P(detected/tracked/reported/engaged/killed) and counts."""
     reps = store.rows("replications")
     n = len(reps)
-    killed = np.array([r[8] for r in reps], float)
-    engaged = np.array([r[7] for r in reps], float)
+    killed = np.array([r["killed"] for r in reps], float)
+    engaged = np.array([r["engaged"] for r in reps], float)
 
     def prop(x: np.ndarray) -> dict:
         k = int(x.sum())
@@ -88,11 +89,10 @@ def outcome_summary(store: ResultStore) -> dict:
 
     per_ac: dict[str, dict[str, list]] = {}
     for row in store.rows("aircraft"):
-        d = per_ac.setdefault(row[1], {f: [] for f in ("detected", "tracked", "engaged", "killed")})
-        for f, v in zip(("detected", "tracked"), row[3:5], strict=True):
-            d[f].append(v)
-        d["engaged"].append(row[6])
-        d["killed"].append(row[7])
+        flags = ("detected", "tracked", "engaged", "killed")
+        d = per_ac.setdefault(row["aircraft"], {f: [] for f in flags})
+        for f in flags:
+            d[f].append(row[f])
     e = estimate("killed", killed, "mean")
     return {
         "n": n,
@@ -116,14 +116,14 @@ def where_chains_broke(store: ResultStore, top: int = 2) -> dict[str, dict[str, 
 
 
 def _paired(base: ResultStore, other: ResultStore) -> dict:
-    b = {r[0]: r for r in base.rows("replications")}
-    o = {r[0]: r for r in other.rows("replications")}
+    b = {r["idx"]: r for r in base.rows("replications")}
+    o = {r["idx"]: r for r in other.rows("replications")}
     common = sorted(set(b) & set(o))
     out = {}
     for name, col, f in (
-        ("p_any_engaged", 7, lambda x: float(x > 0)),
-        ("p_any_killed", 8, lambda x: float(x > 0)),
-        ("mean_killed", 8, float),
+        ("p_any_engaged", "engaged", lambda x: float(x > 0)),
+        ("p_any_killed", "killed", lambda x: float(x > 0)),
+        ("mean_killed", "killed", float),
     ):
         bv = np.array([f(b[i][col]) for i in common])
         ov = np.array([f(o[i][col]) for i in common])
@@ -188,22 +188,26 @@ def run_case_study(
     workers: int = 1,
     root_seed: int = 1,
     vignettes: list[Path] = (),
-    progress=None,
+    progress: ProgressFn | None = None,
+    prepared: Prepared | None = None,
 ) -> dict:
-    """Run every analysis of the case study into OUT and return its numbers (JSON-ready)."""
+    """Run every analysis of the case study into OUT and return its numbers (JSON-ready).
+
+    `progress(done, total, what)` as in every analysis; each step starts with a call of
+    total 0 naming it (its wall time is kept in the result's `phases_s`)."""
     t0 = time.perf_counter()
     out = Path(out)
     phases: dict[str, float] = {}  # wall seconds per step (the text before a message's ':')
     current: list = ["preparing", t0]
-    tell = progress or (lambda msg: None)
+    tell = progress or no_progress
 
     def say(msg: str) -> None:
         now = time.perf_counter()
         phases[current[0]] = phases.get(current[0], 0.0) + now - current[1]
         current[:] = [msg.split(":")[0], now]
-        tell(msg)
+        tell(0, 0, f"case study: {msg}")
 
-    base = prepare(scenario)
+    base = prepared if prepared is not None else prepare(scenario)
     sc = base.scenario
     say("attribution")
     attr = run_attribution(
@@ -216,6 +220,7 @@ def run_case_study(
         workers=workers,
         root_seed=root_seed,
         resume=True,
+        progress=progress,
     )
     a = attr.attribution
     groups = list(a.groups)
@@ -263,7 +268,8 @@ def run_case_study(
                 workers=workers,
                 resume=True,
                 variant=item["name"],
-                progress=False,
+                progress=progress,
+                what=f"counterfactual {item['name']}",
             )
             path = store_path(out / "counterfactuals" / name)
         with subset_store(0) as observed, ResultStore(path, writer=False) as other:
@@ -280,14 +286,16 @@ def run_case_study(
     if ranges is not None:
         result["uncertainty"] = _uncertainty(
             scenario, ranges, base, out / "attribute" / "subsets", a, precision, workers,
-            root_seed, say,
+            root_seed, say, progress, out,
         )  # fmt: skip
     if vignettes:
         from iadsim.analysis.vignettes import run_vignette
 
         say("vignettes")
         result["vignettes"] = [
-            run_vignette(v, precision.vignette_n, out / "vignettes", workers=workers)
+            run_vignette(
+                v, precision.vignette_n, out / "vignettes", workers=workers, progress=progress
+            )
             for v in vignettes
         ]
     say("done")
@@ -298,7 +306,9 @@ def run_case_study(
     return result
 
 
-def _uncertainty(scenario, ranges, base, attr_out, a, precision, workers, root_seed, say) -> dict:
+def _uncertainty(
+    scenario, ranges, base, attr_out, a, precision, workers, root_seed, say, progress, out
+) -> dict:
     groups = list(a.groups)
     model = UncertainModel.load(scenario, ranges)
     whatifs = [
@@ -325,7 +335,8 @@ def _uncertainty(scenario, ranges, base, attr_out, a, precision, workers, root_s
         base=nominal_base,
         workers=workers,
         root_seed=root_seed,
-        progress=say,
+        progress=progress,
+        keep=out,
     )
     say("counterfactuals with parameter uncertainty")
     lhs = latin_hypercube(model, precision.lhs_sets, seed=root_seed)
@@ -337,6 +348,8 @@ def _uncertainty(scenario, ranges, base, attr_out, a, precision, workers, root_s
         workers=workers,
         root_seed=root_seed,
         base=nominal_base,
+        progress=progress,
+        keep=out,
     )
     with_params = []
     for w, name in enumerate(sets.whatifs, 1):
@@ -361,6 +374,8 @@ def _uncertainty(scenario, ranges, base, attr_out, a, precision, workers, root_s
         workers=workers,
         root_seed=root_seed,
         base=nominal_base,
+        progress=progress,
+        keep=out,
     )
     return {
         "ranges": str(ranges),

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from iadsim.analysis.montecarlo import run_batch
+from iadsim.analysis.montecarlo import StoredBatch, run_stores
 from iadsim.analysis.reason_shift import reason_shift
+from iadsim.analysis.runner import ProgressFn, Runner
 from iadsim.analysis.stats import metric_vectors, paired_difference
-from iadsim.analysis.store import ResultStore, store_path
+from iadsim.analysis.store import ResultStore
+from iadsim.analysis.store_checks import store_path
 from iadsim.analysis.variants import Assignment, label_of, make_variant
-from iadsim.engine.run import prepare, prepare_variant
+from iadsim.engine.run import Prepared, prepare, prepare_variant
 from iadsim.errors import InputError, Problem
 from iadsim.scenario import Scenario, load_scenario
 
@@ -83,52 +86,40 @@ def run_variants(
     *,
     root_seed: int = 1,
     workers: int = 1,
-    dask=None,
+    dask: Any = None,
     resume: bool = False,
-    progress=None,
+    progress: ProgressFn | None = None,
+    base: Prepared | None = None,
 ) -> dict[str, Path]:
-    """Run every variant's batch (same seeds) into OUT/<name>/results.sqlite.
+    """Run every variant's batch (same seeds) into OUT/<name>/results.sqlite, all on one pool.
 
-    `progress`: None, or a bar with rich's Progress interface (one task per variant), stopped
-    at the end (`iadsim.report.progress.console_bar`)."""
-    from iadsim.analysis.montecarlo import dask_client
-
+    `base`: the base scenario already prepared (its tracker is kept); variants that change no
+    geometry reuse its geometry."""
     out = Path(out)
-    paths = {}
-    bar = _bar(progress)
-    try:
-        ctx = dask_client(dask, workers) if dask is not None else _null()
-        with ctx as client:
-            base_prepared = None
-            for v in variants:
-                # variants that change no geometry reuse the base's (seconds saved per variant)
-                if base_prepared is None:
-                    prepared = base_prepared = prepare(v.scenario)
-                else:
-                    prepared = prepare_variant(base_prepared, v.scenario)
-                run_batch(
-                    prepared,
-                    n,
-                    out / v.name,
-                    root_seed=root_seed,
-                    workers=workers,
-                    dask=client,
-                    resume=resume,
-                    variant=v.label,
-                    progress=bar if bar is not None else False,
-                    description=v.name,
-                )
-                paths[v.name] = store_path(out / v.name)
-    finally:
-        if bar is not None:
-            bar.stop()
-    return paths
+    base = base if base is not None else prepare(variants[0].scenario)
+    batches = [
+        StoredBatch(
+            v.name, base if k == 0 else prepare_variant(base, v.scenario), out / v.name, v.label
+        )
+        for k, v in enumerate(variants)
+    ]
+    with Runner(workers, dask) as runner:
+        run_stores(
+            batches,
+            n,
+            runner,
+            root_seed=root_seed,
+            resume=resume,
+            progress=progress,
+            what=f"compare: {len(variants)} variants x {n} replications",
+        )
+    return {v.name: store_path(out / v.name) for v in variants}
 
 
 def paired_table(base: ResultStore, other: ResultStore, metrics=None) -> list[dict]:
     """Paired differences (variant - base) of each metric over common replication indices."""
-    bi = [r[0] for r in base.rows("replications")]
-    oi = [r[0] for r in other.rows("replications")]
+    bi = [r["idx"] for r in base.rows("replications")]
+    oi = [r["idx"] for r in other.rows("replications")]
     common = sorted(set(bi) & set(oi))
     bpos = {i: k for k, i in enumerate(bi)}
     opos = {i: k for k, i in enumerate(oi)}
@@ -167,16 +158,3 @@ def compare_report(variants: list[Variant], paths: dict[str, Path], metrics=None
     finally:
         for s in stores.values():
             s.close()
-
-
-class _null:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return None
-
-
-def _bar(progress):
-    """The progress object to report to (rich's Progress interface), or None for none."""
-    return None if progress is False or progress is None else progress

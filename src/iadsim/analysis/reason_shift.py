@@ -23,13 +23,13 @@ KILLED = "KILLED"
 
 def reason_shares(store: ResultStore) -> tuple[list[int], dict[tuple[str, str], np.ndarray]]:
     """Replication indices and, per (unit, reason), the share of aircraft per replication."""
-    idx = [r[0] for r in store.rows("replications")]
+    idx = [r["idx"] for r in store.rows("replications")]
     pos = {i: k for k, i in enumerate(idx)}
     counts: dict[tuple[str, str], np.ndarray] = defaultdict(lambda: np.zeros(len(idx)))
     aircraft: dict[str, set] = defaultdict(set)
-    for row in store.rows("ledger"):  # idx, aircraft, unit, stage, stage_index, reason, ...
-        i, ac, unit, stage, reason = row[0], row[1], row[2], row[3], row[5]
-        label = KILLED if stage == "killed" else reason
+    for row in store.rows("ledger"):
+        i, ac, unit = row["idx"], row["aircraft"], row["unit"]
+        label = KILLED if row["stage"] == "killed" else row["reason"]
         counts[(unit, label)][pos[i]] += 1
         aircraft[unit].add(ac)
     return idx, {k: v / len(aircraft[k[0]]) for k, v in counts.items()}

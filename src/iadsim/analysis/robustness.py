@@ -17,17 +17,24 @@ Two savings, both exact:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from iadsim.analysis.conclusions import CONCLUSIONS, OUTCOME_FIELDS, UNDECIDED, Outcomes
+from iadsim.analysis.runner import ProgressFn
 from iadsim.analysis.store import ResultStore
 from iadsim.analysis.uncertain_model import UncertainModel
 from iadsim.analysis.uncertainty import SetOutcomes, WhatIf, oat_rows, run_sets
 from iadsim.engine.run import Prepared
+from iadsim.errors import IadsimError, InputError, Problem, ValueRangeError
 from iadsim.scenario import Scenario
+
+
+class ReplayError(IadsimError):
+    """The nominal set did not replay the stored replications (a store of another build)."""
+
 
 WHATIFS = ("connection restored", "all as designed")
 """The what-ifs the conclusions read, in the order Outcomes expects them after the base case."""
@@ -47,14 +54,18 @@ def outcomes_from_stores(
 
     def killed(store: ResultStore) -> np.ndarray:
         rows = store.rows("replications", "WHERE idx < ?", (n,))
-        if [r[0] for r in rows] != list(range(n)):
-            raise RuntimeError(f"{store.path}: replications 0..{n - 1} are not all stored")
-        return np.array([r[8] for r in rows], float)
+        if [r["idx"] for r in rows] != list(range(n)):
+            raise InputError(
+                Problem(
+                    str(store.path), None, None, "", f"replications 0..{n - 1} are not all stored"
+                )
+            )
+        return np.array([r["killed"] for r in rows], float)
 
     base = killed(observed)
     sam, other = np.zeros(n), np.zeros(n)
     for row in observed.rows("ledger", "WHERE stage = ? AND idx < ?", ("killed", n)):
-        (sam if row[2] in sam_units else other)[row[0]] += 1
+        (sam if row["unit"] in sam_units else other)[row["idx"]] += 1
     return Outcomes(base, killed(connection), killed(designed), sam, other, n_aircraft)
 
 
@@ -119,28 +130,38 @@ def survive_ranges(
     base: Prepared,
     workers: int = 1,
     root_seed: int = 1,
-    progress: Callable[[str], None] | None = None,
+    progress: ProgressFn | None = None,
+    keep: Path | None = None,
 ) -> dict:
     """Every uncertain number at both ends of its range: each conclusion's estimate and verdict
     (holds / fails / undecided), with more replications where undecided."""
     if [w.name for w in whatifs] != list(WHATIFS):
-        raise ValueError(f"the conclusions read the what-ifs {WHATIFS}, in that order")
+        raise ValueRangeError(
+            f"the conclusions read the what-ifs {WHATIFS}, in that order", parameter="whatifs"
+        )
     n_all = len(nominal)
     m_max = min(m_max, n_all)
     m_min = min(m_min, m_max)
-    say = progress or (lambda msg: None)
     rows = oat_rows(model)
     plan = column_plan(model, rows, whatifs)
-    run = dict(whatifs=whatifs, workers=workers, root_seed=root_seed, base=base)
+    run = dict(
+        whatifs=whatifs,
+        workers=workers,
+        root_seed=root_seed,
+        base=base,
+        progress=progress,
+        keep=keep,
+    )
     sets = run_sets(model, rows, m_min, columns=plan, **run)
     units = list(sets.units)
     sam_idx = [units.index(u) for u in sam_units if u in units]
     check = _outcomes(sets, 0, sam_idx, nominal, 0)
     for f in OUTCOME_FIELDS:
         if not np.array_equal(getattr(check, f), getattr(nominal, f)[:m_min]):
-            raise RuntimeError(
+            raise ReplayError(
                 f"the nominal parameter set does not replay the attribution's replications "
-                f"({f} differs): the sensitivity step cannot be anchored on them"
+                f"({f} differs): the sensitivity step cannot be anchored on them; the stores in "
+                "the output directory were made by another iadsim or scenario: use another --out"
             )
     ends: dict[int, Outcomes] = {
         j: _outcomes(sets, j, sam_idx, nominal, 0) for j in range(1, len(rows))
@@ -154,9 +175,15 @@ def survive_ranges(
         first = min(m[j] for j in more)
         more = [j for j in more if m[j] == first]
         nxt = min(m_max, 2 * first)
-        say(f"sensitivity: {len(more)} range ends undecided, {first} -> {nxt} replications")
+        what = f"sensitivity: {len(more)} range ends undecided, {first} -> {nxt} replications"
         extra = run_sets(
-            model, rows[more], nxt - first, first=first, columns=[plan[j] for j in more], **run
+            model,
+            rows[more],
+            nxt - first,
+            first=first,
+            columns=[plan[j] for j in more],
+            what=what,
+            **run,
         )
         for k, j in enumerate(more):
             ends[j] = ends[j].then(_outcomes(extra, k, sam_idx, nominal, first))

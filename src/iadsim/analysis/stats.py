@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from iadsim.analysis.records import TABLES
 from iadsim.analysis.store import ResultStore
 
 Z95 = 1.959963984540054
@@ -125,10 +126,10 @@ def metric_vectors(store: ResultStore) -> dict[str, tuple[str, np.ndarray]]:
     launches and destroyed components. Per aircraft: P(detected/tracked/reported/engaged/
     killed) and the mean time of first detection (over replications where it was detected)."""
     reps = store.rows("replications")
-    idx = [r[0] for r in reps]
+    idx = [r["idx"] for r in reps]
     pos = {i: k for k, i in enumerate(idx)}
     n = len(idx)
-    cols = {c: np.array([r[j] for r in reps], float) for j, c in enumerate(store_columns(store))}
+    cols = {c: np.array([r[c] for r in reps], float) for c in TABLES["replications"]}
     out: dict[str, tuple[str, np.ndarray]] = {}
     out["p_any_killed"] = ("proportion", (cols["killed"] > 0).astype(float) if n else np.zeros(0))
     out["p_all_survived"] = (
@@ -139,27 +140,21 @@ def metric_vectors(store: ResultStore) -> dict[str, tuple[str, np.ndarray]]:
         out[f"mean_{c}"] = ("mean", cols[c] if n else np.zeros(0))
     per_ac: dict[str, dict[str, np.ndarray]] = defaultdict(dict)
     for row in store.rows("aircraft"):
-        i, ac = row[0], row[1]
+        i, ac = row["idx"], row["aircraft"]
         d = per_ac[ac]
         if not d:
             for f in AIRCRAFT_FLAGS:
                 d[f] = np.full(n, np.nan)
             d["first_detected_s"] = np.full(n, np.nan)
-        for f, v in zip(AIRCRAFT_FLAGS, row[3:8], strict=True):
-            d[f][pos[i]] = v
-        if row[8] is not None:
-            d["first_detected_s"][pos[i]] = row[8]
+        for f in AIRCRAFT_FLAGS:
+            d[f][pos[i]] = row[f]
+        if row["first_detected_s"] is not None:
+            d["first_detected_s"][pos[i]] = row["first_detected_s"]
     for ac, d in per_ac.items():
         for f in AIRCRAFT_FLAGS:
             out[f"{ac}.p_{f}"] = ("proportion", d[f])
         out[f"{ac}.first_detected_s"] = ("mean", d["first_detected_s"])
     return out
-
-
-def store_columns(store: ResultStore) -> tuple[str, ...]:
-    from iadsim.analysis.store import REPLICATION_COLUMNS
-
-    return REPLICATION_COLUMNS
 
 
 def summarize(store: ResultStore) -> list[Estimate]:
@@ -216,10 +211,10 @@ def reason_frequencies(store: ResultStore) -> list[dict]:
     counts: Counter = Counter()
     elements: dict[tuple, Counter] = {}
     for row in store.rows("ledger"):
-        _, ac, unit, stage, _, reason = row[:6]
-        counts[(ac, unit, stage, reason)] += 1
-        if row[-1] is not None:  # the ledger's last column: the failing element
-            elements.setdefault((ac, unit, stage, reason), Counter())[row[-1]] += 1
+        key = (row["aircraft"], row["unit"], row["stage"], row["reason"])
+        counts[key] += 1
+        if row["element"] is not None:
+            elements.setdefault(key, Counter())[row["element"]] += 1
     rows = []
     for (ac, unit, stage, reason), k in counts.items():
         lo, hi = wilson_interval(k, n)
@@ -249,7 +244,7 @@ def reason_totals(store: ResultStore) -> list[dict]:
     counts: Counter = Counter()
     total = 0
     for row in store.rows("ledger"):
-        counts[row[5]] += 1
+        counts[row["reason"]] += 1
         total += 1
     return [
         {"reason": r, "count": k, "share": k / total if total else math.nan}

@@ -6,14 +6,12 @@ even by SIGKILL, leaves either the whole replication or none of it. `replication
 primary key: a replication can never be stored twice, and `--resume` runs exactly the
 indices that are missing.
 
-Opening checks the file before anything is written (`open_checks`): a regular file, the SQLite
-header, the iadsim application id (`PRAGMA application_id`) or, for stores made before it, the
-iadsim tables; `PRAGMA quick_check`. A corrupt, foreign or unreadable file is refused with an
-error naming it and what to do (another --out, or --force, which moves it aside as
-NAME.bad-TIME and starts a new store); iadsim never writes into a database it did not make.
-A writer holds an exclusive lock (`NAME.lock`, flock) for as long as it is open, so two
-`mc --resume` on one store cannot both write: the second is refused. SQLite and file-system
-errors (disk full, read-only, I/O) are reported as what they are.
+Opening checks the file before anything is written (`store_checks.open_checks`): a corrupt,
+foreign, empty or unreadable file is refused with an error naming it and what to do; iadsim
+never writes into a database it did not make. A new store is made under a temporary name and
+renamed into place once its tables exist. A writer holds an exclusive lock (`NAME.lock`,
+flock) for as long as it is open, so two `mc --resume` on one store cannot both write: the
+second is refused.
 
 The store remembers what it was made from (`meta`: a hash of the validated scenario, the
 catalog and the variant settings, and the root seed) and refuses to be resumed with anything
@@ -24,33 +22,32 @@ Schema versions: 1 (the first), 2 (per-stage first times in `ledger`), 3 (the fa
 NULL (its failing elements are unknown, never guessed); it is never resumed, since its
 replications would not match new ones (refused with the versions named).
 
-Tables
-------
-meta(key, value)
-replications(idx, seed, wall_s, n_aircraft, detected, tracked, reported, engaged, killed,
-             launches, destroyed_components)
-aircraft(idx, aircraft, type, detected, tracked, reported, engaged, killed,
-         first_detected_s, killed_at_s)
-ledger(idx, aircraft, unit, stage, stage_index, reason, stopped_at_s,
-       t_in_envelope_s, ..., t_killed_s,   first time each stage was reached (NULL: never)
-       element)                            the failing element (engine.culprits; NULL: none)
-components(idx, component, state, destroyed_at_s)
+Tables: those of `analysis.records.RECORD_SCHEMAS` (replications, aircraft, ledger,
+components; the primary keys below), plus meta(key, value). Rows are read by column name
+(`sqlite3.Row`).
 """
 
 from __future__ import annotations
 
 import errno
-import json
 import os
 import sqlite3
-import stat
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
 
+from iadsim.analysis.records import RECORD_SCHEMAS, TABLES, sql_type
+from iadsim.analysis.store_checks import (
+    APPLICATION_ID,
+    _foreign,
+    _os_errors,
+    move_aside,
+    open_checks,
+    sql_errors,
+    store_path,
+)
 from iadsim.errors import InputError, OutputError, Problem
 from iadsim.io.outdir import describe_os_error
 
@@ -58,200 +55,36 @@ try:  # POSIX advisory locks; where missing (Windows) the store is not locked
     import fcntl
 except ImportError:  # pragma: no cover - not on the platforms iadsim is tested on
     fcntl = None
-from iadsim.killchain import Stage
 
-STORE_NAME = "results.sqlite"
 SCHEMA_VERSION = "3"  # 2: per-stage first times in `ledger`; 3: its failing `element`
-APPLICATION_ID = 0x1AD5113  # PRAGMA application_id of an iadsim store ("IADSIM")
-SQLITE_HEADER = b"SQLite format 3\x00"
 
-STAGE_TIME_COLUMNS = tuple(f"t_{s.label}_s" for s in Stage if s != Stage.NONE)
+STAGE_TIME_COLUMNS = tuple(c for c in TABLES["ledger"] if c.startswith("t_"))
 """Per ledger pair: the first time (s) each kill-chain stage was reached, NULL if never."""
 
-_DDL = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS replications (
-    idx INTEGER PRIMARY KEY, seed INTEGER NOT NULL, wall_s REAL,
-    n_aircraft INTEGER, detected INTEGER, tracked INTEGER, reported INTEGER,
-    engaged INTEGER, killed INTEGER, launches INTEGER, destroyed_components INTEGER
-);
-CREATE TABLE IF NOT EXISTS aircraft (
-    idx INTEGER NOT NULL, aircraft TEXT NOT NULL, type TEXT,
-    detected INTEGER, tracked INTEGER, reported INTEGER, engaged INTEGER, killed INTEGER,
-    first_detected_s REAL, killed_at_s REAL,
-    PRIMARY KEY (idx, aircraft)
-);
-CREATE TABLE IF NOT EXISTS ledger (
-    idx INTEGER NOT NULL, aircraft TEXT NOT NULL, unit TEXT NOT NULL,
-    stage TEXT, stage_index INTEGER, reason TEXT, stopped_at_s REAL,
-    {stage_times},
-    element TEXT,
-    PRIMARY KEY (idx, aircraft, unit)
-);
-CREATE TABLE IF NOT EXISTS components (
-    idx INTEGER NOT NULL, component TEXT NOT NULL, state TEXT, destroyed_at_s REAL,
-    PRIMARY KEY (idx, component)
-);
-""".replace("{stage_times}", ", ".join(f"{c} REAL" for c in STAGE_TIME_COLUMNS))
-
-REPLICATION_COLUMNS = (
-    "idx",
-    "seed",
-    "wall_s",
-    "n_aircraft",
-    "detected",
-    "tracked",
-    "reported",
-    "engaged",
-    "killed",
-    "launches",
-    "destroyed_components",
-)
-AIRCRAFT_COLUMNS = (
-    "idx",
-    "aircraft",
-    "type",
-    "detected",
-    "tracked",
-    "reported",
-    "engaged",
-    "killed",
-    "first_detected_s",
-    "killed_at_s",
-)
-LEDGER_COLUMNS = (
-    (
-        "idx",
-        "aircraft",
-        "unit",
-        "stage",
-        "stage_index",
-        "reason",
-        "stopped_at_s",
-    )
-    + STAGE_TIME_COLUMNS
-    + ("element",)
-)
-COMPONENT_COLUMNS = ("idx", "component", "state", "destroyed_at_s")
-TABLES = {
-    "replications": REPLICATION_COLUMNS,
-    "aircraft": AIRCRAFT_COLUMNS,
-    "ledger": LEDGER_COLUMNS,
-    "components": COMPONENT_COLUMNS,
+_KEYS = {
+    "replications": ("idx",),
+    "aircraft": ("idx", "aircraft"),
+    "ledger": ("idx", "aircraft", "unit"),
+    "components": ("idx", "component"),
 }
 
 
-def store_path(out: str | Path) -> Path:
-    """The store file inside an output directory (a path ending in .sqlite is used as is)."""
-    out = Path(out)
-    return out if out.suffix == ".sqlite" else out / STORE_NAME
+def _create_table(table: str) -> str:
+    """CREATE TABLE for one record table, its columns and types from its Arrow schema."""
+    cols = [
+        f"{f.name} {sql_type(f.type)}" + (" NOT NULL" if f.name in _KEYS[table] else "")
+        for f in RECORD_SCHEMAS[table]
+    ]
+    return (
+        f"CREATE TABLE IF NOT EXISTS {table} ("
+        + ", ".join(cols)
+        + f", PRIMARY KEY ({', '.join(_KEYS[table])}));"
+    )
 
 
-def _refuse(path: Path, what: str, force_helps: bool = True) -> OutputError:
-    todo = "choose another --out"
-    if force_helps:
-        todo += ", or pass --force to move it aside (kept as a backup) and start a new store"
-    return OutputError(f"{path}: {what}; {todo}")
-
-
-def open_checks(path: Path) -> None:
-    """Refuse a file that is not a healthy iadsim store (see the module docstring)."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot open the store: {describe_os_error(exc)}") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"{path}: is a directory, not a results store; choose another --out")
-    if not stat.S_ISREG(st.st_mode):
-        raise OutputError(f"{path}: is not a regular file; choose another --out")
-    if st.st_size == 0:
-        return  # created and killed before its first write
-    try:
-        with open(path, "rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot read the store: {describe_os_error(exc)}") from None
-    if header != SQLITE_HEADER:
-        raise _refuse(path, "not an SQLite database (corrupt, or another kind of file)")
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30.0)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            if app_id != APPLICATION_ID and not (app_id == 0 and _looks_like_ours(conn, tables)):
-                if tables:
-                    raise _refuse(
-                        path,
-                        "an SQLite database of another application (tables: "
-                        + ", ".join(sorted(tables)[:6])
-                        + "); iadsim does not write into it",
-                        force_helps=False,
-                    )
-            check = conn.execute("PRAGMA quick_check").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise _refuse(path, f"corrupt results store ({exc})") from None
-    if check != [("ok",)]:
-        raise _refuse(path, f"corrupt results store (quick_check: {check[0][0]})")
-
-
-def _looks_like_ours(conn: sqlite3.Connection, tables: set[str]) -> bool:
-    """A store made before the application id: iadsim's tables and schema_version."""
-    if not set(TABLES) | {"meta"} <= tables:
-        return False
-    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return row is not None
-
-
-def move_aside(path: Path) -> Path:
-    """--force: keep a bad store as NAME.bad-TIME (with its -wal/-shm) and free the name."""
-    backup = path.with_name(f"{path.name}.bad-{time.strftime('%Y%m%dT%H%M%S')}")
-    with _os_errors(path, "move the old store aside"):
-        os.rename(path, backup)
-        for side in ("-wal", "-shm"):
-            extra = path.with_name(path.name + side)
-            if extra.exists():
-                os.rename(extra, backup.with_name(backup.name + side))
-    return backup
-
-
-@contextmanager
-def _os_errors(path: Path, doing: str) -> Iterator[None]:
-    try:
-        yield
-    except OSError as exc:
-        raise OutputError(
-            f"{exc.filename or path}: cannot {doing}: {describe_os_error(exc)}; "
-            "choose another --out"
-        ) from None
-
-
-@contextmanager
-def sql_errors(path: Path, doing: str) -> Iterator[None]:
-    """SQLite errors as what they are: the disk is full, read-only, corrupt, locked."""
-    try:
-        yield
-    except sqlite3.Error as exc:
-        text = str(exc)
-        low = text.lower()
-        if "disk is full" in low or getattr(exc, "sqlite_errorcode", None) == 13:
-            what = "the disk is full"
-        elif "readonly" in low or "read-only" in low:
-            what = "read-only (file system or file permissions)"
-        elif "disk i/o" in low:
-            what = "input/output error on the disk"
-        elif "locked" in low or "busy" in low:
-            what = "locked by another process"
-        elif isinstance(exc, sqlite3.DatabaseError) and "malformed" in low:
-            raise _refuse(path, f"corrupt results store ({text})") from None
-        else:
-            what = text
-        raise OutputError(f"{path}: cannot {doing}: {what}") from None
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot {doing}: {describe_os_error(exc)}") from None
+_DDL = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n" + "\n".join(
+    _create_table(t) for t in TABLES
+)
 
 
 class ResultStore:
@@ -287,23 +120,44 @@ class ResultStore:
                 self.conn = sqlite3.connect(
                     f"file:{self.path}?mode=ro", uri=True, timeout=30.0, isolation_level=None
                 )
+                self.conn.row_factory = sqlite3.Row
             return
         with _os_errors(self.path.parent, "create the output directory"):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock()
         try:
+            if not self.path.exists():
+                self._create()
             with sql_errors(self.path, "open the store"):
-                self.conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-                self.conn.execute("PRAGMA journal_mode=WAL")
-                # NORMAL in WAL mode: a committed transaction survives the death of the
-                # process (SIGKILL); only an OS crash / power loss can lose the last commits.
-                self.conn.execute("PRAGMA synchronous=NORMAL")
-                self.conn.executescript(_DDL)
-                self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                self.conn = self._connect(self.path)
                 self._upgrade_if_empty()
         except BaseException:
             self._unlock()
             raise
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode: a committed transaction survives the death of the process
+        # (SIGKILL); only an OS crash / power loss can lose the last commits.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.executescript(_DDL)
+        conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        return conn
+
+    def _create(self) -> None:
+        """A new store: made under a temporary name and renamed once its tables exist, so a
+        file at the store's name is always a whole iadsim store (an empty one is refused)."""
+        tmp = self.path.with_name(f".{self.path.name}.new-{os.getpid()}")
+        with sql_errors(tmp, "create the store"):
+            tmp.unlink(missing_ok=True)
+            conn = self._connect(tmp)
+            conn.execute("PRAGMA journal_mode=DELETE")  # no -wal beside the temporary name
+            conn.close()
+        with _os_errors(self.path, "create the store"):
+            os.replace(tmp, self.path)
 
     def _upgrade_if_empty(self) -> None:
         """An older store killed before its first replication is reused: its tables get the
@@ -432,36 +286,23 @@ class ResultStore:
 
     # -- writing ---------------------------------------------------------------------------
     def append(self, record: dict) -> None:
-        """Write one replication record (from `montecarlo.record_of`) atomically."""
-        with self._transaction("store a replication") as c:
-            c.execute(
-                _insert("replications"), [record["replication"][k] for k in REPLICATION_COLUMNS]
-            )
-            for table in ("aircraft", "ledger", "components"):
-                rows = record[table]
-                if rows:
-                    c.executemany(_insert(table), rows)
+        """Write one replication record (from `records.record_of`) atomically."""
+        self.append_many([record])
 
     def append_many(self, records: list[dict]) -> None:
         """Write several replication records in one transaction (all of them or none): what
-        the parallel backends use for the replications that finished together."""
+        the runner hands over for the replications that finished together."""
         if not records:
             return
-        c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction("store a replication") as c:
             c.executemany(
                 _insert("replications"),
-                [[r["replication"][k] for k in REPLICATION_COLUMNS] for r in records],
+                [[r["replication"][k] for k in TABLES["replications"]] for r in records],
             )
             for table in ("aircraft", "ledger", "components"):
                 rows = [row for r in records for row in r[table]]
                 if rows:
                     c.executemany(_insert(table), rows)
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
 
     # -- reading ---------------------------------------------------------------------------
     def _limited(self, where: str, params: tuple) -> tuple[str, tuple]:
@@ -481,15 +322,17 @@ class ResultStore:
         where, params = self._limited("", ())
         with sql_errors(self.path, "read the store"):
             return {
-                r[0] for r in self.conn.execute(f"SELECT idx FROM replications {where}", params)
+                r["idx"] for r in self.conn.execute(f"SELECT idx FROM replications {where}", params)
             }
 
     def _have(self, table: str) -> set[str]:
         """The columns the file's table has (an older store lacks the newer ones)."""
         with sql_errors(self.path, "read the store"):
-            return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+            return {r["name"] for r in self.conn.execute(f"PRAGMA table_info({table})")}
 
-    def rows(self, table: str, where: str = "", params: tuple = ()) -> list[tuple]:
+    def rows(self, table: str, where: str = "", params: tuple = ()) -> list[sqlite3.Row]:
+        """The rows of `table` (read by column name: `row["killed"]`), ordered by replication
+        index and key; columns an older store lacks read as NULL."""
         have = self._have(table)
         cols = ", ".join(c if c in have else f"NULL AS {c}" for c in TABLES[table])
         order = ", ".join(TABLES[table][:3] if table != "replications" else ("idx",))
@@ -503,96 +346,13 @@ class ResultStore:
         where, params = ("WHERE idx < ?", (limit_idx,)) if limit_idx is not None else ("", ())
         rows = self.rows(name, where, params)
         cols = TABLES[name]
-        data = {c: [r[i] for r in rows] for i, c in enumerate(cols)}
+        data = {c: [r[c] for r in rows] for c in cols}
         return pa.table(data) if rows else pa.table({c: pa.array([], pa.null()) for c in cols})
 
 
 _IDENTITY_KEYS = ("scenario_hash", "root_seed", "variant")
 
 
-def _foreign(path: Path) -> bool:
-    """True for another application's SQLite database (never moved aside, never written)."""
-    try:
-        open_checks(path)
-    except OutputError as exc:
-        return "another application" in str(exc)
-    return False
-
-
 def _insert(table: str) -> str:
     cols = TABLES[table]
     return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-
-
-def dumps_identity(value) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
-def prepare_store(out: str | Path, force: bool = False) -> Path | None:
-    """Before a batch does any work: refuse an output that cannot hold a store (a file in the
-    way, a read-only parent, a corrupt or foreign store), or with `force` move a corrupt store
-    aside; returns the backup's path if one was made."""
-    from iadsim.io.outdir import check_target
-
-    out = Path(out)
-    if out.suffix == ".sqlite":
-        raise OutputError(
-            f"{out}: --out names the output directory (the store is OUT/{STORE_NAME}), "
-            "not the store file; give a directory"
-        )
-    check_target(out, BATCH_FILES)
-    path = store_path(out)
-    try:
-        open_checks(path)
-    except OutputError:
-        if not (force and path.is_file()) or _foreign(path):
-            raise
-        return move_aside(path)
-    return None
-
-
-BATCH_FILES = (f"{STORE_NAME}*", "summary.json", "scene.json", "manifest.json")
-"""What a batch directory holds: the store (with its -wal, -shm, .lock), the summary, the
-manifest (written last: the summary it vouches for and the replications it covers)."""
-
-
-def commit_batch_dir(out: str | Path, n: int) -> dict:
-    """Write the batch directory's manifest last: summary.json as written, replications
-    0..n-1 as the store holds them now."""
-    from iadsim.io.outdir import write_manifest
-
-    with ResultStore(out, writer=False, limit=n) as store:
-        meta, stored = store.meta(), store.count()
-    extra = {"replications": n, "stored": stored, "root_seed": meta.get("root_seed")}
-    extra["scenario_hash"] = meta.get("scenario_hash")
-    with _os_errors(Path(out), "write the manifest"):
-        return write_manifest(Path(out), "mc", extra)
-
-
-def check_batch_dir(out: str | Path) -> dict:
-    """For readers of a batch directory: the manifest is there, the summary is the one it
-    lists, and the store holds every replication the summary was computed from."""
-    from iadsim.io.outdir import check_manifest
-
-    out = Path(out)
-    manifest = check_manifest(
-        out,
-        kind="mc",
-        hint="an interrupted mc? run it again with --resume: finished replications are kept",
-    )
-    n = int(manifest.get("replications", 0))
-    with ResultStore(out, writer=False, limit=n) as store:
-        have = store.count()
-        meta = store.meta()
-    if have != n or meta.get("scenario_hash") != manifest.get("scenario_hash"):
-        raise InputError(
-            Problem(
-                str(store_path(out)),
-                None,
-                None,
-                "",
-                f"the store holds {have} of the {n} replications the summary was computed from"
-                " (or another batch); run the mc again with --resume",
-            )
-        )
-    return manifest

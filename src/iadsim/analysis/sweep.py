@@ -7,20 +7,22 @@ import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from iadsim.analysis.compare import _bar, _null
-from iadsim.analysis.montecarlo import dask_client, run_batch
+from iadsim.analysis.montecarlo import StoredBatch, run_stores
 from iadsim.analysis.reason_shift import reason_shift
+from iadsim.analysis.runner import ProgressFn, Runner
 from iadsim.analysis.stats import estimate, metric_vectors
-from iadsim.analysis.store import ResultStore, store_path
+from iadsim.analysis.store import ResultStore
+from iadsim.analysis.store_checks import store_path
 from iadsim.analysis.variants import Assignment, make_variant
-from iadsim.engine.run import prepare, prepare_variant
+from iadsim.engine.run import Prepared, prepare, prepare_variant
 from iadsim.errors import InputError, Problem
 from iadsim.limits import MAX_SWEEP_POINTS
-from iadsim.scenario import Scenario, load_scenario
+from iadsim.scenario import Scenario
 
 SWEEP_METRICS = ("p_any_killed", "mean_killed", "mean_engaged", "mean_launches", "mean_detected")
 
@@ -86,65 +88,53 @@ def grid(params: list[Param]) -> list[tuple]:
 
 
 def run_sweep(
-    scenario: Scenario | str | Path,
+    scenario: Prepared | Scenario | str | Path,
     params: list[Param],
     n: int,
     out: str | Path,
     *,
     root_seed: int = 1,
     workers: int = 1,
-    dask=None,
+    dask: Any = None,
     resume: bool = False,
-    progress=None,
+    progress: ProgressFn | None = None,
 ) -> pa.Table:
-    """Run every grid point (validated first) into OUT/points/ and return the table.
-
-    `report.sweep.write_sweep` writes the table and its plot; `progress` as in
-    `analysis.compare.run_variants`."""
-    base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    """Run every grid point (validated first) into OUT/points/ and return the table
+    (`report.sweep.write_sweep` writes it and its plot)."""
+    base_prepared = scenario if isinstance(scenario, Prepared) else prepare(scenario)
+    base = base_prepared.scenario
     out = Path(out)
     points = grid(params)
-    variants = []
-    for point in points:
+    labels = ["; ".join(f"{p.path}={v}" for p, v in zip(params, pt, strict=True)) for pt in points]
+    batches = []
+    for k, (point, label) in enumerate(zip(points, labels, strict=True)):
         assigns = [
             Assignment(p.path, v, f"{p.path}={v}") for p, v in zip(params, point, strict=True)
         ]
-        variants.append(make_variant(base, assigns))
-    bar = _bar(progress)
+        prepared = prepare_variant(base_prepared, make_variant(base, assigns))
+        batches.append(StoredBatch(f"p{k:03d}", prepared, out / "points" / f"p{k:03d}", label))
+    with Runner(workers, dask) as runner:
+        run_stores(
+            batches,
+            n,
+            runner,
+            root_seed=root_seed,
+            resume=resume,
+            progress=progress,
+            what=f"sweep: {len(points)} points x {n} replications",
+        )
     rows = []
-    try:
-        ctx = dask_client(dask, workers) if dask is not None else _null()
-        with ctx as client:
-            base_prepared = prepare(base)
-            for k, (point, scen) in enumerate(zip(points, variants, strict=True)):
-                name = f"p{k:03d}"
-                label = "; ".join(f"{p.path}={v}" for p, v in zip(params, point, strict=True))
-                run_batch(
-                    prepare_variant(base_prepared, scen),
-                    n,
-                    out / "points" / name,
-                    root_seed=root_seed,
-                    workers=workers,
-                    dask=client,
-                    resume=resume,
-                    variant=label,
-                    progress=bar if bar is not None else False,
-                    description=f"{label} ({k + 1}/{len(points)})",
-                )
-                with ResultStore(store_path(out / "points" / name)) as store:
-                    vecs = metric_vectors(store)
-
-                row = {"point": name}
-                row.update({p.path: v for p, v in zip(params, point, strict=True)})
-                row["n"] = n
-                for m in SWEEP_METRICS:
-                    kind, v = vecs[m]
-                    e = estimate(m, v, kind)
-                    row[m], row[f"{m}_lo"], row[f"{m}_hi"] = e.mean, e.lo, e.hi
-                rows.append(row)
-    finally:
-        if bar is not None:
-            bar.stop()
+    for b, point in zip(batches, points, strict=True):
+        with ResultStore(b.out, writer=False, limit=n) as store:
+            vecs = metric_vectors(store)
+        row = {"point": b.key}
+        row.update({p.path: v for p, v in zip(params, point, strict=True)})
+        row["n"] = n
+        for m in SWEEP_METRICS:
+            kind, v = vecs[m]
+            e = estimate(m, v, kind)
+            row[m], row[f"{m}_lo"], row[f"{m}_hi"] = e.mean, e.lo, e.hi
+        rows.append(row)
     return pa.Table.from_pylist(rows)
 
 

@@ -3,8 +3,9 @@ replications, and what the outcomes owe to each uncertain number.
 
 - `run_sets(model, values, ...)`: for each parameter set (a row of values for the model's
   uncertain numbers) the scenario and optional what-if variants run the same replication seeds
-  (common random numbers inside a set and across sets). Sets run in a pool of workers; a set
-  that changes nothing the geometry reads (engine.run.geometry_key) reuses the nominal geometry.
+  (common random numbers inside a set and across sets). Sets run on the batch runner
+  (analysis.runner), one set per job; a set that changes nothing the geometry reads reuses
+  the nominal geometry; finished sets can be kept on disk (`keep`) so a run resumes.
 - `morris(...)` (screening, many parameters: r trajectories of D+1 sets) and `sobol(...)`
   (first-order and total Sobol indices, N(D+2) sets) via SALib, on the unit cube mapped
   through each number's quantile function, so indices are about the plausible ranges.
@@ -16,18 +17,19 @@ replications, and what the outcomes owe to each uncertain number.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
-import pickle
-import signal
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from iadsim.analysis.factors import as_designed
-from iadsim.analysis.montecarlo import _exit_when_orphaned
+from iadsim.analysis.runner import ProgressFn, Runner, Tally
 from iadsim.analysis.uncertain_model import UncertainModel
 from iadsim.analysis.variants import Assignment, make_variant
 from iadsim.engine.rng import replication_seed
@@ -71,30 +73,14 @@ class SetOutcomes:
         return 0 if what == "base" else 1 + self.whatifs.index(what)
 
 
-_W: dict | None = None
-
-
-def _init(blob: bytes) -> None:
-    global _W
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _W = pickle.loads(blob)
-    _exit_when_orphaned(os.getppid())
-
-
-def _one_set(job: tuple[tuple[float, ...], tuple[bool, ...] | None]):
-    assert _W is not None
-    return _evaluate(_W, *job)
-
-
-def _evaluate(
-    ctx: dict, values, columns: tuple[bool, ...] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Run one parameter set: the base case (column 0) and each what-if (columns 1..), on
-    replications first..first+n-1; `columns` says which to run (the others are NaN)."""
+def evaluate_set(ctx: dict, job: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Runner work: one parameter set (values, columns): the base case (column 0) and each
+    what-if (columns 1..), on replications first..first+n-1; `columns` says which to run (the
+    others are NaN)."""
+    values, columns = job
     model: UncertainModel = ctx["model"]
     base: Prepared = ctx["base"]
     n_cols = 1 + len(ctx["whatifs"])
-    columns = columns or (True,) * n_cols
     seeds = [
         replication_seed(ctx["root_seed"], i) for i in range(ctx["first"], ctx["first"] + ctx["n"])
     ]
@@ -133,18 +119,24 @@ def run_sets(
     whatifs: Sequence[WhatIf] = (),
     root_seed: int = 1,
     workers: int = 1,
+    dask: Any = None,
     base: Prepared | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressFn | None = None,
     first: int = 0,
     columns: Sequence[tuple[bool, ...]] | None = None,
+    keep: Path | None = None,
+    what: str = "",
 ) -> SetOutcomes:
     """Run every parameter set (rows of `values`) on replications first..first+n-1 (the same
     seeds in every set). `columns`, one tuple per row, says which of the base case and the
     what-ifs to run in that row; the others come back NaN (a caller that knows their results
-    already, from an identical scenario, fills them in)."""
+    already, from an identical scenario, fills them in). `keep`: a directory where each
+    finished set is kept (`SetKeeper`), so a run interrupted and started again reuses them."""
     values = np.atleast_2d(np.asarray(values, float))
     if values.shape[1] != len(model.numbers):
-        raise ValueRangeError(f"need {len(model.numbers)} values per set, got {values.shape[1]}")
+        raise ValueRangeError(
+            f"need {len(model.numbers)} values per set, got {values.shape[1]}", parameter="values"
+        )
     base = base or prepare(model.nominal_scenario())
     units = tuple(u.id for u in base.geometry.world.units if u.role("launcher"))
     ctx = {
@@ -156,23 +148,34 @@ def run_sets(
         "whatifs": tuple(whatifs),
         "units": units,
     }
-    report = progress or (lambda d, t: None)
     rows = [tuple(float(x) for x in row) for row in values]
     if columns is not None and len(columns) != len(rows):
-        raise ValueRangeError(f"need one column plan per set, got {len(columns)} for {len(rows)}")
-    jobs = [(row, None if columns is None else tuple(columns[k])) for k, row in enumerate(rows)]
-    out = []
-    report(0, len(rows))
-    if workers <= 1:
-        for k, job in enumerate(jobs):
-            out.append(_evaluate(ctx, *job))
-            report(k + 1, len(rows))
-    else:
-        blob = pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL)
-        with ProcessPoolExecutor(workers, initializer=_init, initargs=(blob,)) as pool:
-            for k, res in enumerate(pool.map(_one_set, jobs)):
-                out.append(res)
-                report(k + 1, len(rows))
+        raise ValueRangeError(
+            f"need one column plan per set, got {len(columns)} for {len(rows)}",
+            parameter="columns",
+        )
+    n_cols = 1 + len(whatifs)
+    jobs = [
+        (row, (True,) * n_cols if columns is None else tuple(columns[k]))
+        for k, row in enumerate(rows)
+    ]
+    keeper = SetKeeper(keep, ctx) if keep is not None else None
+    out: list = [keeper.get(job) if keeper else None for job in jobs]
+    cost = [n * sum(job[1]) for job in jobs]
+    what = what or f"{len(rows)} parameter sets x {n} replications"
+    kept = sum(c for c, o in zip(cost, out, strict=True) if o is not None)
+    tally = Tally(progress, sum(cost), what, done=kept)
+
+    def finished(results: list[tuple[int, tuple[np.ndarray, np.ndarray]]]) -> None:
+        for k, res in results:
+            out[todo[k]] = res
+            if keeper is not None:
+                keeper.put(jobs[todo[k]], res)
+            tally.add(cost[todo[k]])
+
+    todo = [k for k, o in enumerate(out) if o is None]
+    with Runner(workers, dask) as runner:
+        runner.map(evaluate_set, ctx, [jobs[k] for k in todo], finished, max_chunk=1)
     return SetOutcomes(
         values=values,
         killed=np.stack([o[0] for o in out]),
@@ -180,6 +183,42 @@ def run_sets(
         units=units,
         whatifs=tuple(w.name for w in whatifs),
     )
+
+
+class SetKeeper:
+    """Finished parameter sets kept as OUT/sets/<key>.npz, the key a hash of everything the
+    set's result depends on (the nominal scenario, the values, the what-ifs, the columns run,
+    the replications and the root seed): a set found there is the same set, seed for seed."""
+
+    def __init__(self, directory: Path, ctx: dict):
+        from iadsim.analysis.montecarlo import scenario_hash
+
+        self.dir = Path(directory) / "sets"
+        whatifs = [(w.name, w.groups, [a.text for a in w.assignments]) for w in ctx["whatifs"]]
+        self.context = json.dumps(
+            [scenario_hash(ctx["base"].scenario), ctx["n"], ctx["first"], ctx["root_seed"], whatifs]
+        )
+
+    def _path(self, job: tuple) -> Path:
+        key = hashlib.sha256(json.dumps([self.context, job[0], job[1]]).encode()).hexdigest()
+        return self.dir / f"{key[:32]}.npz"
+
+    def get(self, job: tuple) -> tuple[np.ndarray, np.ndarray] | None:
+        path = self._path(job)
+        if not path.is_file():
+            return None
+        try:
+            with np.load(path) as z:
+                return z["killed"], z["unit_kills"]
+        except (OSError, ValueError, KeyError):
+            return None  # a damaged file: the set runs again
+
+    def put(self, job: tuple, result: tuple[np.ndarray, np.ndarray]) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        path = self._path(job)
+        tmp = path.with_suffix(f".tmp-{os.getpid()}.npz")
+        np.savez(tmp, killed=result[0], unit_kills=result[1])
+        os.replace(tmp, path)
 
 
 def to_values(model: UncertainModel, unit_cube: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from iadsim.analysis.montecarlo import run_batch
+from iadsim.analysis.runner import ProgressFn
 from iadsim.analysis.stats import reason_totals, wilson_interval
 from iadsim.analysis.store import ResultStore
 from iadsim.engine.run import prepare
@@ -43,20 +44,37 @@ def vignettes(directory: Path = VIGNETTE_DIR) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if not p.name.endswith(".record.yaml"))
 
 
-def run_vignette(scenario: Path, n: int, out: Path, *, workers: int = 1, seed: int = 1) -> dict:
+def run_vignette(
+    scenario: Path,
+    n: int,
+    out: Path,
+    *,
+    workers: int = 1,
+    seed: int = 1,
+    progress: ProgressFn | None = None,
+) -> dict:
     """Run a vignette n times; its outcome distribution beside its record."""
     scenario = Path(scenario)
     record = load_record(scenario)
     prepared = prepare(scenario)
     dest = Path(out) / scenario.stem
-    run_batch(prepared, n, dest, root_seed=seed, workers=workers, resume=True, progress=False)
+    run_batch(
+        prepared,
+        n,
+        dest,
+        root_seed=seed,
+        workers=workers,
+        resume=True,
+        progress=progress,
+        what=f"vignette {scenario.stem}",
+    )
     with ResultStore(dest / "results.sqlite", writer=False) as store:
         reps = store.rows("replications", "WHERE idx < ?", (n,))
         totals = reason_totals(store)
-    killed = np.array([r[8] for r in reps])
-    launches = np.array([r[9] for r in reps])
-    detected = np.array([r[4] for r in reps])
-    n_ac = reps[0][3] if reps else 0
+    killed = np.array([r["killed"] for r in reps])
+    launches = np.array([r["launches"] for r in reps])
+    detected = np.array([r["detected"] for r in reps])
+    n_ac = reps[0]["n_aircraft"] if reps else 0
 
     def prop(mask: np.ndarray) -> dict:
         k = int(mask.sum())

@@ -6,7 +6,10 @@ import argparse
 from pathlib import Path
 
 from iadsim.cli import _args
-from iadsim.cli._batch import resume_hint, sigterm_as_interrupt
+from iadsim.cli._batch import HELP, batch_display, common_options
+
+METRICS = ("any_engaged", "any_killed", "engaged", "killed")
+"""`analysis.attribute.METRICS` (not imported here: --help stays fast)."""
 
 
 def register(sub) -> None:
@@ -22,36 +25,39 @@ def register(sub) -> None:
         "maintenance, crews, deterrence) that change something in the scenario; the connection "
         "mechanisms (links, comms, power, deployment, integration) by name instead of "
         "connectivity; attacker actions (strikes, jamming, sead, decoys) only when named in "
-        "--groups (docs/monte-carlo.md).",
+        "--groups (docs/monte-carlo.md). Before starting, prints how many replications the "
+        "first round will run (and at most) and about how long.",
+        formatter_class=HELP,
     )
-    a.add_argument("scenario")
+    a.add_argument("scenario", help="scenario YAML file (or a bundled scenario's name)")
     a.add_argument(
         "-n",
         type=_args.replications,
         default=20,
-        help="replications per subset in the first round (default 20)",
+        help="replications per subset in the first round",
     )
     a.add_argument(
-        "--n-max",
-        type=_args.replications,
-        default=400,
-        help="at most this many per subset (default 400)",
+        "--n-max", type=_args.replications, default=400, help="at most this many per subset"
     )
     a.add_argument(
         "--target",
         type=_args.finite,
         default=3.0,
-        help="largest share interval half-width, in percentage points (default 3)",
+        help="largest share interval half-width, in percentage points",
     )
-    a.add_argument("--seed", type=_args.seed, default=1, help="root seed")
-    a.add_argument("--groups", default=None, help="comma-separated factor groups")
-    a.add_argument("--metric", default="killed", help="outcome metric (default killed)")
     a.add_argument(
-        "--workers", type=_args.workers, default=1, help="local worker processes (default 1)"
+        "--groups",
+        default=None,
+        help="comma-separated factor groups (default: every defence condition that changes "
+        "something in the scenario)",
     )
-    a.add_argument("--out", default="out/attribute", help="output directory")
-    a.add_argument("--resume", action="store_true", help="complete an interrupted attribution")
-    a.add_argument("--quiet", action="store_true", help="no progress bar and no tables")
+    a.add_argument(
+        "--metric",
+        default="killed",
+        choices=sorted(METRICS),
+        help="outcome metric per replication",
+    )
+    common_options(a, "out/attribute")
     a.add_argument("--json", dest="json_out", help="also write the result as JSON here")
     a.set_defaults(func=cmd_attribute)
 
@@ -64,7 +70,6 @@ def cmd_attribute(args: argparse.Namespace) -> int:
     from iadsim.errors import InputError, Problem
     from iadsim.io.outdir import check_target, retire_manifest, write_manifest
     from iadsim.report.attribution import attribution_figure, print_attribution
-    from iadsim.report.progress import overall_bar
 
     check_target(args.out, ("subsets", "attribution.*", "manifest.json"))  # before the work
     if not 0.0 < args.target < 100.0:
@@ -80,24 +85,20 @@ def cmd_attribute(args: argparse.Namespace) -> int:
     else:
         with console.status("preparing the scenario..."):
             base = prepare(args.scenario)
-    try:
-        with sigterm_as_interrupt(), overall_bar("attribution", enabled=not args.quiet) as bar:
-            run = run_attribution(
-                base,
-                args.out,
-                groups,
-                metric=args.metric,
-                root_seed=args.seed,
-                workers=args.workers,
-                target=args.target / 100.0,
-                n_min=args.n,
-                n_max=max(args.n, args.n_max),
-                resume=args.resume,
-                progress=bar,
-            )
-    except KeyboardInterrupt:
-        resume_hint(args)
-        raise
+    with batch_display(args, base) as progress:
+        run = run_attribution(
+            base,
+            args.out,
+            groups,
+            metric=args.metric,
+            root_seed=args.seed,
+            workers=args.workers,
+            target=args.target / 100.0,
+            n_min=args.n,
+            n_max=max(args.n, args.n_max),
+            resume=args.resume,
+            progress=progress,
+        )
     a = run.attribution
     out = Path(args.out)
     retire_manifest(out, ("attribution.png",))  # attribution.json: just written

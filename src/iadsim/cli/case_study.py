@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from iadsim.cli import _args
+from iadsim.cli._batch import HELP, batch_display, common_options
 
 
 def register(sub) -> None:
@@ -17,25 +18,32 @@ def register(sub) -> None:
         description="Attribution to the target precision, counterfactuals, sensitivity of the "
         "conclusions to every notional number's range, historical vignettes; then "
         "docs/case-study.md, docs/vignettes.md, their figures and the README block are "
-        "written from the results. Resumable: the runs are kept in --out.",
+        "written from the results. The runs are kept in --out: --resume completes an "
+        "interrupted case study from them. Before each step, prints how many replications it "
+        "will run and about how long.",
+        formatter_class=HELP,
     )
-    c.add_argument("--scenario", default="scenarios/caracas-2026-01-03.yaml")
-    c.add_argument("--ranges", default="scenarios/caracas-2026-01-03.ranges.yaml")
+    c.add_argument("--scenario", default="scenarios/caracas-2026-01-03.yaml", help="scenario")
+    c.add_argument(
+        "--ranges",
+        default="scenarios/caracas-2026-01-03.ranges.yaml",
+        help="YAML file of distributions on the notional numbers",
+    )
     c.add_argument("--vignettes", default="scenarios/vignettes", help="directory of vignettes")
     c.add_argument(
-        "--target", type=_args.finite, default=3.0, help="share half-width target, points"
+        "--target", type=_args.finite, default=3.0, help="share half-width target, in points"
     )
-    c.add_argument("--n-max", type=_args.replications, default=400)
+    c.add_argument(
+        "--n-max", type=_args.replications, default=400, help="attribution: at most per subset"
+    )
     c.add_argument(
         "--quick",
         action="store_true",
         help="a reduced run (fewer sets and replications; stated in the document)",
     )
-    c.add_argument("--workers", type=_args.workers, default=2)
-    c.add_argument("--seed", type=_args.seed, default=1)
-    c.add_argument("--out", default="out/case-study", help="where the runs are kept")
+    common_options(c, "out/case-study")
     c.add_argument("--docs", default="docs", help="where the documents are written")
-    c.add_argument("--readme", default="README.md")
+    c.add_argument("--readme", default="README.md", help="README whose generated block is updated")
     c.add_argument(
         "--render-only",
         action="store_true",
@@ -80,16 +88,35 @@ def cmd_case_study(args: argparse.Namespace) -> int:
         )
         result = json.loads((Path(args.out) / "case-study.json").read_text())
         return _write_documents(result, args, console)
-    result = run_case_study(
-        args.scenario,
-        args.ranges,
-        args.out,
-        precision=precision,
-        workers=args.workers,
-        root_seed=args.seed,
-        vignettes=vignettes(Path(args.vignettes)),
-        progress=lambda msg: console.log(msg),
-    )
+    runs = [Path(args.out) / d for d in ("attribute", "counterfactuals", "sets", "vignettes")]
+    if not args.resume and any(d.is_dir() for d in runs):
+        from iadsim.errors import InputError, Problem
+
+        raise InputError(
+            Problem(
+                args.out,
+                None,
+                None,
+                "--out",
+                "holds the runs of an earlier case study; pass --resume to complete it from "
+                "them, or choose another --out",
+            )
+        )
+    from iadsim.engine.run import prepare
+
+    base = prepare(args.scenario)
+    with batch_display(args, base) as progress:
+        result = run_case_study(
+            args.scenario,
+            args.ranges,
+            args.out,
+            precision=precision,
+            workers=args.workers,
+            root_seed=args.seed,
+            vignettes=vignettes(Path(args.vignettes)),
+            progress=progress,
+            prepared=base,
+        )
     out = Path(args.out)
     from iadsim.io.outdir import retire_manifest, write_manifest
 

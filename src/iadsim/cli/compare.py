@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from iadsim.cli._batch import batch_options, resume_hint, sigterm_as_interrupt
+from iadsim.cli._batch import HELP, batch_display, batch_options
 
 COMPARE_FILES = (
     "base",
@@ -24,11 +24,13 @@ def register(sub) -> None:
         "compare",
         help="what-if: base vs variants (--set PATH=VALUE) with common random numbers",
         description="Run the base scenario and one variant per --set with the same seeds; report "
-        "paired differences with 95%% confidence intervals and a tornado chart. Paths: "
+        "paired differences with 95% confidence intervals and a tornado chart. Paths: "
         "network.links.*.up=true, units.S300-BN.readiness=operational, "
-        "units.BUK-BTY.c2_mode=autonomous; several assignments joined by ';' form one group.",
+        "units.BUK-BTY.c2_mode=autonomous; several assignments joined by ';' form one group. "
+        "Before starting, prints how many replications will run and about how long.",
+        formatter_class=HELP,
     )
-    c.add_argument("scenario")
+    c.add_argument("scenario", help="scenario YAML file (or a bundled scenario's name)")
     c.add_argument(
         "--set",
         dest="sets",
@@ -48,7 +50,7 @@ def register(sub) -> None:
     c.add_argument(
         "--metric",
         default="mean_killed",
-        help="metric the tornado chart ranks by (default mean_killed)",
+        help="metric the tornado chart ranks by",
     )
     batch_options(c, "out/compare")
     c.set_defaults(func=cmd_compare)
@@ -61,30 +63,28 @@ def cmd_compare(args: argparse.Namespace) -> int:
         run_variants,
     )
     from iadsim.analysis.variants import parse_group
+    from iadsim.engine.run import prepare
     from iadsim.io.outdir import check_target, retire_manifest, write_manifest
     from iadsim.report.compare import tornado, write_report
-    from iadsim.report.progress import OverallTasks
 
     check_target(args.out, COMPARE_FILES + tuple(args.names or ()))  # before the work
     groups = [parse_group(s) for s in args.sets]
     variants = build_variants(
         args.scenario, groups, args.names
     )  # every --set validated before running
-    try:
-        with sigterm_as_interrupt():
-            paths = run_variants(
-                variants,
-                args.n,
-                args.out,
-                root_seed=args.seed,
-                workers=args.workers,
-                dask=args.dask,
-                resume=args.resume,
-                progress=None if args.quiet else OverallTasks.start(args.n * (1 + len(groups))),
-            )
-    except KeyboardInterrupt:
-        resume_hint(args)
-        raise
+    base = prepare(variants[0].scenario)
+    with batch_display(args, base) as progress:
+        paths = run_variants(
+            variants,
+            args.n,
+            args.out,
+            root_seed=args.seed,
+            workers=args.workers,
+            dask=args.dask,
+            resume=args.resume,
+            progress=progress,
+            base=base,
+        )
     report = compare_report(variants, paths)
     retire_manifest(args.out, ("compare.*", "compare_reasons.csv", "tornado.png"))
     files = write_report(report, args.out)

@@ -42,7 +42,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _explain_batch(path: Path, as_json: bool, console) -> int:
-    from iadsim.analysis.store import ResultStore, check_batch_dir
+    from iadsim.analysis.batch_dir import check_batch_dir
+    from iadsim.analysis.store import ResultStore
     from iadsim.report.console import print_pair_shares
     from iadsim.report.rundir import mc_pair_shares
 

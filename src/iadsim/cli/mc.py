@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from iadsim.cli._batch import batch_options, resume_hint, sigterm_as_interrupt
+from iadsim.cli._batch import HELP, batch_display, batch_options
 
 
 def register(sub) -> None:
@@ -15,9 +15,11 @@ def register(sub) -> None:
         help="Monte Carlo: N replications, stored as they finish, with statistics",
         description="Run N replications (seeds derived from one root seed) on local processes or "
         "a Dask cluster; each finished replication is stored at once in OUT/results.sqlite, and "
-        "--resume runs only the missing ones after an interruption.",
+        "--resume runs only the missing ones after an interruption. Before starting, prints how "
+        "many replications will run and about how long they will take.",
+        formatter_class=HELP,
     )
-    m.add_argument("scenario", help="scenario YAML file")
+    m.add_argument("scenario", help="scenario YAML file (or a bundled scenario's name)")
     batch_options(m, "out/mc")
     m.add_argument(
         "--force",
@@ -31,14 +33,11 @@ def register(sub) -> None:
 def cmd_mc(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from iadsim.analysis.montecarlo import run_batch
-    from iadsim.analysis.stats import batch_report
-    from iadsim.analysis.store import ResultStore, commit_batch_dir, prepare_store
+    from iadsim.analysis.batch_dir import prepare_store, write_batch_dir
+    from iadsim.analysis.runner import Runner
     from iadsim.engine.run import prepare
-    from iadsim.io.outdir import fs_errors
-    from iadsim.io.outputs import write_json
     from iadsim.report.batch import print_batch_report
-    from iadsim.report.progress import console_bar
+    from iadsim.report.scene import build_scene
 
     console = Console()
     out = Path(args.out)
@@ -50,34 +49,17 @@ def cmd_mc(args: argparse.Namespace) -> int:
     else:
         with console.status("preparing the scenario (geometry, terrain)...", spinner="dots"):
             prepared = prepare(args.scenario)
-    bar = None if args.quiet else console_bar(eta=True)
-    try:
-        with sigterm_as_interrupt():
-            outcome = run_batch(
-                prepared,
-                args.n,
-                args.out,
-                root_seed=args.seed,
-                workers=args.workers,
-                dask=args.dask,
-                resume=args.resume,
-                progress=bar,
-            )
-    except KeyboardInterrupt:
-        resume_hint(args)
-        raise
-    finally:
-        if bar is not None:
-            bar.stop()
-    # the report covers replications 0..n-1, even when the store holds more (--resume -n)
-    with ResultStore(outcome.store, writer=False, limit=args.n) as store:
-        report = batch_report(store)
-    from iadsim.report.scene import build_scene
-
-    with fs_errors(out, "write the summary"):
-        write_json(report, out / "summary.json")
-        write_json(build_scene(prepared.geometry.world), out / "scene.json")
-    commit_batch_dir(out, args.n)  # the manifest last: readers check the set
+    with batch_display(args, prepared) as progress, Runner(args.workers, args.dask) as runner:
+        outcome, report = write_batch_dir(
+            prepared,
+            args.n,
+            out,
+            runner,
+            root_seed=args.seed,
+            resume=args.resume,
+            progress=progress,
+            scene=build_scene(prepared.geometry.world),
+        )
     if not args.quiet:
         hint = f"iadsim explain {out}  (and the map: iadsim report {out})"
         print_batch_report(report, console, pairs_hint=hint)

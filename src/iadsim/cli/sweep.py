@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from iadsim.cli._batch import batch_options, resume_hint, sigterm_as_interrupt
+from iadsim.cli._batch import HELP, batch_display, batch_options
 
 
 def register(sub) -> None:
@@ -14,11 +14,18 @@ def register(sub) -> None:
         "sweep",
         help="run a grid of parameter values; write a table and a plot",
         description="--param PATH=START:STOP:STEPS (or PATH=V1,V2,...), repeatable: the full grid "
-        "is run with the same seeds at every point; OUT/sweep.csv, sweep.parquet, sweep.png.",
+        "is run with the same seeds at every point; OUT/sweep.csv, sweep.parquet, sweep.png. "
+        "Before starting, prints how many replications will run and about how long.",
+        formatter_class=HELP,
     )
-    s.add_argument("scenario")
+    s.add_argument("scenario", help="scenario YAML file (or a bundled scenario's name)")
     s.add_argument(
-        "--param", dest="params", action="append", required=True, metavar="PATH=START:STOP:STEPS"
+        "--param",
+        dest="params",
+        action="append",
+        required=True,
+        metavar="PATH=START:STOP:STEPS",
+        help="a swept parameter: START:STOP:STEPS evenly spaced, or V1,V2,... (repeatable)",
     )
     batch_options(s, "out/sweep")
     s.set_defaults(func=cmd_sweep)
@@ -28,30 +35,28 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from iadsim.analysis.sweep import SWEEP_METRICS, grid, parse_param, reason_shifts, run_sweep
+    from iadsim.engine.run import prepare
     from iadsim.io.outdir import check_target, retire_manifest, write_manifest
-    from iadsim.report.progress import OverallTasks
     from iadsim.report.sweep import write_sweep
 
     check_target(
         args.out, ("points", "sweep.*", "sweep_reasons.csv", "manifest.json")
     )  # before the work
     params = [parse_param(p) for p in args.params]
-    try:
-        with sigterm_as_interrupt():
-            table = run_sweep(
-                args.scenario,
-                params,
-                args.n,
-                args.out,
-                root_seed=args.seed,
-                workers=args.workers,
-                dask=args.dask,
-                resume=args.resume,
-                progress=None if args.quiet else OverallTasks.start(args.n * len(grid(params))),
-            )
-    except KeyboardInterrupt:
-        resume_hint(args)
-        raise
+    grid(params)  # a grid over the limit is refused before any work
+    base = prepare(args.scenario)
+    with batch_display(args, base) as progress:
+        table = run_sweep(
+            base,
+            params,
+            args.n,
+            args.out,
+            root_seed=args.seed,
+            workers=args.workers,
+            dask=args.dask,
+            resume=args.resume,
+            progress=progress,
+        )
     from rich.console import Console
 
     from iadsim.report.batch import fmt as _fmt

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from iadsim.cli import _args
+from iadsim.cli._batch import HELP, batch_display, common_options
 
 
 def register(sub) -> None:
@@ -16,22 +17,22 @@ def register(sub) -> None:
         description="Numbers written as distributions in the scenario or catalog files, or put "
         "on them by --ranges FILE, are sampled (outer loop); each parameter set runs -n "
         "replications with the same seeds (inner loop). Writes OUT/sensitivity.csv, "
-        "sensitivity.json and sensitivity.png (docs/monte-carlo.md).",
+        "sensitivity.json and sensitivity.png (docs/monte-carlo.md); each finished set is kept "
+        "in OUT/sets/ for --resume. Before starting, prints how many replications will run "
+        "and about how long.",
+        formatter_class=HELP,
     )
-    u.add_argument("scenario")
+    u.add_argument("scenario", help="scenario YAML file (or a bundled scenario's name)")
     u.add_argument("--ranges", default=None, help="YAML file of distributions on numbers")
-    u.add_argument("--method", choices=["morris", "sobol"], default="morris")
+    u.add_argument("--method", choices=["morris", "sobol"], default="morris", help="method")
     u.add_argument(
         "--sets",
         type=_args.positive_int,
         default=8,
-        help="Morris trajectories, or Sobol base sample size (a power of 2); default 8",
+        help="Morris trajectories, or Sobol base sample size (a power of 2)",
     )
     u.add_argument("-n", type=_args.replications, default=20, help="replications per parameter set")
-    u.add_argument("--seed", type=_args.seed, default=1)
-    u.add_argument("--workers", type=_args.workers, default=1)
-    u.add_argument("--out", default="out/uncertainty")
-    u.add_argument("--quiet", action="store_true")
+    common_options(u, "out/uncertainty")
     u.set_defaults(func=cmd_uncertainty)
 
 
@@ -40,13 +41,25 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
 
     from iadsim.analysis.uncertain_model import UncertainModel
     from iadsim.analysis.uncertainty import morris, sobol
+    from iadsim.engine.run import prepare
     from iadsim.errors import InputError, Problem
     from iadsim.io.outdir import check_target, retire_manifest, write_manifest
     from iadsim.io.outputs import write_json
-    from iadsim.report.progress import overall_bar
     from iadsim.report.sensitivity import console_table, sensitivity_figure, write_csv
 
-    check_target(args.out, ("sensitivity.*", "manifest.json"))  # before the work
+    check_target(args.out, ("sensitivity.*", "sets", "manifest.json"))  # before the work
+    kept = Path(args.out) / "sets"
+    if not args.resume and kept.is_dir() and any(kept.iterdir()):
+        raise InputError(
+            Problem(
+                str(kept),
+                None,
+                None,
+                "--out",
+                "holds parameter sets of an earlier run; pass --resume to reuse them (only "
+                "identical sets are), or choose another --out",
+            )
+        )
     model = UncertainModel.load(args.scenario, args.ranges)
     if len(model.numbers) < 2:
         raise InputError(
@@ -62,9 +75,18 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     if args.n < 1 or args.sets < 1:
         raise InputError(Problem("<command line>", None, None, "-n", "need -n >= 1, --sets >= 1"))
     method = morris if args.method == "morris" else sobol
-    with overall_bar("parameter sets", enabled=not args.quiet) as bar:
+    base = prepare(model.nominal_scenario())
+    with batch_display(args, base) as progress:
         s_mean, s_any, sets = method(
-            model, args.sets, args.n, seed=args.seed, workers=args.workers, progress=bar
+            model,
+            args.sets,
+            args.n,
+            seed=args.seed,
+            root_seed=args.seed,
+            workers=args.workers,
+            base=base,
+            progress=progress,
+            keep=Path(args.out),
         )
     out = Path(args.out)
     retire_manifest(out, ("sensitivity.*",))

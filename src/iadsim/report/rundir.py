@@ -115,7 +115,7 @@ def check_set(path: Path, kind: str) -> dict:
     from iadsim.io.outdir import check_manifest
 
     if kind == "mc":
-        from iadsim.analysis.store import check_batch_dir
+        from iadsim.analysis.batch_dir import check_batch_dir
 
         manifest = check_batch_dir(path)
     else:
@@ -190,7 +190,7 @@ def load_output_dir(path: str | Path, scenario: str | Path | None = None) -> Out
         n = int(manifest["replications"])  # the replications the summary was computed from
         with ResultStore(path, writer=False, limit=n) as store:
             out.ledger = json_ready(mc_pair_shares(store))
-            out.funnel = funnel_of([r[4] for r in store.rows("ledger")])
+            out.funnel = funnel_of([r["stage_index"] for r in store.rows("ledger")])
         out.summary = _json(path / "summary.json")  # listed in the manifest: checked
     if (path / "compare.json").is_file():
         out.compare = _json(path / "compare.json")
