@@ -7,7 +7,9 @@ from __future__ import annotations
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from iadsim.analysis.store import STORE_NAME, ResultStore, prepare_store
+from iadsim.analysis.batch_dir import prepare_store
+from iadsim.analysis.store import ResultStore
+from iadsim.analysis.store_checks import STORE_NAME
 from iadsim.errors import IadsimError
 from tests.fuzzing import fuzz
 

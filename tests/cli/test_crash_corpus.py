@@ -8,7 +8,9 @@ import shutil
 
 import pytest
 
-from iadsim.analysis.store import STORE_NAME, ResultStore, prepare_store
+from iadsim.analysis.batch_dir import prepare_store
+from iadsim.analysis.store import ResultStore
+from iadsim.analysis.store_checks import STORE_NAME
 from iadsim.analysis.variants import make_variant, parse_group
 from iadsim.cli import main
 from iadsim.errors import IadsimError, InputError

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from iadsim.analysis.montecarlo import record_of
+from iadsim.analysis.records import record_of
 from iadsim.engine import kalman_tracks as kt
 from iadsim.engine.rng import RngStreams, replication_seed
 from iadsim.io.outputs import write_parquet
