@@ -88,6 +88,32 @@ def _play_and_open_ledger(page, unit: str, aircraft: str) -> None:
     assert aircraft in page.inner_text("#ledger")
 
 
+def _no_sideways_scroll(page) -> None:
+    """At 1280 px the page itself never scrolls sideways (wide tables scroll in their box)."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def _map_is_readable(page) -> None:
+    """The layer control starts collapsed and opens grouped; a legend entry per kind of thing
+    drawn, which follows the layers shown; a scale bar; labels on units; clock times."""
+    _no_sideways_scroll(page)
+    assert page.locator("#layers-panel").is_hidden()
+    page.click("#layers button")
+    assert page.locator("#layers-panel").is_visible()
+    groups = page.locator("#layers-panel summary").all_inner_texts()
+    assert {g.split()[0] for g in groups} >= {"Defence", "Raid", "Fight"}
+    legend = page.inner_text("#legend")
+    assert "missile reach" in legend and "planned route" in legend
+    page.locator("#layers-panel label", has_text="Routes").locator("input").uncheck()
+    assert "planned route" not in page.inner_text("#legend")  # the legend follows the layers
+    page.locator("#layers-panel label", has_text="Routes").locator("input").check()
+    page.click("#layers button")
+    assert page.locator("#layers-panel").is_hidden()
+    assert page.locator(".leaflet-control-scale-line").count() == 1
+    assert page.locator(".sym .lbl").count() >= 2
+    assert "UTC" in page.inner_text("#clock") and "local" in page.inner_text("#clock")
+
+
 def test_offline_report_plays_and_opens_a_ledger(browser, run_dir, shots):
     from iadsim.cli import main
 
@@ -115,6 +141,7 @@ def test_offline_report_plays_and_opens_a_ledger(browser, run_dir, shots):
     assert errors == []
     for sid in ("killchain", "funnel", "timeline", "reasons"):
         assert page.locator(f"section#{sid}").count() == 1
+    _map_is_readable(page)
     page.fill("#time", "700")  # the raid over the city, for the picture
     page.dispatch_event("#time", "input")
     page.screenshot(path=str(shots / "report.png"), full_page=True)
@@ -150,9 +177,11 @@ def test_web_app_playback_and_ledger_from_the_api(browser, run_dir, shots, tmp_p
         assert all(u.startswith(f"http://127.0.0.1:{port}/") or u.startswith("data:") for u in urls)
         # a layer toggle: hide the routes, the route lines go
         before = page.locator("path.leaflet-interactive").count()
+        page.click("#layers button")  # the control starts collapsed
         page.get_by_label("Routes").uncheck()
         assert page.locator("path.leaflet-interactive").count() < before
         page.get_by_label("Routes").check()
+        page.click("#layers button")
         page.fill("#time", "700")
         page.dispatch_event("#time", "input")
         assert errors == []

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from html import escape
 
+from iadsim.report.clock import Clock
+
 KIND_STYLE = {
     "track_firm": ("#1f5fbf", "firm track"),
     "launch": ("#ff7f00", "launch"),
@@ -49,9 +51,11 @@ def funnel_svg(funnel: list[dict], width: int = 640) -> str:
     return _svg(width, h, body, "kill-chain funnel")
 
 
-def timeline_svg(events: list[dict], aircraft: list[str], duration_s: float, width=900) -> str:
+def timeline_svg(
+    events: list[dict], aircraft: list[str], duration_s: float, clock: Clock, width: int = 900
+) -> str:
     """One row per aircraft (plus one for strikes and losses on the ground): a mark per event
-    of the kinds in KIND_STYLE, at its time; a legend below."""
+    of the kinds in KIND_STYLE, at its time; the axis in local clock time; a legend below."""
     rows = ["(ground)"] + list(aircraft)
     row, left, right = 20, 90, 20
     h = row * len(rows) + 50
@@ -73,7 +77,8 @@ def timeline_svg(events: list[dict], aircraft: list[str], duration_s: float, wid
             i = 0
         x = left + e["time_s"] * scale
         y = 10 + i * row
-        tip = escape(f"{e['time_s']:.0f} s {e['kind']} {e.get('component') or e.get('unit') or ''}")
+        who = e.get("component") or e.get("unit") or ""
+        tip = escape(f"{clock.both(e['time_s'])} {e['kind']} {who}")
         body.append(
             f'<rect x="{x - 1.5:.1f}" y="{y + 2}" width="3" height="14" fill="{style[0]}">'
             f"<title>{tip}</title></rect>"
@@ -81,7 +86,10 @@ def timeline_svg(events: list[dict], aircraft: list[str], duration_s: float, wid
     y0 = 10 + len(rows) * row
     for k in range(0, int(duration_s) + 1, 600 if duration_s > 1800 else 120):
         x = left + k * scale
-        body.append(f'<text x="{x:.1f}" y="{y0 + 10}" text-anchor="middle">{k // 60} min</text>')
+        body.append(
+            f'<text x="{x:.1f}" y="{y0 + 10}" text-anchor="middle">{clock.local(k)[:5]}</text>'
+        )
+    body.append(f'<text x="{left - 6}" y="{y0 + 10}" text-anchor="end">local ({clock.zone})</text>')
     x = left
     for color, label in KIND_STYLE.values():
         body.append(f'<rect x="{x}" y="{y0 + 22}" width="10" height="10" fill="{color}"/>')

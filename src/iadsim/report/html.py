@@ -16,6 +16,7 @@ from html import escape
 from importlib import resources
 
 from iadsim.report import charts
+from iadsim.report.clock import Clock
 from iadsim.report.reasons import REASON_HELP
 from iadsim.report.rundir import OutputDir, reason_counts
 from iadsim.scenario.readiness import READINESS_STATES
@@ -36,15 +37,36 @@ SECTIONS = (
 )
 
 CSS = """
-body{font-family:sans-serif;margin:0 1em 2em;color:#222}
+*{box-sizing:border-box}
+body{font-family:sans-serif;margin:0 auto 2em;padding:0 1em;color:#222;max-width:1600px}
 h1{font-size:1.3em} h2{font-size:1.1em;border-bottom:1px solid #ccc;margin-top:1.6em}
-#mapwrap{display:flex;gap:.8em} #mapview{height:560px;flex:1;background:#b9d3e6}
-#side{width:400px;font-size:13px} #ledger{max-height:300px;overflow:auto}
+#mapwrap{display:flex;flex-wrap:wrap;gap:.8em}
+#mapview{height:max(560px,72vh);flex:3 1 560px;min-width:0;background:#b9d3e6}
+#side{flex:1 1 300px;min-width:0;max-width:440px;font-size:13px}
+#ledger{max-height:300px;overflow:auto} #ledger td.el{white-space:normal;word-break:break-all}
 #log{font-size:12px;max-height:220px;overflow:auto;border-top:1px solid #ccc;margin-top:.5em}
-#controls{margin:.5em 0;display:flex;gap:.6em;align-items:center} #time{flex:1}
+#log .rep{color:#666}
+#controls{margin:.5em 0;display:flex;flex-wrap:wrap;gap:.6em;align-items:center}
+#time{flex:1 1 200px;min-width:0} #clock{font-variant-numeric:tabular-nums}
+.tablewrap{max-width:100%;overflow-x:auto}
 table{border-collapse:collapse;font-size:13px;margin:.4em 0}
 td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;white-space:nowrap}
-th{background:#f0f0f0} .sym{background:none;border:none} .note{color:#666;font-size:12px}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f0f0f0} .note{color:#666;font-size:12px}
+svg{max-width:100%;height:auto}
+.sym{background:none;border:none;overflow:visible}
+.sym .lbl{position:absolute;left:100%;top:0;margin-left:2px;font:11px sans-serif;white-space:nowrap;
+ color:#111;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none}
+.nolabels .sym .lbl{display:none}
+.iad-layers{background:#fff;font-size:12px;max-height:70vh;overflow:auto}
+.iad-layers button{border:none;background:#fff;padding:5px 9px;font-weight:bold;cursor:pointer}
+.iad-layers details{padding:2px 8px} .iad-layers summary{cursor:pointer;font-weight:bold}
+.iad-layers label{display:block;white-space:nowrap;padding-left:.6em}
+.iad-legend{font-size:11px;columns:2 170px;margin-bottom:.4em}
+.iad-legend summary{cursor:pointer;font-weight:bold}
+.leg{break-inside:avoid;display:flex;align-items:center;gap:4px;white-space:nowrap}
+.leg svg{flex:none}
+.legsym svg{width:22px;height:auto}
 .reason{color:#b00000;font-family:monospace} .killed{color:#006000;font-weight:bold}
 """
 
@@ -69,7 +91,10 @@ def _script_json(data) -> str:
 def _table(cols: list[str], rows: list[list], cls: str = "") -> str:
     head = "".join(f"<th>{escape(c)}</th>" for c in cols)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (
+        f'<div class="tablewrap"><table class="{cls}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def _num(v, fmt: str = ".3g") -> str:
@@ -86,11 +111,12 @@ def _section(sid: str, title: str, body: str) -> str:
 
 def _aircraft(d: OutputDir) -> str:
     if d.kind == "run":
+        clock = Clock(d.scene) if d.scene else None
         cols = ["aircraft", "type", "detected", "tracked", "reported", "engaged", "killed"]
         rows = [
             [escape(a["aircraft"]), escape(a["type"])]
             + [_yes(a[k]) for k in cols[2:6]]
-            + [f"at {a['killed_at_s']:.0f} s" if a["killed"] else "no"]
+            + [f"at {clock.both(a['killed_at_s'])}" if a["killed"] and clock else _yes(a["killed"])]
             for a in d.summary.get("aircraft", [])
         ]
         return _table(cols, rows)
@@ -302,6 +328,7 @@ def _map(d: OutputDir) -> str:
         '<option value="10">10x</option><option value="30" selected>30x</option>'
         '<option value="100">100x</option></select></label></div>'
         '<div id="mapwrap"><div id="mapview"></div><div id="side">'
+        '<div id="legend" class="iad-legend"></div>'
         '<div id="ledger"><p class="note">Click a unit or an aircraft for its kill chains.</p>'
         '</div><div id="log"></div></div></div>'
     )
@@ -329,7 +356,9 @@ def build_html(d: OutputDir, static_url: str | None = None, api: str | None = No
         libs = "".join(f'<script src="{static_url}/{n}"></script>' for n in VENDOR_JS)
         app = f'<script src="{static_url}/app.js"></script>'
     timeline = (
-        charts.timeline_svg(d.events, [a["id"] for a in d.scene["aircraft"]], d.scene["duration_s"])
+        charts.timeline_svg(
+            d.events, [a["id"] for a in d.scene["aircraft"]], d.scene["duration_s"], Clock(d.scene)
+        )
         if d.events and d.scene
         else '<p class="note">no event log (a batch keeps statistics, not events)</p>'
     )
