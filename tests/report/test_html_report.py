@@ -66,8 +66,8 @@ def test_run_report_is_self_contained_and_complete(tutorial_run_dir, tmp_path, c
     assert str(out) in capsys.readouterr().out
     page = _parse(out)
     assert page.stack == ["html"] or page.stack == []  # </html> closes the document
-    assert page.sections == list(SECTIONS)
-    assert all(u.startswith("data:") for u in page.urls)  # every asset inlined
+    assert page.sections == list(SECTIONS["run"])
+    assert all(u.startswith(("data:", "#")) for u in page.urls)  # every asset inlined
     assert any("L.map(" in s for s in page.scripts)  # Leaflet and the app, inline
     assert any("milsymbol" in s.lower() for s in page.scripts)
     data = _payload(page)
@@ -86,7 +86,7 @@ def test_mc_report_holds_statistics_and_pair_shares(tutorial_mc_dir, tmp_path):
     out = tmp_path / "mc.html"
     assert main(["report", str(tutorial_mc_dir), "--out", str(out)]) == 0
     page = _parse(out)
-    assert page.sections == list(SECTIONS)
+    assert page.sections == list(SECTIONS["mc"])
     data = _payload(page)
     pairs = {(r["aircraft"], r["unit"]) for r in data["ledger"]}
     assert pairs == {("FIGHTER-1", "SAM"), ("HELO-1", "SAM")}

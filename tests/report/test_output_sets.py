@@ -105,10 +105,10 @@ def test_a_json_put_in_after_the_outputs_were_written_is_refused(two_compares, c
 
 def test_a_directory_of_another_kind_is_named(compare_dir, capsys):
     manifest = json.loads((compare_dir / MANIFEST).read_text())
-    manifest["kind"] = "sweep"
+    manifest["kind"] = "case-study"
     (compare_dir / MANIFEST).write_text(json.dumps(manifest))
     rc, err = _report(compare_dir, capsys)
-    assert rc == 2 and "holds 'sweep' outputs" in err
+    assert rc == 2 and "holds 'case-study' outputs" in err
 
 
 def test_an_interrupted_mc_is_refused_and_a_report_html_never_enters_the_set(tmp_path, capsys):
@@ -148,8 +148,8 @@ def test_sweep_and_uncertainty_write_their_manifest_last(tmp_path, capsys):
         check_manifest(sweep, kind="sweep")["files"]
     )
     assert "sweep_reasons.csv" in check_manifest(sweep, kind="sweep")["files"]
-    rc, err = _report(sweep, capsys)
-    assert rc == 2 and "holds 'sweep' outputs" in err  # named, not half-read
+    assert _report(sweep, capsys)[0] == 0  # its own page: the response curve
+    assert 'id="sweep"' in (sweep / "report.html").read_text()
     # one point in the same directory: no reason shifts, and none of the grid's left behind
     argv = ["sweep", str(scenario), "-n", "2", "--param", "raid.0.start_s=0:0:1"]
     assert main([*argv, "--quiet", "--out", str(sweep), "--resume"]) == 0
@@ -173,6 +173,10 @@ def test_sweep_and_uncertainty_write_their_manifest_last(tmp_path, capsys):
     assert {"sensitivity.csv", "sensitivity.json", "sensitivity.png"} == set(
         check_manifest(unc, kind="uncertainty")["files"]
     )
+    assert _report(unc, capsys)[0] == 0  # its own page, titled from the scenario
+    html = (unc / "report.html").read_text()
+    assert "<title>iadsim: tutorial</title>" in html and 'id="uncertainty"' in html
+    assert "strikes.strike-ew.p_destroy" in html
 
 
 def test_case_study_render_only_refuses_a_result_without_its_manifest(tmp_path, capsys):

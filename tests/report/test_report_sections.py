@@ -12,16 +12,35 @@ from iadsim.cli import main
 from iadsim.io.outdir import write_manifest
 from iadsim.report.charts import tornado_svg
 
-ATTRIBUTION = {
+
+def _iv(mean, lo, hi):
+    return {"mean": mean, "lo": lo, "hi": hi}
+
+
+ATTRIBUTION = {  # the shape analysis.attribution.Attribution.to_dict writes
     "groups": ["connectivity", "storage", "crews"],
+    "metric": "killed",
     "n_replications": 20,
-    "observed": {"mean": 0.8, "lo": 0.5, "hi": 1.1},
-    "designed": {"mean": 4.9, "lo": 4.7, "hi": 5.0},
+    "rounds": [20],
+    "observed": _iv(0.8, 0.5, 1.1),
+    "designed": _iv(4.9, 4.7, 5.0),
+    "total": _iv(4.1, 3.7, 4.4),
     "effects": [
-        {"group": "connectivity", "shapley": {"mean": 0.7, "lo": 0.4, "hi": 1.0}, "share": 0.17},
-        {"group": "storage", "shapley": {"mean": 0.4, "lo": 0.1, "hi": 0.7}, "share": 0.10},
-        {"group": "crews", "shapley": {"mean": 3.0, "lo": 2.5, "hi": 3.5}, "share": 0.73},
+        {
+            "group": g,
+            "shapley": _iv(m, m - 0.3, m + 0.3),
+            "share": m / 4.1,
+            "share_interval": _iv(m / 4.1, -5.55e-17, m / 4.1 + 0.05),
+            "main_effect": _iv(m, m - 0.3, m + 0.3),
+            "total_effect": _iv(m + 0.1, m - 0.2, m + 0.4),
+        }
+        for g, m in (("connectivity", 0.7), ("storage", 0.4), ("crews", 3.0))
     ],
+    "interactions": [{"groups": ["connectivity", "storage"], **_iv(0.2, 0.0, 0.4)}],
+    "subset_means": [{"as_designed": [], "mean": 0.8}, {"as_designed": ["crews"], "mean": 3.8}],
+    "target_half_width": 0.03,
+    "max_share_half_width": 0.025,
+    "reached_target": True,
 }
 
 
@@ -41,10 +60,14 @@ def test_attribution_directory_report(tmp_path):
     html = (tmp_path / "report.html").read_text()
     section = html[html.index('<section id="attribution">') :]
     section = section[: section.index("</section>")]
-    assert "As designed 4.9, observed 0.8 (20 replications)" in section
-    for group, share in (("crews", "73%"), ("connectivity", "17%"), ("storage", "10%")):
+    assert "As designed 4.90 (4.70 to 5.00); observed 0.80 (0.50 to 1.10)" in section
+    assert "20 replications per subset" in section
+    for group, share in (("crews", "73%"), ("connectivity", "17%"), ("storage", "9.8%")):
         assert group in section and share in section
+    assert "e-17" not in section and "0% to 15%" in section  # storage: 0.4 / 4.1 + 0.05 = 14.8%
+    assert "connectivity x storage" in section  # the interactions
     assert "<svg" in section  # the tornado
+    assert "<title>iadsim: (scenario not recorded)" in html  # no stores here to name it
 
 
 def test_compare_directory_report(tmp_path):
@@ -82,6 +105,10 @@ def test_compare_directory_report(tmp_path):
     section = html[html.index('<section id="compare">') :]
     section = section[: section.index("</section>")]
     svg = section[section.index("<svg") : section.index("</svg>")]
-    # the tornado has one unit (aircraft killed); the table lists every metric
-    assert "links: mean_killed" in svg and "first_detected_s" not in svg
-    assert "HELO-1.first_detected_s" in section and "-120" in section
+    # the tornado has one unit (aircraft killed); the table lists every metric, side by side
+    assert ">links<" in svg and "first_detected_s" not in svg
+    assert (
+        "HELO-1.first_detected_s" in section and "-119.00 (-120.00; -120.10 to -119.90)" in section
+    )
+    assert "<title>iadsim: tutorial</title>" in html
+    assert "a single replication" not in html  # no empty Monte Carlo section

@@ -7,6 +7,7 @@ Kept few and quick: one page load each."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -190,3 +191,64 @@ def test_web_app_playback_and_ledger_from_the_api(browser, run_dir, shots, tmp_p
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+RANGES = (
+    "scenario:\n"
+    "  units.SAM.components.telar-1.readiness.operational: {low: 0.5, mode: 0.9, high: 1}\n"
+    "  strikes.strike-ew.p_destroy: {dist: uniform, low: 0.2, high: 0.8}\n"
+)
+
+
+@pytest.fixture(scope="module")
+def analysis_dirs(tutorial_mc_dir, tmp_path_factory) -> dict[str, Path]:
+    """One small directory of every analysis kind, from the tutorial."""
+    from iadsim.cli import main
+    from tests.builders import TUTORIAL
+
+    root = tmp_path_factory.mktemp("analyses")
+    (root / "ranges.yaml").write_text(RANGES)
+    t = str(TUTORIAL)
+    commands = {
+        "compare": ["compare", t, "-n", "4", "--set", "units.SAM.c2_mode=autonomous"],
+        "sweep": ["sweep", t, "-n", "2", "--param", "raid.0.start_s=0:60:2"],
+        "attribute": ["attribute", t, "-n", "2", "--n-max", "2", "--groups", "crews,maintenance"],
+        "uncertainty": ["uncertainty", t, "--ranges", str(root / "ranges.yaml")]
+        + ["--sets", "1", "-n", "2"],
+    }
+    dirs = {"mc": tutorial_mc_dir}
+    for kind, argv in commands.items():
+        dirs[kind] = root / kind
+        assert main([*argv, "--quiet", "--out", str(dirs[kind])]) == 0
+    return dirs
+
+
+@pytest.mark.parametrize("kind", ["mc", "compare", "sweep", "attribute", "uncertainty"])
+def test_every_analysis_page_has_content_and_fits_1280(browser, analysis_dirs, kind, shots):
+    from iadsim.cli import main
+    from iadsim.report.html import SECTIONS
+
+    html = analysis_dirs[kind] / "report.html"
+    assert main(["report", str(analysis_dirs[kind]), "--out", str(html)]) == 0
+    page = browser.new_page()
+    errors, urls = _watch(page)
+    page.goto(html.resolve().as_uri())
+    assert page.title() == "iadsim: tutorial"  # from the scenario, not the directory
+    ids = page.locator("section").evaluate_all("ss => ss.map(s => s.id)")
+    assert ids == list(SECTIONS[kind])
+    for sid in ids:  # every section holds a table, a chart or the map, not only a note
+        sec = page.locator(f"section#{sid}")
+        assert sec.locator("table, svg, #mapview").count() >= 1, sid
+    _no_sideways_scroll(page)
+    if kind == "mc":
+        _map_is_readable(page)
+    if kind == "compare":
+        assert page.locator("section#compare table.side tbody tr").count() >= 5
+    if kind == "attribute":
+        assert page.locator("section#attribution table.effects tbody tr").count() == 2
+    if kind in ("mc", "sweep", "attribute", "uncertainty"):
+        text = page.inner_text("body")
+        assert not re.search(r"\de[-+]\d", text)  # no -5.55e-17 residues nor exponents
+    assert [u for u in urls if not u.startswith(("file:", "data:"))] == []
+    assert errors == []
+    page.close()

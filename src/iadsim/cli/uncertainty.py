@@ -97,6 +97,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     ]
     write_json(
         {
+            "scenario": model.scenario_data.get("scenario"),
             "method": args.method,
             "parameter_sets": int(sets.values.shape[0]),
             "replications_per_set": args.n,

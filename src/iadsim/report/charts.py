@@ -7,6 +7,7 @@ plots of Monte Carlo estimates and the attribution tornado.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from html import escape
 
 from iadsim.report.clock import Clock
@@ -98,15 +99,20 @@ def timeline_svg(
     return _svg(width, h, body, "event timeline")
 
 
-def intervals_svg(items: list[tuple[str, float, float, float]], width: int = 640) -> str:
-    """Point estimates with 95% intervals: (label, mean, lo, hi), one row each, common axis;
-    a row without an estimate (None: no replication had the event) is left out."""
+def intervals_svg(
+    items: list[tuple[str, float, float, float]],
+    width: int = 640,
+    show: Callable[[float], str] = lambda v: f"{v:.3g}",
+    axis: tuple[float, float] | None = None,
+) -> str:
+    """Point estimates with 95% intervals: (label, mean, lo, hi), one row each, on one axis
+    (`axis`, else from zero to the largest upper end); `show` writes the mean's label; a row
+    without an estimate (None: no replication had the event) is left out."""
     items = [it for it in items if all(v is not None and math.isfinite(v) for v in it[1:])]
     if not items:
         return ""
-    row, left, right = 22, 190, 60
-    lo = min(0.0, min(it[2] for it in items))
-    hi = max(it[3] for it in items) or 1.0
+    row, left, right = 22, 230, 70
+    lo, hi = axis or (min(0.0, min(it[2] for it in items)), max(it[3] for it in items) or 1.0)
     scale = (width - left - right) / (hi - lo)
     body = []
     for i, (label, m, a, b) in enumerate(items):
@@ -115,17 +121,21 @@ def intervals_svg(items: list[tuple[str, float, float, float]], width: int = 640
         body.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end">{escape(label)}</text>')
         body.append(f'<line x1="{xa:.1f}" x2="{xb:.1f}" y1="{y}" y2="{y}" stroke="#333"/>')
         body.append(f'<circle cx="{xm:.1f}" cy="{y}" r="4" fill="#1f5fbf"/>')
-        body.append(f'<text x="{xb + 6:.1f}" y="{y + 4}">{m:.3g}</text>')
+        body.append(f'<text x="{xb + 6:.1f}" y="{y + 4}">{escape(show(m))}</text>')
     return _svg(width, 16 + row * len(items), body, "estimates with 95% intervals")
 
 
-def tornado_svg(effects: list[tuple[str, float, float, float]], width: int = 640) -> str:
-    """Attribution tornado: bars from zero for each factor's effect, largest first, with
-    its interval as a whisker."""
+def tornado_svg(
+    effects: list[tuple[str, float, float, float]],
+    width: int = 640,
+    show: Callable[[float], str] = lambda v: f"{v:+.3g}",
+) -> str:
+    """Tornado: bars from zero for each factor's effect, largest first, with its interval as
+    a whisker; `show` writes the effect's label."""
     effects = sorted((e for e in effects if math.isfinite(e[1])), key=lambda e: -abs(e[1]))
     if not effects:
         return ""
-    row, left, right = 24, 190, 60
+    row, left, right = 24, 230, 70
     span = max(max(abs(v) for e in effects for v in e[1:] if math.isfinite(v)), 1e-9)
     mid = left + (width - left - right) / 2
     scale = (width - left - right) / 2 / span
@@ -144,5 +154,70 @@ def tornado_svg(effects: list[tuple[str, float, float, float]], width: int = 640
                 f'<line x1="{mid + a * scale:.1f}" x2="{mid + b * scale:.1f}" y1="{y + 10}" '
                 f'y2="{y + 10}" stroke="#000"/>'
             )
-        body.append(f'<text x="{width - right + 4}" y="{y + 14}">{m:+.3g}</text>')
+        body.append(f'<text x="{width - right + 4}" y="{y + 14}">{escape(show(m))}</text>')
     return _svg(width, row * len(effects) + 10, body, "attribution tornado")
+
+
+PALETTE = ("#1f5fbf", "#bf1f1f", "#2a8a2a", "#ff7f00", "#7a1fa2", "#555555", "#b8860b")
+
+
+def curve_svg(
+    xs: list[float],
+    series: list[tuple[str, list[float], list[float], list[float]]],
+    x_label: str,
+    show: Callable[[float], str],
+    axis: tuple[float, float] | None = None,
+    width: int = 640,
+    height: int = 260,
+) -> str:
+    """A response curve: each series (label, means, los, his) over `xs`, a line through the
+    means and a band over the intervals; the y axis `axis` (else from the data)."""
+    left, right, top, bottom = 60, 170, 10, 40
+    los = [v for _, _, lo, _ in series for v in lo if math.isfinite(v)]
+    his = [v for _, _, _, hi in series for v in hi if math.isfinite(v)]
+    if not xs or not los:
+        return ""
+    y0, y1 = axis or (min(0.0, min(los)), max(his) or 1.0)
+    x0, x1 = min(xs), max(xs)
+    sx = (width - left - right) / ((x1 - x0) or 1.0)
+    sy = (height - top - bottom) / ((y1 - y0) or 1.0)
+
+    def px(x: float) -> float:
+        return left + (x - x0) * sx
+
+    def py(y: float) -> float:
+        return height - bottom - (y - y0) * sy
+
+    body = [
+        f'<line x1="{left}" x2="{width - right}" y1="{py(y0):.1f}" y2="{py(y0):.1f}" '
+        'stroke="#999"/>',
+        f'<line x1="{left}" x2="{left}" y1="{top}" y2="{py(y0):.1f}" stroke="#999"/>',
+    ]
+    for v in (y0, (y0 + y1) / 2, y1):
+        body.append(f'<text x="{left - 4}" y="{py(v) + 4:.1f}" text-anchor="end">{show(v)}</text>')
+    for x in xs:
+        body.append(
+            f'<text x="{px(x):.1f}" y="{height - bottom + 14}" text-anchor="middle">{x:g}</text>'
+        )
+    body.append(
+        f'<text x="{(left + width - right) / 2:.1f}" y="{height - 6}" '
+        f'text-anchor="middle">{escape(x_label)}</text>'
+    )
+    for k, (label, means, lo, hi) in enumerate(series):
+        color = PALETTE[k % len(PALETTE)]
+        band = [f"{px(x):.1f},{py(v):.1f}" for x, v in zip(xs, hi, strict=True)]
+        band += [f"{px(x):.1f},{py(v):.1f}" for x, v in reversed(list(zip(xs, lo, strict=True)))]
+        body.append(f'<polygon points="{" ".join(band)}" fill="{color}" fill-opacity="0.15"/>')
+        line = " ".join(f"{px(x):.1f},{py(m):.1f}" for x, m in zip(xs, means, strict=True))
+        body.append(f'<polyline points="{line}" fill="none" stroke="{color}" stroke-width="2"/>')
+        for x, m in zip(xs, means, strict=True):
+            body.append(
+                f'<circle cx="{px(x):.1f}" cy="{py(m):.1f}" r="3" fill="{color}">'
+                f"<title>{escape(label)} at {x:g}: {escape(show(m))}</title></circle>"
+            )
+        yl = top + 14 + 16 * k
+        body.append(
+            f'<rect x="{width - right + 8}" y="{yl - 9}" width="10" height="10" fill="{color}"/>'
+        )
+        body.append(f'<text x="{width - right + 22}" y="{yl}">{escape(label)}</text>')
+    return _svg(width, height, body, f"response to {x_label}")

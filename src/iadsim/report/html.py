@@ -1,11 +1,12 @@
 """`iadsim report DIR`: one self-contained HTML file, every asset inlined, that opens offline.
 
-The page holds the map playback (the front end in assets/app.js over vendored Leaflet and
-milsymbol) and, below it, sections rendered here as plain HTML and inline SVG: the aircraft,
-the kill chains, the funnel, the event timeline, readiness prior and posterior, Monte Carlo
-estimates with intervals and per-pair reason shares, comparisons, attribution and tornado,
-and the reason-code legend. The web app (`iadsim serve`) serves the same page with the
-vendored files linked from /static/ instead of inlined.
+The page (templates/page.html.j2) holds the sections of its kind of directory (`SECTIONS`),
+each with content: for a run and an mc the map playback (the front end in assets/app.js over
+vendored Leaflet and milsymbol), the aircraft, the kill chains, the funnel, the event
+timeline, readiness; the analyses' sections come from `analysis_pages` (mc, compare, sweep)
+and `study_pages` (attribution, uncertainty); the reason-code legend. The run's sections are
+written here as HTML and inline SVG (`charts`). The web app (`iadsim serve`) serves the same
+page with the vendored files linked from /static/ instead of inlined.
 """
 
 from __future__ import annotations
@@ -15,26 +16,27 @@ import re
 from html import escape
 from importlib import resources
 
-from iadsim.report import charts
+from markupsafe import Markup
+
+from iadsim.killchain import Reason
+from iadsim.report import analysis_pages, charts, study_pages
 from iadsim.report.clock import Clock
 from iadsim.report.reasons import REASON_HELP
 from iadsim.report.rundir import OutputDir, reason_counts
+from iadsim.report.templating import render
 from iadsim.scenario.readiness import READINESS_STATES
 
 VENDOR_CSS = ("leaflet.css",)
 VENDOR_JS = ("leaflet.js", "milsymbol.js")
-SECTIONS = (
-    "map",
-    "aircraft",
-    "killchain",
-    "funnel",
-    "timeline",
-    "readiness",
-    "montecarlo",
-    "compare",
-    "attribution",
-    "reasons",
-)
+SECTIONS = {
+    "run": ("map", "aircraft", "killchain", "funnel", "timeline", "readiness", "reasons"),
+    "mc": ("map", "montecarlo", "killchain", "funnel", "readiness", "reasons"),
+    "compare": ("compare", "reasons"),
+    "sweep": ("sweep", "reasons"),
+    "attribute": ("attribution",),
+    "uncertainty": ("uncertainty",),
+}
+"""The sections of each kind of directory's page, in order; every one has content."""
 
 CSS = """
 *{box-sizing:border-box}
@@ -53,6 +55,7 @@ table{border-collapse:collapse;font-size:13px;margin:.4em 0}
 td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 th{background:#f0f0f0} .note{color:#666;font-size:12px}
+.toc{display:flex;flex-wrap:wrap;gap:.3em 1.2em;font-size:14px}
 svg{max-width:100%;height:auto}
 .sym{background:none;border:none;overflow:visible}
 .sym .lbl{position:absolute;left:100%;top:0;margin-left:2px;font:11px sans-serif;white-space:nowrap;
@@ -103,10 +106,6 @@ def _num(v, fmt: str = ".3g") -> str:
 
 def _yes(v) -> str:
     return "yes" if v else "no"
-
-
-def _section(sid: str, title: str, body: str) -> str:
-    return f'<section id="{sid}"><h2>{escape(title)}</h2>{body}</section>'
 
 
 def _aircraft(d: OutputDir) -> str:
@@ -201,121 +200,30 @@ def _readiness(d: OutputDir) -> str:
     )
 
 
-def _montecarlo(d: OutputDir) -> str:
-    if d.kind != "mc":
-        return '<p class="note">a single replication: run <code>iadsim mc</code> for statistics</p>'
-    est = d.summary.get("estimates", [])
-    svg = charts.intervals_svg([(e["metric"], e["mean"], e["lo"], e["hi"]) for e in est])
-    totals = d.summary.get("reason_totals", [])
-    tot = _table(
-        ["reason", "pair-replications", "share"],
-        [
-            [
-                f'<span class="reason">{escape(r["reason"])}</span>',
-                r["count"],
-                f"{100 * r['share']:.1f}%",
-            ]
-            for r in totals
-        ],
-    )
-    pairs = _table(
-        ["aircraft", "unit", "stage", "reason", "share", "95% interval"],
-        [
-            [
-                escape(r["aircraft"]),
-                escape(r["unit"]),
-                escape(r["stage"]),
-                f'<span class="reason">{escape(r["reason"])}</span>',
-                f"{100 * r['share']:.0f}%",
-                f"[{100 * r['lo']:.0f}%, {100 * r['hi']:.0f}%]",
-            ]
-            for r in d.ledger
-        ],
-    )
-    return (
-        f"<p>{d.summary.get('n')} replications, root seed {d.summary.get('root_seed')}.</p>"
-        + svg
-        + "<h3>Why chains stopped (all pairs)</h3>"
-        + tot
-        + "<h3>Per pair: where and why, share of replications</h3>"
-        + pairs
-    )
-
-
-def _compare(d: OutputDir) -> str:
-    if not d.compare:
-        return '<p class="note">no comparison in this directory</p>'
-    diffs = d.compare.get("differences", [])
-    rows = [
-        [
-            escape(r["variant"]),
-            escape(r.get("label", "")),
-            escape(r["metric"]),
-            _num(r["base_mean"]),
-            _num(r["variant_mean"]),
-            _num(r["diff"], "+.3g"),
-            f"[{_num(r['lo'])}, {_num(r['hi'])}]",
-        ]
-        for r in diffs
-    ]
-    svg = charts.tornado_svg(
-        [
-            (f"{r['variant']}: {r['metric']}", r["diff"], r["lo"], r["hi"])
-            for r in diffs
-            # one axis, one unit: the tornado shows the effect on the mean aircraft killed
-            if r["metric"] == "mean_killed"
-            and r["diff"] is not None
-            and r["lo"] is not None
-            and r["hi"] is not None
-        ]
-    )
-    note = (
-        '<p class="note">bars: change in the mean number of aircraft killed, paired, '
-        "95% interval</p>"
-    )
-    return (
-        svg
-        + note
-        + _table(
-            ["variant", "change", "metric", "base", "variant", "difference", "95% interval"], rows
-        )
-    )
-
-
-def _attribution(d: OutputDir) -> str:
-    a = d.attribution
-    if not a:
-        return '<p class="note">no attribution in this directory</p>'
-    effects = a.get("effects", [])
-    svg = charts.tornado_svg(
-        [
-            (e["group"], e["shapley"]["mean"], e["shapley"]["lo"], e["shapley"]["hi"])
-            for e in effects
-        ]
-    )
-    rows = [
-        [
-            escape(e["group"]),
-            _num(e["shapley"]["mean"]),
-            f"[{_num(e['shapley']['lo'])}, {_num(e['shapley']['hi'])}]",
-            "" if e.get("share") is None else f"{100 * e['share']:.0f}%",
-        ]
-        for e in effects
-    ]
-    head = (
-        f"<p>As designed {_num(a['designed']['mean'])}, observed {_num(a['observed']['mean'])}"
-        f" ({a.get('n_replications')} replications); Shapley shares of the difference:</p>"
-    )
-    return head + svg + _table(["factor", "Shapley effect", "95% interval", "share"], rows)
-
-
 def _reasons(d: OutputDir) -> str:
-    seen = reason_counts(d.ledger)
-    rows = [
-        [f'<span class="reason">{escape(str(r))}</span>', escape(text), seen.get(str(r), "")]
-        for r, text in REASON_HELP.items()
-    ]
-    return _table(["reason", "meaning", "pairs here"], rows)
+    """The legend of reason codes (a kill named KILLED, as everywhere in the report), with
+    how often each stopped a chain here where the directory counts them."""
+    if d.kind == "run":
+        seen, col = reason_counts(d.ledger), "pairs here"
+    elif d.kind == "mc":
+        seen = {r["reason"]: r["count"] for r in d.summary.get("reason_totals", [])}
+        col = "pair-replications here"
+    else:
+        seen, col = None, ""
+    rows = []
+    for r, text in REASON_HELP.items():
+        name = analysis_pages.reason_label(None, str(r))
+        row = [f'<span class="reason">{escape(name)}</span>', escape(text)]
+        if seen is not None:
+            row.append(seen.get(str(r), "") if r != Reason.NONE else _kills(d, seen))
+        rows.append(row)
+    return _table(["reason", "meaning"] + ([col] if seen is not None else []), rows)
+
+
+def _kills(d: OutputDir, seen) -> int | str:
+    if d.kind == "mc":
+        return seen.get(str(Reason.NONE), "")
+    return sum(1 for r in d.ledger if r.get("stage") == "killed") or ""
 
 
 def _map(d: OutputDir) -> str:
@@ -334,17 +242,59 @@ def _map(d: OutputDir) -> str:
     )
 
 
+def _timeline(d: OutputDir) -> str:
+    return charts.timeline_svg(
+        d.events, [a["id"] for a in d.scene["aircraft"]], d.scene["duration_s"], Clock(d.scene)
+    )
+
+
+def _funnel(d: OutputDir) -> str:
+    what = "replications x pairs" if d.kind == "mc" else "(aircraft, unit) pairs"
+    return charts.funnel_svg(d.funnel) + f'<p class="note">share of {what} reaching each stage</p>'
+
+
+def _readiness_any(d: OutputDir) -> str:
+    return analysis_pages.mc_readiness(d) if d.kind == "mc" else _readiness(d)
+
+
+SECTION = {
+    "map": ("Map and playback", _map),
+    "aircraft": ("Attacking aircraft", _aircraft),
+    "killchain": ("Kill chains (aircraft x defending unit)", _killchain),
+    "funnel": ("Kill-chain funnel: how far the chains got", _funnel),
+    "timeline": ("Event timeline", _timeline),
+    "readiness": ("Readiness", _readiness_any),
+    "montecarlo": ("Monte Carlo estimates", analysis_pages.montecarlo),
+    "compare": ("What-if comparison", analysis_pages.compare),
+    "sweep": ("Response to the swept parameters", analysis_pages.sweep),
+    "attribution": ("Attribution of the failure", study_pages.attribution),
+    "uncertainty": ("Sensitivity to the uncertain numbers", study_pages.uncertainty),
+    "reasons": ("Reason codes", _reasons),
+}
+
+WHAT = {
+    "run": "one replication, seed {seed}",
+    "mc": "Monte Carlo, {n} replications",
+    "compare": "comparison of what-if variants, {n} replications each",
+    "sweep": "parameter sweep",
+    "attribute": "attribution of the failure to the defence's conditions",
+    "uncertainty": "sensitivity to the uncertain numbers",
+}
+
+
+def sections(d: OutputDir) -> list[str]:
+    """The sections this directory's page holds (the map only where there is a scene)."""
+    return [s for s in SECTIONS[d.kind] if s != "map" or d.scene is not None]
+
+
 def build_html(d: OutputDir, static_url: str | None = None, api: str | None = None) -> str:
     """The report page. With `static_url` (the web app) vendored files are linked from there;
     otherwise (the report) every asset is inlined and the page needs no network."""
     s = d.summary
-    title = f"iadsim: {s.get('scenario') or (d.scene or {}).get('scenario', d.path.name)}"
-    what = {
-        "run": f"one replication, seed {s.get('seed')}",
-        "mc": f"Monte Carlo, {s.get('n')} replications",
-        "compare": "comparison of variants",
-        "attribute": "attribution of the failure",
-    }[d.kind]
+    name = d.scenario or f"(scenario not recorded) {d.path.name}"
+    title = f"iadsim: {name}"
+    n = s.get("n") or (d.compare or {}).get("n")
+    what = WHAT[d.kind].format(seed=s.get("seed"), n=n)
     if static_url is None:
         css = "".join(vendor_css(n) for n in VENDOR_CSS)
         head = f"<style>{css}{CSS}</style>"
@@ -355,40 +305,22 @@ def build_html(d: OutputDir, static_url: str | None = None, api: str | None = No
         head += f"<style>{CSS}</style>"
         libs = "".join(f'<script src="{static_url}/{n}"></script>' for n in VENDOR_JS)
         app = f'<script src="{static_url}/app.js"></script>'
-    timeline = (
-        charts.timeline_svg(
-            d.events, [a["id"] for a in d.scene["aircraft"]], d.scene["duration_s"], Clock(d.scene)
-        )
-        if d.events and d.scene
-        else '<p class="note">no event log (a batch keeps statistics, not events)</p>'
-    )
-    body = [
-        f"<h1>{escape(title)}</h1>",
-        f"<p>{escape(what)}. <b>All parameters are notional.</b> "
-        f"Source directory: <code>{escape(str(d.path))}</code></p>",
-        _section("map", "Map and playback", _map(d)),
-        _section("aircraft", "Attacking aircraft", _aircraft(d)),
-        _section("killchain", "Kill chains (aircraft x defending unit)", _killchain(d)),
-        _section(
-            "funnel",
-            "Kill-chain funnel: pairs reaching each stage",
-            charts.funnel_svg(d.funnel) if d.funnel else "",
-        ),
-        _section("timeline", "Event timeline", timeline),
-        _section("readiness", "Readiness: prior and posterior", _readiness(d)),
-        _section("montecarlo", "Monte Carlo statistics", _montecarlo(d)),
-        _section("compare", "What-if comparisons", _compare(d)),
-        _section("attribution", "Attribution", _attribution(d)),
-        _section("reasons", "Reason codes", _reasons(d)),
-    ]
     data = ""
-    if d.scene is not None:
+    if d.scene is not None and "map" in SECTIONS[d.kind]:
         payload = {"scene": d.scene, "events": d.events, "ledger": d.ledger, "api": api}
         data = f"<script>window.IADSIM={_script_json(payload)};</script>" + libs + app
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f'<title>{escape(title)}</title><link rel="icon" href="data:,">{head}</head><body>'
-        + "".join(body)
-        + data
-        + "</body></html>\n"
+    else:
+        head = f"<style>{CSS}</style>"
+    parts = [
+        {"id": sid, "title": SECTION[sid][0], "body": Markup(SECTION[sid][1](d))}
+        for sid in sections(d)
+    ]
+    return render(
+        "page.html.j2",
+        title=title,
+        what=what,
+        source=str(d.path),
+        sections=parts,
+        head=Markup(head),
+        scripts=Markup(data),
     )

@@ -2,9 +2,10 @@
 
 A directory is one of: a run (`iadsim run`: events.parquet, ledger.parquet, summary.json),
 a Monte Carlo batch (`iadsim mc`: results.sqlite, summary.json), a comparison
-(`iadsim compare`: compare.json) or an attribution (`iadsim attribute --out DIR`:
-attribution.json). Each may hold `scene.json` (written by `run` and `mc`); without it a
-scenario file can be given to draw the map.
+(`iadsim compare`: compare.json), a sweep (`iadsim sweep`: sweep.parquet,
+sweep_reasons.csv), an attribution (`iadsim attribute --out DIR`: attribution.json) or an
+uncertainty analysis (`iadsim uncertainty`: sensitivity.json). Each may hold `scene.json`
+(written by `run` and `mc`); without it a scenario file can be given to draw the map.
 
 Every directory is read as the set its `manifest.json` lists (`iadsim.io.outdir`): a file
 missing or changed, a directory that mixes two runs' files, a JSON file put there after the
@@ -32,7 +33,7 @@ class OutputDir:
     """What a directory holds, as plain JSON-ready data."""
 
     path: Path
-    kind: str  # run | mc | compare | attribute
+    kind: str  # run | mc | compare | sweep | attribute | uncertainty
     scene: dict | None = None
     summary: dict = field(default_factory=dict)
     events: list[dict] = field(default_factory=list)
@@ -40,6 +41,24 @@ class OutputDir:
     funnel: list[dict] = field(default_factory=list)  # stage -> pairs reaching it
     compare: dict | None = None
     attribution: dict | None = None
+    sweep: dict | None = None  # {"params": [...], "points": [rows], "reasons": [rows]}
+    sensitivity: dict | None = None
+    components: list[dict] = field(default_factory=list)  # mc: per component, state shares
+
+    @property
+    def scenario(self) -> str | None:
+        """The scenario's name as its outputs record it (None where they do not)."""
+        for source in (
+            self.summary,
+            self.compare,
+            self.attribution,
+            self.sweep,
+            self.sensitivity,
+            self.scene,
+        ):
+            if source and source.get("scenario"):
+                return str(source["scenario"])
+        return None
 
 
 def _refuse(where: Path, message: str) -> InputError:
@@ -56,7 +75,7 @@ def _json(path: Path) -> dict:
         ) from None
 
 
-READABLE = ("run", "mc", "compare", "attribute")
+READABLE = ("run", "mc", "compare", "sweep", "attribute", "uncertainty")
 """The kinds of output directory the report, the web app and the exports read."""
 
 COMPANIONS = ("compare.json", "attribution.json", "scene.json")
@@ -102,10 +121,14 @@ def kind_of(path: Path) -> str:
         return "compare"
     if (path / "attribution.json").is_file():
         return "attribute"
+    if (path / "sweep.parquet").is_file():
+        return "sweep"
+    if (path / "sensitivity.json").is_file():
+        return "uncertainty"
     raise _refuse(
         path,
-        "not an iadsim output directory (no events.parquet, results.sqlite, compare.json "
-        "or attribution.json)",
+        "not an iadsim output directory (no events.parquet, results.sqlite, compare.json, "
+        "sweep.parquet, attribution.json or sensitivity.json)",
     )
 
 
@@ -122,7 +145,9 @@ def check_set(path: Path, kind: str) -> dict:
         again = {
             "run": "iadsim run",
             "compare": "iadsim compare (--resume keeps the finished replications)",
+            "sweep": "iadsim sweep (--resume keeps the finished replications)",
             "attribute": "iadsim attribute --out DIR (--resume keeps the finished replications)",
+            "uncertainty": "iadsim uncertainty",
         }[kind]
         manifest = check_manifest(path, kind=kind, hint=again)
     listed = manifest.get("files", {})
@@ -191,11 +216,17 @@ def load_output_dir(path: str | Path, scenario: str | Path | None = None) -> Out
         with ResultStore(path, writer=False, limit=n) as store:
             out.ledger = json_ready(mc_pair_shares(store))
             out.funnel = funnel_of([r["stage_index"] for r in store.rows("ledger")])
+            out.components = component_shares(store.table("components"))
         out.summary = _json(path / "summary.json")  # listed in the manifest: checked
+    elif out.kind == "sweep":
+        out.sweep = read_sweep(path)
+    elif out.kind == "uncertainty":
+        out.sensitivity = _json(path / "sensitivity.json")
     if (path / "compare.json").is_file():
         out.compare = _json(path / "compare.json")
     if (path / "attribution.json").is_file():
         out.attribution = _json(path / "attribution.json")
+        out.attribution.setdefault("scenario", _store_scenario(path / "subsets"))
     if (path / "scene.json").is_file():
         out.scene = _json(path / "scene.json")
     elif scenario is not None:
@@ -204,6 +235,66 @@ def load_output_dir(path: str | Path, scenario: str | Path | None = None) -> Out
         from iadsim.scenario import load_scenario
 
         out.scene = build_scene(build_world(load_scenario(scenario)))
+    return out
+
+
+def read_sweep(path: Path) -> dict:
+    """A sweep directory's points (one row per grid point: the swept values, n, and each
+    metric's mean and interval) and reason shifts, with the scenario its stores record."""
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    points = pq.read_table(path / "sweep.parquet").to_pylist()
+    reasons = []
+    if (path / "sweep_reasons.csv").is_file():
+        reasons = pcsv.read_csv(path / "sweep_reasons.csv").to_pylist()
+    fixed = {"point", "n"}
+    params = [
+        k
+        for k in (points[0] if points else {})
+        if k not in fixed and not k.endswith(("_lo", "_hi")) and f"{k}_lo" not in points[0]
+    ]
+    metrics = [k for k in (points[0] if points else {}) if f"{k}_lo" in points[0]]
+    return {
+        "params": params,
+        "metrics": metrics,
+        "points": json_ready(points),
+        "reasons": json_ready(reasons),
+        "scenario": _store_scenario(path / "points"),
+    }
+
+
+def _store_scenario(folder: Path) -> str | None:
+    """The scenario name recorded in the first result store under `folder`, if any."""
+    from iadsim.analysis.store import ResultStore
+
+    for store_dir in sorted(p for p in folder.glob("*") if (p / "results.sqlite").is_file()):
+        with ResultStore(store_dir, writer=False) as store:
+            return store.meta().get("scenario")
+    return None
+
+
+def component_shares(table) -> list[dict]:
+    """Per component (in the order the store lists them): the share of replications that
+    started in each readiness state and the share in which it was destroyed."""
+    from iadsim.scenario.readiness import READINESS_STATES
+
+    rows = table.select(["component", "state", "destroyed_at_s"]).to_pylist()
+    by: dict[str, list[dict]] = {}
+    for r in rows:
+        by.setdefault(r["component"], []).append(r)
+    out = []
+    for comp, rs in by.items():
+        n = len(rs)
+        states = Counter(r["state"] for r in rs)
+        out.append(
+            {
+                "component": comp,
+                "n": n,
+                "states": {s: states.get(s, 0) / n for s in READINESS_STATES},
+                "destroyed": sum(r["destroyed_at_s"] is not None for r in rs) / n,
+            }
+        )
     return out
 
 
