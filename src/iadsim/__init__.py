@@ -6,10 +6,23 @@ happens to this raid, and where and why does the kill chain break? All parameter
 The public Python API (docs/python-api.md):
 
     import iadsim
-    scenario = iadsim.load("scenarios/caracas-2026-01-03.yaml")
+    scenario = iadsim.load("caracas")              # a bundled name, or a scenario file
     run = iadsim.run(scenario, seed=1)             # run.events, run.ledger, run.aircraft
     batch = iadsim.run_many(scenario, 50, workers=2)
     comparison = iadsim.compare(scenario, ["network.links.*.up=true"], n=50)
+    again = iadsim.open("out/caracas-7")           # any output directory, read back
+
+Functions:
+    load(path)            a scenario file or bundled name -> Scenario (validated)
+    prepare(scenario)     precompute the geometry once -> Prepared, to run many times
+    run(scenario, seed)   one replication -> Run (events, ledger, aircraft tables)
+    run_many(scenario, n) n replications -> Batch (replications, aircraft, ledger, components)
+    compare(scenario, changes, n) what-if variants with common random numbers -> Comparison
+    open(directory)       an output directory -> Run, Batch, Comparison or Study
+
+Classes: Scenario, Run, Batch, Comparison, Study; Stage and Reason (the kill chain's stages
+and reason codes); IadsimError, InputError, ScenarioError (bad input: file, line, field).
+Every result shows itself as a table in a notebook (`_repr_html_`) and has `.to_pandas()`.
 
 The names below are imported on first use, so `import iadsim` (and `iadsim --version`)
 stays fast.
@@ -33,6 +46,8 @@ if TYPE_CHECKING:
         run,
         run_many,
     )
+    from iadsim.api_open import Study
+    from iadsim.api_open import open_dir as open
     from iadsim.errors import IadsimError, InputError, ScenarioError
     from iadsim.killchain import Reason, Stage
     from iadsim.scenario import Scenario
@@ -47,9 +62,11 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Stage",
+    "Study",
     "__version__",
     "compare",
     "load",
+    "open",
     "prepare",
     "run",
     "run_many",
@@ -64,6 +81,8 @@ _HOME = {
     "prepare": "iadsim.api",
     "run": "iadsim.api",
     "run_many": "iadsim.api",
+    "open": "iadsim.api_open:open_dir",
+    "Study": "iadsim.api_open",
     "IadsimError": "iadsim.errors",
     "InputError": "iadsim.errors",
     "ScenarioError": "iadsim.errors",
@@ -80,7 +99,8 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'iadsim' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(home), name)
+    module, _, attr = home.partition(":")
+    value = getattr(importlib.import_module(module), attr or name)
     globals()[name] = value
     return value
 

@@ -44,9 +44,12 @@ SCHEMAS = RECORD_SCHEMAS
 
 
 def load(path: str | Path) -> Scenario:
-    """Load and validate a scenario file (raises `iadsim.errors.ScenarioError` with
-    FILE:LINE:COL problems on bad input)."""
-    return load_scenario(path)
+    """Load and validate a scenario file, or a bundled scenario by name ('caracas',
+    'tutorial'); raises `iadsim.errors.ScenarioError` with FILE:LINE:COL problems on bad
+    input."""
+    from iadsim.bundled import resolve
+
+    return load_scenario(resolve(str(path)))
 
 
 def prepare(scenario: ScenarioLike, tracker: str | None = None) -> Prepared:
@@ -60,6 +63,8 @@ def prepare(scenario: ScenarioLike, tracker: str | None = None) -> Prepared:
         if tracker is None or tracker == scenario.tracker:
             return scenario
         scenario = scenario.scenario
+    if isinstance(scenario, str | Path):
+        scenario = load(scenario)
     return prepare_geometry(scenario, tracker=tracker or "mofn")
 
 
@@ -81,15 +86,38 @@ class Frames(NamedTuple):
     aircraft: Any
 
 
+def _stages_ordered(frame: Any) -> Any:
+    """A DataFrame's `stage` column as an ordered categorical, in kill-chain order."""
+    from iadsim.killchain import Stage
+
+    pandas = _pandas()
+    if "stage" in frame.columns:
+        order = [s.label for s in Stage]  # none, in_envelope, ..., killed
+        frame["stage"] = pandas.Categorical(frame["stage"], categories=order, ordered=True)
+    return frame
+
+
 @dataclass(frozen=True)
 class Run:
-    """One replication: its event log, kill-chain ledger and per-aircraft outcome."""
+    """One replication: its event log, kill-chain ledger and per-aircraft outcome.
 
-    scenario: Scenario
+    From `iadsim.run` it holds the engine's result and world; from `iadsim.open(DIR)` the
+    tables read back from the directory (`saved`: its summary.json) and no scenario (None:
+    the directory names the scenario file, not where it was)."""
+
+    scenario: Scenario | None
     seed: int
-    tracker: str
-    result: ReplicationResult = field(repr=False)
-    world: World = field(repr=False)
+    tracker: str | None
+    result: ReplicationResult | None = field(repr=False)
+    world: World | None = field(repr=False)
+    saved: dict | None = field(default=None, repr=False)
+
+    @property
+    def scenario_name(self) -> str:
+        """The scenario's name."""
+        if self.scenario is not None:
+            return self.scenario.spec.scenario
+        return str((self.saved or {}).get("scenario", ""))
 
     @cached_property
     def events(self) -> pa.Table:
@@ -110,32 +138,50 @@ class Run:
     @cached_property
     def aircraft(self) -> pa.Table:
         """Per attacking aircraft: detected, tracked, reported, engaged, killed (and when)."""
-        rows = self.result.aircraft
-        columns = [c for c in TABLES["aircraft"] if c != "idx"]
-        return pa.table({c: pa.array([r.get(c) for r in rows], _aircraft_type(c)) for c in columns})
+        return aircraft_table(self.result.aircraft)
 
     @property
     def states(self) -> dict[str, str]:
         """The readiness state each component was drawn in for this replication."""
+        if self.result is None:
+            return dict((self.saved or {}).get("component_states", {}))
         return dict(self.result.states)
 
     def summary(self) -> dict:
         """The content of `iadsim run`'s summary.json (JSON-ready)."""
+        if self.result is None:
+            return dict(self.saved or {})
         from iadsim.analysis.summary import replication_summary
 
         return replication_summary(self.scenario, self.result, tracker=self.tracker)
 
     def __repr__(self) -> str:
-        killed = sum(bool(r["killed"]) for r in self.result.aircraft)
+        killed = sum(bool(k) for k in self.aircraft.column("killed").to_pylist())
         return (
-            f"Run(scenario={self.scenario.spec.scenario!r}, seed={self.seed}, "
-            f"tracker={self.tracker!r}, aircraft={len(self.result.aircraft)}, killed={killed})"
+            f"Run(scenario={self.scenario_name!r}, seed={self.seed}, "
+            f"tracker={self.tracker!r}, aircraft={self.aircraft.num_rows}, killed={killed})"
         )
 
+    def _repr_html_(self) -> str:
+        from iadsim.display import run_html
+
+        return run_html(self)
+
     def to_pandas(self) -> Frames:
-        """The events, ledger and aircraft tables as pandas DataFrames."""
+        """The events, ledger and aircraft tables as pandas DataFrames (the ledger's `stage`
+        an ordered categorical, in kill-chain order)."""
         _pandas()
-        return Frames(self.events.to_pandas(), self.ledger.to_pandas(), self.aircraft.to_pandas())
+        return Frames(
+            self.events.to_pandas(),
+            _stages_ordered(self.ledger.to_pandas()),
+            self.aircraft.to_pandas(),
+        )
+
+
+def aircraft_table(rows: list[dict]) -> pa.Table:
+    """Per-aircraft rows (as a replication reports them) as the API's aircraft table."""
+    columns = [c for c in TABLES["aircraft"] if c != "idx"]
+    return pa.table({c: pa.array([r.get(c) for r in rows], _aircraft_type(c)) for c in columns})
 
 
 def _aircraft_type(column: str) -> pa.DataType:
@@ -168,7 +214,7 @@ class Batch:
     Replication i uses seed `engine.rng.replication_seed(root_seed, i)` whatever the number of
     workers, so the tables do not depend on how the batch was run (`wall_s` aside)."""
 
-    scenario: Scenario
+    scenario: Scenario | None  # None: opened from a directory whose scenario file has moved
     n: int
     root_seed: int
     replications: pa.Table
@@ -177,21 +223,32 @@ class Batch:
     components: pa.Table
     store: Path | None = None
 
+    scenario_name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.scenario is not None and not self.scenario_name:
+            object.__setattr__(self, "scenario_name", self.scenario.spec.scenario)
+
     def __repr__(self) -> str:
         store = f", store={str(self.store)!r}" if self.store is not None else ""
         return (
-            f"Batch(scenario={self.scenario.spec.scenario!r}, n={self.n}, "
-            f"root_seed={self.root_seed}{store})"
+            f"Batch(scenario={self.scenario_name!r}, n={self.n}, root_seed={self.root_seed}{store})"
         )
 
+    def _repr_html_(self) -> str:
+        from iadsim.display import batch_html
+
+        return batch_html(self)
+
     def to_pandas(self) -> BatchFrames:
-        """The four tables as pandas DataFrames."""
+        """The four tables as pandas DataFrames (the ledger's `stage` an ordered
+        categorical, in kill-chain order)."""
         _pandas()
         return BatchFrames(
-            *(
-                t.to_pandas()
-                for t in (self.replications, self.aircraft, self.ledger, self.components)
-            )
+            self.replications.to_pandas(),
+            self.aircraft.to_pandas(),
+            _stages_ordered(self.ledger.to_pandas()),
+            self.components.to_pandas(),
         )
 
 
@@ -270,9 +327,21 @@ class Comparison:
     """Variants run against the base with common random numbers: the report (as written to
     compare.json) and its paired differences as a table (variant - base, with 95% CI)."""
 
-    report: dict
-    differences: pa.Table
+    report: dict = field(repr=False)
+    differences: pa.Table = field(repr=False)
     out: Path | None = None
+
+    def __repr__(self) -> str:
+        names = [v["name"] for v in self.report.get("variants", []) if v["name"] != "base"]
+        return (
+            f"Comparison(scenario={self.report.get('scenario')!r}, variants={names}, "
+            f"n={self.report.get('n')}, out={None if self.out is None else str(self.out)!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        from iadsim.display import comparison_html
+
+        return comparison_html(self)
 
 
 def compare(

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from iadsim.report import charts, fmt
 from iadsim.report.rundir import OutputDir
-from iadsim.report.templating import render
+from iadsim.report.templating import render, render_table
 from iadsim.scenario.readiness import READINESS_STATES
 
 KILLED = "KILLED"
@@ -105,14 +105,6 @@ def mc_readiness(d: OutputDir) -> Markup:
     head = ["component"] + [s.replace("_", " ") for s in READINESS_STATES] + ["destroyed"]
     note = Markup('<p class="note">share of the replications in each state at the start.</p>')
     return render_table(head, rows) + note
-
-
-def render_table(head: list[str], rows: list[list]) -> Markup:
-    """A table from the shared macro."""
-    from iadsim.report.templating import environment
-
-    macro = environment().get_template("macros.html.j2").module.table
-    return Markup(macro(head, rows))
 
 
 def shift_rows(rows: list[dict], lead: tuple[str, ...]) -> list[list]:

@@ -35,3 +35,9 @@ def environment():
 def render(template: str, **context) -> Markup:
     """Render `template` (a file in report/templates/) to safe HTML."""
     return Markup(environment().get_template(template).render(**context))
+
+
+def render_table(head: list[str], rows: list[list], cls: str = "") -> Markup:
+    """A table (cells escaped unless Markup) from the shared macro in macros.html.j2."""
+    macro = environment().get_template("macros.html.j2").module.table
+    return Markup(macro(head, rows, cls))

@@ -38,6 +38,31 @@ class Scenario:
     def component_ids(self) -> list[str]:
         return [f"{u.id}/{c.id}" for u in self.spec.units for c in u.components]
 
+    def __repr__(self) -> str:
+        s = self.spec
+        return (
+            f"Scenario({s.scenario!r}, file={self.path.name!r}, units={len(s.units)}, "
+            f"aircraft={len(s.raid)}, start_utc={s.start_utc.isoformat()!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        """The notebook view: name, start, units and the raid."""
+        from html import escape
+
+        s = self.spec
+        units = "".join(
+            f"<tr><td>{escape(u.id)}</td><td>{escape(u.type)}</td>"
+            f"<td>{escape(', '.join(c.id for c in u.components))}</td></tr>"
+            for u in s.units
+        )
+        raid = "".join(f"<tr><td>{escape(a.id)}</td><td>{escape(a.type)}</td></tr>" for a in s.raid)
+        return (
+            f"<div><b>Scenario {escape(s.scenario)}</b> ({escape(self.path.name)}), start "
+            f"{s.start_utc.isoformat()}<table><tr><th>unit</th><th>type</th><th>components</th>"
+            f"</tr>{units}</table><table><tr><th>aircraft</th><th>type</th></tr>{raid}</table>"
+            "</div>"
+        )
+
 
 def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
     """Read, validate and cross-check a scenario file; raise ScenarioError listing all problems."""
