@@ -88,3 +88,29 @@ def test_replications_are_unchanged_by_the_compiled_tracker(
         fast_bytes = (tmp_path / f"fast-{name}.parquet").read_bytes()
         assert fast_bytes == (tmp_path / f"ref-{name}.parquet").read_bytes(), name
     assert record_of(0, seed, fast, 0.0) == record_of(0, seed, ref, 0.0)
+
+
+def test_hovering_over_the_radar_the_compiled_tracker_reports_spd_covariances_as_tracker():
+    """Issue 29 (5): the noise floor in the compiled tracker too, with the Tracker's numbers."""
+    from iadsim.tracking.models import cart_to_polar
+    from iadsim.tracking.tracker import Tracker, TrackerConfig
+
+    r = np.diag([40.0**2, np.radians(0.3) ** 2, np.radians(0.3) ** 2])
+    rng = np.random.default_rng(29)
+    n = 40
+    z = cart_to_polar(np.array([[0.0, 0.0, 800.0]])) + rng.multivariate_normal(np.zeros(3), r, n)
+    z[:, 0] = np.abs(z[:, 0])
+    cfg = TrackerConfig(q=1e-6)
+    ref = Tracker(cfg, n_dims=3)
+    ref_p = [ref.step(2.0 * k, z[k : k + 1], r, np.zeros(3), np.array([0])).p for k in range(n)]
+    args = (np.arange(n), 2.0 * np.arange(n), np.arange(n), np.arange(1, n + 1), z)
+    out = fast_cv.run_scans(
+        *args, np.zeros(n, np.int64), r, np.zeros(3), cfg.q, cfg.gate, cfg.init_gate,
+        cfg.confirm_m, cfg.confirm_n, cfg.delete_misses, cfg.init_velocity_std**2,
+        cfg.noise_floor_m**2, 1e12, 1, n, 1_000_000,
+    )  # fmt: skip
+    p = out[5]
+    np.testing.assert_allclose(p, np.concatenate(ref_p), rtol=1e-9, atol=1e-9)
+    lam = np.linalg.eigvalsh(p)
+    assert p.shape[0] >= n - 2 and np.array_equal(p, np.swapaxes(p, -1, -2))
+    assert (lam[:, 0] > 0).all() and (lam[:, -1] / lam[:, 0] < 1e12).all()

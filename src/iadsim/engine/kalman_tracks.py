@@ -384,6 +384,7 @@ def _run_compiled(args, config: TrackerConfig, max_var: float, n_air: int, n_loo
         int(config.confirm_n),
         int(config.delete_misses),
         float(config.init_velocity_std) ** 2,
+        float(config.noise_floor_m) ** 2,
         float(max_var),
         int(n_air),
         int(n_looks),

@@ -31,6 +31,8 @@ _JITTED = (
     "_lsap",
     "gnn",
     "_inv3",
+    "_floor3",
+    "_scaled_noise",
     "_matmul",
     "_measure",
     "_innovation",
@@ -196,8 +198,38 @@ def _inv3(s, out):
     out[2, 2] = (a * e - b * d) / det
 
 
-def _measure(x, p, sensor, r, zp, jac, pht, s_inv):
-    """EKF polar prediction of one track: z, Jacobian (3x3 on position), P H^T, S^-1."""
+def _floor3(m, floor, out):
+    """`noise.floor_eigenvalues` of one symmetric 3x3 matrix, into `out`."""
+    if m[0, 1] == 0.0 and m[0, 2] == 0.0 and m[1, 2] == 0.0 and m[1, 0] == 0.0:
+        if m[2, 0] == 0.0 and m[2, 1] == 0.0:
+            out[:, :] = 0.0
+            for i in range(3):
+                out[i, i] = max(m[i, i], floor)
+            return
+    w, v = np.linalg.eigh(0.5 * (m + m.T))
+    for i in range(3):
+        for j in range(3):
+            acc = 0.0
+            for c in range(3):
+                acc += v[i, c] * max(w[c], floor) * v[j, c]
+            out[i, j] = acc
+    for i in range(3):
+        for j in range(i + 1, 3):
+            out[i, j] = out[j, i] = 0.5 * (out[i, j] + out[j, i])
+
+
+def _scaled_noise(r, d, floor, out):
+    """M' = floor(D R D) for D = diag(d) (`tracking.noise`), into `out`."""
+    m = np.empty((3, 3))
+    for i in range(3):
+        for j in range(3):
+            m[i, j] = d[i] * r[i, j] * d[j]
+    _floor3(m, floor, out)
+
+
+def _measure(x, p, sensor, r, floor, zp, jac, pht, s_inv, r_eff):
+    """EKF polar prediction of one track: z, Jacobian (3x3 on position), P H^T, S^-1, and the
+    polar noise with its eigenvalues in metres floored (`noise.update_noise`)."""
     e = x[0] - sensor[0]
     n = x[2] - sensor[1]
     u = x[4] - sensor[2]
@@ -214,8 +246,13 @@ def _measure(x, p, sensor, r, zp, jac, pht, s_inv):
     jac[2, 0] = -e * u / (r2 * rho)
     jac[2, 1] = -n * u / (r2 * rho)
     jac[2, 2] = rho / r2
+    d = np.array([1.0, rho, rr])
+    _scaled_noise(r, d, floor, r_eff)
+    for i in range(3):
+        for j in range(3):
+            r_eff[i, j] = r_eff[i, j] / (d[i] * d[j])
     pht[:, :] = _matmul(p[:, ::2], jac.T)  # P H^T: H is J on the position columns
-    _inv3(_matmul(jac, pht[::2, :]) + r, s_inv)
+    _inv3(_matmul(jac, pht[::2, :]) + r_eff, s_inv)
 
 
 def _innovation(z, zp, nu):
@@ -259,10 +296,11 @@ def _update(x, p, nu, s_inv, pht, jac, r):
             p[a, b] = 0.5 * (out[a, b] + out[b, a])
 
 
-def _associate(sel, zsel, z, tz, used, xs, ps, hits, misses, truth, sensor, r, gate):
+def _associate(sel, zsel, z, tz, used, xs, ps, hits, misses, truth, sensor, r, floor, gate):
     """GNN of tracks `sel` with plots `zsel`, then the update of every assigned track."""
     nt, nm = sel.size, zsel.size
     zp = np.empty((nt, 3))
+    r_eff = np.empty((nt, 3, 3))
     jac = np.empty((nt, 3, 3))
     pht = np.empty((nt, 6, 3))
     s_inv = np.empty((nt, 3, 3))
@@ -270,7 +308,7 @@ def _associate(sel, zsel, z, tz, used, xs, ps, hits, misses, truth, sensor, r, g
     nu = np.empty(3)
     for a in range(nt):
         t = sel[a]
-        _measure(xs[t], ps[t], sensor, r, zp[a], jac[a], pht[a], s_inv[a])
+        _measure(xs[t], ps[t], sensor, r, floor, zp[a], jac[a], pht[a], s_inv[a], r_eff[a])
         for b in range(nm):
             _innovation(z[zsel[b]], zp[a], nu)
             d2 = 0.0
@@ -286,7 +324,7 @@ def _associate(sel, zsel, z, tz, used, xs, ps, hits, misses, truth, sensor, r, g
         t, mi = sel[a], zsel[b]
         used[mi] = True
         _innovation(z[mi], zp[a], nu)
-        _update(xs[t], ps[t], nu, s_inv[a], pht[a], jac[a], r)
+        _update(xs[t], ps[t], nu, s_inv[a], pht[a], jac[a], r_eff[a])
         hits[t] += 1
         misses[t] = 0
         truth[t] = tz[mi]
@@ -300,7 +338,8 @@ def _grow2(a, cap):
 
 def run_scans(
     looks, times, lo, hi, z_all, truth_all, r, sensor, q, gate, init_gate,
-    confirm_m, confirm_n, delete_misses, init_vel_var, max_var, n_air, n_looks, id_stride,
+    confirm_m, confirm_n, delete_misses, init_vel_var, floor_var, max_var, n_air, n_looks,
+    id_stride,
 ):  # fmt: skip
     """Track one radar over its processed looks (a new tracker at each break in `looks`).
 
@@ -338,6 +377,7 @@ def run_scans(
     fp = np.empty((6, 6))
     jj = np.empty((3, 3))
     ppos = np.empty((3, 3))
+    mm = np.empty((3, 3))
     for jl in range(looks.size):
         k = looks[jl]
         if k != prev + 1:  # a new stretch: a fresh tracker
@@ -385,6 +425,9 @@ def run_scans(
                             for c in range(6):
                                 acc += fp[a, c] * f[b, c]
                             ps[i, a, b] = acc + qm[a, b]
+                    for a in range(6):  # symmetrised, as kalman.predict
+                        for b in range(a + 1, 6):
+                            ps[i, a, b] = ps[i, b, a] = 0.5 * (ps[i, a, b] + ps[i, b, a])
         t_prev = t
         for i in range(n):
             misses[i] += 1
@@ -395,11 +438,17 @@ def run_scans(
         conf_before = conf[:n].copy()
         sel = np.flatnonzero(conf_before)
         if sel.size and m:
-            _associate(sel, np.arange(m), z, tz, used, xs, ps, hits, misses, truth, sensor, r, gate)
+            _associate(
+                sel, np.arange(m), z, tz, used, xs, ps, hits, misses, truth, sensor, r, floor_var,
+                gate,
+            )  # fmt: skip
         sel = np.flatnonzero(~conf_before)
         free = np.flatnonzero(~used)
         if sel.size and free.size:
-            _associate(sel, free, z, tz, used, xs, ps, hits, misses, truth, sensor, r, init_gate)
+            _associate(
+                sel, free, z, tz, used, xs, ps, hits, misses, truth, sensor, r, floor_var,
+                init_gate,
+            )  # fmt: skip
         # confirmation, then deletion (order kept)
         keep = 0
         for i in range(n):
@@ -437,16 +486,18 @@ def run_scans(
             xs[n, 4] = sensor[2] + rg * math.sin(el)
             rj = max(rg, MIN_RANGE_M)
             sa, ca, se, ce = math.sin(az), math.cos(az), math.sin(el), math.cos(el)
-            jj[0, 0], jj[0, 1], jj[0, 2] = ce * sa, rj * ce * ca, -rj * se * sa
-            jj[1, 0], jj[1, 1], jj[1, 2] = ce * ca, -rj * ce * sa, -rj * se * ca
-            jj[2, 0], jj[2, 1], jj[2, 2] = se, 0.0, rj * ce
+            # E M' E^T (`noise.birth_covariance`): E the range/azimuth/elevation directions
+            jj[0, 0], jj[0, 1], jj[0, 2] = ce * sa, ca, -se * sa
+            jj[1, 0], jj[1, 1], jj[1, 2] = ce * ca, -sa, -se * ca
+            jj[2, 0], jj[2, 1], jj[2, 2] = se, 0.0, ce
+            _scaled_noise(r, np.array([1.0, rj * ce, rj]), floor_var, mm)
             for a in range(3):
                 for b in range(3):
                     acc = 0.0
                     for c in range(3):
                         acc2 = 0.0
                         for d in range(3):
-                            acc2 += jj[a, d] * r[d, c]
+                            acc2 += jj[a, d] * mm[d, c]
                         acc += acc2 * jj[b, c]
                     ppos[a, b] = acc
             ps[n, :, :] = 0.0
@@ -514,6 +565,7 @@ def warm_up() -> None:
         2,
         3,
         3,
+        1.0,
         1.0,
         1.0,
         1,

@@ -80,39 +80,15 @@ def _cv_batch(dt: np.ndarray, q: float, n_dims: int) -> tuple[np.ndarray, np.nda
     return f, qm
 
 
-SPD_REL_FLOOR = 1e-9  # smallest eigenvalue kept, relative to the largest (condition <= 1e9)
-SPD_ABS_FLOOR = 1e-9  # and absolute (m^2, (m/s)^2)
-
-
-def nearest_spd(p: np.ndarray) -> np.ndarray:
-    """Symmetric positive definite versions of covariances (..., D, D): symmetrised, and the
-    eigenvalues of any that are (numerically) singular raised to a floor.
-
-    A target straight above a radar is the case: at 90 degrees elevation the azimuth says
-    nothing, the converted-measurement covariance J R J^T has rank 2, and inverting it (the
-    information form below) gave eigenvalues of -4e-17 and condition numbers of 1e305. Only
-    the matrices below the floor are rebuilt, so well-conditioned ones pass unchanged."""
-    p = 0.5 * (p + np.swapaxes(p, -1, -2))
-    lam = np.linalg.eigvalsh(p)
-    floor = np.maximum(SPD_REL_FLOOR * np.abs(lam[..., -1]), SPD_ABS_FLOOR)
-    bad = lam[..., 0] < floor
-    if np.any(bad):
-        w, v = np.linalg.eigh(p[bad])
-        w = np.maximum(w, floor[bad][..., None])
-        p = p.copy()
-        p[bad] = np.einsum("...ij,...j,...kj->...ik", v, w, v)
-        p[bad] = 0.5 * (p[bad] + np.swapaxes(p[bad], -1, -2))
-    return p
-
-
 def covariance_intersection(
     x: np.ndarray, p: np.ndarray, group: np.ndarray, n_groups: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fast covariance intersection per group: weights w_i ~ 1/trace(P_i), information form.
 
-    Inputs and outputs are made symmetric positive definite (`nearest_spd`), so degenerate
-    geometry (a target over the radar, at zero speed) cannot yield an indefinite covariance."""
-    p = nearest_spd(p)
+    The trackers' covariances are symmetric positive definite with a bounded condition number
+    at their source, degenerate geometry included (`tracking.noise`: a target over the radar,
+    at zero speed), so none needs repair here; the fused one is symmetrised (its inverse is
+    symmetric only to rounding)."""
     info = np.linalg.inv(p)
     w = 1.0 / np.trace(p, axis1=1, axis2=2)
     wsum = np.bincount(group, weights=w, minlength=n_groups)
@@ -123,7 +99,8 @@ def covariance_intersection(
     vec_f = np.zeros((n_groups, x.shape[1]))
     np.add.at(info_f, group, yy)
     np.add.at(vec_f, group, yi)
-    p_f = nearest_spd(np.linalg.inv(info_f))
+    p_f = np.linalg.inv(info_f)
+    p_f = 0.5 * (p_f + np.swapaxes(p_f, -1, -2))
     return np.einsum("gij,gj->gi", p_f, vec_f), p_f
 
 

@@ -10,10 +10,11 @@ from iadsim.tracking.models import cart_to_polar, polar_jacobian, wrap_angle
 def predict(
     x: np.ndarray, p: np.ndarray, f: np.ndarray, q: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Predict states (..., D) and covariances (..., D, D) with transition F and noise Q."""
+    """Predict states (..., D) and covariances (..., D, D) with transition F and noise Q;
+    the covariances symmetrised (F P F^T is symmetric only to rounding)."""
     x_new = np.einsum("...ij,...j->...i", f, x)
     p_new = f @ p @ np.swapaxes(f, -1, -2) + q
-    return x_new, p_new
+    return x_new, 0.5 * (p_new + np.swapaxes(p_new, -1, -2))
 
 
 def predict_position_measurement(

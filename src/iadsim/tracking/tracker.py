@@ -16,14 +16,13 @@ from typing import Literal
 import numpy as np
 
 from iadsim.errors import ValueRangeError
-from iadsim.tracking import kalman
+from iadsim.tracking import kalman, noise
 from iadsim.tracking.association import cheap_jpda_weights, gnn_assign
 from iadsim.tracking.imm import combine, markov_matrix, mix
 from iadsim.tracking.models import (
     ct_matrices,
     cv_matrices,
     polar_to_cart,
-    polar_to_cart_jacobian,
     pos_index,
     state_dim,
     vel_index,
@@ -46,6 +45,7 @@ class TrackerConfig:
     pd: float = 0.9
     clutter_density: float = 1e-9
     init_velocity_std: float = 300.0
+    noise_floor_m: float = 1.0
     confirm_m: int = 2
     confirm_n: int | None = 3
     delete_misses: int | None = 3
@@ -64,7 +64,14 @@ class TrackerConfig:
             raise ValueRangeError(f"motion must be 'cv', 'ct' or 'imm', got {self.motion!r}")
         if self.association not in ("gnn", "jpda"):
             raise ValueRangeError(f"association must be 'gnn' or 'jpda', got {self.association!r}")
-        for name in ("q", "gate", "init_gate", "init_velocity_std", "clutter_density"):
+        for name in (
+            "q",
+            "gate",
+            "init_gate",
+            "init_velocity_std",
+            "clutter_density",
+            "noise_floor_m",
+        ):
             v = getattr(self, name)
             if not (np.isfinite(v) and v > 0):
                 raise ValueRangeError(f"TrackerConfig.{name} must be finite and > 0, got {v!r}")
@@ -331,16 +338,20 @@ class Tracker:
         self.time = t
 
     def _meas_pred(self, x, p, r, sensor):
-        """Measurement prediction for stacked states (B, D)."""
+        """Measurement prediction for stacked states (B, D): z, S, P H^T, H and the noise R
+        each update uses, its eigenvalues in metres floored (`tracking.noise`)."""
+        floor = self.config.noise_floor_m
         if self._polar:
-            return kalman.predict_polar_measurement(x, p, self._pos, r, sensor)
-        return kalman.predict_position_measurement(x, p, self._pos, r)
+            re = noise.update_noise(r, x[:, self._pos] - sensor, floor)
+            return (*kalman.predict_polar_measurement(x, p, self._pos, re, sensor), re)
+        re = noise.floor_eigenvalues(r[None], floor**2)
+        return (*kalman.predict_position_measurement(x, p, self._pos, re), re)
 
     def _associate(self, idx, z, zsel, used, r, sensor, truth_ids, gate, jpda) -> None:
         """Associate tracks `idx` with measurements `zsel`, update them and mark used detections."""
         rr = self.n_models
         xc, pc = combine(self.x[idx], self.p[idx], self.mu[idx])
-        zp, s, pht, h = self._meas_pred(xc, pc, r, sensor)
+        zp, s, pht, h, re = self._meas_pred(xc, pc, r, sensor)
         s_inv = kalman.inv_small(s)
         zs = z[zsel]
         nu = kalman.innovations(zs, zp, self._polar)
@@ -358,20 +369,21 @@ class Tracker:
         used[mi] = True
         if rr == 1:
             hh = None if h is None else h[rows]
+            rows_r = re[rows] if self._polar else re
             x, p = kalman.joseph_update(
-                xc[rows], pc[rows], nu[rows, cols], s_inv[rows], pht[rows], hh, r, self._pos
+                xc[rows], pc[rows], nu[rows, cols], s_inv[rows], pht[rows], hh, rows_r, self._pos
             )
             self.x[ti, 0], self.p[ti, 0] = x, p
         else:
             xm = self.x[ti].reshape(-1, self.d)
             pm = self.p[ti].reshape(-1, self.d, self.d)
             zz = np.repeat(z[mi], rr, axis=0)
-            zpm, sm, phtm, hm = self._meas_pred(xm, pm, r, sensor)
+            zpm, sm, phtm, hm, rem = self._meas_pred(xm, pm, r, sensor)
             num = zz - zpm
             if self._polar:
                 num[:, 1] = wrap_angle(num[:, 1])
             sm_inv = kalman.inv_small(sm)
-            x, p = kalman.joseph_update(xm, pm, num, sm_inv, phtm, hm, r, self._pos)
+            x, p = kalman.joseph_update(xm, pm, num, sm_inv, phtm, hm, rem, self._pos)
             lik = kalman.gaussian_likelihood(num, sm, sm_inv).reshape(-1, rr)
             mu = self.mu[ti] * lik
             tot = mu.sum(axis=1, keepdims=True)
@@ -399,10 +411,10 @@ class Tracker:
         b = np.repeat(beta[rows], rr, axis=0)
         xm = self.x[ti].reshape(-1, self.d)
         pm = self.p[ti].reshape(-1, self.d, self.d)
-        zpm, sm, phtm, hm = self._meas_pred(xm, pm, r, sensor)
+        zpm, sm, phtm, hm, rem = self._meas_pred(xm, pm, r, sensor)
         sm_inv = kalman.inv_small(sm)
         num = kalman.innovations(zs, zpm, self._polar)
-        x, p = kalman.pda_update(xm, pm, num, b, sm_inv, phtm, hm, r, self._pos)
+        x, p = kalman.pda_update(xm, pm, num, b, sm_inv, phtm, hm, rem, self._pos)
         if rr > 1:
             d2m = kalman.mahalanobis2(num, sm_inv)
             norm = np.sqrt((2 * np.pi) ** k * np.linalg.det(sm))[:, None]
@@ -479,14 +491,13 @@ class Tracker:
         pos, vel = self._pos, self._vel
         x = np.zeros((m, d))
         p = np.zeros((m, d, d))
+        floor = self.config.noise_floor_m
         if self._polar:
             x[:, pos] = sensor + polar_to_cart(z)
-            j = polar_to_cart_jacobian(z)
-            ppos = j @ r @ np.swapaxes(j, -1, -2)
-            p[:, pos[:, None], pos[None, :]] = 0.5 * (ppos + np.swapaxes(ppos, -1, -2))
+            p[:, pos[:, None], pos[None, :]] = noise.birth_covariance(z, r, floor)
         else:
             x[:, pos] = z
-            p[:, pos[:, None], pos[None, :]] = r
+            p[:, pos[:, None], pos[None, :]] = noise.floor_eigenvalues(r[None], floor**2)
         p[:, vel, vel] = self.config.init_velocity_std**2
         ids = np.arange(self._next_id, self._next_id + m, dtype=np.int64)
         self._next_id += m
