@@ -1,7 +1,8 @@
 """Tracking: batched Kalman/IMM filters, GNN/JPDA association, track management, fusion, metrics."""
 
 from iadsim.tracking.fusion import AirPicture, FusionCenter, FusionConfig
-from iadsim.tracking.tracker import Tracker, TrackerConfig, TrackHistory, TrackTable
+from iadsim.tracking.tracker import Tracker
+from iadsim.tracking.tracks import TrackerConfig, TrackHistory, TrackTable
 
 __all__ = [
     "AirPicture",

@@ -24,207 +24,43 @@ import math
 
 import numpy as np
 
+from iadsim.tracking import fast_gnn, fast_linalg
+from iadsim.tracking.fast_gnn import gnn
+from iadsim.tracking.fast_linalg import _inv3, _matmul, _scaled_noise
 from iadsim.tracking.models import MIN_RANGE_M
 
-_JITTED = (
-    "_augmenting_path",
-    "_lsap",
-    "gnn",
-    "_inv3",
-    "_floor3",
-    "_scaled_noise",
-    "_matmul",
-    "_measure",
-    "_innovation",
-    "_update",
-    "_associate",
-    "_grow2",
-    "run_scans",
-)
-"""The functions compiled, callees first. numba is imported, and they are wrapped, on the
-first call of `available()`: importing the engine does not pay numba's import time."""
+_JITTED = ("_measure", "_innovation", "_update", "_associate", "_grow2", "run_scans")
+"""The functions compiled here, callees first, after those of `fast_linalg` and `fast_gnn`.
+numba is imported, and they are wrapped, on the first call of `available()`: importing the
+engine does not pay numba's import time."""
 _STATE: list[bool] = []
 
 
 def available() -> bool:
     """Whether the compiled tracker can run (numba is installed); on the first call, import
-    numba and wrap this module's functions (compiled on first use, cached on disk)."""
+    numba and wrap the functions of this module, `fast_linalg` and `fast_gnn` (compiled on
+    first use, cached on disk)."""
     if not _STATE:
         try:
             from numba import njit
         except ImportError:  # pragma: no cover - exercised only where the extra is missing
             _STATE.append(False)
             return False
+        jit = njit(cache=True, nogil=True)
         g = globals()
+        for module in (fast_linalg, fast_gnn):  # their names imported here are rebound too
+            for name in module.JITTED:
+                setattr(module, name, jit(getattr(module, name)))
+                if name in g:
+                    g[name] = getattr(module, name)
         for name in _JITTED:
-            g[name] = njit(cache=True, nogil=True)(g[name])
+            g[name] = jit(g[name])
         _STATE.append(True)
     return _STATE[0]
 
 
 _INF = math.inf
 _TWO_PI = 2.0 * math.pi
-
-
-def _augmenting_path(cost, u, v, path, row4col, spc, i, sr, sc, remaining):
-    """One shortest augmenting path from free row i (SciPy rectangular_lsap.cpp)."""
-    nc = cost.shape[1]
-    min_val = 0.0
-    num_remaining = nc
-    for it in range(nc):
-        remaining[it] = nc - it - 1
-    sr[:] = False
-    sc[:] = False
-    spc[:] = _INF
-    sink = -1
-    while sink == -1:
-        index = -1
-        lowest = _INF
-        sr[i] = True
-        for it in range(num_remaining):
-            j = remaining[it]
-            r = min_val + cost[i, j] - u[i] - v[j]
-            if r < spc[j]:
-                path[j] = i
-                spc[j] = r
-            if spc[j] < lowest or (spc[j] == lowest and row4col[j] == -1):
-                lowest = spc[j]
-                index = it
-        min_val = lowest
-        if min_val == _INF:
-            return -1, min_val
-        j = remaining[index]
-        if row4col[j] == -1:
-            sink = j
-        else:
-            i = row4col[j]
-        sc[j] = True
-        num_remaining -= 1
-        remaining[index] = remaining[num_remaining]
-    return sink, min_val
-
-
-def _lsap(cost):
-    """Column of each row in a minimum-cost assignment (rows <= columns), -1 if infeasible."""
-    nr, nc = cost.shape
-    u = np.zeros(nr)
-    v = np.zeros(nc)
-    spc = np.full(nc, _INF)
-    path = np.full(nc, -1, np.int64)
-    col4row = np.full(nr, -1, np.int64)
-    row4col = np.full(nc, -1, np.int64)
-    sr = np.zeros(nr, np.bool_)
-    sc = np.zeros(nc, np.bool_)
-    remaining = np.zeros(nc, np.int64)
-    for cur in range(nr):
-        sink, min_val = _augmenting_path(cost, u, v, path, row4col, spc, cur, sr, sc, remaining)
-        if sink < 0:
-            return np.full(nr, -1, np.int64)
-        u[cur] += min_val
-        for i in range(nr):
-            if sr[i] and i != cur:
-                u[i] += min_val - spc[col4row[i]]
-        for j in range(nc):
-            if sc[j]:
-                v[j] -= min_val - spc[j]
-        j = sink
-        while True:
-            i = path[j]
-            row4col[j] = i
-            tmp = col4row[i]
-            col4row[i] = j
-            j = tmp
-            if i == cur:
-                break
-    return col4row
-
-
-def gnn(dist, gate):
-    """`association.gnn_assign`: the plot of each track (-1: missed), a miss costing `gate`."""
-    n, m = dist.shape
-    out = np.full(n, -1, np.int64)
-    if n == 0 or m == 0:
-        return out
-    rows = np.zeros(n, np.int64)
-    nr = 0
-    for i in range(n):
-        for j in range(m):
-            if dist[i, j] < gate:
-                rows[nr] = i
-                nr += 1
-                break
-    if nr == 0:
-        return out
-    cols = np.zeros(m, np.int64)
-    nc = 0
-    for j in range(m):
-        for a in range(nr):
-            if dist[rows[a], j] < gate:
-                cols[nc] = j
-                nc += 1
-                break
-    cost = np.full((nr, nc + nr), _INF)
-    for a in range(nr):
-        for b in range(nc):
-            d = dist[rows[a], cols[b]]
-            if d < gate:
-                cost[a, b] = d
-        cost[a, nc + a] = gate
-    col4row = _lsap(cost)
-    for a in range(nr):
-        c = col4row[a]
-        if 0 <= c < nc:
-            out[rows[a]] = cols[c]
-    return out
-
-
-def _inv3(s, out):
-    """Inverse of a 3x3 matrix by cofactors."""
-    a, b, c = s[0, 0], s[0, 1], s[0, 2]
-    d, e, f = s[1, 0], s[1, 1], s[1, 2]
-    g, h, k = s[2, 0], s[2, 1], s[2, 2]
-    c00 = e * k - f * h
-    c01 = -(d * k - f * g)
-    c02 = d * h - e * g
-    det = a * c00 + b * c01 + c * c02
-    out[0, 0] = c00 / det
-    out[1, 0] = c01 / det
-    out[2, 0] = c02 / det
-    out[0, 1] = -(b * k - c * h) / det
-    out[1, 1] = (a * k - c * g) / det
-    out[2, 1] = -(a * h - b * g) / det
-    out[0, 2] = (b * f - c * e) / det
-    out[1, 2] = -(a * f - c * d) / det
-    out[2, 2] = (a * e - b * d) / det
-
-
-def _floor3(m, floor, out):
-    """`noise.floor_eigenvalues` of one symmetric 3x3 matrix, into `out`."""
-    if m[0, 1] == 0.0 and m[0, 2] == 0.0 and m[1, 2] == 0.0 and m[1, 0] == 0.0:
-        if m[2, 0] == 0.0 and m[2, 1] == 0.0:
-            out[:, :] = 0.0
-            for i in range(3):
-                out[i, i] = max(m[i, i], floor)
-            return
-    w, v = np.linalg.eigh(0.5 * (m + m.T))
-    for i in range(3):
-        for j in range(3):
-            acc = 0.0
-            for c in range(3):
-                acc += v[i, c] * max(w[c], floor) * v[j, c]
-            out[i, j] = acc
-    for i in range(3):
-        for j in range(i + 1, 3):
-            out[i, j] = out[j, i] = 0.5 * (out[i, j] + out[j, i])
-
-
-def _scaled_noise(r, d, floor, out):
-    """M' = floor(D R D) for D = diag(d) (`tracking.noise`), into `out`."""
-    m = np.empty((3, 3))
-    for i in range(3):
-        for j in range(3):
-            m[i, j] = d[i] * r[i, j] * d[j]
-    _floor3(m, floor, out)
 
 
 def _measure(x, p, sensor, r, floor, zp, jac, pht, s_inv, r_eff):
@@ -260,19 +96,6 @@ def _innovation(z, zp, nu):
     a = z[1] - zp[1]
     nu[1] = ((a + math.pi) % _TWO_PI) - math.pi
     nu[2] = z[2] - zp[2]
-
-
-def _matmul(a, b):
-    """a @ b by explicit sums, in index order (small shapes: no BLAS call overhead; pass
-    `b.T` for a @ b^T)."""
-    out = np.empty((a.shape[0], b.shape[1]))
-    for i in range(a.shape[0]):
-        for j in range(b.shape[1]):
-            acc = 0.0
-            for c in range(a.shape[1]):
-                acc += a[i, c] * b[c, j]
-            out[i, j] = acc
-    return out
 
 
 def _update(x, p, nu, s_inv, pht, jac, r):
