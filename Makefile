@@ -10,7 +10,7 @@ N ?= 200
 # notebook, fast (numba: the compiled tracker of the Kalman mode)
 EXTRAS ?= dev,cluster,web,notebook,fast
 
-.PHONY: run test bench lint venv clean vendor chromium screenshots case-study
+.PHONY: run test bench lint venv clean vendor chromium screenshots case-study fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,18 @@ screenshots: $(STAMP) chromium
 # run; resumable: the runs are kept in out/case-study)
 case-study: $(STAMP)
 	$(BIN)/iadsim case-study --workers 2 --resume $(if $(QUICK),--quick,)
+
+# fuzzing (issue 29; tests/fuzzing.py): the hypothesis targets that make test runs briefly and
+# derandomized, here with fresh random examples and many more of them: the scenario loader
+# (mutated scenarios, random bytes, nesting/anchors/aliases), --set values, validate vs run on
+# mutated scenarios, GeoTIFF headers, results-store files; then the crash corpus
+# (tests/fixtures/crashes). Measured 10.8 min wall with -n 2 on 2 shared, busy cores (load 15);
+# docs/limits.md, "Fuzzing"
+FUZZ_TESTS := tests/scenario/test_loader_fuzz.py tests/analysis/test_set_values_fuzz.py \
+	tests/cli/test_validate_run_agree.py tests/geo/test_geotiff_fuzz.py \
+	tests/analysis/test_store_fuzz.py tests/cli/test_crash_corpus.py
+fuzz: $(STAMP)
+	IADSIM_FUZZ=long $(BIN)/python -m pytest -n 2 -q $(FUZZ_TESTS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -52,11 +52,14 @@ def test_every_corpus_set_value_is_refused_or_gives_a_scenario(assignment):
         assert exc.problems and all(p.message for p in exc.problems)
 
 
-EMPTY_STORE = pytest.mark.xfail(
-    reason="a 0-byte store: issue 29 item 6, fixed in analysis/store.py by its owner", strict=False
-)
+OPEN = {  # crashes found whose fix belongs to another room: expected to fail until fixed there
+    "table-name-not-utf8.sqlite": "UnicodeDecodeError reading sqlite_master as text, found by "
+    "make fuzz: analysis/store_checks.py open_checks",
+}
 STORES = [
-    pytest.param(p, marks=EMPTY_STORE) if p.stat().st_size == 0 else p
+    pytest.param(p, marks=pytest.mark.xfail(reason=OPEN[p.name], strict=False))
+    if p.name in OPEN
+    else p
     for p in sorted((CORPUS / "store").iterdir())
 ]
 
