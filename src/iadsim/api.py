@@ -367,6 +367,7 @@ def compare(
     batches are stored under `out` if given (`resume=True` completes an interrupted
     comparison), else in a temporary directory that is removed afterwards."""
     from iadsim.analysis.compare import build_variants, compare_report, run_variants
+    from iadsim.analysis.runner import Runner
     from iadsim.analysis.variants import parse_assignment, parse_group
 
     base = prepare(scenario, tracker)
@@ -376,17 +377,17 @@ def compare(
     variants = build_variants(base.scenario, groups)
     with tempfile.TemporaryDirectory(prefix="iadsim-compare-") as tmp:
         where = Path(out) if out is not None else Path(tmp)
-        paths = run_variants(
-            variants,
-            n,
-            where,
-            root_seed=seed,
-            workers=workers,
-            dask=dask,
-            resume=resume,
-            progress=progress,
-            base=base,
-        )
+        with Runner(workers, dask) as runner:
+            paths = run_variants(
+                variants,
+                n,
+                where,
+                runner,
+                base=base,
+                root_seed=seed,
+                resume=resume,
+                progress=progress,
+            )
         report = compare_report(variants, paths, metrics)
     differences = pa.Table.from_pylist(report["differences"]) if report["differences"] else None
     if differences is None:

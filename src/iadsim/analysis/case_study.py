@@ -22,10 +22,16 @@ from pathlib import Path
 import numpy as np
 
 from iadsim.analysis.attribute import run_attribution, subset_name
-from iadsim.analysis.factors import FACTOR_GROUPS, active_groups, mechanisms, scenario_data
-from iadsim.analysis.montecarlo import run_batch
+from iadsim.analysis.factors import (
+    FACTOR_GROUPS,
+    active_groups,
+    as_designed,
+    mechanisms,
+    scenario_data,
+)
+from iadsim.analysis.montecarlo import StoredBatch, run_stores
 from iadsim.analysis.robustness import WHATIFS, outcomes_from_stores, survive_ranges
-from iadsim.analysis.runner import ProgressFn, no_progress
+from iadsim.analysis.runner import ProgressFn, Runner, no_progress
 from iadsim.analysis.stats import estimate, paired_difference, reason_frequencies, wilson_interval
 from iadsim.analysis.store import ResultStore, store_path
 from iadsim.analysis.uncertain_model import UncertainModel
@@ -36,7 +42,7 @@ from iadsim.analysis.uncertainty import (
     run_sets,
     two_level_interval,
 )
-from iadsim.analysis.variants import parse_group
+from iadsim.analysis.variants import make_variant, parse_group
 from iadsim.engine.run import Prepared, prepare, prepare_variant
 from iadsim.scenario import Scenario
 
@@ -210,6 +216,7 @@ def run_case_study(
     base = prepared if prepared is not None else prepare(scenario)
     sc = base.scenario
     say("attribution")
+    common = {"workers": workers, "root_seed": root_seed, "progress": progress}
     attr = run_attribution(
         base,
         out / "attribute",
@@ -217,10 +224,8 @@ def run_case_study(
         target=precision.target,
         n_min=precision.n_min,
         n_max=precision.n_max,
-        workers=workers,
-        root_seed=root_seed,
         resume=True,
-        progress=progress,
+        **common,
     )
     a = attr.attribution
     groups = list(a.groups)
@@ -246,41 +251,7 @@ def run_case_study(
     result["meanings"] = {g: FACTOR_GROUPS[g].meaning for g in groups}
 
     say("counterfactuals")
-    cfs = []
-    for item in counterfactual_list(groups, sc):
-        if "mask" in item:
-            path = store_path(out / "attribute" / "subsets" / subset_name(item["mask"], a.groups))
-        else:
-            if "set" in item:
-                from iadsim.analysis.variants import make_variant
-
-                variant = make_variant(sc, parse_group(item["set"]))
-            else:
-                from iadsim.analysis.factors import as_designed
-
-                variant = as_designed(sc, item["groups"])
-            name = item["name"].replace(" ", "-")
-            run_batch(
-                prepare_variant(base, variant),
-                min(n, precision.cf_n),
-                out / "counterfactuals" / name,
-                root_seed=root_seed,
-                workers=workers,
-                resume=True,
-                variant=item["name"],
-                progress=progress,
-                what=f"counterfactual {item['name']}",
-            )
-            path = store_path(out / "counterfactuals" / name)
-        with subset_store(0) as observed, ResultStore(path, writer=False) as other:
-            cfs.append(
-                {
-                    "name": item["name"],
-                    "meaning": item["meaning"],
-                    **outcome_summary(other),
-                    "vs_observed": _paired(observed, other),
-                }
-            )
+    cfs = _counterfactuals(base, a, min(n, precision.cf_n), out, common)
     result["counterfactuals"] = cfs
 
     if ranges is not None:
@@ -306,6 +277,55 @@ def run_case_study(
     return result
 
 
+def _counterfactuals(base: Prepared, a, n_cf: int, out: Path, common: dict) -> list[dict]:
+    """Every what-if of `counterfactual_list` beside the observed scenario: those the
+    attribution ran are read from its subset stores, the others run together on one pool
+    (the first n_cf seeds) into OUT/counterfactuals/<name>."""
+    sc = base.scenario
+    items = counterfactual_list(list(a.groups), sc)
+    subsets = out / "attribute" / "subsets"
+    paths, batches = {}, []
+    for item in items:
+        if "mask" in item:
+            paths[item["name"]] = subsets / subset_name(item["mask"], a.groups)
+            continue
+        if "set" in item:
+            variant = make_variant(sc, parse_group(item["set"]))
+        else:
+            variant = as_designed(sc, item["groups"])
+        where = out / "counterfactuals" / item["name"].replace(" ", "-")
+        batches.append(
+            StoredBatch(item["name"], prepare_variant(base, variant), where, item["name"])
+        )
+        paths[item["name"]] = where
+    with Runner(common["workers"]) as runner:
+        run_stores(
+            batches,
+            n_cf,
+            runner,
+            root_seed=common["root_seed"],
+            resume=True,
+            progress=common["progress"],
+            what=f"counterfactuals: {len(batches)} what-ifs x {n_cf} replications",
+        )
+    observed = subsets / subset_name(0, a.groups)
+    cfs = []
+    for item in items:
+        with (
+            ResultStore(observed, writer=False) as obs,
+            ResultStore(paths[item["name"]], writer=False) as other,
+        ):
+            cfs.append(
+                {
+                    "name": item["name"],
+                    "meaning": item["meaning"],
+                    **outcome_summary(other),
+                    "vs_observed": _paired(obs, other),
+                }
+            )
+    return cfs
+
+
 def _uncertainty(
     scenario, ranges, base, attr_out, a, precision, workers, root_seed, say, progress, out
 ) -> dict:
@@ -325,6 +345,7 @@ def _uncertainty(
     with store(0) as obs, store(conn) as con, store((1 << len(groups)) - 1) as des:
         nominal = outcomes_from_stores(obs, con, des, sams, len(base.scenario.spec.raid), a.n)
     say("sensitivity: each assumption at the ends of its range")
+    run = {"workers": workers, "root_seed": root_seed, "base": nominal_base, "keep": out}
     survival = survive_ranges(
         model,
         nominal,
@@ -332,25 +353,12 @@ def _uncertainty(
         whatifs,
         m_min=precision.oat_n_min,
         m_max=precision.oat_n_max,
-        base=nominal_base,
-        workers=workers,
-        root_seed=root_seed,
+        **run,
         progress=progress,
-        keep=out,
     )
     say("counterfactuals with parameter uncertainty")
     lhs = latin_hypercube(model, precision.lhs_sets, seed=root_seed)
-    sets = run_sets(
-        model,
-        lhs,
-        precision.lhs_n,
-        whatifs=whatifs,
-        workers=workers,
-        root_seed=root_seed,
-        base=nominal_base,
-        progress=progress,
-        keep=out,
-    )
+    sets = run_sets(model, lhs, precision.lhs_n, whatifs=whatifs, progress=progress, **run)
     with_params = []
     for w, name in enumerate(sets.whatifs, 1):
         d = sets.killed[:, w] - sets.killed[:, 0]
@@ -367,15 +375,7 @@ def _uncertainty(
     m, lo, hi = two_level_interval(sets.killed[:, 0])
     say("global sensitivity (Morris)")
     s_mean, s_any, msets = morris(
-        model,
-        precision.morris_r,
-        precision.morris_n,
-        seed=root_seed,
-        workers=workers,
-        root_seed=root_seed,
-        base=nominal_base,
-        progress=progress,
-        keep=out,
+        model, precision.morris_r, precision.morris_n, seed=root_seed, progress=progress, **run
     )
     return {
         "ranges": str(ranges),

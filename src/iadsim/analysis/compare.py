@@ -16,7 +16,7 @@ from typing import Any
 
 from iadsim.analysis.montecarlo import StoredBatch, run_stores
 from iadsim.analysis.reason_shift import reason_shift
-from iadsim.analysis.runner import ProgressFn, Runner
+from iadsim.analysis.runner import Runner
 from iadsim.analysis.stats import metric_vectors, paired_difference
 from iadsim.analysis.store import ResultStore
 from iadsim.analysis.store_checks import store_path
@@ -83,15 +83,13 @@ def run_variants(
     variants: list[Variant],
     n: int,
     out: str | Path,
+    runner: Runner,
     *,
-    root_seed: int = 1,
-    workers: int = 1,
-    dask: Any = None,
-    resume: bool = False,
-    progress: ProgressFn | None = None,
     base: Prepared | None = None,
+    **batch: Any,
 ) -> dict[str, Path]:
-    """Run every variant's batch (same seeds) into OUT/<name>/results.sqlite, all on one pool.
+    """Run every variant's batch (same seeds) into OUT/<name>/results.sqlite, all on one pool
+    (`batch`: root_seed, resume, progress as in `montecarlo.run_stores`).
 
     `base`: the base scenario already prepared (its tracker is kept); variants that change no
     geometry reuse its geometry."""
@@ -103,16 +101,8 @@ def run_variants(
         )
         for k, v in enumerate(variants)
     ]
-    with Runner(workers, dask) as runner:
-        run_stores(
-            batches,
-            n,
-            runner,
-            root_seed=root_seed,
-            resume=resume,
-            progress=progress,
-            what=f"compare: {len(variants)} variants x {n} replications",
-        )
+    what = f"compare: {len(variants)} variants x {n} replications"
+    run_stores(batches, n, runner, what=what, **batch)
     return {v.name: store_path(out / v.name) for v in variants}
 
 

@@ -221,46 +221,34 @@ class ResultStore:
         seed, same variant settings)."""
         have = self.meta()
         n_done = self.count()
+
+        def refuse(field: str, message: str) -> InputError:
+            return InputError(Problem(str(self.path), None, None, field, message))
+
         if have and n_done and not resume:
-            raise InputError(
-                Problem(
-                    str(self.path),
-                    None,
-                    None,
-                    "--out",
-                    f"already holds {n_done} replications of {have.get('scenario', '?')!r} "
-                    "(root seed " + have.get("root_seed", "?") + "); pass --resume to complete "
-                    "that batch, or choose another --out directory",
-                )
+            raise refuse(
+                "--out",
+                f"already holds {n_done} replications of {have.get('scenario', '?')!r} "
+                "(root seed " + have.get("root_seed", "?") + "); pass --resume to complete "
+                "that batch, or choose another --out directory",
             )
         if n_done and have.get("schema_version", "1") != SCHEMA_VERSION:
-            raise InputError(
-                Problem(
-                    str(self.path),
-                    None,
-                    None,
-                    "--resume",
-                    f"this store has schema version {have.get('schema_version', '1')}, this "
-                    f"iadsim writes version {SCHEMA_VERSION}; use another --out",
-                )
+            raise refuse(
+                "--resume",
+                f"this store has schema version {have.get('schema_version', '1')}, this "
+                f"iadsim writes version {SCHEMA_VERSION}; use another --out",
             )
-        if have and n_done:  # an empty store (killed before its first replication) is reused
-            diffs = [
-                f"{k}: store has {have.get(k)!r}, this run has {v!r}"
-                for k, v in identity.items()
-                if k in _IDENTITY_KEYS and have.get(k) != v
-            ]
-            if diffs:
-                raise InputError(
-                    Problem(
-                        str(self.path),
-                        None,
-                        None,
-                        "--resume",
-                        "this store was made from a different scenario or root seed, refusing "
-                        "to mix the two batches (" + "; ".join(diffs) + "); use another --out",
-                    )
-                )
+        diffs = [
+            f"{k}: store has {have.get(k)!r}, this run has {v!r}"
+            for k, v in identity.items()
+            if k in _IDENTITY_KEYS and have.get(k) != v
+        ]
+        if have and n_done and diffs:  # an empty store (killed before its first one) is reused
+            raise refuse(
+                "--resume",
+                "this store was made from a different scenario or root seed, refusing "
+                "to mix the two batches (" + "; ".join(diffs) + "); use another --out",
+            )
         with self._transaction("record the batch identity") as c:
             for k, v in identity.items():
                 c.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, str(v)))

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from iadsim.analysis.montecarlo import StoredBatch, run_stores
 from iadsim.analysis.reason_shift import reason_shift
-from iadsim.analysis.runner import ProgressFn, Runner
+from iadsim.analysis.runner import Runner
 from iadsim.analysis.stats import estimate, metric_vectors
 from iadsim.analysis.store import ResultStore
 from iadsim.analysis.store_checks import store_path
@@ -92,15 +92,12 @@ def run_sweep(
     params: list[Param],
     n: int,
     out: str | Path,
-    *,
-    root_seed: int = 1,
-    workers: int = 1,
-    dask: Any = None,
-    resume: bool = False,
-    progress: ProgressFn | None = None,
+    runner: Runner,
+    **batch: Any,
 ) -> pa.Table:
-    """Run every grid point (validated first) into OUT/points/ and return the table
-    (`report.sweep.write_sweep` writes it and its plot)."""
+    """Run every grid point (validated first) into OUT/points/ on one pool and return the
+    table (`report.sweep.write_sweep` writes it and its plot); `batch`: root_seed, resume,
+    progress as in `montecarlo.run_stores`."""
     base_prepared = scenario if isinstance(scenario, Prepared) else prepare(scenario)
     base = base_prepared.scenario
     out = Path(out)
@@ -113,16 +110,7 @@ def run_sweep(
         ]
         prepared = prepare_variant(base_prepared, make_variant(base, assigns))
         batches.append(StoredBatch(f"p{k:03d}", prepared, out / "points" / f"p{k:03d}", label))
-    with Runner(workers, dask) as runner:
-        run_stores(
-            batches,
-            n,
-            runner,
-            root_seed=root_seed,
-            resume=resume,
-            progress=progress,
-            what=f"sweep: {len(points)} points x {n} replications",
-        )
+    run_stores(batches, n, runner, what=f"sweep: {len(points)} points x {n} replications", **batch)
     rows = []
     for b, point in zip(batches, points, strict=True):
         with ResultStore(b.out, writer=False, limit=n) as store:

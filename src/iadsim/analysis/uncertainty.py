@@ -268,13 +268,11 @@ def morris(
 
     problem = _problem(model)
     x = sample.sample(problem, trajectories, num_levels=levels, seed=seed)
-    sets = run_sets(model, to_values(model, x), n, **run)
-    out = []
-    for name, y in (("mean_killed", sets.mean()), ("p_any_killed", sets.p_any())):
-        si = analyze.analyze(problem, x, y, num_levels=levels, seed=seed)
-        idx = {k: np.asarray(si[k], float) for k in ("mu_star", "mu_star_conf", "mu", "sigma")}
-        out.append(Sensitivity("morris", name, tuple(model.names), idx, len(x)))
-    return out[0], out[1], sets
+
+    def analyse(y: np.ndarray) -> dict:
+        return analyze.analyze(problem, x, y, num_levels=levels, seed=seed)
+
+    return _indices("morris", model, x, analyse, run_sets(model, to_values(model, x), n, **run))
 
 
 def sobol(
@@ -286,12 +284,29 @@ def sobol(
 
     problem = _problem(model)
     x = sample.sample(problem, base_n, calc_second_order=False, seed=seed)
-    sets = run_sets(model, to_values(model, x), n, **run)
+
+    def analyse(y: np.ndarray) -> dict:
+        return analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+
+    return _indices("sobol", model, x, analyse, run_sets(model, to_values(model, x), n, **run))
+
+
+INDICES = {
+    "morris": ("mu_star", "mu_star_conf", "mu", "sigma"),
+    "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
+}
+"""The indices kept of each SALib method's result."""
+
+
+def _indices(
+    method: str, model: UncertainModel, x: np.ndarray, analyse, sets: SetOutcomes
+) -> tuple[Sensitivity, Sensitivity, SetOutcomes]:
+    """The method's indices (SALib's `analyse(y)`) for both outcomes of the sets run at x."""
     out = []
     for name, y in (("mean_killed", sets.mean()), ("p_any_killed", sets.p_any())):
-        si = analyze.analyze(problem, y, calc_second_order=False, seed=seed)
-        idx = {k: np.asarray(si[k], float) for k in ("S1", "S1_conf", "ST", "ST_conf")}
-        out.append(Sensitivity("sobol", name, tuple(model.names), idx, len(x)))
+        si = analyse(y)
+        idx = {k: np.asarray(si[k], float) for k in INDICES[method]}
+        out.append(Sensitivity(method, name, tuple(model.names), idx, len(x)))
     return out[0], out[1], sets
 
 

@@ -62,6 +62,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         compare_report,
         run_variants,
     )
+    from iadsim.analysis.runner import Runner
     from iadsim.analysis.variants import parse_group
     from iadsim.engine.run import prepare
     from iadsim.io.outdir import check_target, retire_manifest, write_manifest
@@ -73,17 +74,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
         args.scenario, groups, args.names
     )  # every --set validated before running
     base = prepare(variants[0].scenario)
-    with batch_display(args, base) as progress:
+    with batch_display(args, base) as progress, Runner(args.workers, args.dask) as runner:
         paths = run_variants(
             variants,
             args.n,
             args.out,
+            runner,
+            base=base,
             root_seed=args.seed,
-            workers=args.workers,
-            dask=args.dask,
             resume=args.resume,
             progress=progress,
-            base=base,
         )
     report = compare_report(variants, paths)
     retire_manifest(args.out, ("compare.*", "compare_reasons.csv", "tornado.png"))

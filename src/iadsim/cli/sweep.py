@@ -34,6 +34,7 @@ def register(sub) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from rich.table import Table
 
+    from iadsim.analysis.runner import Runner
     from iadsim.analysis.sweep import SWEEP_METRICS, grid, parse_param, reason_shifts, run_sweep
     from iadsim.engine.run import prepare
     from iadsim.io.outdir import check_target, retire_manifest, write_manifest
@@ -45,15 +46,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     params = [parse_param(p) for p in args.params]
     grid(params)  # a grid over the limit is refused before any work
     base = prepare(args.scenario)
-    with batch_display(args, base) as progress:
+    with batch_display(args, base) as progress, Runner(args.workers, args.dask) as runner:
         table = run_sweep(
             base,
             params,
             args.n,
             args.out,
+            runner,
             root_seed=args.seed,
-            workers=args.workers,
-            dask=args.dask,
             resume=args.resume,
             progress=progress,
         )
