@@ -85,7 +85,7 @@ def test_adaptive_rounds_resume_and_workers_give_the_same_answer(cut_tutorial, t
     assert two.to_dict()["effects"] == one.to_dict()["effects"]
     # a first round interrupted after 6, then resumed to 12: the same numbers
     run_attribution(sc, tmp_path / "r", groups, n_min=6, n_max=6, target=0.01)
-    with pytest.raises(Exception, match="--resume"):
+    with pytest.raises(Exception, match="resume to complete"):
         run_attribution(sc, tmp_path / "r", groups, n_min=6, n_max=12, target=0.01)
     again = run_attribution(sc, tmp_path / "r", groups, n_min=6, n_max=12, target=0.01, resume=True)
     assert again.to_dict()["effects"] == one.to_dict()["effects"]

@@ -19,7 +19,7 @@ from iadsim.analysis.store import ResultStore
 from iadsim.cli import main
 from iadsim.engine.rng import replication_seed
 from iadsim.engine.run import prepare
-from iadsim.errors import InputError
+from iadsim.errors import ValueRangeError
 from tests.builders import small_raid_on_a_battery, write_scenario
 
 TINY = small_raid_on_a_battery("tiny-mc", manpads=True)
@@ -87,9 +87,9 @@ def test_resume_runs_only_missing_and_refuses_another_seed(tiny_prepared, tmp_pa
     out = tmp_path / "b"
     first = run_batch(tiny_prepared, 6, out, root_seed=9, progress=False)
     assert (first.ran, first.skipped) == (6, 0)
-    with pytest.raises(InputError, match="--resume"):
+    with pytest.raises(ValueRangeError, match=r"^resume: .*resume to complete that batch"):
         run_batch(tiny_prepared, 10, out, root_seed=9, progress=False)
-    with pytest.raises(InputError, match="different scenario or root seed"):
+    with pytest.raises(ValueRangeError, match="different scenario or root seed"):
         run_batch(tiny_prepared, 10, out, root_seed=10, resume=True, progress=False)
     second = run_batch(tiny_prepared, 10, out, root_seed=9, resume=True, progress=False)
     assert (second.ran, second.skipped) == (4, 6)
@@ -179,4 +179,5 @@ def test_cli_refuses_resume_with_another_seed(tiny, tmp_path, capsys):
     )
     err = capsys.readouterr().err
     assert "different scenario or root seed" in err and "root_seed" in err
+    assert "<command line>: --resume: " in err  # the API's `resume` in the flag's name
     assert (out / "summary.json").exists()

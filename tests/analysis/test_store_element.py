@@ -16,7 +16,7 @@ from iadsim.analysis.store import SCHEMA_VERSION, ResultStore
 from iadsim.cli import main
 from iadsim.engine.rng import replication_seed
 from iadsim.engine.run import prepare
-from iadsim.errors import InputError
+from iadsim.errors import ValueRangeError
 from tests.builders import aircraft, component, link, make_scenario, unit, write_scenario
 
 N, ROOT = 6, 4
@@ -123,7 +123,7 @@ def test_an_old_store_reads_without_elements_and_is_not_resumed(prepared, tmp_pa
     with ResultStore(out, writer=False) as store:
         rows = store.table("ledger").to_pylist()
     assert rows and all(r["element"] is None for r in rows)
-    with pytest.raises(InputError, match="schema version 2"):
+    with pytest.raises(ValueRangeError, match="schema version 2"):
         run_batch(prepared, 3, out, root_seed=ROOT, workers=1, resume=True, progress=False)
 
 

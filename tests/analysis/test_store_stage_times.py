@@ -11,7 +11,7 @@ import pytest
 from iadsim.analysis.montecarlo import run_batch
 from iadsim.analysis.store import SCHEMA_VERSION, STAGE_TIME_COLUMNS, ResultStore
 from iadsim.engine.rng import replication_seed
-from iadsim.errors import InputError
+from iadsim.errors import ValueRangeError
 
 
 def test_stage_times_in_store_equal_the_direct_ledger(tutorial_prepared, tmp_path):
@@ -41,5 +41,5 @@ def test_an_old_store_is_not_resumed(tutorial_prepared, tmp_path):
     with sqlite3.connect(out / "results.sqlite") as conn:
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     assert SCHEMA_VERSION != "1"
-    with pytest.raises(InputError, match="schema version 1"):
+    with pytest.raises(ValueRangeError, match="schema version 1"):
         run_batch(tutorial_prepared, 2, out, root_seed=4, workers=1, resume=True, progress=False)

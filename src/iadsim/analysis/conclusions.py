@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from iadsim.analysis.stats import Z95
+from iadsim.errors import ValueRangeError
 
 HOLDS, FAILS, UNDECIDED = "holds", "fails", "undecided"
 
@@ -95,7 +96,9 @@ def anchored_estimate(nominal: np.ndarray, end: np.ndarray) -> Estimate:
     e = np.asarray(end, float)
     n_all, m = len(x), len(e)
     if not 1 < m <= n_all:
-        raise ValueError(f"need 2 <= m <= N paired replications, got m={m}, N={n_all}")
+        raise ValueRangeError(
+            f"need 2 <= m <= N paired replications, got m={m}, N={n_all}", parameter="end"
+        )
     d = e - x[:m]
     mean = float(x.mean() + d.mean())
     var = (

@@ -17,6 +17,7 @@ import numpy as np
 
 from iadsim.analysis.records import TABLES
 from iadsim.analysis.store import ResultStore
+from iadsim.errors import ValueRangeError
 
 Z95 = 1.959963984540054
 BOOTSTRAP_SEED = 20260103
@@ -37,7 +38,7 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     if n <= 0:
         return 0.0, 1.0
     if not 0 <= k <= n:
-        raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
+        raise ValueRangeError(f"need 0 <= k <= n, got k={k}, n={n}", parameter="k")
     z = Z95 if confidence == 0.95 else z_value(confidence)
     p = k / n
     z2 = z * z

@@ -48,7 +48,7 @@ from iadsim.analysis.store_checks import (
     sql_errors,
     store_path,
 )
-from iadsim.errors import InputError, OutputError, Problem
+from iadsim.errors import InputError, OutputError, Problem, ValueRangeError
 from iadsim.io.outdir import describe_os_error
 
 try:  # POSIX advisory locks; where missing (Windows) the store is not locked
@@ -222,21 +222,21 @@ class ResultStore:
         have = self.meta()
         n_done = self.count()
 
-        def refuse(field: str, message: str) -> InputError:
-            return InputError(Problem(str(self.path), None, None, field, message))
+        def refuse(message: str) -> ValueRangeError:
+            # in the caller's terms: the API's `resume=True`, the command line's --resume
+            return ValueRangeError(f"{self.path}: {message}", parameter="resume")
 
         if have and n_done and not resume:
             raise refuse(
-                "--out",
                 f"already holds {n_done} replications of {have.get('scenario', '?')!r} "
-                "(root seed " + have.get("root_seed", "?") + "); pass --resume to complete "
-                "that batch, or choose another --out directory",
+                "(root seed " + have.get("root_seed", "?") + "); resume to complete "
+                "that batch, or write to another output directory",
             )
         if n_done and have.get("schema_version", "1") != SCHEMA_VERSION:
             raise refuse(
-                "--resume",
                 f"this store has schema version {have.get('schema_version', '1')}, this "
-                f"iadsim writes version {SCHEMA_VERSION}; use another --out",
+                f"iadsim writes version {SCHEMA_VERSION}; it cannot be resumed: write to "
+                "another output directory",
             )
         diffs = [
             f"{k}: store has {have.get(k)!r}, this run has {v!r}"
@@ -245,9 +245,9 @@ class ResultStore:
         ]
         if have and n_done and diffs:  # an empty store (killed before its first one) is reused
             raise refuse(
-                "--resume",
                 "this store was made from a different scenario or root seed, refusing "
-                "to mix the two batches (" + "; ".join(diffs) + "); use another --out",
+                "to mix the two batches (" + "; ".join(diffs) + "); write to another output "
+                "directory",
             )
         with self._transaction("record the batch identity") as c:
             for k, v in identity.items():

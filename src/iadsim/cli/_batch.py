@@ -29,6 +29,7 @@ FLAGS = {
     "target": "--target",
     "values": "--ranges",
     "out": "--out",
+    "resume": "--resume",
 }
 """The analysis functions' argument names and the flags that set them."""
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from iadsim.analysis.attribution import Attribution, Interval
 from iadsim.analysis.uncertainty import Sensitivity
+from iadsim.errors import InputError, Problem
 from iadsim.report.case_study_tables import (
     VERDICT_WORDS,
     diff,
@@ -262,7 +263,9 @@ def update_readme(r: dict, readme: Path) -> Path:
     text = readme.read_text()
     pattern = re.compile(re.escape(README_BEGIN) + ".*?" + re.escape(README_END), re.S)
     if not pattern.search(text):
-        raise ValueError(f"{readme}: no generated-block markers")
+        raise InputError(
+            Problem(str(readme), None, None, "--readme", "no generated-block markers to replace")
+        )
     readme.write_text(pattern.sub(lambda m: readme_block(r), text))
     return readme
 
