@@ -36,7 +36,7 @@ from iadsim.engine.electronic_attack import screening_jammers
 from iadsim.engine.fusion_picture import CpPicture
 from iadsim.engine.kalman_tracks import kalman_firm
 from iadsim.engine.radar_picture import with_jammers_down
-from iadsim.engine.replication import ReplicationResult, settled_replication
+from iadsim.engine.replication import Replication, ReplicationResult
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.run import Prepared
 from iadsim.engine.sensing import sensor_state
@@ -144,7 +144,8 @@ def tracking_report(
 
 def _command_posts(prepared: Prepared, result: ReplicationResult, until: np.ndarray) -> list:
     """Fusion metrics of every command post's picture (the replication re-run from its seed)."""
-    rep, _ = settled_replication(prepared.geometry, result.seed)
+    rep = Replication(prepared.geometry, result.seed)
+    rep.run()
     w = prepared.geometry.world
     out = []
     for unit_id, pic in rep.gates.pictures.items():

@@ -8,15 +8,18 @@ whether the aircraft flies, and the one line of sight between them (`geo.line_of
 a terrain-masked radar is neither heard nor hit).
 
 `Emissions` (per replication): each radar's emission-control doctrine (its unit's `emcon:`
-block; `c2_mode: emcon` means cued), the time its unit was cued, the launch warnings it got,
-and a blink phase; `radiating(ci, times)` says when it radiates.
+block; `c2_mode: emcon` means cued), the time its unit was cued (told by the sensing,
+`set_cues`), the launch warnings it got, and a blink phase; `radiating(ci, times)` says
+when it radiates.
 
-`fire_arms` (per replication) walks the grid in time order: a carrier with rounds left, not
-busy, flying and not yet shot down (`cutoff_s`) fires at the nearest radar that radiates,
-works, is in sight and inside launch range, after its reaction time; the radar's crew is
-warned at the launch (EMCON_WARNING_DELAY_S later), so a doctrine that falls silent on
-warning may shut down before the impact; the ARM lands one flyout time of flight later and
-kills with p_kill if the radar radiated all the way, else p_kill_after_shutdown.
+`ArmProcess` (per replication, in the event queue): at each listening step of the grid a
+carrier with rounds left, not busy, flying and not shot down picks the nearest radar that
+radiates, works, is in sight and inside launch range; it fires after its reaction time if it
+is still flying then. The radar's crew is warned at the launch (EMCON_WARNING_DELAY_S
+later), so a doctrine that falls silent on warning may shut down before the impact; the ARM
+lands one flyout time of flight later and kills with p_kill if the radar radiated all the
+way, else p_kill_after_shutdown. A kill is announced (ComponentLost) at the impact: the
+sensing, the network and the gates take it from then on.
 """
 
 from __future__ import annotations
@@ -27,9 +30,12 @@ from functools import cached_property
 import numpy as np
 
 from iadsim.engagement.flyout import Flyout
+from iadsim.engine.events import AircraftDown, ComponentLost, EmissionsChanged, EventKind
 from iadsim.geo.line_of_sight import obstruction
+from iadsim.readiness.suppression import SuppressiveKind
 from iadsim.threats.arm import ArmShot, ArmType, shot_outcome_p
 from iadsim.threats.emcon import NO_EMCON, EmconDoctrine, radiating, radiating_throughout
+from iadsim.threats.returnfire import SuppressionEvent
 
 ARM_CHECK_S = 5.0
 """How often a carrier's radar-warning receiver is checked against the radars (notional)."""
@@ -80,7 +86,7 @@ class ArmSightlines:
     def opportunities(self) -> tuple[tuple[int, tuple[ArmPath, ...]], ...]:
         """The grid steps at which some carrier flies with a radar in sight and inside its
         launch range, in time order, each with those carrier-radar paths nearest first (then
-        by aircraft and radar index): the order in which `fire_arms` considers shots. It
+        by aircraft and radar index): the order in which `ArmProcess` considers shots. It
         depends only on this seed-independent geometry, so it is worked out once and shared
         by every replication."""
         by_time: dict[int, list[ArmPath]] = {}
@@ -181,86 +187,141 @@ class Emissions:
     def radiating_throughout(self, ci: int, start_s: float, end_s: float) -> bool:
         return radiating_throughout(start_s, end_s, *self._args(ci))
 
+    def set_cues(self, cues: dict[str, float]) -> None:
+        """The sensing's answer: when each cued unit was first cued (unit id -> time)."""
+        self.cue_time.update(cues)
+
     def warn(self, ci: int, t: float) -> None:
         """A launch warning reaches radar ci's crew at t."""
         self.warnings.setdefault(ci, []).append(float(t))
 
 
-@dataclass(frozen=True)
-class ArmResult:
-    """One ARM shot and its outcome."""
+class ArmProcess:
+    """Anti-radiation missiles of one replication, in the event queue (see the module
+    docstring).
 
-    shot: ArmShot
-    killed: bool
-    radiated_to_impact: bool
+    State: rounds left and the time each carrier is busy until, the radars already
+    targeted, the carriers shot down. Reads the carriers' `arm:` entries and raid
+    `anti_radiation:` flags (through `ArmSightlines`), readiness (`Equipment`) and emission
+    control (`Emissions`, which it warns). Hears AircraftDown (a carrier fires nothing from
+    its kill on). Emits EmissionsChanged at a warning and ComponentLost at a radar's kill;
+    logs RETURN_FIRE ("anti-radiation"), DESTROYED and MISS records, and passes the crews
+    the suppressive event of every impact.
+    """
 
+    def __init__(self, ctx, world, sight: ArmSightlines, equipment, emissions: Emissions, crews):
+        self.ctx, self.world, self.sight = ctx, world, sight
+        self.equipment, self.emissions, self.crews = equipment, emissions, crews
+        self.rounds = {a: arm.rounds for a, arm in sight.arms.items()}
+        self.busy = {a: -np.inf for a in sight.arms}
+        self.targeted: set[int] = set()
+        self.down: dict[int, float] = {}  # carrier -> kill time
+        self.shots: list[ArmShot] = []
+        self._on_air: dict[tuple[int, float], np.ndarray] = {}
+        self._version = 0  # bumped when readiness or emissions change: on-air answers expire
 
-def fire_arms(
-    sight: ArmSightlines,
-    world,
-    equipment,
-    emissions: Emissions,
-    rs,
-    cutoff_s: dict[int, float] | None = None,
-) -> list[ArmResult]:
-    """Every ARM fired in one replication and what it did (see the module docstring).
-    Destroyed radars are recorded in `equipment`; warnings in `emissions`."""
-    cutoff_s = cutoff_s or {}
-    t_grid = sight.times_s
-    rounds = {a: arm.rounds for a, arm in sight.arms.items()}
-    busy = {a: -np.inf for a in sight.arms}
-    targeted: set[int] = set()
-    on_air: dict[tuple[int, float], np.ndarray] = {}
+    def start(self) -> None:
+        """Put the first listening step in the queue."""
+        self._schedule(0)
 
-    def works_and_radiates(ci: int, reaction_s: float) -> np.ndarray:
-        """Per grid step t: radar ci works and radiates both at t and at the launch, one
-        reaction time later. Worked out once per radar and reaction time over the whole grid
-        (the same elementwise answers as asking at each step): a radar's working state and
-        emissions change within this pass only once it is targeted, after which it is never
-        asked again."""
+    def _schedule(self, j: int) -> None:
+        if j < len(self.sight.opportunities):
+            k = self.sight.opportunities[j][0]
+            self.ctx.queue.schedule(float(self.sight.times_s[k]), self._listen, j)
+
+    def hear(self, outcome) -> None:
+        """AircraftDown: a carrier fires nothing more; a change of readiness or emissions:
+        the radars' on-air timelines are worked out again when next asked."""
+        if isinstance(outcome, AircraftDown):
+            self.down.setdefault(outcome.aircraft, outcome.time_s)
+        else:
+            self._version += 1
+            self._on_air.clear()
+
+    def _works_and_radiates(self, ci: int, reaction_s: float) -> np.ndarray:
+        """Per grid step t: radar ci works and radiates at t and one reaction time later,
+        as known now; kept per radar and reaction time until readiness or emissions change."""
         key = (ci, reaction_s)
-        if key not in on_air:
+        if key not in self._on_air:
+            t_grid = self.sight.times_s
             ok = np.ones(t_grid.size, bool)
             for when in (t_grid, t_grid + reaction_s):
-                ok &= (equipment.working(ci, when) == 0) & emissions.radiating(ci, when)
-            on_air[key] = ok
-        return on_air[key]
+                ok &= (self.equipment.working(ci, when) == 0) & self.emissions.radiating(ci, when)
+            self._on_air[key] = ok
+        return self._on_air[key]
 
-    results = []
-    for k, paths in sight.opportunities:
-        t = float(t_grid[k])
+    def _listen(self, j: int) -> None:
+        """A listening step: each carrier with rounds left, not busy and still flying takes
+        the nearest radar in sight and range that works and radiates (now and at its launch,
+        one reaction time on) and nobody has fired at yet."""
+        k, paths = self.sight.opportunities[j]
+        t = float(self.sight.times_s[k])
+        w = self.world
+        ground = w.terrain.ground_m if w.terrain is not None else None
         for p in paths:
             a, ci = p.aircraft, p.radar
-            arm = sight.arms[a]
-            if rounds[a] <= 0 or busy[a] > t or ci in targeted:
+            arm = self.sight.arms[a]
+            if a in self.down or self.rounds[a] <= 0 or self.busy[a] > t or ci in self.targeted:
                 continue
             launch = t + arm.reaction_time_s
-            if launch >= cutoff_s.get(a, np.inf):
-                continue  # shot down before it could fire
-            comp = world.components[ci]
-            if equipment.outage(comp.id)[0] <= launch:
+            comp = w.components[ci]
+            if self.equipment.outage(comp.id)[0] <= launch:
                 continue
-            if not works_and_radiates(ci, arm.reaction_time_s)[k]:
+            if not self._works_and_radiates(ci, arm.reaction_time_s)[k]:
                 continue
             # the missile flies from where the carrier is at launch to the fixed radar
-            ground = world.terrain.ground_m if world.terrain is not None else None
-            at = world.aircraft[a].route.positions(np.array([launch]), ground)[0]
+            at = w.aircraft[a].route.positions(np.array([launch]), ground)[0]
             antenna = comp.enu + np.array([0.0, 0.0, comp.sensor_height_m])
             slant = float(np.linalg.norm(at - antenna))
             tof = arm.time_of_flight_s(slant)
             if not np.isfinite(tof):
                 continue
-            impact = launch + tof
-            rounds[a] -= 1
-            busy[a] = launch
-            targeted.add(ci)
-            if emissions.doctrine.get(ci, NO_EMCON).silence_s > 0:
-                emissions.warn(ci, launch + EMCON_WARNING_DELAY_S)
-            radiated = emissions.radiating_throughout(ci, launch, impact)
-            u = float(rs.stream(f"arm:{world.aircraft[a].id}:{comp.id}").random())
-            killed = u < shot_outcome_p(arm, radiated) and equipment.outage(comp.id)[0] > impact
-            shot = ArmShot(world.aircraft[a].id, comp.id, launch, impact, slant)
-            results.append(ArmResult(shot, killed, radiated))
-            if killed:
-                equipment.destroy(comp.id, impact)
-    return results
+            self.rounds[a] -= 1
+            self.busy[a] = launch
+            self.targeted.add(ci)
+            self.ctx.queue.schedule(launch, self._launch, a, ci, slant, tof)
+        self._schedule(j + 1)
+
+    def _launch(self, a: int, ci: int, slant: float, tof: float) -> None:
+        """The carrier fires, unless it was shot down since it heard the radar (then the radar
+        is free for another carrier). A silent-on-warning crew is warned a little later."""
+        if a in self.down:
+            self.targeted.discard(ci)
+            return
+        t = self.ctx.now_s
+        w, comp = self.world, self.world.components[ci]
+        shot = ArmShot(w.aircraft[a].id, comp.id, t, t + tof, slant)
+        self.shots.append(shot)
+        self.ctx.log.add(
+            t, EventKind.RETURN_FIRE, shot.shooter_id, comp.unit, comp.id, "anti-radiation",
+            shot.impact_s,
+        )  # fmt: skip
+        if self.emissions.doctrine.get(ci, NO_EMCON).silence_s > 0:
+            self.emissions.warn(ci, t + EMCON_WARNING_DELAY_S)
+            self.ctx.emit(EmissionsChanged(t + EMCON_WARNING_DELAY_S, ci))
+        self.ctx.queue.schedule(shot.impact_s, self._impact, a, ci, shot)
+
+    def _impact(self, a: int, ci: int, shot: ArmShot) -> None:
+        """The ARM lands: it kills with p_kill if the radar radiated all the way, else with
+        p_kill_after_shutdown; a radar already out of action is not killed again."""
+        w, comp = self.world, self.world.components[ci]
+        arm = self.sight.arms[a]
+        radiated = self.emissions.radiating_throughout(ci, shot.launch_s, shot.impact_s)
+        u = float(self.ctx.rs.stream(f"arm:{w.aircraft[a].id}:{comp.id}").random())
+        up = self.equipment.outage(comp.id)[0] > shot.impact_s
+        killed = u < shot_outcome_p(arm, radiated) and up
+        where = tuple(float(x) for x in comp.enu)
+        log, t = self.ctx.log, shot.impact_s
+        self.crews.hear(SuppressionEvent(t, shot.shooter_id, comp.id, where, ()))
+        if not killed:
+            why = "radar silent" if not radiated else "missed"
+            log.add(t, EventKind.MISS, shot.shooter_id, comp.unit, comp.id,
+                    f"anti-radiation missile: {why}")  # fmt: skip
+            return
+        self.equipment.destroy(comp.id, t)
+        log.add(t, EventKind.DESTROYED, unit=comp.unit, component=comp.id,
+                detail="anti-radiation missile")  # fmt: skip
+        self.crews.hear(
+            SuppressionEvent(t, shot.shooter_id, comp.id, where, (), str(SuppressiveKind.CASUALTY))
+        )
+        self.ctx.emit(ComponentLost(t, ci))

@@ -153,21 +153,23 @@ def sample_link_outages(world: World, rs: RngStreams) -> dict[str, list[tuple[fl
 def replication_network(
     world: World,
     equipment: Equipment,
-    rs: RngStreams,
+    outages: Mapping[str, list[tuple[float, float]]],
     jam_windows: Mapping[str, list[tuple[float, float]]] | None = None,
 ) -> Connectivity:
-    """The C2 network of one replication: the links as given, failing at random (MTBF/MTTR),
-    cut where strikes and anti-radiation missiles put components out of action, jammed where
-    the raid's communications jammers overpower radio links (`jam_windows`, from the shared
-    geometry), and without relays through components whose readiness state keeps them from
-    working, and broken
-    where the modelled causes say (failed sets, no power, not deployed, crews)."""
+    """The C2 network of one replication as it stands: the links as given, failing at random
+    (`outages`, from `sample_link_outages`, drawn once per replication), cut where strikes and
+    anti-radiation missiles put components out of action, jammed where the raid's
+    communications jammers overpower radio links (`jam_windows`), without relays through
+    components whose readiness state keeps them from working, and broken where the modelled
+    causes say (failed sets, no power, not deployed, crews). Built again when an outcome
+    changes it (a component lost, a jammer shot down): what it answers before that time is
+    unchanged."""
     return Connectivity(
         {c.id: c.kind for c in world.components},
         world.links,
         equipment.destroyed_at,
         equipment.out_of_service(),
-        sample_link_outages(world, rs),
+        outages,
         equipment.strike_outages(),
         jam_windows,
         equipment.causes,

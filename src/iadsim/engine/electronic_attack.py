@@ -8,12 +8,13 @@ one line of sight of `geo.line_of_sight`), through the mainlobe when it flies wi
 beamwidth of the target, else the sidelobes; a self-protection jammer screens only its own
 aircraft (mainlobe, at the target's range).
 
-A jammer stops radiating when its aircraft is shot down. Kills are decided by the dice, after
-this picture is built, so the picture is built with every jammer radiating; a replication in
-which a screening jammer (support radar jammer or communications jammer) is shot down is run
-again from the same seed on a picture where that jammer radiates only before its kill time
-(`stop_s`, aircraft index -> kill time; `radar_picture.with_jammers_down`,
-`replication.run_replication`).
+A jammer stops radiating when its aircraft is shot down. The shared picture is built with
+every jammer radiating; in a replication, `Jamming` hears each kill (AircraftDown) when it
+happens and, for a screening jammer (support radar jammer or communications jammer), gives
+the radars it covered their picture with it silent from its kill time on
+(`radar_picture.sensor_with_jammers_down`: the radar equation again, the line of sight
+looked up) and the radio links their jamming windows again (`radio_link_jamming` with
+`stop_s`, aircraft index -> kill time).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from iadsim.engine.events import AircraftDown
 from iadsim.geo.line_of_sight import obstruction
 from iadsim.scenario.catalog import RadarSpec
 from iadsim.sensors.jamming import (
@@ -61,6 +63,16 @@ def screening_jammers(world) -> set[int]:
     jammers, radiating): the ones whose kill changes what the defence sees and hears."""
     support = {a for a, jam in active_jammers(world) if jam.mode != "self_protection"}
     return support | {a for a, _ in comms_jammers(world)}
+
+
+def radars_covered(world, sensors, jammers) -> list[int]:
+    """The radars among `sensors` (component indices) in the band of one of `jammers`."""
+    out = []
+    for i in sensors:
+        radar = world.components[i].radar
+        if radar is not None and any(j.covers(radar.frequency_hz) for j in jammers):
+            out.append(i)
+    return out
 
 
 def radiating(times_s: np.ndarray, airborne: np.ndarray, stop_s: float) -> np.ndarray:
@@ -172,3 +184,40 @@ def radio_link_jamming(
         if windows:
             out[lk.id] = windows
     return out
+
+
+class Jamming:
+    """Jamming of radars and of radio links in one replication.
+
+    State: the screening jammers shot down and when (`stopped`), the radio links' jamming
+    windows as they stand (`link_windows`). Reads the catalog's `jammer:` and
+    `comms_jammer:` entries and the raid's `jamming:` flags; hears AircraftDown. Its
+    reason code is JAMMED (set in the radars' picture and the links' windows).
+    """
+
+    def __init__(self, geometry):
+        self.geom, self.world = geometry, geometry.world
+        self.radar = {
+            a: jam for a, jam in active_jammers(self.world) if jam.mode != "self_protection"
+        }
+        self.comms = {a for a, _ in comms_jammers(self.world)}
+        self.stopped: dict[int, float] = {}
+        self.link_windows = geometry.link_jamming
+
+    def hear(self, outcome: AircraftDown):
+        """A kill: for a screening jammer, (radars whose picture changes from then on with
+        their new geometry, whether the links' windows changed); else ({}, False)."""
+        a = outcome.aircraft
+        if a in self.stopped or (a not in self.radar and a not in self.comms):
+            return {}, False
+        from iadsim.engine.radar_picture import sensor_with_jammers_down
+
+        self.stopped[a] = outcome.time_s
+        sensors = {}
+        if a in self.radar:
+            for i in radars_covered(self.world, self.geom.sensors, [self.radar[a]]):
+                geo = self.geom.sensors[i]
+                sensors[i] = sensor_with_jammers_down(self.world, geo, self.stopped)
+        if a in self.comms:
+            self.link_windows = radio_link_jamming(self.world, self.stopped)
+        return sensors, a in self.comms

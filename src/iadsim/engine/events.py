@@ -1,7 +1,9 @@
-"""The event log: typed records of what happened in one replication, stored column-wise."""
+"""The event log: typed records of what happened in one replication, stored column-wise;
+and the outcomes that processes announce to each other at their time (`Outcome`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 import pyarrow as pa
@@ -29,6 +31,37 @@ class EventKind(StrEnum):
     RETURN_FIRE = "return_fire"
     SUPPRESSED = "suppressed"
     CREW_ERROR = "crew_error"
+
+
+@dataclass(frozen=True)
+class AircraftDown:
+    """Aircraft `aircraft` (index) was shot down at `time_s`: it does nothing from then on
+    (no ARM launch, no jamming, no return fire)."""
+
+    time_s: float
+    aircraft: int
+
+
+@dataclass(frozen=True)
+class ComponentLost:
+    """Component `component` (index) is out of action from `time_s` on (an ARM hit): it
+    senses, relays and fires no more."""
+
+    time_s: float
+    component: int
+
+
+@dataclass(frozen=True)
+class EmissionsChanged:
+    """When radar `radar` (component index) radiates changed from `time_s` on (a launch
+    warning under a silent-on-warning doctrine)."""
+
+    time_s: float
+    radar: int
+
+
+Outcome = AircraftDown | ComponentLost | EmissionsChanged
+"""What a process announces to the others (`scheduler.Context.emit`) when it happens."""
 
 
 EVENT_SCHEMA = pa.schema(

@@ -17,13 +17,11 @@ from iadsim.engagement.magazine import Magazine
 from iadsim.engagement.manpads import countermeasure_factor
 from iadsim.engagement.pk import draw_salvo, salvo_pk
 from iadsim.engine.crews import Crews
-from iadsim.engine.events import EventKind, EventLog
+from iadsim.engine.events import AircraftDown, EventKind
 from iadsim.engine.gates import Gates, UnitChain
-from iadsim.engine.ledger import Ledger
 from iadsim.engine.radar_picture import Geometry
 from iadsim.engine.returnfire import ReturnFireProcess
-from iadsim.engine.rng import RngStreams
-from iadsim.engine.scheduler import EventQueue
+from iadsim.engine.scheduler import Context
 from iadsim.engine.sector import SectorCommand
 from iadsim.engine.states import Equipment
 from iadsim.killchain import Reason, Stage
@@ -57,34 +55,28 @@ class Fight:
     fire (`disabled_at`), magazines, and the fire channels each unit has committed (`engaged`,
     `active`). Asks the crews whether and when they fire and the gates whether semi-active
     guidance holds; calls return fire at every launch and passes the crews its suppressive
-    events. Emits LAUNCH_DECISION, LAUNCH, LAUNCH_ABORTED, INTERCEPT, KILL and MISS records and
-    ledger observations.
+    events. Emits AircraftDown at each kill (`ctx.emit`) and hears changed chains
+    (`rechain`); writes LAUNCH_DECISION, LAUNCH, LAUNCH_ABORTED, INTERCEPT, KILL and MISS
+    records and ledger observations.
     """
 
     def __init__(
         self,
+        ctx: Context,
         geometry: Geometry,
         chains: list[UnitChain],
         equipment: Equipment,
         gates: Gates,
         crews: Crews,
         return_fire: ReturnFireProcess,
-        queue: EventQueue,
-        log: EventLog,
-        ledger: Ledger,
-        rs: RngStreams,
         sector: SectorCommand | None = None,
     ):
-        self.geom, self.world = geometry, geometry.world
+        self.ctx, self.geom, self.world = ctx, geometry, geometry.world
         self.sector = sector if sector is not None and sector.posts else None
         self.chains = chains
-        self.equipment, self.gates, self.crews, self.return_fire = (
-            equipment,
-            gates,
-            crews,
-            return_fire,
-        )
-        self.queue, self.log, self.ledger, self.rs = queue, log, ledger, rs
+        self.equipment, self.gates, self.crews = equipment, gates, crews
+        self.return_fire = return_fire
+        self.queue, self.log, self.ledger, self.rs = ctx.queue, ctx.log, ctx.ledger, ctx.rs
         w = self.world
         self.alive = np.ones(len(w.aircraft), bool)
         self.kill_time = np.full(len(w.aircraft), np.inf)
@@ -108,6 +100,10 @@ class Fight:
         self.withheld: dict[tuple[int, int], float] = {}
         self._fire_control_order = [fire_control_order(chain) for chain in chains]
         self._candidates = [chain.candidates.tolist() for chain in chains]
+        # per unit: the generation of its pending decision (a decision of an older one is
+        # stale: the chain changed since it was put in the queue) and the last index decided
+        self._generation = [0] * len(chains)
+        self._decided = [-1] * len(chains)
 
     def start(self) -> None:
         """Put every sector post's assignment cycles (before any decision at the same time)
@@ -126,7 +122,29 @@ class Fight:
         pos = bisect_left(c, start)
         if pos < len(c):
             k = c[pos]
-            self.queue.schedule(float(self.chains[ci].geo.times_s[k]), self._decide, ci, k)
+            t = float(self.chains[ci].geo.times_s[k])
+            self.queue.schedule(t, self._decide, ci, k, self._generation[ci])
+
+    def rechain(self, t: float, chains: dict[int, UnitChain]) -> None:
+        """An outcome changed some units' chains from time t on (`chains`: unit position ->
+        its chain worked out again by the gates): their timelines from t on replace the old
+        ones, and each such unit's next decision is found again from what is left to do."""
+        for ci, new in chains.items():
+            chain = self.chains[ci]
+            times = chain.geo.times_s
+            k0 = int(np.searchsorted(times, t, side="left"))
+            if k0 >= times.size:
+                continue
+            chain.stage[:, k0:] = new.stage[:, k0:]
+            chain.reason[:, k0:] = new.reason[:, k0:]
+            for li, ready in chain.ready.items():
+                ready[:, k0:] = new.ready[li][:, k0:]
+            chain.candidates = np.flatnonzero((chain.stage == Stage.FIRE_CONTROL).any(axis=0))
+            self._fire_control_order[ci] = fire_control_order(chain)
+            self._candidates[ci] = chain.candidates.tolist()
+            self._generation[ci] += 1
+            k_now = int(np.searchsorted(times, self.queue.now_s, side="left"))
+            self._schedule_next_decision(ci, max(k_now, self._decided[ci] + 1))
 
     def _position(self, a: int, t: float) -> np.ndarray:
         w = self.world
@@ -195,11 +213,14 @@ class Fight:
                     t, EventKind.TARGET_ASSIGNED, self.world.aircraft[a].id, unit_id, cp_id, "", pk
                 )
 
-    def _decide(self, ci: int, k: int) -> None:
+    def _decide(self, ci: int, k: int, generation: int) -> None:
         """A unit with targets at fire control decides whether and with what to shoot: the
         launchers that can fire are assigned to targets (weapon-target assignment), within
         the unit's free fire channels and, under a sector post's control, to the targets
         its orders give the unit (engine.sector); the crews then react or refuse."""
+        if generation != self._generation[ci]:
+            return  # its chain changed since: the decision was put in the queue again
+        self._decided[ci] = k
         chain = self.chains[ci]
         unit, t = chain.unit, float(chain.geo.times_s[k])
         blocked: list = []
@@ -419,6 +440,7 @@ class Fight:
             self.kill_time[a] = t
             self.ledger.observe(a, ci, Stage.KILLED, Reason.NONE, t)
             self.log.add(t, EventKind.KILL, ac.id, unit.id, comp.id, value=p_kill)
+            self.ctx.emit(AircraftDown(t, a))
         else:
             self.log.add(t, EventKind.MISS, ac.id, unit.id, comp.id, "MISSED", p_kill)
 

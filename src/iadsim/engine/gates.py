@@ -94,6 +94,20 @@ class Gates:
         self.sensors = sensing.sensors
         self.rs = rs
         self.pictures: dict[str, CpPicture] = {}
+        self._locks: dict[int, np.ndarray] = {}  # IR launcher -> its lock draws (A, K)
+
+    def use_network(self, network: Connectivity) -> None:
+        """The C2 network changed (a component lost, a link's jamming ended): chains asked
+        from now on are worked out on the new one."""
+        self.conn = network
+
+    def _lock(self, li: int, p_lock: np.ndarray) -> np.ndarray:
+        """IR launcher li's lock on each aircraft at each decision time, drawn once per
+        replication (the same draws however often the chains are worked out again)."""
+        if li not in self._locks:
+            ids = [ac.id for ac in self.world.aircraft]
+            self._locks[li] = ir_lock(self.rs, self.world.components[li].id, ids, p_lock)
+        return self._locks[li]
 
     def unit_sensors(self, unit: UnitRt, fallback: bool = False) -> list[int]:
         """The sensors whose picture this unit fights from: its own search sensors, and (when
@@ -115,6 +129,12 @@ class Gates:
             and self.conn.designed(w.components[i].id, cp, TRACKS)
         ]
         return own + outside
+
+    def feeding(self, unit: UnitRt) -> set[int]:
+        """Every sensor whose timeline the unit's chain reads: its picture's sensors, with
+        and without its post, and its fire-control radars."""
+        fc = {i for i in unit.role("fire_control") if i in self.sensors}
+        return set(self.unit_sensors(unit)) | set(self.unit_sensors(unit, True)) | fc
 
     def _cp_picture(self, unit: UnitRt, cp, sources: list[int], times: np.ndarray) -> CpPicture:
         """Kalman mode: the air picture the unit's command post fuses from `sources` (radars
@@ -312,11 +332,8 @@ class Gates:
         ready: dict[int, np.ndarray] = {li: np.zeros((A, K), bool) for li in launchers}
         missile = next(w.components[li].missile for li in launchers)
         if missile.guidance == "infrared":
-            ids = [ac.id for ac in w.aircraft]
             for li in launchers:
-                p_lock = ug.p_lock[li]
-                locked = ir_lock(self.rs, w.components[li].id, ids, p_lock)
-                ready[li] = avail[li][None, :] & locked
+                ready[li] = avail[li][None, :] & self._lock(li, ug.p_lock[li])
             return ready, np.full((A, K), CODE_NO_LOCK, np.int8)
         fc_reason = np.full((A, K), CODE_NO_FIRE_CONTROL_RADAR, np.int8)
         fc_rank = np.zeros((A, K), np.int8)  # how far the best fire-control radar got

@@ -22,6 +22,7 @@ from iadsim.engine.electronic_attack import (
     active_jammers,
     comms_jammers,
     jam_to_noise,
+    radars_covered,
     radio_link_jamming,
 )
 from iadsim.engine.weapons import WeaponModel, weapon_model
@@ -343,28 +344,47 @@ def build_geometry(world: World) -> Geometry:
     )
 
 
+def sensor_with_jammers_down(world: World, geo: SensorGeometry, stop_s: Mapping[int, float]):
+    """A radar's geometry with the jammers of `stop_s` (aircraft index -> kill time)
+    radiating only before their kill time: the Pd and the clutter/jamming codes worked out
+    again from the radar equation; the line of sight and ranges are the ones already
+    computed (a clutter or jamming code only ever replaces a clear one, so clearing them
+    gives back the line-of-sight code). A Kalman-mode radar keeps its tracker fields."""
+    comp = world.components[geo.component]
+    times = geo.times_s
+    pos, vel, agl, airborne = _aircraft_tracks(world, times)
+    sensor = comp.enu + np.array([0.0, 0.0, comp.sensor_height_m])
+    delta = sensor[None, None, :] - pos
+    ground_range = np.hypot(delta[..., 0], delta[..., 1])
+    slant = np.sqrt(ground_range**2 + delta[..., 2] ** 2)
+    pd_nom, pd_deg, lost, jammed = _radar_pd(
+        world, comp, pos, vel, agl, sensor, ground_range, slant, airborne, times, stop_s
+    )
+    code = geo.geo_code.copy()
+    code[(code == CODE_CLUTTER) | (code == CODE_JAMMED)] = OK
+    code[(code == OK) & lost] = CODE_CLUTTER
+    code[(code == OK) & jammed] = CODE_JAMMED
+    visible = ((code == OK) | (code == CODE_JAMMED)) & airborne
+    return replace(
+        geo,
+        geo_code=code,
+        pd_nominal=np.where(visible, pd_nom, 0.0),
+        pd_degraded=np.where(visible, pd_deg, 0.0),
+    )
+
+
 def with_jammers_down(geometry: Geometry, stop_s: Mapping[int, float]) -> Geometry:
-    """The geometry of a replication in which the screening jammers of `stop_s` (aircraft
-    index -> kill time) were shot down and radiate only before their kill time: the radars
-    their radar jammers cover get their visibility and Pd recomputed (a Kalman-mode radar
-    keeps its tracker fields), the radio links get their jamming windows recomputed when a
-    communications jammer is among them. Everything else is shared with `geometry`."""
+    """The geometry as a replication in which the screening jammers of `stop_s` (aircraft
+    index -> kill time) were shot down sees it by its end: the radars their radar jammers
+    cover get `sensor_with_jammers_down`, the radio links their jamming windows again when
+    a communications jammer is among them. Everything else is shared with `geometry`."""
     if not stop_s:
         return geometry
     world = geometry.world
     jammers = [jam for a, jam in active_jammers(world) if a in stop_s]
     sensors = dict(geometry.sensors)
-    for i, geo in geometry.sensors.items():
-        radar = world.components[i].radar
-        if radar is None or not any(j.covers(radar.frequency_hz) for j in jammers):
-            continue
-        fresh = sensor_geometry(world, i, radar.scan_period_s, stop_s)
-        sensors[i] = replace(
-            geo,
-            geo_code=fresh.geo_code,
-            pd_nominal=fresh.pd_nominal,
-            pd_degraded=fresh.pd_degraded,
-        )
+    for i in radars_covered(world, geometry.sensors, jammers):
+        sensors[i] = sensor_with_jammers_down(world, geometry.sensors[i], stop_s)
     link_jamming = geometry.link_jamming
     if any(a in stop_s for a, _ in comms_jammers(world)):
         link_jamming = radio_link_jamming(world, stop_s)

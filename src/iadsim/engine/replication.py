@@ -2,9 +2,12 @@
 engagement decisions, and fill the event log and the kill-chain ledger.
 
 A replication is a few named processes, each owning its state and linked by explicit calls
-and typed events (docs/architecture.md, "The engine"): readiness and strikes (`Equipment`),
-return fire (`ReturnFireProcess`), the C2 network (`Connectivity`), what the sensors saw
-(`Sensing`), the kill-chain gates (`Gates`), the crews (`Crews`) and the fight (`Fight`).
+and typed outcomes (docs/architecture.md, "The engine"): readiness and strikes
+(`Equipment`), return fire (`ReturnFireProcess`), anti-radiation missiles (`ArmProcess`),
+jamming (`Jamming`), the C2 network (`Connectivity`), what the sensors saw (`Sensing`), the
+kill-chain gates (`Gates`), the crews (`Crews`) and the fight (`Fight`). It runs once, in
+time order: an outcome (a kill, an ARM hit, a warning) is announced at its time
+(`Replication.emit`) and the processes it affects take it from then on.
 """
 
 from __future__ import annotations
@@ -13,19 +16,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from iadsim.engine.anti_radiation import Emissions
-from iadsim.engine.c2 import replication_network
+from iadsim.engine.anti_radiation import ArmProcess, Emissions
+from iadsim.engine.c2 import replication_network, sample_link_outages
 from iadsim.engine.crews import Crews, strike_suppression
 from iadsim.engine.culprits import failing_element
-from iadsim.engine.electronic_attack import screening_jammers
-from iadsim.engine.events import EventKind, EventLog
+from iadsim.engine.electronic_attack import Jamming
+from iadsim.engine.events import AircraftDown, ComponentLost, EventKind, EventLog, Outcome
 from iadsim.engine.fight import Fight
 from iadsim.engine.gates import Gates
 from iadsim.engine.ledger import Ledger
-from iadsim.engine.radar_picture import Geometry, with_jammers_down
+from iadsim.engine.radar_picture import Geometry
 from iadsim.engine.returnfire import ReturnFireProcess
 from iadsim.engine.rng import RngStreams
-from iadsim.engine.scheduler import EventQueue
+from iadsim.engine.scheduler import Context, EventQueue
 from iadsim.engine.sector import SectorCommand
 from iadsim.engine.sensing import Sensing
 from iadsim.engine.states import Equipment
@@ -49,11 +52,11 @@ class ReplicationResult:
 
 
 class Replication:
-    """Runs one replication of a world given its precomputed geometry and a seed; after `run`
-    its processes (`equipment`, `network`, `sensing`, `gates`, `crews`, `fight`) can be
-    inspected."""
+    """Runs one replication of a world given its precomputed geometry and a seed, once, in
+    time order; after `run` its processes (`equipment`, `network`, `sensing`, `gates`,
+    `crews`, `fight`, `arms`, `jamming`) can be inspected."""
 
-    def __init__(self, geometry: Geometry, seed: int, arm_cutoff_s: dict[int, float] | None = None):
+    def __init__(self, geometry: Geometry, seed: int):
         self.geom = geometry
         self.world = geometry.world
         self.seed = int(seed)
@@ -62,13 +65,11 @@ class Replication:
         self.weapon_units = [u for u in self.world.units if u.role("launcher")]
         self.ledger = Ledger([a.id for a in self.world.aircraft], [u.id for u in self.weapon_units])
         self.queue = EventQueue()
-        # aircraft index -> its kill time in an earlier pass: it fires no ARM from then on
-        self.arm_cutoff_s = dict(arm_cutoff_s or {})
-        self.arm_results: list = []
+        self.ctx = Context(self.queue, self.log, self.ledger, self.rs, self.emit)
 
     def run(self) -> ReplicationResult:
         """The story of one replication."""
-        w, rs, log = self.world, self.rs, self.log
+        w, rs, log, ctx = self.world, self.rs, self.log, self.ctx
         # readiness and strikes: what works tonight, what the strikes hit
         self.equipment = Equipment(w, rs)
         self.equipment.log_to(log)
@@ -80,34 +81,70 @@ class Replication:
         # the C2 network and what each sensor saw, radars radiating by their units' doctrine
         self.return_fire = ReturnFireProcess(w, rs, log)
         self.emissions = Emissions.of(w)
-        self.network = replication_network(w, self.equipment, rs, self.geom.link_jamming)
+        self.jamming = Jamming(self.geom)
+        self.outages = sample_link_outages(w, rs)
+        self.network = self._network()
         self.sensing = Sensing(w, self.geom, self.equipment, self.network, rs, self.emissions)
-        # anti-radiation missiles against the radars that radiate; radars they kill or
-        # silence see the rest of the night without them
-        if self.geom.arm is not None and self.geom.arm.paths:
-            self.arm_results, heard = self.return_fire.at_emitting_radars(
-                self.equipment, self.emissions, self.geom.arm, self.arm_cutoff_s
-            )
-            for event in heard:
-                self.crews.hear(event)
-            if self.arm_results:
-                self.network = replication_network(w, self.equipment, rs, self.geom.link_jamming)
-                self.sensing = Sensing(
-                    w, self.geom, self.equipment, self.network, rs, self.emissions
-                )
         # each unit's kill chain gate by gate
         self.gates = Gates(w, self.equipment, self.network, self.sensing, rs)
-        chains = [self.gates.unit_chain(u, self.geom.units[u.index]) for u in self.weapon_units]
-        # the fight: decisions, crews, launches, return fire, intercepts
-        # sector command posts assign targets across their batteries (engine.sector)
-        sector = SectorCommand(self.geom, chains, self.equipment, self.network)
+        chains = list(self._chains().values())
+        # the fight: decisions, crews, launches, return fire, intercepts; sector command
+        # posts assign targets across their batteries (engine.sector)
+        self.sector = SectorCommand(self.geom, chains, self.equipment, self.network)
         self.fight = Fight(
-            self.geom, chains, self.equipment, self.gates, self.crews, self.return_fire,
-            self.queue, log, self.ledger, rs, sector,
+            ctx, self.geom, chains, self.equipment, self.gates, self.crews, self.return_fire,
+            self.sector,
         )  # fmt: skip
+        # anti-radiation missiles against the radars that radiate, as the night goes
+        self.arms = None
+        if self.geom.arm is not None and self.geom.arm.paths:
+            self.arms = ArmProcess(
+                ctx, w, self.geom.arm, self.equipment, self.emissions, self.crews
+            )
+            self.arms.start()
         self.fight.start()
         self.queue.run(w.duration_s)
         return self._finish()
+
+    def _network(self):
+        return replication_network(
+            self.world, self.equipment, self.outages, self.jamming.link_windows
+        )
+
+    def _chains(self, sensors: set[int] | None = None) -> dict:
+        """Weapon unit position -> its chain worked out as things stand: every unit's, or
+        (`sensors`) only those of the units fed by one of these sensors."""
+        return {
+            ci: self.gates.unit_chain(u, self.geom.units[u.index])
+            for ci, u in enumerate(self.weapon_units)
+            if sensors is None or sensors & self.gates.feeding(u)
+        }
+
+    def emit(self, outcome: Outcome) -> None:
+        """An outcome at its time, routed to the processes that hear it: a kill to the ARM
+        carriers and the jammers; whatever changes what the sensors see or the network
+        carries to the network, the sensing, then the gates and the fight, which take it
+        from its time on."""
+        t = outcome.time_s
+        geos: dict = {}
+        changed: set[int] = set()
+        network = False
+        if self.arms is not None:
+            self.arms.hear(outcome)
+        if isinstance(outcome, AircraftDown):
+            geos, network = self.jamming.hear(outcome)
+            if not geos and not network:
+                return
+        elif isinstance(outcome, ComponentLost):
+            changed, network = {outcome.component}, True
+        else:  # EmissionsChanged
+            changed = {outcome.radar}
+        if network:
+            self.network = self._network()
+            self.gates.use_network(self.network)
+            self.sector.conn = self.network
+        redrawn = self.sensing.update(t, self.network, changed, geos)
+        self.fight.rechain(t, self._chains(None if network else redrawn))
 
     def _name_failing_elements(self) -> None:
         """The ledger's `element`: which link, set, generator or component broke each chain
@@ -167,58 +204,6 @@ class Replication:
         )
 
 
-MAX_CUTOFF_PASSES = 8
-"""At most this many passes to settle which ARMs were fired before their carriers died and
-which jammers were shot down when."""
-
-
-def late_arm_shots(rep: Replication) -> dict[int, float]:
-    """Carriers that fired an ARM at or after their own kill time: {aircraft: kill time}."""
-    index = {ac.id: i for i, ac in enumerate(rep.world.aircraft)}
-    late = {}
-    for r in rep.arm_results:
-        a = index[r.shot.shooter_id]
-        kill = float(rep.fight.kill_time[a])
-        if r.shot.launch_s >= kill and rep.arm_cutoff_s.get(a, np.inf) > kill:
-            late[a] = kill
-    return late
-
-
-def downed_jammers(rep: Replication, screening: set[int]) -> dict[int, float]:
-    """Screening jammers shot down in this pass: {aircraft: kill time}."""
-    return {a: float(rep.fight.kill_time[a]) for a in sorted(screening) if not rep.fight.alive[a]}
-
-
-def settled_replication(geometry: Geometry, seed: int) -> tuple[Replication, ReplicationResult]:
-    """Run one replication of the world behind `geometry` with the given seed; return the
-    replication (its processes can be inspected) and its result.
-
-    Aircraft do nothing after their kill time. ARMs are fired, and the jamming picture is
-    built, before the event loop decides who is shot down, so a pass in which a carrier
-    fired after its kill time, or a screening jammer was shot down, is run again (same seed,
-    same streams) with that carrier's ARMs stopped at its kill time and that jammer silent
-    from its kill time (`radar_picture.with_jammers_down`), until the passes agree. What
-    happens before a kill does not depend on what comes after it, so each pass settles the
-    next kill in time and this ends."""
-    screening = screening_jammers(geometry.world)
-    cutoff: dict[int, float] = {}
-    stopped: dict[int, float] = {}
-    geom = geometry
-    for _ in range(MAX_CUTOFF_PASSES):
-        rep = Replication(geom, seed, cutoff)
-        result = rep.run()
-        late = late_arm_shots(rep)
-        downed = downed_jammers(rep, screening)
-        if not late and downed == stopped:
-            break
-        cutoff.update(late)
-        if downed != stopped:
-            stopped = downed
-            geom = with_jammers_down(geometry, stopped)
-    return rep, result
-
-
 def run_replication(geometry: Geometry, seed: int) -> ReplicationResult:
-    """Run one replication of the world behind `geometry` with the given seed (see
-    `settled_replication`)."""
-    return settled_replication(geometry, seed)[1]
+    """Run one replication of the world behind `geometry` with the given seed."""
+    return Replication(geometry, seed).run()

@@ -1,15 +1,10 @@
 """Return fire in the engine: aircraft fire back at launches they see (guns, rockets, bombs),
-through the threats room's `ReturnFire`, and at radiating radars with anti-radiation
-missiles (`engine.anti_radiation`).
+through the threats room's `ReturnFire` (anti-radiation missiles at radiating radars are
+their own mechanism, `engine.anti_radiation`).
 
-Launches trigger return fire in the event loop. Radiating radars are handled in a pass
-before the kill-chain gates (like scheduled strikes): an ARM carrier that hears a radar
-radiate (its emission-control doctrine lets it, it works), has it in line of sight and
-inside launch range fires; the missile lands one flyout time of flight later, and a radar
-killed this way stops detecting from then on. An aircraft shot down fires nothing after its
-kill time (`cutoff_s`, see engine.replication).
-Every burst is also a typed `SuppressionEvent` (a launcher disabled by it a second one, a
-casualty) that the crews hear (`engine.crews.Crews.hear`).
+Launches trigger return fire in the event loop; it lands only if its shooter is still
+flying then (the fight checks). Every burst is also a typed `SuppressionEvent` (a launcher
+disabled by it a second one, a casualty) that the crews hear (`engine.crews.Crews.hear`).
 """
 
 from __future__ import annotations
@@ -18,10 +13,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from iadsim.engine.anti_radiation import ArmResult, ArmSightlines, Emissions, fire_arms
 from iadsim.engine.events import EventKind, EventLog
 from iadsim.engine.rng import RngStreams
-from iadsim.engine.states import Equipment
 from iadsim.engine.world import World
 from iadsim.readiness.suppression import SuppressiveKind
 from iadsim.threats.returnfire import (
@@ -58,9 +51,8 @@ class ReturnFireProcess:
     """The raid firing back, one replication.
 
     State: the threats room's `ReturnFire` (rounds left, who is busy, whom each aircraft fired
-    at last). Consumes launches (`at_launch`) and, before sensing, emitting radars
-    (`at_emitting_radars`); emits RETURN_FIRE and DESTROYED records and returns the typed
-    `SuppressionEvent`s of every burst for the crews.
+    at last). Consumes launches (`at_launch`); emits RETURN_FIRE and DESTROYED records and
+    returns the typed `SuppressionEvent`s of every burst for the crews.
     """
 
     def __init__(self, world: World, rs: RngStreams, log: EventLog):
@@ -84,57 +76,6 @@ class ReturnFireProcess:
         return self.model.respond(
             self.rs.stream(f"returnfire:{trigger.source_id}"), trigger, self._ids, now, alive=live
         )
-
-    def at_emitting_radars(
-        self,
-        equipment: Equipment,
-        emissions: Emissions,
-        sightlines: ArmSightlines,
-        cutoff_s: dict[int, float] | None = None,
-    ) -> tuple[list[ArmResult], list[SuppressionEvent]]:
-        """Anti-radiation missiles against the radars that radiate (engine.anti_radiation):
-        kills recorded in `equipment`, warnings in `emissions`; returns the shots and the
-        suppressive events of their impacts, in time order."""
-        results = fire_arms(sightlines, self.world, equipment, emissions, self.rs, cutoff_s)
-        heard = []
-        for r in sorted(results, key=lambda r: (r.shot.launch_s, r.shot.radar_id)):
-            comp = self.world.components[self.world.component_index[r.shot.radar_id]]
-            self.log.add(
-                r.shot.launch_s,
-                EventKind.RETURN_FIRE,
-                r.shot.shooter_id,
-                comp.unit,
-                comp.id,
-                "anti-radiation",
-                r.shot.impact_s,
-            )
-            where = tuple(float(x) for x in comp.enu)
-            heard.append(SuppressionEvent(r.shot.impact_s, r.shot.shooter_id, comp.id, where, ()))
-            if r.killed:
-                self.log.add(
-                    r.shot.impact_s,
-                    EventKind.DESTROYED,
-                    unit=comp.unit,
-                    component=comp.id,
-                    detail="anti-radiation missile",
-                )
-                heard.append(
-                    SuppressionEvent(
-                        r.shot.impact_s, r.shot.shooter_id, comp.id, where, (),
-                        str(SuppressiveKind.CASUALTY),
-                    )
-                )  # fmt: skip
-            else:
-                why = "radar silent" if not r.radiated_to_impact else "missed"
-                self.log.add(
-                    r.shot.impact_s,
-                    EventKind.MISS,
-                    r.shot.shooter_id,
-                    comp.unit,
-                    comp.id,
-                    f"anti-radiation missile: {why}",
-                )
-        return results, heard
 
     def at_launch(
         self, li: int, t: float, alive: np.ndarray

@@ -1,4 +1,7 @@
-"""The event queue and clock: events fire in time order, ties broken by insertion order.
+"""The event queue and clock: events fire in time order, ties broken by insertion order;
+and `Context`, what every process of one replication shares (the clock, the event log, the
+kill-chain ledger, the random streams, and `emit`, through which a process announces an
+outcome to the others at its time).
 
 An event scheduled before the clock's present time (or at a time that is not a number) is a
 bug in the process that asked for it; the queue refuses it rather than moving it to now,
@@ -9,7 +12,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from iadsim.engine.events import EventLog, Outcome
+    from iadsim.engine.ledger import Ledger
+    from iadsim.engine.rng import RngStreams
 
 
 class PastEventError(ValueError):
@@ -52,3 +60,20 @@ class EventQueue:
 
     def __len__(self) -> int:
         return len(self._heap)
+
+
+@dataclass
+class Context:
+    """The shared services of one replication's processes: the clock and queue, the event
+    log, the ledger, the random streams, and `emit` (an outcome, engine.events.Outcome, is
+    routed at once to the processes that hear it; engine.replication)."""
+
+    queue: EventQueue
+    log: EventLog
+    ledger: Ledger
+    rs: RngStreams
+    emit: Callable[[Outcome], None] = field(default=lambda outcome: None)
+
+    @property
+    def now_s(self) -> float:
+        return self.queue.now_s

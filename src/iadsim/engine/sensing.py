@@ -102,14 +102,17 @@ def sensor_state(
 
 
 class Sensing:
-    """What every sensor saw in one replication, and when a radar in emission control
-    radiates.
+    """What every sensor saw in one replication, and when the units in emission control
+    were cued.
 
-    State: `sensors` (component index -> SensorState) and `cue_time` (unit id -> the time an
-    outside sensor's firm track first reaches the command post of a unit in emission control,
-    after which its own radars radiate). Consumes the sampled readiness (`Equipment`) and the
-    C2 network; the gates and the fight ask it explicitly (`look`, `code`). Emits TRACK_FIRM
-    and TRACK_LOST records at the end of the replication.
+    State: `sensors` (component index -> SensorState). Reads readiness (`Equipment`), the C2
+    network and emission control (`Emissions`: when each radar radiates), and tells
+    `Emissions` the cue times it finds (the first time an outside sensor's firm track
+    reaches the command post of a unit whose doctrine is to radiate only when cued). Hears
+    what changes a sensor's timeline from a time on (`update`: a radar lost, a warning, a
+    jammer shot down, the network changed) and draws that sensor again from the same dice,
+    keeping what it saw before that time. The gates and the fight ask it explicitly
+    (`look`, `code`). Emits TRACK_FIRM and TRACK_LOST records at the end of the replication.
     """
 
     def __init__(
@@ -121,39 +124,85 @@ class Sensing:
         rs: RngStreams,
         emissions: Emissions | None = None,
     ):
-        self.world = world
+        self.world, self.equipment, self.seed = world, equipment, rs.seed
         self.emissions = emissions if emissions is not None else Emissions.of(world)
+        self.geos: dict[int, SensorGeometry] = dict(geometry.sensors)
         em = self.emissions
-
-        def draw(i: int, g) -> SensorState:
-            on = em.radiating(i, g.times_s) if world.components[i].is_radar else None
-            cid = world.components[i].id
-            return sensor_state(
-                world,
-                g,
-                equipment.state(i),
-                equipment.outage(cid),
-                rs,
-                None,
-                on,
-                cause_code=equipment.cause_code(i, g.times_s),
-            )
-
+        self.cued = {i for i in self.geos if em.doctrine.get(i) is not None and em.doctrine[i].cued}
         # radars of cued units radiate only once an outside sensor's track reached their
         # command post: draw the others first, find the cues, then draw the cued radars
-        self.sensors: dict[int, SensorState] = {i: draw(i, g) for i, g in geometry.sensors.items()}
-        em.cue_time.update(self._emcon_cues(network))
-        for i, g in geometry.sensors.items():
-            if em.doctrine.get(i) is not None and em.doctrine[i].cued:
-                self.sensors[i] = draw(i, g)
-        self.cue_time = em.cue_time
+        self.sensors: dict[int, SensorState] = {
+            i: self._draw(i) for i in self.geos if i not in self.cued
+        }
+        em.set_cues(self._emcon_cues(network))
+        for i in sorted(self.cued):
+            self.sensors[i] = self._draw(i)
+        self.sensors = {i: self.sensors[i] for i in self.geos}  # the geometry's order
+
+    def _draw(self, i: int) -> SensorState:
+        """Sensor i's timeline as things stand, from fresh streams of the replication's seed:
+        the same dice every time it is drawn again, so that only what changed differs."""
+        g, comp = self.geos[i], self.world.components[i]
+        on = self.emissions.radiating(i, g.times_s) if comp.is_radar else None
+        return sensor_state(
+            self.world,
+            g,
+            self.equipment.state(i),
+            self.equipment.outage(comp.id),
+            RngStreams(self.seed),
+            None,
+            on,
+            cause_code=self.equipment.cause_code(i, g.times_s),
+        )
+
+    def _splice(self, i: int, t: float, new: SensorState) -> None:
+        """Sensor i's timeline: as it was before t, the new one from t on (Kalman reports,
+        drawn again as a whole, are the same before t: the tracker runs forward in time)."""
+        old = self.sensors[i]
+        after = old.geo.times_s >= t
+        self.sensors[i] = SensorState(
+            new.geo,
+            np.where(after, new.working, old.working).astype(np.int8),
+            np.where(after[None, :], new.detected, old.detected),
+            np.where(after[None, :], new.recent, old.recent),
+            np.where(after[None, :], new.firm, old.firm),
+            new.reports,
+        )
+
+    def update(
+        self,
+        t: float,
+        network: Connectivity,
+        changed: set[int] = frozenset(),
+        geos: dict[int, SensorGeometry] | None = None,
+    ) -> set[int]:
+        """Something changed from t on: sensors `changed` (lost, warned) and those with a
+        new geometry (`geos`: a jammer silenced) are drawn again; the cues are found again
+        on `network`, and the cued radars whose cue moved are drawn again. Returns the
+        sensors whose timeline was drawn again."""
+        self.geos.update(geos or {})
+        redraw = (set(changed) | set(geos or {})) & set(self.geos)
+        for i in sorted(redraw - self.cued):
+            self._splice(i, t, self._draw(i))
+        before = dict(self.emissions.cue_time)
+        self.emissions.set_cues(self._emcon_cues(network))
+        moved = {
+            i
+            for i in self.cued
+            if before.get(self.world.components[i].unit)
+            != self.emissions.cue_time.get(self.world.components[i].unit)
+        }
+        for i in sorted((redraw & self.cued) | moved):
+            self._splice(i, t, self._draw(i))
+        return redraw | moved
 
     def _emcon_cues(self, network: Connectivity) -> dict[str, float]:
-        """For units whose doctrine is to radiate only when cued: the first time an outside
-        sensor's firm track reaches the command post, after which the unit's radars radiate."""
+        """For units whose doctrine is to radiate only when cued: the first time the firm
+        track of a sensor outside the unit (and not itself waiting for a cue) reaches the
+        command post, after which the unit's radars radiate."""
         w = self.world
         cues = {}
-        cued_units = {w.components[ci].unit for ci, d in self.emissions.doctrine.items() if d.cued}
+        cued_units = {w.components[ci].unit for ci in self.cued}
         for unit in w.units:
             if unit.id not in cued_units or not unit.role("command"):
                 continue
@@ -161,7 +210,7 @@ class Sensing:
             first = np.inf
             for si, st in self.sensors.items():
                 comp = w.components[si]
-                if comp.unit == unit.id or not network.designed(comp.id, cp):
+                if si in self.cued or comp.unit == unit.id or not network.designed(comp.id, cp):
                     continue
                 ok = network.status(comp.id, cp, st.geo.times_s).ok
                 hit = st.firm.any(axis=0) & ok
