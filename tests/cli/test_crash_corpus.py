@@ -52,10 +52,8 @@ def test_every_corpus_set_value_is_refused_or_gives_a_scenario(assignment):
         assert exc.problems and all(p.message for p in exc.problems)
 
 
-OPEN = {  # crashes found whose fix belongs to another room: expected to fail until fixed there
-    "table-name-not-utf8.sqlite": "UnicodeDecodeError reading sqlite_master as text, found by "
-    "make fuzz: analysis/store_checks.py open_checks",
-}
+OPEN: dict[str, str] = {}  # crashes found whose fix belongs to another room: expected to fail
+# until fixed there (table-name-not-utf8.sqlite: fixed in analysis/store_checks.py open_checks)
 STORES = [
     pytest.param(p, marks=pytest.mark.xfail(reason=OPEN[p.name], strict=False))
     if p.name in OPEN

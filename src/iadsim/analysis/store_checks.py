@@ -78,7 +78,8 @@ def open_checks(path: Path) -> None:
             check = conn.execute("PRAGMA quick_check").fetchall()
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        # (a schema whose names are not UTF-8 fails in SQLite's message, as UnicodeDecodeError)
         raise _refuse(path, f"corrupt results store ({exc})") from None
     if check != [("ok",)]:
         raise _refuse(path, f"corrupt results store (quick_check: {check[0][0]})")
