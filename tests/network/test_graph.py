@@ -328,3 +328,21 @@ def test_a_modelled_fault_names_the_failing_element() -> None:
     lat, why, who = net.status_many("R", "CP", np.array([-1.0, 20.0]))
     assert lat[0] == pytest.approx(0.5) and who[0] is None
     assert why[1] == "DATALINK_FAILED" and who[1] == "R:data-transfer-unit"
+
+
+def test_copy_on_write_keeps_the_original_and_the_copy_apart():
+    """A copied network shares timelines until one side changes one: a jam, a destruction
+    and an outage on the copy leave the original's paths unchanged, and the reverse."""
+    base = C2Network.from_records(
+        [{"id": "r", "kind": "radar"}, {"id": "cp", "kind": "command_post"}],
+        [{"id": "l", "from": "r", "to": "cp", "kind": "radio", "latency_s": 1.0}],
+    )
+    copy = base.copy()
+    copy.jam("l", 10.0, 20.0)
+    copy.destroy("cp", 100.0)
+    assert base.path("r", "cp", 15.0).ok and base.path("r", "cp", 150.0).ok
+    assert not copy.path("r", "cp", 15.0).ok and not copy.path("r", "cp", 150.0).ok
+    base.add_outages("l", [(30.0, 40.0)])
+    assert not base.path("r", "cp", 35.0).ok
+    assert copy.path("r", "cp", 35.0).ok
+    assert copy.design_path("r", "cp") == base.design_path("r", "cp") == (("r", "cp"), ("l",))

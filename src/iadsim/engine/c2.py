@@ -22,7 +22,7 @@ from iadsim.engine.world import World
 from iadsim.killchain import REASON_CODE, REASONS, Reason
 from iadsim.network.causes import ConnectionCauses
 from iadsim.network.failures import Reliability, sample_timeline
-from iadsim.network.graph import C2Network
+from iadsim.network.graph import design_network
 from iadsim.network.kinds import MessageKind
 from iadsim.scenario.schema import LinkSpec
 
@@ -58,21 +58,8 @@ class Connectivity:
         sampled down intervals of links (MTBF/MTTR failures); disabled: components put out
         of action at a time (strikes), with the reason code, which stop relaying then;
         causes: the replication's modelled causes of broken connections (network.causes)."""
-        net = C2Network()
-        for cid, kind in components.items():
-            net.add_node(cid, str(kind))
+        net = design_network(components, links)  # the design built once, copied
         for lk in links:
-            net.add_link(
-                lk.id,
-                lk.from_,
-                lk.to,
-                kind=lk.kind,
-                latency_s=lk.latency_s,
-                capacity_per_s=lk.capacity_per_s,
-                up=lk.up,
-                via=tuple(lk.via),
-                carries=lk.carries,
-            )
             for window in lk.jammed:  # hand-set windows: an override for what-ifs
                 net.jam(lk.id, window.start_s, window.end_s)
             for start, end in (jam_windows or {}).get(lk.id, ()):  # the raid's jammers

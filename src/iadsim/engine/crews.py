@@ -37,7 +37,6 @@ from iadsim.readiness.suppression import (
     perceived,
     reluctant,
     severity_of,
-    willingness,
 )
 from iadsim.threats.returnfire import SuppressionEvent
 
@@ -100,7 +99,7 @@ class Crews:
         self.pending: dict[str, float] = {}
         self.heard: list[SuppressionEvent] = []
         self._arrays: tuple[int, tuple] | None = None
-        self._perceived: dict[str, tuple[int, tuple]] = {}
+        self._perceived: dict[tuple[str, float], tuple[int, tuple]] = {}
         self._network = radio_networks(world)
 
     def hear(self, event: SuppressionEvent | None) -> None:
@@ -169,29 +168,31 @@ class Crews:
     def suppression_factor(self, unit: UnitRt, profile: CrewProfile, t: float) -> float:
         """S(t) in [0, 1]: the product over the suppressive events the crew perceived so far,
         each by its strongest channel (readiness.suppression.perceived): close fire, the
-        sight and sound of fire, or a radio report to crews on the same network."""
+        sight and sound of fire, or a radio report to crews on the same network.
+
+        The same numbers as `readiness.suppression.willingness` (baseline 1, the perceived
+        weights), computed from the per-unit arrays `_perceived_by` keeps: only the events
+        perceived by t count, each recovering with tau."""
         times = self._suppressive_events()[0]
-        if times.size == 0 or not (times <= t).any():
+        if times.size == 0 or not times[0] <= t:  # sorted: none heard yet
             return 1.0
-        at, w, sev = self._perceived_by(unit)
-        done = (at <= t) & (w > 0)
+        at, amp = self._perceived_by(unit, profile.suppression_sensitivity)
+        done = at <= t
         if not done.any():
             return 1.0
-        return float(
-            willingness(
-                t, at[done], None, sev[done], profile.suppression_sensitivity, 1.0,
-                DEFAULT_SUPPRESSION, weights=w[done],
-            )
-        )  # fmt: skip
+        decay = np.exp(-(t - at[done]) / DEFAULT_SUPPRESSION.recovery_s)
+        return float(np.multiply.reduce(np.clip(1.0 - amp[done] * decay, 0.0, 1.0)))
 
-    def _perceived_by(self, unit: UnitRt) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(times perceived, weights, severities) of the events heard, as `unit`'s crew
-        perceives each (readiness.suppression.perceived: its distance to the event and
-        whether the event hit its radio network). They depend only on the unit and the
-        events heard, not on the time asked, so they are cached per unit until a new event
-        is heard (the same key as `_suppressive_events`)."""
+    def _perceived_by(self, unit: UnitRt, sensitivity: float) -> tuple[np.ndarray, np.ndarray]:
+        """(times perceived, amplitudes) of the events heard that `unit`'s crew perceives
+        (readiness.suppression.perceived: its distance to the event and whether the event
+        hit its radio network; weight 0, not perceived, left out); amplitude: sensitivity x
+        severity x weight. They depend only on the unit, the sensitivity and the events
+        heard, not on the time asked, so they are cached until a new event is heard (the
+        same key as `_suppressive_events`)."""
         n = len(self.heard)
-        cached = self._perceived.get(unit.id)
+        key = (unit.id, sensitivity)
+        cached = self._perceived.get(key)
         if cached is not None and cached[0] == n:
             return cached[1]
         times, xy, sev, nets = self._suppressive_events()
@@ -202,8 +203,10 @@ class Crews:
             delay, w = perceived(float(d[k]), mine in nets[k], DEFAULT_SUPPRESSION)
             perceived_at.append(times[k] + delay)
             weight.append(w)
-        out = (np.asarray(perceived_at, float), np.asarray(weight, float), sev)
-        self._perceived[unit.id] = (n, out)
+        at, w = np.asarray(perceived_at, float), np.asarray(weight, float)
+        seen = w > 0
+        out = (at[seen], (sensitivity * sev[seen]) * w[seen])
+        self._perceived[key] = (n, out)
         return out
 
     def _suppressive_events(self):

@@ -65,9 +65,11 @@ class Ledger:
 
     def observe(self, a: int, u: int, stage: Stage, reason: Reason, time_s: float) -> None:
         """Fold a single observation from the event loop."""
-        self._merge(a, u, int(stage), REASON_CODE[reason], time_s)
-        for s in range(1, int(stage) + 1):
-            self.first[a, u, s] = min(self.first[a, u, s], time_s)
+        stage = int(stage)
+        self._merge(a, u, stage, REASON_CODE[reason], time_s)
+        if stage >= 1:
+            first = self.first[a, u, 1 : stage + 1]  # a view: updated in place
+            np.minimum(first, time_s, out=first)
 
     def _merge(
         self, a: int, u: int, stage: int, reason: int, time_s: float, weak: bool = False

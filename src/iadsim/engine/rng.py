@@ -8,12 +8,15 @@ two what-if variants of a scenario share common random numbers.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import numpy as np
 
 
+@lru_cache(maxsize=65536)
 def _name_key(name: str) -> tuple[int, ...]:
-    """Four 32-bit words from a BLAKE2b digest of the name: stable across runs and platforms."""
+    """Four 32-bit words from a BLAKE2b digest of the name: stable across runs and platforms.
+    Memoised: the replications of a scenario ask for the same few hundred names."""
     digest = hashlib.blake2b(name.encode("utf-8"), digest_size=16).digest()
     return tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
 

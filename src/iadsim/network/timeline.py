@@ -75,6 +75,12 @@ class Intervals:
             )
         )
 
+    def copy(self) -> Intervals:
+        """An independent copy."""
+        new = Intervals()
+        new.starts, new.ends = list(self.starts), list(self.ends)
+        return new
+
     def as_list(self) -> list[tuple[float, float]]:
         """The intervals as a list of (start, end) pairs."""
         return list(zip(self.starts, self.ends, strict=True))
@@ -112,6 +118,17 @@ class ElementTimeline:
     norelay: Intervals = field(default_factory=Intervals)
     norelay_reason: Reason = Reason.NOT_MISSION_CAPABLE
     faults: list[tuple[Fault, Intervals]] = field(default_factory=list)
+
+    def copy(self) -> ElementTimeline:
+        """An independent copy (a network copied per replication changes its own)."""
+        return ElementTimeline(
+            self.down.copy(),
+            self.jammed.copy(),
+            self.destroyed_at,
+            self.norelay.copy(),
+            self.norelay_reason,
+            [(f, iv.copy()) for f, iv in self.faults],
+        )
 
     def add_fault(self, fault: Fault, start: float, end: float) -> None:
         """Out for `fault` over [start, end) (merged with the same fault's other intervals)."""
