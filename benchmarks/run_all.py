@@ -25,6 +25,7 @@ BENCHMARKS = [
     ("Monte Carlo replications: pool scaling, dask_vs_pool", lambda: replications.main([])),
     ("Kalman mode cost", lambda: kalman_cost.main([])),
     ("scaling (radars x aircraft x duration)", lambda: scaling.main(["--quick"])),
+    ("scaling of the raid: 5/50/150 aircraft x 3/30 units", lambda: scaling.main(["--raid"])),
     ("sector command post: assignment across batteries", lambda: sector_post.main(["--n", "100"])),
 ]
 """The quick variants keep `make bench` within a few minutes on 2 cores; run

@@ -17,6 +17,7 @@ cost growing no worse than linearly in R x A x duration.
 
     .venv/bin/python benchmarks/scaling.py            # grid up to 100 x 300 x 2 h
     .venv/bin/python benchmarks/scaling.py --quick    # small grid, a few seconds
+    .venv/bin/python benchmarks/scaling.py --raid     # 5/50/150 aircraft x 3/30 units
 """
 
 from __future__ import annotations
@@ -177,9 +178,41 @@ def _predict(rows: list[dict], point, key: str) -> float:
     return big[key] * ratio**exponent
 
 
+RAID_GRID = [(u, a) for u in (3, 30) for a in (5, 50, 150)]
+"""Issue 23: the raid grows from 5 to 50 to 150 aircraft, the defence from 3 to 30 units."""
+
+
+def raid_table(duration_s: float = 1800.0, reps: int = 2) -> tuple[list[dict], float]:
+    """Cost per replication over `RAID_GRID` (defence units x raid aircraft, one fresh process
+    per point) and the fitted exponent of cost against units x aircraft (log-log slope;
+    1 = linear). Printed as a table; the last line `raid_exponent=<e>`."""
+    print(f"{'units':>5} {'aircraft':>8} {'prepare [s]':>11} {'rep [ms]':>9} {'ms / (U*A)':>10}")
+    rows = []
+    for units, aircraft in RAID_GRID:
+        r = _in_fresh_process((units, aircraft, duration_s, reps))
+        rows.append(r)
+        print(
+            f"{units:>5} {aircraft:>8} {r['prepare_s']:>11.2f} {1e3 * r['rep_s']:>9.1f} "
+            f"{1e3 * r['rep_s'] / (units * aircraft):>10.3f}",
+            flush=True,
+        )
+    size = np.array([r["R"] * r["A"] for r in rows], float)
+    cost = np.array([r["rep_s"] for r in rows], float)
+    exponent = float(np.polyfit(np.log(size), np.log(cost), 1)[0])
+    verdict = "no worse than linear" if exponent <= 1.0 else "WORSE THAN LINEAR"
+    print(f"fitted cost ~ (units x aircraft)^{exponent:.2f}: {verdict}")
+    print(f"raid_exponent={exponent:.2f}")
+    return rows, exponent
+
+
 def main(argv: list[str] | None = None) -> list[dict]:
     ap = argparse.ArgumentParser(description="engine cost vs radars x aircraft x duration")
     ap.add_argument("--quick", action="store_true", help="small grid only")
+    ap.add_argument(
+        "--raid",
+        action="store_true",
+        help="only the raid table: 5, 50, 150 aircraft against 3 and 30 units (minutes)",
+    )
     ap.add_argument("--reps", type=int, default=2, help="replications timed per point")
     ap.add_argument(
         "--budget-s",
@@ -189,6 +222,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
         "0 = run everything (default 110)",
     )
     args = ap.parse_args(argv)
+    if args.raid:
+        return raid_table(reps=args.reps)[0]
     if args.quick:
         grid = [(5, 10, 1800.0), (10, 30, 1800.0), (10, 30, 3600.0), (20, 60, 3600.0)]
     else:

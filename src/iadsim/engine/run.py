@@ -48,7 +48,11 @@ def geometry_key(scenario: Scenario) -> tuple:
     clutter, where every component stands and what it is, crews' night sights, the raid, and
     the catalog data the geometry reads (`catalog_geometry_key`). Readiness, crew
     proficiency, links, C2 modes, observations, strikes and the catalog's other numbers
-    (Pk, ageing, set-up times, return fire...) are not part of it."""
+    (Pk, ageing, set-up times, return fire...) are not part of it.
+
+    Hand-kept, so checked: tests/engine/test_cache_keys.py changes every number and flag of
+    a scenario, its links and its catalog entries in turn and fails when a variant with an
+    unchanged key has a different geometry prepared afresh."""
     spec = scenario.spec
 
     def night_vision(crew) -> bool | None:
