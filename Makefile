@@ -10,7 +10,7 @@ N ?= 200
 # notebook, fast (numba: the compiled tracker of the Kalman mode)
 EXTRAS ?= dev,cluster,web,notebook,fast
 
-.PHONY: run test bench lint venv clean vendor chromium screenshots case-study
+.PHONY: run test bench lint venv clean vendor chromium screenshots case-study validation
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ screenshots: $(STAMP) chromium
 # run; resumable: the runs are kept in out/case-study)
 case-study: $(STAMP)
 	$(BIN)/iadsim case-study --workers 2 --resume $(if $(QUICK),--quick,)
+
+# the model scored against history: docs/validation.md and its figure, from nothing
+validation: $(STAMP)
+	rm -rf out/validation docs/validation docs/validation.md
+	$(BIN)/iadsim score --set scenarios/validation scenarios/caracas-2026-01-03.yaml \
+	  -n 400 --workers 2 --out out/validation --doc docs/validation.md
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
