@@ -243,13 +243,22 @@ def score_case(scenario: Path, n: int, root_seed: int = 1) -> dict:
     return result
 
 
-def score_set(cases: list[Path], n: int, root_seed: int = 1, workers: int = 1) -> list[dict]:
-    """Score every case (in parallel over `workers` processes; the same numbers whatever the
-    worker count, since each case's seeds depend on the root seed only)."""
-    if workers <= 1 or len(cases) <= 1:
-        return [score_case(c, n, root_seed) for c in cases]
-    from concurrent.futures import ProcessPoolExecutor
+def _score_job(shipped: tuple[int, int], case: Path) -> dict:
+    n, root_seed = shipped
+    return score_case(case, n, root_seed)
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(score_case, c, n, root_seed) for c in cases]
-        return [f.result() for f in futures]
+
+def score_set(cases: list[Path], n: int, root_seed: int = 1, workers: int = 1) -> list[dict]:
+    """Score every case, on `workers` processes through the batch runner (the same numbers
+    whatever the worker count: each case's seeds depend on the root seed only)."""
+    from iadsim.analysis.runner import Runner
+
+    results: list = [None] * len(cases)
+
+    def done(chunk: list) -> None:
+        for position, result in chunk:
+            results[position] = result
+
+    with Runner(workers) as runner:
+        runner.map(_score_job, (n, root_seed), list(cases), done, max_chunk=1)
+    return results
