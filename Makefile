@@ -51,11 +51,13 @@ screenshots: $(STAMP) chromium
 case-study: $(STAMP)
 	$(BIN)/iadsim case-study --workers 2 --resume $(if $(QUICK),--quick,)
 
-# the model scored against history: docs/validation.md and its figure, from nothing
+# the model scored against history and its notional Pk numbers calibrated to the set (Caracas
+# held out): docs/validation.md and its figures, from nothing
 validation: $(STAMP)
 	rm -rf out/validation docs/validation docs/validation.md
 	$(BIN)/iadsim score --set scenarios/validation scenarios/caracas-2026-01-03.yaml \
-	  -n 400 --workers 2 --out out/validation --doc docs/validation.md
+	  -n 400 --workers 2 --out out/validation --doc docs/validation.md \
+	  --calibrate scenarios/validation/calibration.ranges.yaml --points 16 --design-n 40 --sbc 40
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -169,3 +169,21 @@ def test_the_validation_set_and_caracas_score_into_a_document(tmp_path, capsys) 
         assert all(s.title in text for s in record.sources)
         assert all(c in text for c in record.cannot_represent)
     assert (tmp_path / "validation" / "calibration.png").stat().st_size > 0
+
+
+def test_decoys_are_no_sorties_but_missiles_at_them_count(tmp_path) -> None:
+    runs = _runs()
+    runs = CaseRuns(
+        runs.aircraft,
+        runs.killed,
+        runs.first_radar_track_s,
+        runs.launches_sam,
+        runs.launches_manpads,
+        runs.crest_s,
+        np.array([False, True]),  # B is a decoy
+    )
+    from iadsim.analysis.scoring import metric_values
+
+    assert metric_values(runs, "sorties", None).tolist() == [1.0] * 4
+    assert metric_values(runs, "aircraft_lost", None).tolist() == [0, 1, 0, 1]
+    assert metric_values(runs, "launches_sam", None).tolist() == [0, 2, 2, 4]

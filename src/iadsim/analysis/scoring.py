@@ -69,6 +69,7 @@ class CaseRuns:
     launches_sam: np.ndarray  # missiles launched at the aircraft by SAM launchers
     launches_manpads: np.ndarray
     crest_s: np.ndarray  # per aircraft
+    decoy: np.ndarray | None = None  # per aircraft: a decoy (not an aircraft lost or sortie)
 
     @property
     def n(self) -> int:
@@ -97,8 +98,9 @@ def run_case(prepared: Prepared, n: int, root_seed: int = 1) -> CaseRuns:
             elif kind == "launch":
                 target = manpads if comps[comp].kind == ComponentKind.MANPADS_TEAM else sam
                 target[i, col[ac]] += value
-    crest = crest_times(prepared)
-    return CaseRuns(ids, killed, first, sam, manpads, np.array([crest[a] for a in ids]))
+    crest = np.array([crest_times(prepared)[a] for a in ids])
+    decoy = np.array([bool(a.spec.decoy) for a in world.aircraft])
+    return CaseRuns(ids, killed, first, sam, manpads, crest, decoy)
 
 
 METRICS = {
@@ -118,10 +120,13 @@ by a defence radar; `detected_before_crest` those so tracked before their crest 
 
 
 def metric_values(runs: CaseRuns, name: str, aircraft: list[str] | None) -> np.ndarray:
-    """The metric per replication, over the named aircraft (all when None)."""
+    """The metric per replication, over the named aircraft; when None, over the raid's
+    aircraft, decoys left out (launches at decoys still count: missiles spent)."""
     mask = np.ones(len(runs.aircraft), bool)
     if aircraft is not None:
         mask = np.isin(np.array(runs.aircraft), aircraft)
+    elif runs.decoy is not None and not name.startswith("launches"):
+        mask = ~runs.decoy
     return np.asarray(METRICS[name](runs, mask), float)
 
 

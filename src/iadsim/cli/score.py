@@ -35,6 +35,17 @@ def register(sub) -> None:
         help="also write the validation document (e.g. docs/validation.md; its figure goes in "
         "a folder of the same name beside it)",
     )
+    s.add_argument(
+        "--calibrate",
+        metavar="RANGES",
+        help="calibrate the catalog numbers declared in this ranges file to the records of the "
+        "--set cases (surrogate + MCMC); the scenarios given by name are held out and predicted",
+    )
+    s.add_argument("--points", type=int, default=16, help="calibration design points (16)")
+    s.add_argument("--design-n", type=int, default=40, help="replications per case and point (40)")
+    s.add_argument(
+        "--sbc", type=int, default=0, help="simulation-based-calibration repetitions (0: none)"
+    )
     s.set_defaults(func=cmd_score)
 
 
@@ -58,10 +69,17 @@ def cmd_score(args: argparse.Namespace) -> int:
     results = score_set(cases, args.n, args.seed, args.workers)
     out = Path(args.out)
     paths = write_tables(results, out) + [calibration_plot(results, out / "calibration.png")]
+    cal = None
+    if args.calibrate:
+        cal = _calibrate(args, cases, results)
+        paths.append(out / "posterior.json")
+        from iadsim.io.outputs import write_json
+
+        write_json(cal, out / "posterior.json")
     if args.doc:
         from iadsim.report.validation import write_document
 
-        paths += write_document(results, Path(args.doc), args)
+        paths += write_document(results, Path(args.doc), args, cal)
     for res in results:
         joint = res["joint"]
         line = f"{res['case']}: {res['n']} replications"
@@ -75,3 +93,21 @@ def cmd_score(args: argparse.Namespace) -> int:
                 print(f"  {r['outcome']}: not representable")
     print("wrote " + ", ".join(str(p) for p in paths))
     return 0
+
+
+def _calibrate(args: argparse.Namespace, cases: list[Path], results: list[dict]) -> dict:
+    """The posterior of the ranges file's catalog numbers from the --set cases; the cases
+    named on the command line held out."""
+    from iadsim.analysis.calibration import calibrate, run_design
+    from iadsim.errors import InputError
+
+    if min(args.points, args.design_n) < 2 or args.sbc < 0:
+        raise InputError("--points and --design-n must be at least 2, --sbc at least 0")
+    named = {Path(p) for p in args.scenarios}
+    held_out = {r["case"] for r, c in zip(results, cases, strict=True) if c in named}
+    if len(held_out) == len(results):
+        raise InputError("--calibrate needs --set cases to calibrate on")
+    design = run_design(
+        cases, Path(args.calibrate), args.points, args.design_n, args.seed, args.workers
+    )
+    return calibrate(design, held_out, args.seed, args.sbc)
