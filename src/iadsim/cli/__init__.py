@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "iadsim.cli.export",
     "iadsim.cli.serve",
     "iadsim.cli.examples",
+    "iadsim.cli.score",
 )
 """One module per command (or family): each has `register(subparsers)` that only declares
 arguments; the handlers import the heavy layers when they run."""
