@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "iadsim.cli.coverage",
     "iadsim.cli.report",
     "iadsim.cli.export",
+    "iadsim.cli.play",
     "iadsim.cli.serve",
     "iadsim.cli.examples",
 )
