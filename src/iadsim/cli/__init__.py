@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "iadsim.cli.report",
     "iadsim.cli.export",
     "iadsim.cli.play",
+    "iadsim.cli.ingest",
     "iadsim.cli.serve",
     "iadsim.cli.examples",
 )

@@ -1,19 +1,26 @@
-"""`iadsim export {kml,czml,acmi,dis} DIR`: the run for Google Earth, Cesium, Tacview or any
-DIS tool (a pcap of DIS 7 PDUs over UDP; docs/interop.md)."""
+"""`iadsim export {kml,czml,acmi,dis,asterix} DIR`: the run for Google Earth, Cesium, Tacview,
+any DIS tool (a pcap of DIS 7 PDUs over UDP) or ASTERIX (its radars' plots; docs/interop.md)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-SUFFIX = {"kml": ".kml", "czml": ".czml", "acmi": ".txt.acmi", "dis": ".dis.pcap"}
+SUFFIX = {
+    "kml": ".kml",
+    "czml": ".czml",
+    "acmi": ".txt.acmi",
+    "dis": ".dis.pcap",
+    "asterix": ".asterix.pcap",
+}
 
 
 def register(sub) -> None:
     """Add the `export` sub-command."""
     e = sub.add_parser(
         "export",
-        help="export a run for Google Earth (kml), Cesium (czml), Tacview (acmi) or DIS (dis)",
+        help="export a run for Google Earth (kml), Cesium (czml), Tacview (acmi), DIS (dis) "
+        "or its radars' plots as ASTERIX CAT034/048 (asterix)",
         description="Write DIR/raid.kml, DIR/raid.czml, DIR/raid.txt.acmi or DIR/raid.dis.pcap "
         "(DIS 7 PDUs as UDP datagrams) from a run directory (its scene.json and event log with "
         "positions).",
@@ -50,6 +57,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from iadsim.io.outputs import write_text
 
     d = run_dir_with_scene(Path(args.dir), args.scenario)
+    if args.format == "asterix":
+        from iadsim.cli.ingest import export_asterix
+
+        return export_asterix(d, Path(args.out) if args.out else None, args)
     if args.format == "dis":
         from iadsim.interop.common import start_time
         from iadsim.interop.dis_run import run_pdus
@@ -58,8 +69,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         out = Path(args.out) if args.out else d.path / "raid.dis.pcap"
         t0 = start_time(d.scene).timestamp()
         pdus = run_pdus(d.scene, d.events, d.summary, dis_config(args))
-        n = write_udp_pcap(out, ((t0 + t, pdu) for t, pdu in pdus), args.port)
-        print(f"wrote {out} ({n} DIS PDUs, UDP port {args.port})")
+        port = args.port or 3000
+        n = write_udp_pcap(out, ((t0 + t, pdu) for t, pdu in pdus), port)
+        print(f"wrote {out} ({n} DIS PDUs, UDP port {port})")
         return 0
     if args.format == "kml":
         from iadsim.interop.kml import to_kml as convert
@@ -79,7 +91,10 @@ def add_dis_ids(p, port: bool = False) -> None:
     p.add_argument("--site", type=_u16, default=1, help="DIS site id (default 1)")
     p.add_argument("--application", type=_u16, default=1, help="DIS application id (default 1)")
     if port:
-        p.add_argument("--port", type=_u16, default=3000, help="UDP port (default 3000)")
+        p.add_argument(
+            "--port", type=_u16, default=None, help="UDP port (default 3000 DIS, 8600 ASTERIX)"
+        )
+        p.add_argument("--sac", type=_u8, default=1, help="ASTERIX SAC of the radars (default 1)")
 
 
 def _int_in(lo: int, hi: int):
@@ -95,7 +110,7 @@ def _int_in(lo: int, hi: int):
     return parse
 
 
-_byte, _u16 = _int_in(1, 255), _int_in(0, 65535)
+_byte, _u8, _u16 = _int_in(1, 255), _int_in(0, 255), _int_in(0, 65535)
 
 
 def dis_config(args: argparse.Namespace):
