@@ -10,7 +10,7 @@ N ?= 200
 # notebook, fast (numba: the compiled tracker of the Kalman mode)
 EXTRAS ?= dev,cluster,web,notebook,fast
 
-.PHONY: run test bench lint venv clean vendor chromium screenshots case-study fuzz validation
+.PHONY: run test bench lint venv clean vendor chromium tshark screenshots case-study fuzz validation
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,14 +27,22 @@ run: $(STAMP)
 	$(BIN)/iadsim report $(OUT) --scenario scenarios/caracas-2026-01-03.yaml --coverage-agl 60
 	$(BIN)/iadsim report $(OUT)-mc
 
-test: $(STAMP) chromium
-	$(BIN)/python -m pytest -n 2
+test: $(STAMP) chromium tshark
+	IADSIM_REQUIRE_TSHARK=1 $(BIN)/python -m pytest -n 2
 
 # the browser tests drive Debian's chromium (no browser download): install it when missing
 chromium:
 	@command -v chromium >/dev/null || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+# the DIS and ASTERIX tests read our captures with Wireshark's dissectors: Debian's tshark,
+# installed without the setuid dumpcap question
+tshark:
+	@command -v tshark >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  echo "wireshark-common wireshark-common/install-setuid boolean false" | $$SUDO debconf-set-selections; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq tshark; }
 
 # refresh the vendored front-end files (milsymbol, Leaflet, Natural Earth land) from npm
 vendor:

@@ -28,6 +28,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "iadsim.cli.coverage",
     "iadsim.cli.report",
     "iadsim.cli.export",
+    "iadsim.cli.play",
+    "iadsim.cli.ingest",
     "iadsim.cli.serve",
     "iadsim.cli.examples",
     "iadsim.cli.score",
