@@ -5,6 +5,7 @@ run's scene and events."""
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timedelta
 
 import pytest
@@ -71,7 +72,7 @@ def parse_acmi(text: str) -> dict:
     for line in lines[2:]:
         if line.startswith("#"):
             new = float(line[1:])
-            assert t is None or new >= t, "frames out of order"
+            assert t is None or new > t, "frames must strictly increase"
             t = new
         elif line.startswith("-"):
             objects[line[1:]]["removed"] = t
@@ -87,7 +88,8 @@ def parse_acmi(text: str) -> dict:
                 continue
             obj = objects.setdefault(oid, {"samples": [], "props": {}, "removed": None})
             if "T" in props:
-                obj["samples"].append((t, [float(v) for v in props.pop("T").split("|")]))
+                fields = props.pop("T").split("|")
+                obj["samples"].append((t, [float(v) if v else None for v in fields]))
             obj["props"].update(props)
     return {"header": header, "objects": objects, "events": events}
 
@@ -103,7 +105,7 @@ def test_acmi_parsed_back(run, tutorial_run_dir, tmp_path):
     for ac in run.scene["aircraft"]:
         obj = by_name[ac["id"]]
         assert obj["props"]["Coalition"] == "Enemies"
-        t0, (lon, lat, alt) = obj["samples"][0]
+        t0, (lon, lat, alt, *_) = obj["samples"][0]
         assert t0 == pytest.approx(ac["track"][0][0], abs=0.01)
         assert (ref_lat + lat, ref_lon + lon, alt) == pytest.approx(
             tuple(ac["track"][0][1:]), abs=1e-6
@@ -113,9 +115,40 @@ def test_acmi_parsed_back(run, tutorial_run_dir, tmp_path):
     assert sam["props"]["Type"] == "Ground+Static+AntiAircraft"
     kills = [e for e in run.events if e["kind"] == "kill"]
     destroyed = [p for _, p in acmi["events"] if p["Event"].startswith("Destroyed|")]
-    assert kills and len(destroyed) == len(kills)
+    assert kills and len([p for p in destroyed if "|kill " in p["Event"]]) == len(kills)
     missiles = [o for o in acmi["objects"].values() if o["props"].get("Type") == "Weapon+Missile"]
     assert len(missiles) == sum(e["kind"] == "launch" for e in run.events)
+
+
+def _bearing_deg(lat1, lon1, lat2, lon2) -> float:
+    """Initial great-circle bearing on a sphere (an independent reference for headings)."""
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    y = math.sin(dl) * math.cos(p2)
+    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    return math.degrees(math.atan2(y, x)) % 360.0
+
+
+def test_acmi_headings_destroyed_and_collapsed_messages(run, tutorial_run_dir, tmp_path):
+    from iadsim.interop.common import REPEAT_GAP_S
+
+    acmi = parse_acmi(_export("acmi", tutorial_run_dir, tmp_path))  # frames strictly increase
+    by_sign = {o["props"].get("CallSign"): o for o in acmi["objects"].values()}
+    for ac in run.scene["aircraft"]:
+        samples = by_sign[ac["id"]]["samples"]
+        for (_, p), (_, q) in zip(samples[:5], samples[1:6], strict=True):
+            if (p[0], p[1]) == (q[0], q[1]):
+                continue
+            # the yaw is the bearing to the next sample (sphere vs ellipsoid: within 0.5 deg)
+            want = _bearing_deg(p[1], p[0], q[1], q[0])
+            assert abs((p[5] - want + 180) % 360 - 180) < 0.5
+    destroyed = [p["Event"] for _, p in acmi["events"] if p["Event"].startswith("Destroyed|")]
+    gone = [e for e in run.events if e["kind"] in ("kill", "destroyed")]
+    assert len(destroyed) == len(gone)
+    messages = [(t, p["Event"]) for t, p in acmi["events"] if p["Event"].startswith("Message|")]
+    last: dict[str, float] = {}
+    for t, text in messages:  # no message repeats its twin less than REPEAT_GAP_S later
+        assert t - last.get(text, -1e9) > REPEAT_GAP_S, text
+        last[text] = t
 
 
 def test_export_refuses_a_batch_directory(tutorial_mc_dir, capsys):

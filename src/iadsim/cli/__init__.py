@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
+from typing import NoReturn
 
 from iadsim._version import __version__
 from iadsim.errors import IadsimError, InputError
@@ -38,8 +40,43 @@ COMMAND_MODULES: tuple[str, ...] = (
 arguments; the handlers import the heavy layers when they run."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with "did you mean" for a mistyped command or option (difflib's closest
+    matches), for every sub-command too (sub-parsers are made of the same class)."""
+
+    def error(self, message: str) -> NoReturn:
+        import difflib
+        import re
+
+        hint = ""
+        choice = re.search(r"invalid choice: '([^']*)'", message)
+        unknown = re.search(r"unrecognized arguments: (\S+)", message)
+        if choice:
+            names = [c for a in self._actions if a.choices for c in a.choices]
+            close = difflib.get_close_matches(choice.group(1), names, n=3, cutoff=0.5)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        elif unknown:
+            word = unknown.group(1).split("=")[0]
+            options = [o for a in self._command_actions() for o in a.option_strings]
+            close = difflib.get_close_matches(word, options, n=3, cutoff=0.5)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        super().error(message + hint)
+
+    def _command_actions(self) -> list[argparse.Action]:
+        """The options of the sub-command being parsed (argparse reports unknown options from
+        the top-level parser), else this parser's own."""
+        sub = next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
+        argv = sys.argv[1:] if self._argv is None else self._argv
+        for word in argv:
+            if sub is not None and word in sub.choices:
+                return sub.choices[word]._actions
+        return self._actions
+
+    _argv: list[str] | None = None
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="iadsim",
         description="Integrated air defence simulator: what was detected, tracked, engaged and "
         "lost, and where the kill chain broke. All parameters are notional.",
@@ -54,11 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    parser._argv = argv
     args = parser.parse_args(argv)
     if isinstance(getattr(args, "scenario", None), str):  # a bundled name works as a file
         from iadsim.bundled import resolve
 
         args.scenario = resolve(args.scenario)
+    missing = _missing_input(args)
+    if missing:  # before any handler imports the heavy layers
+        print(f"error: {missing}", file=sys.stderr)
+        return EXIT_INPUT
     try:
         return args.func(args)
     except InputError as exc:
@@ -77,6 +119,25 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _missing_input(args: argparse.Namespace) -> str | None:
+    """A scenario file, ranges file or output directory the command reads that does not
+    exist, as a message (None when all are there)."""
+    from iadsim.bundled import ALIASES, bundled
+
+    scenario = getattr(args, "scenario", None)
+    if isinstance(scenario, str) and not Path(scenario).exists():
+        names = ", ".join(sorted({*ALIASES, *(n for n in bundled() if ".ranges" not in n)}))
+        return f"{scenario}: no such scenario file (or a bundled name: {names})"
+    ranges = getattr(args, "ranges", None)
+    if isinstance(ranges, str) and not Path(ranges).exists():
+        return f"--ranges {ranges}: no such file"
+    target = getattr(args, "dir", None) or getattr(args, "run_dir", None)
+    if args.command in ("report", "export", "explain") and isinstance(target, str):
+        if not Path(target).exists():
+            return f"{target}: no such directory (an iadsim output directory)"
+    return None
 
 
 if __name__ == "__main__":

@@ -28,8 +28,13 @@ def cmd_examples(args: argparse.Namespace) -> int:
     if args.dir is None:
         short = {v: k for k, v in ALIASES.items()}
         for name, path in files.items():
+            if name.endswith(RANGES):  # not a scenario: the uncertain numbers of one
+                continue
             alias = f" (or {short[name]})" if name in short else ""
             print(f"{name}{alias}: {_description(path)}")
+        for name, path in files.items():
+            if name.endswith(RANGES):
+                print(f"{path.name}: ranges for `iadsim uncertainty --ranges` (copy them out)")
         return 0
     out = Path(args.dir)
     clash = [str(out / p.name) for p in files.values() if (out / p.name).exists()]
@@ -43,12 +48,20 @@ def cmd_examples(args: argparse.Namespace) -> int:
     return 0
 
 
+RANGES = ".ranges"
+"""Bundled files named *.ranges.yaml hold ranges for `iadsim uncertainty`, not scenarios."""
+
+
 def _description(path: Path) -> str:
-    """The scenario's `description:` line, or its first comment line."""
-    first = ""
+    """The scenario's `description` (folded or not, as YAML reads it: one line), else its
+    first comment line."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    text = data.get("description") if isinstance(data, dict) else None
+    if isinstance(text, str) and text.strip():
+        return " ".join(text.split())
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("description:"):
-            return line.split(":", 1)[1].strip().strip("\"'")
-        if not first and line.startswith("#"):
-            first = line.lstrip("# ").strip()
-    return first
+        if line.startswith("#"):
+            return line.lstrip("# ").strip()
+    return ""

@@ -67,3 +67,24 @@ def event_position(e: dict) -> tuple[float, float, float] | None:
     if e.get("aircraft_lat_deg") is not None:
         return e["aircraft_lat_deg"], e["aircraft_lon_deg"], e["aircraft_alt_m"]
     return None
+
+
+REPEAT_GAP_S = 60.0
+"""Repeats of one event (same kind, aircraft, unit or component, detail) closer than this are
+one entry: the report's log (assets/app.js) and the exports collapse them alike."""
+
+
+def collapse_repeats(events: list[dict]) -> list[tuple[dict, int, float]]:
+    """(first event, how many, time of the last) per run of repeats, in time order."""
+    runs: list[list] = []
+    last: dict[tuple, list] = {}
+    for e in events:
+        key = (e["kind"], e.get("aircraft"), e.get("component") or e.get("unit"), e.get("detail"))
+        r = last.get(key)
+        if r is not None and e["time_s"] - r[2] <= REPEAT_GAP_S:
+            r[1] += 1
+            r[2] = e["time_s"]
+        else:
+            r = last[key] = [e, 1, e["time_s"]]
+            runs.append(r)
+    return [(e, n, t) for e, n, t in runs]
