@@ -167,7 +167,7 @@ def test_recording_read_back_gives_the_simulated_tracks(
     feed where the engine restarts it after long empty stretches, so a marginal (clutter)
     track may differ."""
     from iadsim.engine.kalman_tracks import kalman_firm
-    from iadsim.engine.replication import settled_replication
+    from iadsim.engine.replication import Replication
     from iadsim.engine.rng import RngStreams
 
     pcap, sites = exported
@@ -176,7 +176,8 @@ def test_recording_read_back_gives_the_simulated_tracks(
     got = pq.read_table(out / "tracks.parquet").to_pylist()
     seed = json.loads((tutorial_run_dir / "summary.json").read_text())["seed"]
     world = tutorial_prepared.geometry.world
-    rep, _ = settled_replication(tutorial_prepared.geometry, seed)
+    rep = Replication(tutorial_prepared.geometry, seed)
+    rep.run()
     start = tutorial_prepared.scenario.spec.start_utc
     tod0 = start.hour * 3600 + start.minute * 60 + start.second
     compared = matched = 0

@@ -23,7 +23,7 @@ from iadsim.engine.kalman_tracks import (
     kalman_sensor_geometry,
     track_margin,
 )
-from iadsim.engine.replication import settled_replication
+from iadsim.engine.replication import Replication
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.run import Prepared
 from iadsim.interop.asterix import Marker, Plot, marker_block, plot_block
@@ -47,7 +47,8 @@ def radar_feeds(prepared: Prepared, seed: int, sac: int = 1) -> list[RadarFeed]:
     """Every radar's feed in one replication (SIC 1, 2, ... in the world's order)."""
     world = prepared.geometry.world
     start = prepared.scenario.spec.start_utc
-    rep, _ = settled_replication(prepared.geometry, seed)
+    rep = Replication(prepared.geometry, seed)
+    rep.run()  # one pass: its processes (the sensors' detections) can then be read
     rs = RngStreams(int(seed))
     feeds = []
     radars = [ci for ci in sorted(rep.sensing.sensors) if world.components[ci].is_radar]
