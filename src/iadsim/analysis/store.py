@@ -43,6 +43,7 @@ from iadsim.analysis.store_checks import (
     APPLICATION_ID,
     _foreign,
     _os_errors,
+    _refuse,
     move_aside,
     open_checks,
     sql_errors,
@@ -87,6 +88,20 @@ _DDL = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NU
 )
 
 
+def _strict_text(path: Path):
+    """SQLite text as str, or the store refused as corrupt: a cell that is not UTF-8 (a damaged
+    file passes SQLite's checks) is an iadsim refusal naming the store, not a decode error
+    wherever the cell happens to be read (found by tests/analysis/test_store_fuzz.py)."""
+
+    def decode(raw: bytes) -> str:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _refuse(path, "corrupt results store (text that is not UTF-8)") from None
+
+    return decode
+
+
 class ResultStore:
     """Append-only store of replication records (see the module docstring for the tables).
 
@@ -121,6 +136,7 @@ class ResultStore:
                     f"file:{self.path}?mode=ro", uri=True, timeout=30.0, isolation_level=None
                 )
                 self.conn.row_factory = sqlite3.Row
+                self.conn.text_factory = _strict_text(self.path)
             return
         with _os_errors(self.path.parent, "create the output directory"):
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -139,6 +155,7 @@ class ResultStore:
     def _connect(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
         conn.row_factory = sqlite3.Row
+        conn.text_factory = _strict_text(path)
         conn.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode: a committed transaction survives the death of the process
         # (SIGKILL); only an OS crash / power loss can lose the last commits.
