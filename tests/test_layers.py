@@ -15,7 +15,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 # Highest first. A module may import its own layer and any layer below it.
 LAYERS: list[set[str]] = [
-    {"__init__", "__main__", "api", "api_open", "display", "cli"},  # the Python API and the command line
+    # the Python API and the command line
+    {"__init__", "__main__", "api", "api_open", "display", "cli"},
     {"report", "web", "interop"},  # console tables, files, figures, exports
     {"analysis"},
     {"engine"},

@@ -71,7 +71,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def export_asterix(d, out: Path | None, args: argparse.Namespace) -> int:
-    """Write the run's radar plots as ASTERIX (pcap, UDP port 8600) and its SAC/SIC table."""
+    """Write the run's radar plots as ASTERIX (pcap, UDP port 8600), in Kalman mode its command
+    posts' fused pictures as CAT062 system tracks too, and its SAC/SIC table."""
     import json
 
     import yaml
@@ -79,7 +80,7 @@ def export_asterix(d, out: Path | None, args: argparse.Namespace) -> int:
     from iadsim.bundled import resolve
     from iadsim.engine.run import prepare
     from iadsim.errors import InputError, Problem
-    from iadsim.interop.asterix_run import radar_feeds
+    from iadsim.interop.asterix_run import picture_feeds, radar_feeds, run_once
     from iadsim.interop.common import start_time
     from iadsim.interop.pcap import write_udp_pcap
     from iadsim.io.outputs import write_text
@@ -93,17 +94,28 @@ def export_asterix(d, out: Path | None, args: argparse.Namespace) -> int:
     tracking = d.path / "tracking.json"
     tracker = json.loads(tracking.read_text())["tracker"] if tracking.is_file() else "mofn"
     prepared = prepare(scenario, tracker=tracker)
-    feeds = radar_feeds(prepared, int(d.summary["seed"]), args.sac)
+    seed = int(d.summary["seed"])
+    rep = run_once(prepared, seed)
+    feeds = radar_feeds(prepared, seed, args.sac, rep)
+    pictures = picture_feeds(prepared, seed, args.sac, rep)
     t0 = start_time(d.scene).timestamp()
     blocks = sorted(
-        ((t, k, b) for k, f in enumerate(feeds) for t, b in f.blocks), key=lambda x: x[:2]
+        ((t, k, b) for k, f in enumerate(feeds + pictures) for t, b in f.blocks),
+        key=lambda x: x[:2],
     )
     out = out or d.path / "raid.asterix.pcap"
     port = args.port or 8600
     n = write_udp_pcap(out, ((t0 + t, b) for t, _, b in blocks), port)
     origin = {"lat_deg": d.scene["origin"]["lat_deg"], "lon_deg": d.scene["origin"]["lon_deg"]}
     sites_path = out.with_name(out.name.split(".")[0] + ".asterix-sites.yaml")
-    text = yaml.safe_dump({"origin": origin, "sites": [f.site for f in feeds]}, sort_keys=False)
-    write_text(text, sites_path)
+    table = {"origin": origin, "sites": [f.site for f in feeds]}
+    if pictures:
+        table["systems"] = [f.site for f in pictures]
+    write_text(yaml.safe_dump(table, sort_keys=False), sites_path)
     print(f"wrote {out} ({n} ASTERIX datagrams, UDP port {port}), {sites_path}")
+    if pictures:
+        n_tracks = sum(len(f.blocks) for f in pictures)
+        print(f"  CAT062: {len(pictures)} command posts' fused pictures, {n_tracks} updates")
+    elif tracker != "kalman":
+        print("  no CAT062: posts fuse a picture in Kalman mode (iadsim run --tracker kalman)")
     return 0

@@ -75,7 +75,9 @@ class CpPicture:
     horizontal position std, m), `g_n_sources`. Contributions (one per local track and time):
     `c_group` (index into the g_ arrays), `c_source`, `c_std_h` (the local track's own
     horizontal std predicted to that time). `fusion_calls`: how often FusionCenter fused;
-    `sources`: the component indices of every feed.
+    `sources`: the component indices of every feed. `g_x` (G, 6): each system track's fused
+    state (ENU x, vx, y, vy, z, vz) at its time, what the post would display and publish
+    (`interop.asterix_run.picture_feeds`, ASTERIX CAT062).
     """
 
     times: np.ndarray
@@ -90,6 +92,7 @@ class CpPicture:
     c_std_h: np.ndarray
     fusion_calls: int = 0
     sources: tuple[int, ...] = ()
+    g_x: np.ndarray | None = None
 
 
 def _current(feed: Feed, times: np.ndarray, stale_s: float) -> np.ndarray:
@@ -224,7 +227,7 @@ def _fused(
     pp = f @ c["p"] @ np.swapaxes(f, -1, -2) + q
     code = ti * (int(sys.max()) + 1) + sys
     keys, group = np.unique(code, return_inverse=True)
-    _, pf = covariance_intersection(xp, pp, group, keys.size)
+    xf, pf = covariance_intersection(xp, pp, group, keys.size)
     g_t = keys // (int(sys.max()) + 1)
     g_sys = keys % (int(sys.max()) + 1)
     tr = np.trace(pp, axis1=1, axis2=2)
@@ -246,4 +249,5 @@ def _fused(
         c["src"],
         np.sqrt((pp[:, 0, 0] + pp[:, 2, 2]) / 2),
         calls,
+        g_x=xf,
     )

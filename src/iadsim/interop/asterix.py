@@ -1,10 +1,15 @@
-"""ASTERIX CAT048 (monoradar target reports, edition 1.31) and CAT034 (monoradar service
-messages, edition 1.29) encoded and decoded with libasterix, editions Wireshark 4.0 also
-decodes.
+"""ASTERIX CAT048 (monoradar target reports, edition 1.31), CAT034 (monoradar service
+messages, edition 1.29) and CAT062 (SDPS system tracks, edition 1.19) encoded and decoded
+with libasterix, editions Wireshark 4.0 also decodes.
 
 Encoding: a radar's scan is a CAT034 north marker followed by one CAT048 datablock with its
 plots (I048/010 SAC/SIC, I048/140 time of day, I048/020 single PSR detection with the SIM
 bit set: simulated, I048/040 range and azimuth, I048/110 height when known).
+A command post's fused picture is one CAT062 datablock per update (I062/010 its SDPS
+SAC/SIC, I062/015 service 1, I062/070 time of track information, I062/105 WGS-84 position,
+I062/100 Cartesian position and I062/185 velocity in the scenario's ENU frame, I062/040 the
+system track number, I062/080 status: monosensor or not, tentative while the fused position
+is worse than the firm-track threshold, SIM set; I062/130 geometric altitude).
 Decoding never raises on bad input: a datablock or record that cannot be read is counted and
 reported with its byte offset, and the stream goes on with the next datablock it can find.
 """
@@ -20,6 +25,7 @@ from asterix.base import Bits, ParsingMode
 
 CAT048 = gen.Cat_048_1_31
 CAT034 = gen.Cat_034_1_29
+CAT062 = gen.Cat_062_1_19
 NM_M = 1852.0
 FT_M = 0.3048
 DAY_S = 86400.0
@@ -48,6 +54,28 @@ class Marker:
     kind: int
 
 
+@dataclass(frozen=True)
+class SystemTrack:
+    """A CAT062 system track of SDPS (SAC, SIC): time of day (s, UTC), track number, WGS-84
+    position (deg, geometric altitude m), Cartesian position and velocity in the system's
+    plane (m, m/s; here the scenario's ENU frame), sources (1: monosensor) and whether it is
+    confirmed."""
+
+    sac: int
+    sic: int
+    tod_s: float
+    number: int
+    lat_deg: float
+    lon_deg: float
+    alt_m: float
+    x_m: float
+    y_m: float
+    vx_ms: float
+    vy_ms: float
+    n_sources: int = 1
+    confirmed: bool = True
+
+
 @dataclass
 class Decoded:
     """What a stream held: plots, markers, and per kind how many datablocks or records could
@@ -55,6 +83,7 @@ class Decoded:
 
     plots: list[Plot] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
+    tracks: list[SystemTrack] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -83,6 +112,32 @@ def plot_block(plots: list[Plot]) -> bytes:
             items["110"] = (0, ("3DH", (p.height_m / FT_M, "ft")))
         recs.append(CAT048.cv_record.create(items))
     return CAT048.create(recs).unparse().to_bytes()
+
+
+def _track_item(t: SystemTrack) -> dict:
+    status = (
+        (("MON", int(t.n_sources <= 1)), ("SPI", 0), ("MRH", 1), ("SRC", 2),
+         ("CNF", int(not t.confirmed)), None),
+        (("SIM", 1), ("TSE", 0), ("TSB", 0), ("FPC", 0), ("AFF", 0), ("STP", 0), ("KOS", 0),
+         None),
+    )  # fmt: skip
+    return {
+        "010": (("SAC", t.sac), ("SIC", t.sic)),
+        "015": 1,
+        "070": (t.tod_s % DAY_S, "s"),
+        "105": (("LAT", (t.lat_deg, "°")), ("LON", (t.lon_deg, "°"))),
+        "100": (("X", (t.x_m, "m")), ("Y", (t.y_m, "m"))),
+        "185": (("VX", (t.vx_ms, "m/s")), ("VY", (t.vy_ms, "m/s"))),
+        "040": t.number % 65536,
+        "080": status,
+        "130": (t.alt_m / FT_M, "ft"),
+    }
+
+
+def track_block(tracks: list[SystemTrack]) -> bytes:
+    """One CAT062 datablock holding `tracks` (all of one SDPS)."""
+    recs = [CAT062.cv_record.create(_track_item(t)) for t in tracks]
+    return CAT062.create(recs).unparse().to_bytes()
 
 
 def marker_block(m: Marker, azimuth_rad: float = 0.0) -> bytes:
@@ -163,6 +218,14 @@ def decode(data: bytes, base_offset: int = 0, out: Decoded | None = None) -> Dec
                 else:
                     out.markers.append(m)
                     out.count("cat034 messages")
+        elif cat == 62:
+            for where, rec in _records(CAT062, body, at + 3, out, "062"):
+                trk = _safe(_track, rec)
+                if trk is None:
+                    out.problem("cat062 records without a position", where, "no 010/070/105/040")
+                else:
+                    out.tracks.append(trk)
+                    out.count("cat062 system tracks")
         else:
             out.problem("unknown category datablocks", at, f"CAT{cat:03d} not read")
         pos += length
@@ -175,6 +238,36 @@ def _marker(rec) -> Marker | None:
     sac, sic = _sac_sic(rec)
     tod = rec.get_item("030").variation.content.as_quantity("s")
     return Marker(sac, sic, tod, rec.get_item("000").as_uint())
+
+
+def _pair(rec, item: str, a: str, b: str, unit: str) -> tuple[float, float]:
+    i = rec.get_item(item)
+    if i is None:
+        return (math.nan, math.nan)
+    v = i.variation
+    return tuple(v.get_item(k).variation.content.as_quantity(unit) for k in (a, b))  # type: ignore[return-value]
+
+
+def _track(rec) -> SystemTrack | None:
+    """A CAT062 record as a system track; None without SAC/SIC, time, position or number."""
+    if any(rec.get_item(k) is None for k in ("010", "070", "105", "040")):
+        return None
+    sac, sic = _sac_sic(rec)
+    tod = rec.get_item("070").variation.content.as_quantity("s")
+    lat, lon = _pair(rec, "105", "LAT", "LON", "°")
+    x, y = _pair(rec, "100", "X", "Y", "m")
+    vx, vy = _pair(rec, "185", "VX", "VY", "m/s")
+    i130 = rec.get_item("130")
+    alt = i130.variation.content.as_quantity("ft") * FT_M if i130 is not None else math.nan
+    n_src, confirmed = 1, True
+    i080 = rec.get_item("080")
+    if i080 is not None:
+        first = i080.variation.get_item("MON")
+        n_src = 1 if first is not None and first.as_uint() else 2
+        cnf = i080.variation.get_item("CNF")
+        confirmed = not (cnf is not None and cnf.as_uint())
+    number = rec.get_item("040").as_uint()
+    return SystemTrack(sac, sic, tod, number, lat, lon, alt, x, y, vx, vy, n_src, confirmed)
 
 
 def _safe(f, rec):
