@@ -10,7 +10,7 @@ N ?= 200
 # notebook, fast (numba: the compiled tracker of the Kalman mode)
 EXTRAS ?= dev,cluster,web,notebook,fast
 
-.PHONY: run test bench lint venv clean vendor chromium tshark screenshots case-study fuzz validation
+.PHONY: run test bench lint venv clean vendor symbols chromium tshark screenshots case-study fuzz validation
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ tshark:
 # refresh the vendored front-end files (milsymbol, Leaflet, Natural Earth land) from npm
 vendor:
 	tools/vendor_js.sh
+
+# the exports' 2525C symbols (KML icons, CZML billboards), drawn by the vendored milsymbol in
+# chromium into src/iadsim/data/symbols/symbols.json; rerun after `make vendor`
+symbols: $(STAMP) chromium
+	$(BIN)/python tools/render_symbols.py
 
 # docs/report.png and docs/playback.png, from the browser tests' screenshots
 screenshots: $(STAMP) chromium

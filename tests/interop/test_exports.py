@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import zipfile
 from datetime import datetime, timedelta
 
 import pytest
@@ -25,9 +26,19 @@ def _export(fmt: str, run_dir, tmp_path) -> str:
     return out.read_text(encoding="utf-8")
 
 
+def _kmz(run_dir, tmp_path) -> dict[str, bytes]:
+    out = tmp_path / "raid.kmz"
+    assert main(["export", "kml", str(run_dir), "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        assert names[0] == "doc.kml"  # Google Earth opens the first .kml of a KMZ
+        return {n: z.read(n) for n in names}
+
+
 def test_kml_parsed_by_fastkml(run, tutorial_run_dir, tmp_path):
     kml = pytest.importorskip("fastkml.kml")
-    doc = kml.KML.from_string(_export("kml", tutorial_run_dir, tmp_path).encode()).features[0]
+    files = _kmz(tutorial_run_dir, tmp_path)
+    doc = kml.KML.from_string(files["doc.kml"]).features[0]
     units, cover, tracks, events = doc.features
     assert [p.name for p in units.features] == [u["id"] for u in run.scene["units"]]
     sam = units.features[0].geometry
@@ -48,6 +59,70 @@ def test_kml_parsed_by_fastkml(run, tutorial_run_dir, tmp_path):
     assert sum("launch" in p.name for p in events.features) == len(launches)
 
 
+def test_kml_draws_the_reports_symbols(run, tutorial_run_dir, tmp_path):
+    """Every unit and aircraft placemark uses a style whose icon is its scene symbol (the
+    bundled milsymbol PNG, in the KMZ) with the hot spot at the symbol's anchor."""
+    import xml.etree.ElementTree as ET
+
+    from iadsim.interop.symbols import symbol
+
+    files = _kmz(tutorial_run_dir, tmp_path)
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    root = ET.fromstring(files["doc.kml"])
+    styles = {s.get("id"): s for s in root.iter("{http://www.opengis.net/kml/2.2}Style")}
+    placemarks = {
+        p.findtext("k:name", namespaces=ns): p for p in root.iter(f"{{{ns['k']}}}Placemark")
+    }
+    for item in run.scene["units"] + run.scene["aircraft"]:
+        style = styles[placemarks[item["id"]].findtext("k:styleUrl", namespaces=ns)[1:]]
+        sym = symbol(item["sidc"])
+        href = style.findtext("k:IconStyle/k:Icon/k:href", namespaces=ns)
+        assert href == sym.file_name and files[href] == sym.png
+        hot = style.find("k:IconStyle/k:hotSpot", ns)
+        assert float(hot.get("x")) == pytest.approx(sym.anchor[0])
+        assert float(hot.get("y")) == pytest.approx(sym.height - sym.anchor[1])
+    assert _kmz(tutorial_run_dir, tmp_path / "again") == files  # same run, same bytes
+
+
+def _coverage() -> dict:
+    import base64
+
+    from iadsim.interop.symbols import symbol
+
+    png = "data:image/png;base64," + base64.b64encode(symbol("SFGPUUMR-------").png).decode()
+    return {"altitude_agl_m": 60.0, "pd_threshold": 0.5, "rcs_m2": 10.0,
+            "bounds": [-67.1, 10.3, -66.7, 10.7], "combined": png,
+            "radars": [{"name": "EW/radar", "covered_share": 0.3, "png": png}]}  # fmt: skip
+
+
+def test_coverage_as_kml_ground_overlays_and_czml_rectangles(run):
+    """The overlay the report draws (bounds west, south, east, north and PNG images) becomes
+    GroundOverlays with that LatLonBox and image in KML, and image rectangles in CZML."""
+    import xml.etree.ElementTree as ET
+
+    czml3 = pytest.importorskip("czml3")
+    from iadsim.interop.czml import to_czml_packets
+    from iadsim.interop.kml import kml_files, to_kml
+
+    cov = _coverage()
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    root = ET.fromstring(to_kml(run.scene, run.events, cov))
+    files = kml_files(run.scene, cov)
+    overlays = list(root.iter(f"{{{ns['k']}}}GroundOverlay"))
+    assert [o.findtext("k:name", namespaces=ns) for o in overlays] == ["all radars", "EW/radar"]
+    for o in overlays:
+        box = [float(o.findtext(f"k:LatLonBox/k:{t}", namespaces=ns))
+               for t in ("west", "south", "east", "north")]  # fmt: skip
+        assert box == cov["bounds"]
+        assert files[o.findtext("k:Icon/k:href", namespaces=ns)].startswith(b"\x89PNG")
+    rects = [p for p in to_czml_packets(run.scene, run.events, cov) if "rectangle" in p]
+    assert [r["rectangle"]["coordinates"]["wsenDegrees"] for r in rects] == [cov["bounds"]] * 2
+    assert [r["rectangle"]["show"] for r in rects] == [True, False]
+    for r in rects:
+        czml3.Packet(**r)
+        assert r["rectangle"]["material"]["image"]["image"]["uri"] == cov["combined"]
+
+
 def test_czml_validated_by_czml3(run, tutorial_run_dir, tmp_path):
     czml3 = pytest.importorskip("czml3")
     packets = json.loads(_export("czml", tutorial_run_dir, tmp_path))
@@ -55,6 +130,18 @@ def test_czml_validated_by_czml3(run, tutorial_run_dir, tmp_path):
     for p in packets:
         czml3.Packet(**p)  # raises on any packet CZML does not allow
     by_id = {p["id"]: p for p in packets}
+    from urllib.parse import unquote
+
+    from iadsim.interop.symbols import symbol
+
+    for item, key in [(u, "unit") for u in run.scene["units"]] + [
+        (a, "aircraft") for a in run.scene["aircraft"]
+    ]:
+        board = by_id[f"{key}/{item['id']}"]["billboard"]
+        sym = symbol(item["sidc"])
+        assert unquote(board["image"].split(",", 1)[1]) == sym.svg  # the report's symbol
+        dx, dy = board["pixelOffset"]["cartesian2"]
+        assert (sym.width / 2 - dx, sym.height / 2 - dy) == pytest.approx(sym.anchor)
     for ac in run.scene["aircraft"]:
         pos = by_id[f"aircraft/{ac['id']}"]["position"]["cartographicDegrees"]
         assert len(pos) % 4 == 0

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 SUFFIX = {
-    "kml": ".kml",
+    "kml": ".kmz",
     "czml": ".czml",
     "acmi": ".txt.acmi",
     "dis": ".dis.pcap",
@@ -21,15 +21,30 @@ def register(sub) -> None:
         "export",
         help="export a run for Google Earth (kml), Cesium (czml), Tacview (acmi), DIS (dis) "
         "or its radars' plots as ASTERIX CAT034/048 (asterix)",
-        description="Write DIR/raid.kml, DIR/raid.czml, DIR/raid.txt.acmi or DIR/raid.dis.pcap "
-        "(DIS 7 PDUs as UDP datagrams) from a run directory (its scene.json and event log with "
-        "positions).",
+        description="Write DIR/raid.kmz (KML with its symbol icons and overlays; --out X.kml "
+        "writes the KML with its files in X's folder under files/), DIR/raid.czml, "
+        "DIR/raid.txt.acmi or DIR/raid.dis.pcap (DIS 7 PDUs as UDP datagrams) from a run "
+        "directory (its scene.json and event log with positions).",
     )
     e.add_argument("format", choices=sorted(SUFFIX), help="output format")
     e.add_argument("dir", help="a directory written by `iadsim run`")
     e.add_argument("--out", "--pcap", help="file to write (default DIR/raid.<format>)")
     add_dis_ids(e, port=True)
-    e.add_argument("--scenario", help="scenario YAML when DIR has no scene.json")
+    e.add_argument(
+        "--scenario",
+        help="scenario YAML (default: the run's own, from summary.json); needed when DIR has "
+        "no scene.json",
+    )
+    e.add_argument(
+        "--coverage-agl",
+        type=float,
+        metavar="M",
+        help="kml, czml: add radar coverage where a target M metres above the ground is "
+        "detected (ground overlays; default: none)",
+    )
+    e.add_argument(
+        "--pd-threshold", type=float, default=0.5, help="coverage: Pd per scan (default 0.5)"
+    )
     e.set_defaults(func=cmd_export)
 
 
@@ -80,8 +95,53 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         from iadsim.interop.acmi import to_acmi as convert
     out = Path(args.out) if args.out else d.path / f"raid{SUFFIX[args.format]}"
+    if args.format in ("kml", "czml"):
+        return _write_earth(args.format, d, out, _coverage(d, args))
     write_text(convert(d.scene, d.events), out)
     print(f"wrote {out}")
+    return 0
+
+
+def _coverage(d, args: argparse.Namespace) -> dict | None:
+    """The coverage overlay asked for with --coverage-agl, over the run's scenario."""
+    if args.coverage_agl is None:
+        return None
+    from iadsim.bundled import resolve
+    from iadsim.errors import InputError, Problem
+    from iadsim.report.coverage_layer import coverage_overlay
+    from iadsim.scenario import load_scenario
+
+    scenario = args.scenario or resolve(d.summary.get("scenario_file", ""))
+    if not scenario or not Path(scenario).is_file():
+        raise InputError(
+            Problem("--coverage-agl", None, None, "",
+                    "the run's scenario file is not found: give it with --scenario")
+        )  # fmt: skip
+    return coverage_overlay(load_scenario(scenario), args.coverage_agl, args.pd_threshold)
+
+
+def _write_earth(fmt: str, d, out: Path, coverage: dict | None) -> int:
+    """KMZ (or KML and its files beside it) or CZML, with symbols and coverage."""
+    from iadsim.io.outputs import write_bytes, write_text
+
+    if fmt == "czml":
+        from iadsim.interop.czml import to_czml
+
+        write_text(to_czml(d.scene, d.events, coverage), out)
+    elif out.suffix.lower() == ".kml":
+        from iadsim.interop.kml import kml_files, to_kml
+
+        for name, data in kml_files(d.scene, coverage).items():
+            write_bytes(data, out.parent / name)
+        write_text(to_kml(d.scene, d.events, coverage), out)
+    else:
+        from iadsim.interop.kml import to_kmz
+
+        write_bytes(to_kmz(d.scene, d.events, coverage), out)
+    print(
+        f"wrote {out}"
+        + (f" (coverage at {coverage['altitude_agl_m']:g} m AGL)" if coverage else "")
+    )
     return 0
 
 

@@ -1,12 +1,15 @@
 """CZML for Cesium: a document packet with the scenario clock, a packet per defence unit
-(point, label, coverage ellipses), per aircraft (time-tagged positions and a path, available
-until its kill or the end of its route) and per event (a point available from its time on)."""
+(the report's MIL-STD-2525C symbol as a billboard, label, missile reach ellipses), radar
+coverage at a height as image rectangles on the ground (when given), per aircraft (its symbol,
+time-tagged positions and a path, available until its kill or the end of its route) and per
+event (a point available from its time on)."""
 
 from __future__ import annotations
 
 import json
 
 from iadsim.interop.common import event_label, event_position, flown_track, iso, shown
+from iadsim.interop.symbols import symbol
 
 CZML_VERSION = "1.0"
 
@@ -15,7 +18,49 @@ def _rgba(r: int, g: int, b: int, a: int = 255) -> dict:
     return {"rgba": [r, g, b, a]}
 
 
-def to_czml_packets(scene: dict, events: list[dict]) -> list[dict]:
+def _billboard(sidc: str | None) -> dict | None:
+    """The bundled symbol as a billboard whose anchor sits on the position (Cesium centres
+    the image; the offset moves its anchor there)."""
+    if not sidc:
+        return None
+    sym = symbol(sidc)
+    dx = sym.width / 2 - sym.anchor[0]
+    dy = sym.height / 2 - sym.anchor[1]
+    return {"image": sym.svg_data_uri, "pixelOffset": {"cartesian2": [dx, dy]}}
+
+
+def _marker(packet: dict, sidc: str | None, point: dict) -> dict:
+    board = _billboard(sidc)
+    if board is None:
+        packet["point"] = point
+    else:
+        packet["billboard"] = board
+    return packet
+
+
+def _coverage_packets(coverage: dict) -> list[dict]:
+    """Radar coverage at a height (report.coverage_layer.coverage_overlay) as image rectangles
+    on the ground: all radars shown, each radar hidden until switched on."""
+    west, south, east, north = coverage["bounds"]
+    layers = [("combined", "all radars", coverage["combined"], True)]
+    layers += [(f"radar/{k}", r["name"], r["png"], False) for k, r in enumerate(coverage["radars"])]
+    title = f"radar coverage at {coverage['altitude_agl_m']:g} m AGL"
+    return [
+        {
+            "id": f"coverage-{key}",
+            "name": f"{name}: {title} (Pd >= {coverage['pd_threshold']:g})",
+            "rectangle": {
+                "coordinates": {"wsenDegrees": [west, south, east, north]},
+                "fill": True,
+                "show": show,
+                "material": {"image": {"image": {"uri": image}, "transparent": True}},
+            },
+        }
+        for key, name, image, show in layers
+    ]
+
+
+def to_czml_packets(scene: dict, events: list[dict], coverage: dict | None = None) -> list[dict]:
     """The CZML document as a list of packets (the first is the document packet)."""
     start, end = iso(scene, 0.0), iso(scene, scene["duration_s"])
     packets: list[dict] = [
@@ -33,25 +78,24 @@ def to_czml_packets(scene: dict, events: list[dict]) -> list[dict]:
         }
     ]
     for u in scene["units"]:
-        packets.append(
-            {
-                "id": f"unit/{u['id']}",
-                "name": u["id"],
-                "description": u["type"],
-                "position": {"cartographicDegrees": [u["lon_deg"], u["lat_deg"], u["alt_m"]]},
-                "point": {
-                    "pixelSize": 10,
-                    "color": _rgba(31, 95, 191),
-                    "outlineColor": _rgba(255, 255, 255),
-                    "outlineWidth": 1,
-                },
-                "label": {
-                    "text": u["id"],
-                    "font": "12px sans-serif",
-                    "pixelOffset": {"cartesian2": [12, 0]},
-                },
-            }
-        )
+        point = {
+            "pixelSize": 10,
+            "color": _rgba(31, 95, 191),
+            "outlineColor": _rgba(255, 255, 255),
+            "outlineWidth": 1,
+        }
+        unit = {
+            "id": f"unit/{u['id']}",
+            "name": u["id"],
+            "description": u["type"],
+            "position": {"cartographicDegrees": [u["lon_deg"], u["lat_deg"], u["alt_m"]]},
+            "label": {
+                "text": u["id"],
+                "font": "12px sans-serif",
+                "pixelOffset": {"cartesian2": [22, 0]},
+            },
+        }
+        packets.append(_marker(unit, u.get("sidc"), point))
         reach = max((c.get("missile_range_m") or 0 for c in u["components"]), default=0)
         if reach:
             packets.append(
@@ -75,27 +119,28 @@ def to_czml_packets(scene: dict, events: list[dict]) -> list[dict]:
         coords = []
         for p in track:
             coords += [round(p[0] - t0, 3), p[2], p[1], p[3]]
-        packets.append(
-            {
-                "id": f"aircraft/{a['id']}",
-                "name": a["id"],
-                "description": a["type"],
-                "availability": f"{iso(scene, t0)}/{iso(scene, track[-1][0])}",
-                "position": {"epoch": iso(scene, t0), "cartographicDegrees": coords},
-                "point": {"pixelSize": 8, "color": _rgba(208, 32, 32)},
-                "label": {
-                    "text": a["id"],
-                    "font": "11px sans-serif",
-                    "pixelOffset": {"cartesian2": [10, 0]},
-                },
-                "path": {
-                    "leadTime": 0,
-                    "trailTime": 600,
-                    "width": 2,
-                    "material": {"solidColor": {"color": _rgba(122, 31, 162)}},
-                },
-            }
-        )
+        aircraft = {
+            "id": f"aircraft/{a['id']}",
+            "name": a["id"],
+            "description": a["type"],
+            "availability": f"{iso(scene, t0)}/{iso(scene, track[-1][0])}",
+            "position": {"epoch": iso(scene, t0), "cartographicDegrees": coords},
+            "label": {
+                "text": a["id"],
+                "font": "11px sans-serif",
+                "pixelOffset": {"cartesian2": [10, 0]},
+            },
+            "path": {
+                "leadTime": 0,
+                "trailTime": 600,
+                "width": 2,
+                "material": {"solidColor": {"color": _rgba(122, 31, 162)}},
+            },
+        }
+        point = {"pixelSize": 8, "color": _rgba(208, 32, 32)}
+        packets.append(_marker(aircraft, a.get("sidc"), point))
+    if coverage:
+        packets += _coverage_packets(coverage)
     for k, e in enumerate(shown(events)):
         pos = event_position(e)
         if pos is None:
@@ -112,6 +157,6 @@ def to_czml_packets(scene: dict, events: list[dict]) -> list[dict]:
     return packets
 
 
-def to_czml(scene: dict, events: list[dict]) -> str:
+def to_czml(scene: dict, events: list[dict], coverage: dict | None = None) -> str:
     """The CZML document's text (a JSON array of packets)."""
-    return json.dumps(to_czml_packets(scene, events), indent=1) + "\n"
+    return json.dumps(to_czml_packets(scene, events, coverage), indent=1) + "\n"

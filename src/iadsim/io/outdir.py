@@ -45,7 +45,7 @@ from iadsim.errors import InputError, OutputError, Problem
 
 MANIFEST = "manifest.json"
 
-DERIVED = ("report.html", "raid.kml", "raid.czml", "raid.txt.acmi")
+DERIVED = ("report.html", "raid.kmz", "raid.kml", "raid.czml", "raid.txt.acmi")
 """Files that `iadsim report` and `iadsim export` write into an output directory after it was
 written: never listed in a manifest (a writer that updates its directory in place, like
 `compare` or `mc`, would otherwise list an old report.html that the next report replaces)."""

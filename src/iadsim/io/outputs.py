@@ -79,6 +79,11 @@ def write_csv(header: list[str], rows: Iterable[Iterable[Any]], path: Path) -> P
     return Path(path)
 
 
+def write_bytes(data: bytes, path: Path) -> None:
+    """Write bytes atomically (an image, a zip)."""
+    _atomic(Path(path), lambda tmp: Path(tmp).write_bytes(data))
+
+
 def write_text(text: str, path: Path) -> None:
     """Write a text file (HTML, KML, CZML, ACMI) in UTF-8, atomically."""
     _atomic(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

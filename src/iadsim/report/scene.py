@@ -30,6 +30,19 @@ RADAR_KINDS = {
 }
 
 
+# every code unit_sidc and aircraft_sidc give: the symbols bundled for the exports
+# (data/symbols/symbols.json, drawn by the report's milsymbol: tools/render_symbols.py)
+SIDCS = (
+    "SFGPUCDSS---C--",
+    "SFGPUCDMH--F---",
+    "SFGPUCDMM--E---",
+    "SFGPUUMR-------",
+    "SFGPUUS--------",
+    "SHAPMH---------",
+    "SHAPMF---------",
+)
+
+
 def unit_sidc(world: World, unit) -> str:
     """A MIL-STD-2525C symbol code (15 characters, friendly ground unit) for a defence unit:
     air-defence missile heavy/medium by the missile's reach, a MANPADS section as a short-range
