@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from iadsim.analysis.metrics import component_classes
 from iadsim.analysis.montecarlo import run_batch, seeds_for
 from iadsim.analysis.records import TABLES, record_of
 from iadsim.analysis.stats import batch_report
@@ -47,7 +48,8 @@ def content(out: Path) -> dict:
 
 def test_record_matches_a_direct_replication(tiny_prepared):
     seed = replication_seed(3, 7)
-    rec = record_of(7, seed, tiny_prepared.replicate(seed), 0.0)
+    classes = component_classes(tiny_prepared.scenario)
+    rec = record_of(7, seed, tiny_prepared.replicate(seed), 0.0, classes=classes)
     again = tiny_prepared.replicate(seed)
     assert rec["replication"]["killed"] == sum(a["killed"] for a in again.aircraft)
     assert len(rec["ledger"]) == again.ledger.table().num_rows == 4

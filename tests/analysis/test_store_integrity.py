@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from iadsim.analysis.batch_dir import check_batch_dir, commit_batch_dir, prepare_store
+from iadsim.analysis.metrics import CLASS_COLUMNS
 from iadsim.analysis.store import STAGE_TIME_COLUMNS, ResultStore
 from iadsim.analysis.store_checks import APPLICATION_ID, store_path
 from iadsim.errors import InputError, OutputError
@@ -23,6 +24,7 @@ def _record(idx: int) -> dict:
         ("wall_s", "n_aircraft", "detected", "tracked", "reported", "engaged", "killed"), 1
     )
     rep.update(idx=idx, seed=1000 + idx, launches=idx % 3, destroyed_components=0)
+    rep.update(dict.fromkeys(CLASS_COLUMNS, 0), sam_launches=idx % 3)
     return {
         "replication": rep,
         "aircraft": [(idx, "A", "t", 1, 1, 1, 0, idx % 2, 10.0, None)],

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,8 @@ import numpy as np
 
 from iadsim.analysis.attribution import Attribution, analyse, replications_needed, subset_of
 from iadsim.analysis.factors import active_groups, as_designed, canonical
+from iadsim.analysis.metrics import DEFAULT_METRIC
+from iadsim.analysis.metrics import metric as registry_metric
 from iadsim.analysis.montecarlo import StoredBatch, run_stores
 from iadsim.analysis.runner import ProgressFn, Runner, check_count
 from iadsim.analysis.store import ResultStore
@@ -32,15 +34,6 @@ from iadsim.engine.run import Prepared, prepare, prepare_variant
 from iadsim.errors import InputError, Problem, ValueRangeError
 from iadsim.io.outputs import write_json
 from iadsim.scenario import Scenario
-
-METRICS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "killed": lambda killed, engaged: killed,
-    "any_killed": lambda killed, engaged: (killed > 0).astype(float),
-    "engaged": lambda killed, engaged: engaged,
-    "any_engaged": lambda killed, engaged: (engaged > 0).astype(float),
-}
-"""Outcome per replication from a store's replications table: aircraft killed / engaged, or
-whether any was."""
 
 DEFAULT_TARGET = 0.03
 DEFAULT_N_MIN = 20
@@ -91,20 +84,29 @@ class _Subsets:
 
     def table(self, metric: str, n: int) -> np.ndarray:
         """(n x 2^k) outcomes of replications 0..n-1."""
-        cols = []
-        for b in self.batches:
-            with ResultStore(b.out, writer=False) as store:
-                rows = store.rows("replications", "WHERE idx < ?", (n,))
-            if len(rows) != n:
-                raise InputError(
-                    Problem(
-                        str(store.path), None, None, "", f"holds {len(rows)} of {n} replications"
-                    )
-                )
-            killed = np.array([r["killed"] for r in rows], float)
-            engaged = np.array([r["engaged"] for r in rows], float)
-            cols.append(METRICS[metric](killed, engaged))
-        return np.stack(cols, axis=1)
+        return subset_table(self.out, self.groups, metric, n)
+
+
+def subset_table(out: Path, groups: tuple[str, ...], metric: str, n: int) -> np.ndarray:
+    """(n x 2^k) values of a registry `metric` (analysis.metrics) in replications 0..n-1 of
+    every subset store under OUT/subsets (columns by mask)."""
+    cols = []
+    for m in range(1 << len(groups)):
+        with ResultStore(out / "subsets" / subset_name(m, groups), writer=False) as store:
+            rows = store.rows("replications", "WHERE idx < ?", (n,))
+        if len(rows) != n:
+            raise InputError(
+                Problem(str(store.path), None, None, "", f"holds {len(rows)} of {n} replications")
+            )
+        cols.append(registry_metric(metric).values(rows))
+    return np.stack(cols, axis=1)
+
+
+def attribution_for(run: AttributionRun, metric: str) -> Attribution:
+    """The same attribution read for another metric: the subset stores hold every metric, so
+    this runs nothing (the case study's SAM launches beside its aircraft shot down)."""
+    groups = run.attribution.groups
+    return analyse(subset_table(run.out, groups, metric, run.attribution.n), groups)
 
 
 def run_attribution(
@@ -112,7 +114,7 @@ def run_attribution(
     out: str | Path,
     groups: Sequence[str] | None = None,
     *,
-    metric: str = "killed",
+    metric: str = DEFAULT_METRIC,
     root_seed: int = 1,
     workers: int = 1,
     dask: Any = None,
@@ -129,10 +131,7 @@ def run_attribution(
     `progress(done, total, what)` as replications finish (the total grows between rounds).
     Writes OUT/attribution.json; the subset stores stay in OUT/subsets/."""
     t0 = time.perf_counter()
-    if metric not in METRICS:
-        raise ValueRangeError(
-            f"unknown metric {metric!r}; one of: {', '.join(sorted(METRICS))}", parameter="metric"
-        )
+    registry_metric(metric)  # an unknown name is refused before any work
     check_count(n_min, "n_min", 2)
     check_count(n_max, "n_max", n_min)
     if not 0.0 < target < 1.0:

@@ -105,10 +105,11 @@ def write_batch_dir(
     resume: bool = False,
     progress: ProgressFn | None = None,
     scene: dict | None = None,
+    metric: str = "killed",
 ) -> tuple[BatchOutcome, dict]:
     """Run (or complete, with `resume`) replications 0..n-1 into OUT's store, then write the
     summary of those n, the scene if given, and the manifest last. Returns the batch's outcome
-    and the summary."""
+    and the summary (its `headline`: the registry's `metric`, analysis.metrics)."""
     from iadsim.analysis.stats import batch_report
     from iadsim.io.outdir import fs_errors
     from iadsim.io.outputs import write_json
@@ -124,7 +125,7 @@ def write_batch_dir(
     )[0]
     # the summary covers replications 0..n-1, even when the store holds more (resume with -n)
     with ResultStore(outcome.store, writer=False, limit=n) as store:
-        report = batch_report(store)
+        report = batch_report(store, metric)
     with fs_errors(out, "write the summary"):
         write_json(report, out / "summary.json")
         if scene is not None:

@@ -10,9 +10,11 @@ replication index in front; from these schemas come the results store's tables a
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import pyarrow as pa
 
+from iadsim.analysis.metrics import CLASS_COLUMNS, class_counts, component_classes
 from iadsim.engine.ledger import LEDGER_SCHEMA
 from iadsim.engine.replication import ReplicationResult
 from iadsim.engine.run import Prepared
@@ -27,6 +29,7 @@ RECORD_SCHEMAS: dict[str, pa.Schema] = {
         [_IDX, ("seed", pa.int64()), ("wall_s", pa.float64()), ("n_aircraft", pa.int64())]
         + [(f, pa.int64()) for f in FLAGS]
         + [("launches", pa.int64()), ("destroyed_components", pa.int64())]
+        + [(c, pa.int64()) for c in CLASS_COLUMNS]  # per weapon class (analysis.metrics)
     ),
     "aircraft": pa.schema(
         [_IDX, ("aircraft", pa.string()), ("type", pa.string())]
@@ -54,17 +57,27 @@ def sql_type(t: pa.DataType) -> str:
     return "TEXT" if pa.types.is_string(t) else "INTEGER"
 
 
-def record_of(idx: int, seed: int, result: ReplicationResult, wall_s: float) -> dict:
-    """A replication reduced to plain rows for the store (small and cheap to pickle)."""
+def record_of(
+    idx: int,
+    seed: int,
+    result: ReplicationResult,
+    wall_s: float,
+    *,
+    classes: Mapping[str, str],
+) -> dict:
+    """A replication reduced to plain rows for the store (small and cheap to pickle);
+    `classes`: component (UNIT/COMPONENT) -> weapon class (`metrics.component_classes`)."""
     ac = result.aircraft
+    events = result.events.rows()
     rep = {
         "idx": idx,
         "seed": seed,
         "wall_s": wall_s,
         "n_aircraft": len(ac),
         **{f: sum(bool(r[f]) for r in ac) for f in FLAGS},
-        "launches": sum(1 for row in result.events.rows() if row[1] == "launch"),
+        "launches": sum(1 for row in events if row[1] == "launch"),
         "destroyed_components": len(result.destroyed_at),
+        **class_counts(events, classes, {r["aircraft"] for r in ac}),
     }
     aircraft = [
         (idx, r["aircraft"], r.get("type"), *(int(bool(r[f])) for f in FLAGS))
@@ -89,6 +102,7 @@ def run_one(prepared: Prepared, idx: int, seed: int) -> dict:
     backends, since wall time depends on what else the machine runs)."""
     t0, c0 = time.perf_counter(), time.thread_time()
     result = prepared.replicate(seed)
-    rec = record_of(idx, seed, result, time.perf_counter() - t0)
+    classes = component_classes(prepared.scenario)
+    rec = record_of(idx, seed, result, time.perf_counter() - t0, classes=classes)
     rec["replication"]["cpu_s"] = time.thread_time() - c0
     return rec

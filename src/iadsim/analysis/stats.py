@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from iadsim.analysis.metrics import DEFAULT_METRIC, METRICS, metric
 from iadsim.analysis.records import TABLES
 from iadsim.analysis.store import ResultStore
 from iadsim.errors import ValueRangeError
@@ -124,8 +125,10 @@ def metric_vectors(store: ResultStore) -> dict[str, tuple[str, np.ndarray]]:
     """Per-replication values of every outcome metric, in index order: name -> (kind, values).
 
     Per batch: P(at least one aircraft killed), mean counts of killed/engaged/... aircraft,
-    launches and destroyed components. Per aircraft: P(detected/tracked/reported/engaged/
-    killed) and the mean time of first detection (over replications where it was detected)."""
+    launches and destroyed components, and every metric of the registry (analysis.metrics:
+    per weapon class, `mean_sam_launches`, `p_any_sam_launches`, ...). Per aircraft:
+    P(detected/tracked/reported/engaged/killed) and the mean time of first detection (over
+    replications where it was detected)."""
     reps = store.rows("replications")
     idx = [r["idx"] for r in reps]
     pos = {i: k for k, i in enumerate(idx)}
@@ -139,6 +142,9 @@ def metric_vectors(store: ResultStore) -> dict[str, tuple[str, np.ndarray]]:
     )
     for c in COUNT_METRICS:
         out[f"mean_{c}"] = ("mean", cols[c] if n else np.zeros(0))
+    for m in METRICS.values():
+        if m.vector_name not in out:
+            out[m.vector_name] = ("proportion" if m.any else "mean", m.values(reps))
     per_ac: dict[str, dict[str, np.ndarray]] = defaultdict(dict)
     for row in store.rows("aircraft"):
         i, ac = row["idx"], row["aircraft"]
@@ -286,9 +292,13 @@ def paired_difference(base, variant, metric: str = "", kind: str = "mean") -> di
     }
 
 
-def batch_report(store: ResultStore) -> dict:
-    """Everything above, JSON-ready: estimates, convergence, reasons."""
+def batch_report(store: ResultStore, headline: str = DEFAULT_METRIC) -> dict:
+    """Everything above, JSON-ready: estimates, convergence (the main metrics and the
+    `headline` metric of the registry, `--metric`), reasons."""
     meta = store.meta()
+    chosen = metric(headline)
+    kind, values = metric_vectors(store)[chosen.vector_name]
+    main = MAIN_METRICS + tuple(m for m in (chosen.vector_name,) if m not in MAIN_METRICS)
     return {
         "scenario": meta.get("scenario"),
         "root_seed": int(meta["root_seed"]) if "root_seed" in meta else None,
@@ -296,7 +306,12 @@ def batch_report(store: ResultStore) -> dict:
         "n": store.count(),
         "notional": True,
         "estimates": [e.as_dict() for e in summarize(store)],
-        "convergence": convergence(store),
+        "headline": {
+            **estimate(chosen.vector_name, values, kind).as_dict(),
+            "metric": chosen.name,
+            "meaning": chosen.meaning,
+        },
+        "convergence": convergence(store, main),
         "reasons": reason_frequencies(store),
         "reason_totals": reason_totals(store),
     }

@@ -18,7 +18,8 @@ catalog and the variant settings, and the root seed) and refuses to be resumed w
 else.
 
 Schema versions: 1 (the first), 2 (per-stage first times in `ledger`), 3 (the failing
-`element` in `ledger`). A store of an older version is read with the columns it lacks as
+`element` in `ledger`), 4 (launches, engagements and kills per weapon class in
+`replications`, analysis.metrics). A store of an older version is read with the columns it lacks as
 NULL (its failing elements are unknown, never guessed); it is never resumed, since its
 replications would not match new ones (refused with the versions named).
 
@@ -57,7 +58,8 @@ try:  # POSIX advisory locks; where missing (Windows) the store is not locked
 except ImportError:  # pragma: no cover - not on the platforms iadsim is tested on
     fcntl = None
 
-SCHEMA_VERSION = "3"  # 2: per-stage first times in `ledger`; 3: its failing `element`
+SCHEMA_VERSION = "4"  # 2: per-stage first times in `ledger`; 3: its failing `element`;
+# 4: per weapon class counts in `replications`
 
 STAGE_TIME_COLUMNS = tuple(c for c in TABLES["ledger"] if c.startswith("t_"))
 """Per ledger pair: the first time (s) each kill-chain stage was reached, NULL if never."""

@@ -93,11 +93,13 @@ def run_sweep(
     n: int,
     out: str | Path,
     runner: Runner,
+    metrics: tuple[str, ...] = (),
     **batch: Any,
 ) -> pa.Table:
     """Run every grid point (validated first) into OUT/points/ on one pool and return the
-    table (`report.sweep.write_sweep` writes it and its plot); `batch`: root_seed, resume,
-    progress as in `montecarlo.run_stores`."""
+    table (`report.sweep.write_sweep` writes it and its plot): SWEEP_METRICS and `metrics`
+    (metric_vectors names, e.g. a registry metric's `vector_name`); `batch`: root_seed,
+    resume, progress as in `montecarlo.run_stores`."""
     base_prepared = scenario if isinstance(scenario, Prepared) else prepare(scenario)
     base = base_prepared.scenario
     out = Path(out)
@@ -118,7 +120,7 @@ def run_sweep(
         row = {"point": b.key}
         row.update({p.path: v for p, v in zip(params, point, strict=True)})
         row["n"] = n
-        for m in SWEEP_METRICS:
+        for m in SWEEP_METRICS + tuple(x for x in metrics if x not in SWEEP_METRICS):
             kind, v = vecs[m]
             e = estimate(m, v, kind)
             row[m], row[f"{m}_lo"], row[f"{m}_hi"] = e.mean, e.lo, e.hi

@@ -53,6 +53,22 @@ def batch_options(p: argparse.ArgumentParser, default_out: str, n: int = 100) ->
     )
 
 
+def metric_option(p: argparse.ArgumentParser, what: str) -> None:
+    """--metric: one name of the metric registry (analysis.metrics), the same default in
+    every command."""
+    from iadsim.analysis.metrics import DEFAULT_METRIC, NAMES
+
+    p.add_argument(
+        "--metric",
+        default=DEFAULT_METRIC,
+        choices=NAMES,
+        metavar="METRIC",
+        help=f"{what}: one of {', '.join(NAMES)} (a count per replication; any_X: whether "
+        "at least one; per weapon class: sam_, manpads_, gun_ launches, engagements, kills; "
+        "docs/monte-carlo.md, 'Metrics')",
+    )
+
+
 def common_options(p: argparse.ArgumentParser, default_out: str, resume: bool = True) -> None:
     """--workers, --seed, --out, --resume, --quiet."""
     p.add_argument("--workers", type=_args.workers, default=1, help="local worker processes")

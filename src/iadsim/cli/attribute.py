@@ -6,10 +6,7 @@ import argparse
 from pathlib import Path
 
 from iadsim.cli import _args
-from iadsim.cli._batch import HELP, batch_display, common_options
-
-METRICS = ("any_engaged", "any_killed", "engaged", "killed")
-"""`analysis.attribute.METRICS` (not imported here: --help stays fast)."""
+from iadsim.cli._batch import HELP, batch_display, common_options, metric_option
 
 
 def register(sub) -> None:
@@ -51,12 +48,7 @@ def register(sub) -> None:
         help="comma-separated factor groups (default: every defence condition that changes "
         "something in the scenario)",
     )
-    a.add_argument(
-        "--metric",
-        default="killed",
-        choices=sorted(METRICS),
-        help="outcome metric per replication",
-    )
+    metric_option(a, "the outcome attributed")
     common_options(a, "out/attribute")
     a.add_argument("--json", dest="json_out", help="also write the result as JSON here")
     a.set_defaults(func=cmd_attribute)

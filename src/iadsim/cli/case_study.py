@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from iadsim.cli import _args
-from iadsim.cli._batch import HELP, batch_display, common_options
+from iadsim.cli._batch import HELP, batch_display, common_options, metric_option
 
 
 def register(sub) -> None:
@@ -35,6 +35,11 @@ def register(sub) -> None:
     )
     c.add_argument(
         "--n-max", type=_args.replications, default=400, help="attribution: at most per subset"
+    )
+    metric_option(
+        c,
+        "the metric whose attribution shares must meet --target (the document shows the "
+        "attribution of aircraft shot down and of SAM launches whatever this is)",
     )
     c.add_argument(
         "--quick",
@@ -116,6 +121,7 @@ def cmd_case_study(args: argparse.Namespace) -> int:
             vignettes=vignettes(Path(args.vignettes)),
             progress=progress,
             prepared=base,
+            metric=args.metric,
         )
     out = Path(args.out)
     from iadsim.io.outdir import retire_manifest, write_manifest

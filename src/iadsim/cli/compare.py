@@ -49,8 +49,10 @@ def register(sub) -> None:
     )
     c.add_argument(
         "--metric",
-        default="mean_killed",
-        help="metric the tornado chart ranks by",
+        default="killed",
+        help="metric the tornado chart ranks by (and shown in the tables): a name of the metric "
+        "registry (killed, any_killed, sam_launches, manpads_kills, ...: docs/monte-carlo.md, "
+        "'Metrics') or any metric of compare.csv (HELO-1.p_killed)",
     )
     batch_options(c, "out/compare")
     c.set_defaults(func=cmd_compare)
@@ -88,8 +90,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     report = compare_report(variants, paths)
     retire_manifest(args.out, ("compare.*", "compare_reasons.csv", "tornado.png"))
     files = write_report(report, args.out)
+    from iadsim.analysis.compare import COMPARE_METRICS
+    from iadsim.analysis.metrics import METRICS
+
+    chosen = METRICS[args.metric].vector_name if args.metric in METRICS else args.metric
     known = {r["metric"] for r in report["differences"]}
-    if args.metric not in known:
+    if chosen not in known:
         from iadsim.errors import InputError, Problem
 
         raise InputError(
@@ -98,17 +104,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 None,
                 None,
                 "--metric",
-                f"unknown metric {args.metric!r}; one of: {', '.join(sorted(known))}",
+                f"unknown metric {args.metric!r}; one of: {', '.join(sorted(METRICS))} or "
+                f"{', '.join(sorted(known))}",
             )
         )
-    files.append(tornado(report, args.metric, Path(args.out) / "tornado.png"))
+    files.append(tornado(report, chosen, Path(args.out) / "tornado.png"))
     from rich.console import Console
 
     from iadsim.report.batch import print_compare, print_reason_shifts
 
     console = Console()
     if not args.quiet:
-        print_compare(report, console)
+        print_compare(report, console, COMPARE_METRICS + (chosen,))
         print_reason_shifts(report, console)
     write_manifest(Path(args.out), "compare")  # last: the report files as one set
     console.print("wrote " + ", ".join(str(f) for f in files))

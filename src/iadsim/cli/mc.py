@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from iadsim.cli._batch import HELP, batch_display, batch_options
+from iadsim.cli._batch import HELP, batch_display, batch_options, metric_option
 
 
 def register(sub) -> None:
@@ -21,6 +21,7 @@ def register(sub) -> None:
     )
     m.add_argument("scenario", help="scenario YAML file (or a bundled scenario's name)")
     batch_options(m, "out/mc")
+    metric_option(m, "the headline metric (printed last, in summary.json's headline)")
     m.add_argument(
         "--force",
         action="store_true",
@@ -59,10 +60,16 @@ def cmd_mc(args: argparse.Namespace) -> int:
             resume=args.resume,
             progress=progress,
             scene=build_scene(prepared.geometry.world),
+            metric=args.metric,
         )
     if not args.quiet:
         hint = f"iadsim explain {out}  (and the map: iadsim report {out})"
         print_batch_report(report, console, pairs_hint=hint)
+    h = report["headline"]
+    console.print(
+        f"{h['metric']} ({h['meaning']}): {h['mean']:.3g} [{h['lo']:.3g}, {h['hi']:.3g}] "
+        f"per replication (95% CI, N={h['n']})"
+    )
     rate = outcome.ran / outcome.wall_s if outcome.wall_s > 0 and outcome.ran else 0.0
     console.print(
         f"{outcome.ran} replications run, {outcome.skipped} already stored "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from iadsim.cli._batch import HELP, batch_display, batch_options
+from iadsim.cli._batch import HELP, batch_display, batch_options, metric_option
 
 
 def register(sub) -> None:
@@ -28,6 +28,7 @@ def register(sub) -> None:
         help="a swept parameter: START:STOP:STEPS evenly spaced, or V1,V2,... (repeatable)",
     )
     batch_options(s, "out/sweep")
+    metric_option(s, "the metric shown first in the table and plotted")
     s.set_defaults(func=cmd_sweep)
 
 
@@ -45,6 +46,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     )  # before the work
     params = [parse_param(p) for p in args.params]
     grid(params)  # a grid over the limit is refused before any work
+    from iadsim.analysis.metrics import METRICS
+
+    chosen = METRICS[args.metric].vector_name
+    shown = (chosen, *(m for m in SWEEP_METRICS[:3] if m != chosen))[:3]
     base = prepare(args.scenario)
     with batch_display(args, base) as progress, Runner(args.workers, args.dask) as runner:
         table = run_sweep(
@@ -53,6 +58,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             args.n,
             args.out,
             runner,
+            metrics=(chosen,),
             root_seed=args.seed,
             resume=args.resume,
             progress=progress,
@@ -66,14 +72,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         t = Table(title=f"sweep: {args.n} replications per point, same seeds (95% CI)")
         for p in params:
             t.add_column(p.path)
-        for m in SWEEP_METRICS[:3]:
+        for m in shown:
             t.add_column(m, justify="right")
         for row in table.to_pylist():
             t.add_row(
                 *[str(row[p.path]) for p in params],
                 *[
                     f"{_fmt(row[m])} [{_fmt(row[m + '_lo'])}, {_fmt(row[m + '_hi'])}]"
-                    for m in SWEEP_METRICS[:3]
+                    for m in shown
                 ],
             )
         console.print(t)
@@ -82,7 +88,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     title = f"{load_scenario(args.scenario).spec.scenario} (N={args.n} per point, notional)"
     retire_manifest(out, ("sweep.*", "sweep_reasons.csv"))
-    files = write_sweep(table, params, out, title)
+    second = "p_any_killed" if chosen != "p_any_killed" else "mean_killed"
+    files = write_sweep(table, params, out, title, (chosen, second))
     if table.num_rows > 1:
         from iadsim.report.compare import write_reason_shifts
 

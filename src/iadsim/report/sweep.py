@@ -13,13 +13,20 @@ import pyarrow.parquet as pq
 from iadsim.analysis.sweep import Param
 
 
-def write_sweep(table: pa.Table, params: list[Param], out: Path, title: str = "") -> list[Path]:
-    """sweep.csv, sweep.parquet and sweep.png under `out`; returns the paths written."""
+def write_sweep(
+    table: pa.Table,
+    params: list[Param],
+    out: Path,
+    title: str = "",
+    metrics: tuple[str, ...] = ("mean_killed", "p_any_killed"),
+) -> list[Path]:
+    """sweep.csv, sweep.parquet and sweep.png (of `metrics`, the first one the heat map's)
+    under `out`; returns the paths written."""
     write_table(table, out)
     return [
         out / "sweep.csv",
         out / "sweep.parquet",
-        plot_sweep(table, params, out / "sweep.png", title),
+        plot_sweep(table, params, out / "sweep.png", title, metrics),
     ]
 
 
