@@ -64,6 +64,9 @@ class Reason(StrEnum):
     NOT_DEPLOYED = "NOT_DEPLOYED"  # unit in garrison, on the march, or still setting up
     NOT_INTEGRATED = "NOT_INTEGRATED"  # the sensor's output is not usable by that command post
     DATALINK_FAILED = "DATALINK_FAILED"  # a radio set, cable terminal or data unit failed
+    # attacks on the picture and the power (engine/cyber.py), not noise jamming (JAMMED)
+    PICTURE_DENIED = "PICTURE_DENIED"  # a cyber attack blanked or froze the picture, or a node
+    GRID_DOWN = "GRID_DOWN"  # the grid was cut and no working generator had taken the load
 
 
 REASONS: tuple[Reason, ...] = tuple(Reason)
@@ -86,3 +89,4 @@ CODE_NO_SENSOR = REASON_CODE[Reason.NO_SENSOR]
 CODE_NO_LAUNCHER = REASON_CODE[Reason.NO_LAUNCHER]
 CODE_NO_FIRE_CONTROL_RADAR = REASON_CODE[Reason.NO_FIRE_CONTROL_RADAR]
 CODE_NO_LOCK = REASON_CODE[Reason.NO_LOCK]
+CODE_PICTURE_DENIED = REASON_CODE[Reason.PICTURE_DENIED]

@@ -31,6 +31,7 @@ class EventKind(StrEnum):
     RETURN_FIRE = "return_fire"
     SUPPRESSED = "suppressed"
     CREW_ERROR = "crew_error"
+    CYBER = "cyber"  # an attack on the picture or the power: succeeded or failed
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from iadsim.engine.c2 import Connectivity
+from iadsim.engine.cyber import Cyber
 from iadsim.engine.fusion_picture import CpPicture, cp_picture, make_feed
 from iadsim.engine.radar_picture import UnitGeometry
 from iadsim.engine.rng import RngStreams
@@ -86,8 +87,10 @@ class Gates:
         network: Connectivity,
         sensing: Sensing,
         rs: RngStreams,
+        cyber: Cyber | None = None,
     ):
         self.world = world
+        self.cyber = cyber  # frozen command-post pictures (engine.cyber, effect stale)
         self.equipment = equipment
         self.conn = network
         self.sensing = sensing
@@ -207,6 +210,8 @@ class Gates:
 
         cp_code = self.equipment.working(cp.index, times) if cp is not None else None
         best_stage, best_reason = self._search_gate(unit, times, cp, cp_code, fallback)
+        if cp is not None and self.cyber is not None:
+            best_stage, best_reason = self.cyber.freeze(cp.id, times, best_stage, best_reason)
         stage = np.where(cont, np.maximum(best_stage, int(Stage.IN_ENVELOPE)), stage)
         reason = np.where(cont, best_reason, reason)
         cont &= best_stage >= Stage.REPORTED

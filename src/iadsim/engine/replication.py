@@ -20,6 +20,7 @@ from iadsim.engine.anti_radiation import ArmProcess, Emissions
 from iadsim.engine.c2 import replication_network, sample_link_outages
 from iadsim.engine.crews import Crews, strike_suppression
 from iadsim.engine.culprits import failing_element
+from iadsim.engine.cyber import Cyber
 from iadsim.engine.electronic_attack import Jamming
 from iadsim.engine.events import AircraftDown, ComponentLost, EventKind, EventLog, Outcome
 from iadsim.engine.fight import Fight
@@ -73,6 +74,10 @@ class Replication:
         # readiness and strikes: what works tonight, what the strikes hit
         self.equipment = Equipment(w, rs)
         self.equipment.log_to(log)
+        # attacks on the picture and the power: blanked displays and cut grids are causes
+        self.cyber = Cyber(w, rs)
+        self.cyber.log_to(log)
+        self.equipment.add_causes(self.cyber.causes(self.equipment.causes))
         self.crews = Crews(w, rs, log)
         for event in strike_suppression(w, self.equipment.strikes):
             self.crews.hear(event)
@@ -86,7 +91,7 @@ class Replication:
         self.network = self._network()
         self.sensing = Sensing(w, self.geom, self.equipment, self.network, rs, self.emissions)
         # each unit's kill chain gate by gate
-        self.gates = Gates(w, self.equipment, self.network, self.sensing, rs)
+        self.gates = Gates(w, self.equipment, self.network, self.sensing, rs, self.cyber)
         chains = list(self._chains().values())
         # the fight: decisions, crews, launches, return fire, intercepts; sector command
         # posts assign targets across their batteries (engine.sector)
@@ -159,6 +164,9 @@ class Replication:
                 el = failing_element(
                     self.world, self.equipment, self.network, sensors, chain.unit, reason, t, stage
                 )
+                if el is None and reason is Reason.PICTURE_DENIED:
+                    cps = chain.unit.role("command")
+                    el = self.cyber.element(self.world.components[cps[0]].id, t) if cps else None
                 if reason is Reason.NOT_ASSIGNED and self.fight.withheld.get((a, ci)) == t:
                     el = chain.unit.higher  # its sector post's orders gave the target elsewhere
                 if el is not None:

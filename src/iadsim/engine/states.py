@@ -121,6 +121,13 @@ class Equipment:
             comp = w.components[w.component_index[cid]]
             log.add(t, EventKind.DISABLED, unit=comp.unit, component=cid, detail="strike")
 
+    def add_causes(self, causes: dict) -> None:
+        """Causes another mechanism adds (engine.cyber: a blanked display, a cut grid),
+        component id -> causes, after the ones drawn here (which come first where both
+        hold)."""
+        for cid, extra in causes.items():
+            self.causes.components.setdefault(cid, []).extend(extra)
+
     def state(self, index: int) -> str:
         """The readiness state sampled for component `index`."""
         return self.states[index]

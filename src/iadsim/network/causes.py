@@ -70,6 +70,8 @@ class ConnectionCauses:
     links: dict[str, list[Cause]] = field(default_factory=dict)
     not_integrated: dict[tuple[str, str], str] = field(default_factory=dict)
     network_up_s: dict[str, float] = field(default_factory=dict)
+    # unit id -> its power sources and whether each works tonight (engine.cyber reads them)
+    power: dict[str, list[tuple[PowerSourceSpec, bool]]] = field(default_factory=dict)
 
     def apply(self, net: C2Network) -> None:
         """Put every component and link cause on the network as a fault."""
@@ -174,6 +176,7 @@ def _power(unit, utype, cat, when, stream: Streams, out: ConnectionCauses) -> No
         params = ageing_params(pt.ageing.degradation_eta_years, pt.ageing.failure_eta_years)
         p = p_working(src.readiness, src.maintenance, params, when)
         alive.append((src, bool(stream(f"power:{unit.id}:{src.id}:state").random() < p)))
+    out.power[unit.id] = alive
     for comp in unit.components:
         if not cat.components[comp.type].needs_power:
             continue

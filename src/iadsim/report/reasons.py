@@ -46,4 +46,8 @@ REASON_HELP: dict[Reason, str] = {
     Reason.NOT_INTEGRATED: "The sensor's output could not be used by that command post "
     "(a foreign radar never integrated).",
     Reason.DATALINK_FAILED: "A radio set, cable terminal or data unit on the path had failed.",
+    Reason.PICTURE_DENIED: "A cyber attack blanked or froze the picture (a command post's "
+    "display, a radar's display) or stopped a network node passing traffic.",
+    Reason.GRID_DOWN: "The grid was cut (a grid attack) and no working generator had taken "
+    "the load.",
 }

@@ -115,6 +115,8 @@ class PowerType(_Strict):
     description: str
     source: str
     ageing: AgeingSpec = AgeingSpec()
+    # a generator standing by: seconds from the grid's loss to its load on line (0: no break)
+    start_s: float = Field(default=0.0, ge=0.0, le=86_400.0)
 
 
 class IntegrationEntry(_Strict):

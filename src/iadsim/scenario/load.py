@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from iadsim.errors import InputError, Problem, ScenarioError
 from iadsim.scenario.catalog import Catalog, default_catalog
+from iadsim.scenario.cyber import check_cyber
 from iadsim.scenario.distributions import nominal
 from iadsim.scenario.errors_map import field_path, problems_from_validation
 from iadsim.scenario.schema import LinkSpec, ScenarioSpec
@@ -335,6 +336,7 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
         for k, ref in enumerate(_list(strike.get("targets"))):
             if isinstance(ref, str) and ref not in components and ref not in unit_ids:
                 report(("strikes", i, "targets", k), _unknown_ref(ref, components | set(unit_ids)))
+    check_cyber(items("cyber"), components, unit_ids, site_ids, report)
     return problems
 
 

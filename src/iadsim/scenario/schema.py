@@ -26,6 +26,7 @@ from iadsim.scenario.connection import (
     IntegrationSpec,
     PowerSourceSpec,
 )
+from iadsim.scenario.cyber import CyberAttackSpec
 from iadsim.scenario.readiness import (
     READINESS_STATES,
     CrewSpec,
@@ -366,6 +367,7 @@ class ScenarioSpec(_Strict):
     raid: list[AircraftSpec] = Field(min_length=1, max_length=limits.MAX_AIRCRAFT)
     sites: list[SiteSpec] = Field(default_factory=list)
     strikes: list[StrikeSpec] = Field(default_factory=list)
+    cyber: list[CyberAttackSpec] = Field(default_factory=list)  # attacks on picture and power
     observations: list[ObservationSpec] = Field(default_factory=list)
 
     @property
