@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CORE_STAMP := $(VENV)/.installed-core
 SEED ?= 1
 OUT ?= out/caracas
 N ?= 200
@@ -12,15 +13,20 @@ EXTRAS ?= dev,cluster,web,notebook,fast
 
 .PHONY: run test bench lint venv clean vendor symbols chromium tshark screenshots case-study fuzz validation
 
-$(STAMP): pyproject.toml
+# `make run` needs only the core; everything else (tests, extras) installs on top of it
+$(CORE_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=77'
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(CORE_STAMP)
+
+$(STAMP): $(CORE_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 venv: $(STAMP)
 
-run: $(STAMP)
+run: $(CORE_STAMP)
 	$(BIN)/iadsim run scenarios/caracas-2026-01-03.yaml --seed $(SEED) --out $(OUT)
 	rm -rf $(OUT)-mc
 	$(BIN)/iadsim mc scenarios/caracas-2026-01-03.yaml -n $(N) --workers 2 --seed $(SEED) --out $(OUT)-mc

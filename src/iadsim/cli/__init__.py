@@ -116,9 +116,34 @@ def main(argv: list[str] | None = None) -> int:
         where = exc.filename or "a file"
         print(f"error: {where}: {describe_os_error(exc)}", file=sys.stderr)
         return EXIT_INPUT
+    except ModuleNotFoundError as exc:
+        extra = OPTIONAL_MODULES.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(
+            f"error: `iadsim {args.command}` needs the optional part '{extra}' "
+            f"({exc.name} is not installed): pip install 'iadsim[{extra}]' "
+            "(the Makefile's `make test` installs every optional part)",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+# the optional parts (pyproject's extras) by the top-level module a command imports
+OPTIONAL_MODULES = {
+    "SALib": "uncertainty",
+    "emcee": "uncertainty",
+    "dask": "cluster",
+    "distributed": "cluster",
+    "starlette": "web",
+    "uvicorn": "web",
+    "pandas": "notebook",
+    "nbclient": "notebook",
+    "numba": "fast",
+}
 
 
 def _missing_input(args: argparse.Namespace) -> str | None:
