@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"engine"},
     {"sensors", "tracking", "network", "readiness", "engagement", "threats", "killchain"},
     {"scenario", "geo"},
-    {"io", "errors", "limits", "catalog", "data", "_version", "bundled", "scenarios"},
+    {"io", "errors", "limits", "bands", "catalog", "data", "_version", "bundled", "scenarios"},
 ]
 RANK = {room: rank for rank, rooms in enumerate(LAYERS) for room in rooms}
 MODELS = LAYERS[4] | {"engine"}

@@ -32,7 +32,7 @@ RADAR = RadarParameters(
     noise_figure_db=4.0,
     losses_db=9.0,
 )
-SPJ = Jammer(erp_dbw=20.0, bandwidth_hz=200e6, band_min_hz=4e9, band_max_hz=8e9,
+SPJ = Jammer(erp_dbw=20.0, bandwidth_hz=200e6, bands=("C",),
              mode="self_protection")  # fmt: skip
 
 
@@ -49,7 +49,7 @@ def test_jam_to_noise_by_hand():
     got = float(jam_to_noise_db(RADAR, SPJ, r, 36.0))
     assert got == pytest.approx(10 * math.log10(j / n), abs=1e-9)
     # a jammer whose band misses the radar adds nothing
-    off = Jammer(erp_dbw=20.0, bandwidth_hz=200e6, band_min_hz=8.5e9, band_max_hz=12e9)
+    off = Jammer(erp_dbw=20.0, bandwidth_hz=200e6, bands=("X",))
     assert float(jam_to_noise_db(RADAR, off, r, 36.0)) == -math.inf
     assert float(sinr_db(10.0, [jam_to_noise_db(RADAR, off, r, 36.0)])) == 10.0
 
@@ -73,7 +73,7 @@ def test_js_ratio_by_hand_and_burn_through_closed_form():
 
 
 def test_burn_through_with_noise_is_where_sinr_equals_required():
-    weak = Jammer(erp_dbw=-10.0, bandwidth_hz=200e6, band_min_hz=4e9, band_max_hz=8e9,
+    weak = Jammer(erp_dbw=-10.0, bandwidth_hz=200e6, bands=("C",),
                   mode="self_protection")  # fmt: skip
     sigma, req_db = 2.0, 13.0
     r = burn_through_range_m(RADAR, weak, sigma, req_db)
@@ -92,7 +92,7 @@ def test_sidelobe_gain_and_support_jamming_geometry():
     g = receive_gain_db(36.0, -30.0, np.radians([0.5, 0.99, 1.01, 40.0]), bw)
     assert g.tolist() == [36.0, 36.0, 6.0, 6.0]
     # a stand-off jammer at 150 km in the sidelobes vs in the mainlobe: 30 dB apart
-    sup = Jammer(erp_dbw=30.0, bandwidth_hz=500e6, band_min_hz=2e9, band_max_hz=18e9)
+    sup = Jammer(erp_dbw=30.0, bandwidth_hz=500e6, bands=("S", "C", "X", "Ku"))
     jn_side = float(jam_to_noise_db(RADAR, sup, 150e3, 6.0))
     jn_main = float(jam_to_noise_db(RADAR, sup, 150e3, 36.0))
     assert jn_main - jn_side == pytest.approx(30.0)
@@ -100,7 +100,7 @@ def test_sidelobe_gain_and_support_jamming_geometry():
 
 def test_communications_jamming_by_hand():
     link = RadioLink(erp_dbw=10.0, frequency_hz=300e6, bandwidth_hz=25e3, required_js_db=0.0)
-    jam = Jammer(erp_dbw=30.0, bandwidth_hz=1e6, band_min_hz=30e6, band_max_hz=500e6)
+    jam = Jammer(erp_dbw=30.0, bandwidth_hz=1e6, bands=("VHF", "UHF"))
     # J/S = (ERP_j / ERP_t) (d / R_j)^2 (B_link / B_j): 100 x (20/80)^2 x 0.025 = 0.15625
     got = float(link_jam_to_signal_db(link, jam, 20_000.0, 80_000.0))
     assert got == pytest.approx(10 * math.log10(100 * (20 / 80) ** 2 * 0.025), abs=1e-9)
@@ -112,11 +112,15 @@ def test_communications_jamming_by_hand():
 
 def test_bad_jammers_refused():
     with pytest.raises(ValueRangeError):
-        Jammer(erp_dbw=10, bandwidth_hz=0, band_min_hz=1e9, band_max_hz=2e9)
+        Jammer(erp_dbw=10, bandwidth_hz=0, bands=("L",))
     with pytest.raises(ValueRangeError):
-        Jammer(erp_dbw=10, bandwidth_hz=1e6, band_min_hz=3e9, band_max_hz=2e9)
+        Jammer(erp_dbw=10, bandwidth_hz=1e6, bands=())
     with pytest.raises(ValueRangeError):
-        Jammer(erp_dbw=10, bandwidth_hz=1e6, band_min_hz=1e9, band_max_hz=2e9, mode="x")
+        Jammer(erp_dbw=10, bandwidth_hz=1e6, bands=("L",), mode="x")
+    with pytest.raises(ValueRangeError):
+        Jammer(erp_dbw=10, bandwidth_hz=1e6, bands=("P",))  # not a band of the table
+    with pytest.raises(ValueRangeError):  # an ERP for a band it does not cover
+        Jammer(erp_dbw=10, bandwidth_hz=1e6, bands=("L",), erp_by_band=(("S", 20.0),))
 
 
 def test_support_jamming_mainlobe_when_the_jammer_flies_in_the_beam():
@@ -124,7 +128,7 @@ def test_support_jamming_mainlobe_when_the_jammer_flies_in_the_beam():
 
     bw = beamwidth_from_gain_rad(36.0)
     assert math.degrees(bw) == pytest.approx(math.degrees(math.sqrt(4 * math.pi / 10**3.6)))
-    sup = Jammer(erp_dbw=40.0, bandwidth_hz=500e6, band_min_hz=2e9, band_max_hz=18e9)
+    sup = Jammer(erp_dbw=40.0, bandwidth_hz=500e6, bands=("S", "C", "X", "Ku"))
     sensor = np.zeros(3)
     jam = np.array([[100e3, 0.0, 8000.0], [100e3, 0.0, 8000.0]])  # (K=2, 3)
     targets = np.array([[[50e3, 0.0, 4000.0], [0.0, 50e3, 4000.0]]])  # in line / 90 deg off

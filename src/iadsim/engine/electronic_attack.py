@@ -39,12 +39,20 @@ from iadsim.sensors.jamming import (
 from iadsim.sensors.radar_equation import RadarParameters
 
 
+def as_jammer(j) -> Jammer:
+    """The sensors room's Jammer for a catalog jammer entry (`JammerSpec`)."""
+    return Jammer(
+        j.erp_dbw,
+        j.bandwidth_hz,
+        tuple(j.bands),
+        j.mode,
+        erp_by_band=tuple(sorted(j.erp_by_band_dbw.items())),
+    )
+
+
 def jammer_of(spec) -> Jammer | None:
     """The sensors room's Jammer for an aircraft type's catalog `jammer:` entry."""
-    j = spec.jammer
-    if j is None:
-        return None
-    return Jammer(j.erp_dbw, j.bandwidth_hz, j.band_min_hz, j.band_max_hz, j.mode)
+    return None if spec.jammer is None else as_jammer(spec.jammer)
 
 
 def active_jammers(world) -> list[tuple[int, Jammer]]:
@@ -121,8 +129,36 @@ def jam_to_noise(
 
 
 RADIO_LINK = RadioLink(erp_dbw=10.0, frequency_hz=4.0e8, bandwidth_hz=2.0e6, required_js_db=0.0)
-"""Notional radio / radio-relay link of the defence: 10 W ERP at 400 MHz, 2 MHz wide, lost
-when J/S exceeds 0 dB (digital link; Adamy 2001, ch. 10)."""
+"""Notional radio / radio-relay link of the defence: 10 W ERP, 2 MHz wide, lost when J/S
+exceeds 0 dB (digital link; Adamy 2001, ch. 10); at 400 MHz (UHF) unless its ends carry
+radio sets with a frequency (`link_radio`)."""
+
+
+def link_radio(world, lk) -> RadioLink:
+    """The radio link between a link's ends: RADIO_LINK at the frequency of the first radio
+    set (catalog `comms.yaml` `frequency_hz`) its `from` end, else its `to` end, carries
+    (the scenario's `comms:` of the component, else its catalog type's)."""
+    cat = world.scenario.catalog
+    comps = {f"{u.id}/{c.id}": c for u in world.scenario.spec.units for c in u.components}
+    for end in (str(lk.from_), str(lk.to)):
+        comp = comps.get(end)
+        if comp is None:
+            continue
+        types = (
+            [cs.type for cs in comp.comms]
+            if comp.comms is not None
+            else cat.components[comp.type].comms
+        )
+        for t in types:
+            ct = cat.comms[t]
+            if ct.medium == "radio" and ct.frequency_hz is not None:
+                return RadioLink(
+                    RADIO_LINK.erp_dbw, ct.frequency_hz, RADIO_LINK.bandwidth_hz,
+                    RADIO_LINK.required_js_db,
+                )  # fmt: skip
+    return RADIO_LINK
+
+
 LINK_JAM_STEP_S = 5.0
 """Time step on which radio links are tested against the raid's communications jammers."""
 
@@ -134,19 +170,23 @@ def comms_jammers(world) -> list[tuple[int, Jammer]]:
     for a, ac in enumerate(world.aircraft):
         j = ac.spec.comms_jammer
         if j is not None and raid[a].jamming:
-            out.append((a, Jammer(j.erp_dbw, j.bandwidth_hz, j.band_min_hz, j.band_max_hz, j.mode)))
+            out.append((a, as_jammer(j)))
     return out
 
 
 def link_jam_windows(
-    world, a_enu: np.ndarray, b_enu: np.ndarray, stop_s: Mapping[int, float] | None = None
+    world,
+    a_enu: np.ndarray,
+    b_enu: np.ndarray,
+    stop_s: Mapping[int, float] | None = None,
+    radio: RadioLink = RADIO_LINK,
 ) -> list[tuple[float, float]]:
     """[start, end) windows in which the raid's communications jammers break a radio link
-    between two ground points: J/S at either receiver above the link's requirement, the
-    jammer radiating (flying, and before its time in `stop_s`) and in line of sight of that
-    receiver."""
+    between two ground points: the jammer covers the link's band, J/S at either receiver is
+    above the link's requirement, the jammer radiates (flying, and before its time in
+    `stop_s`) and is in line of sight of that receiver."""
     stop_s = stop_s or {}
-    jammers = comms_jammers(world)
+    jammers = [(a, jam) for a, jam in comms_jammers(world) if jam.covers(radio.frequency_hz)]
     if not jammers:
         return []
     times = np.arange(0.0, world.duration_s + 1e-9, LINK_JAM_STEP_S)
@@ -161,8 +201,8 @@ def link_jam_windows(
             rx_ant = rx + np.array([0.0, 0.0, 10.0])  # notional 10 m mast
             seen = obstruction(rx_ant, pos, world.terrain) == 0
             r_j = np.linalg.norm(pos - rx_ant, axis=-1)
-            js = link_jam_to_signal_db(RADIO_LINK, jam, d_link, r_j)
-            jammed |= up & seen & (js > RADIO_LINK.required_js_db)
+            js = link_jam_to_signal_db(radio, jam, d_link, r_j)
+            jammed |= up & seen & (js > radio.required_js_db)
     return jammed_intervals(times, jammed)
 
 
@@ -180,7 +220,7 @@ def radio_link_jamming(
             continue
         a = world.components[world.component_index[str(lk.from_)]].enu
         b = world.components[world.component_index[str(lk.to)]].enu
-        windows = link_jam_windows(world, a, b, stop_s)
+        windows = link_jam_windows(world, a, b, stop_s, link_radio(world, lk))
         if windows:
             out[lk.id] = windows
     return out

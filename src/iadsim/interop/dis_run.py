@@ -20,6 +20,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from iadsim.bands import span_hz
 from iadsim.interop import dis
 from iadsim.interop import dis_enums as en
 from iadsim.interop.common import flown_track, start_time
@@ -95,7 +96,8 @@ def add_radars(ex, scene, events, summary, ids, end_s, catalog: Catalog) -> None
         if jam is None:
             continue
         t0, t1 = a["track"][0][0], kills.get(a["id"], a["track"][-1][0])
-        centre, width = (jam.band_min_hz + jam.band_max_hz) / 2, jam.band_max_hz - jam.band_min_hz
+        lo, hi = span_hz(jam.bands)  # one beam over the span of the bands it covers
+        centre, width = (lo + hi) / 2, hi - lo
         beam = dis.Beam(centre, width, jam.erp_dbw + 30, 0.0, 0.0, dis.BEAM_JAMMER, (), math.pi)
         emitter(ex, ids[a["id"]], en.jammer_emitter(a["type"]), [(t0, (beam,)), (t1, ())], end_s)
 

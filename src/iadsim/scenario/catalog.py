@@ -8,7 +8,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveFloat,
+    PositiveInt,
+    ValidationError,
+    model_validator,
+)
+
+from iadsim.bands import BandName
 
 from iadsim.errors import ScenarioError
 from iadsim.scenario.errors_map import problems_from_validation
@@ -106,6 +116,8 @@ class CommsType(_Strict):
     description: str
     source: str
     ageing: AgeingSpec = AgeingSpec()
+    # a radio set's net frequency: its band is what a communications jammer must cover
+    frequency_hz: PositiveFloat | None = None
 
 
 class PowerType(_Strict):
@@ -244,15 +256,24 @@ class IrTable(_Strict):
 
 
 class JammerSpec(_Strict):
-    """A noise jammer (sensors/jamming.Jammer): ERP in dBW, noise bandwidth, band covered;
-    self_protection screens the carrier only, support (escort, stand-off) every target."""
+    """A noise jammer (sensors/jamming.Jammer): ERP in dBW, noise bandwidth, the bands it
+    covers (iadsim.bands: VHF, UHF, L, S, C, X, Ku, ...) with an ERP per band where it
+    differs; self_protection screens the carrier only, support (escort, stand-off) every
+    target. A radar or radio set is jammed only in a band listed here."""
 
     erp_dbw: float
     bandwidth_hz: PositiveFloat
-    band_min_hz: PositiveFloat
-    band_max_hz: PositiveFloat
+    bands: list[BandName] = Field(min_length=1)
+    erp_by_band_dbw: dict[BandName, float] = Field(default_factory=dict)
     mode: Literal["self_protection", "support"] = "support"
     source: str
+
+    @model_validator(mode="after")
+    def _erp_bands_covered(self) -> JammerSpec:
+        extra = sorted(set(self.erp_by_band_dbw) - set(self.bands))
+        if extra:
+            raise ValueError(f"erp_by_band_dbw names bands not in `bands`: {extra}")
+        return self
 
 
 class CountermeasuresSpec(_Strict):

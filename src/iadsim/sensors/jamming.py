@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from iadsim.errors import ValueRangeError
+from iadsim.bands import band_of, check_bands
 from iadsim.sensors.radar_equation import (
     BOLTZMANN,
     T0_K,
@@ -50,32 +51,43 @@ from iadsim.sensors.radar_equation import (
 
 @dataclass(frozen=True)
 class Jammer:
-    """A noise jammer: effective radiated power (dBW), noise bandwidth, band covered, mode.
+    """A noise jammer: effective radiated power (dBW), noise bandwidth, the bands it covers
+    (`sensors.bands`: VHF, UHF, L, S, C, X, Ku, ...), mode, and optionally its ERP per band
+    where it differs (`erp_by_band`: a low-band pod is not a mid-band one).
 
     mode "self_protection" screens only the aircraft carrying it; "support" (escort or
     stand-off) screens every target of every radar that has the jammer in line of sight.
+    A radar or a radio link is jammed only in a band the jammer covers.
     """
 
     erp_dbw: float
     bandwidth_hz: float
-    band_min_hz: float
-    band_max_hz: float
+    bands: tuple[str, ...]
     mode: str = "support"
     losses_db: float = 0.0
+    erp_by_band: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.erp_dbw) and self.bandwidth_hz > 0):
             raise ValueRangeError("Jammer needs a finite erp_dbw and bandwidth_hz > 0")
-        if not (0 < self.band_min_hz <= self.band_max_hz):
-            raise ValueRangeError("Jammer band must satisfy 0 < band_min_hz <= band_max_hz")
+        object.__setattr__(self, "bands", check_bands(self.bands))
+        extra = dict(self.erp_by_band)
+        if not set(extra) <= set(self.bands):
+            raise ValueRangeError(f"Jammer erp_by_band names bands it does not cover: {extra}")
+        if not all(math.isfinite(v) for v in extra.values()):
+            raise ValueRangeError("Jammer erp_by_band needs finite values")
         if self.mode not in ("self_protection", "support"):
             raise ValueRangeError(f"Jammer mode must be self_protection or support: {self.mode}")
         if self.losses_db < 0:
             raise ValueRangeError("Jammer losses_db must be >= 0")
 
     def covers(self, frequency_hz: float) -> bool:
-        """True when the radar's (or link's) frequency lies in the jammer's band."""
-        return self.band_min_hz <= frequency_hz <= self.band_max_hz
+        """True when the radar's (or link's) frequency lies in a band the jammer covers."""
+        return band_of(frequency_hz) in self.bands
+
+    def erp_at(self, frequency_hz: float) -> float:
+        """ERP (dBW) in the band of a frequency: that band's own, else `erp_dbw`."""
+        return dict(self.erp_by_band).get(band_of(frequency_hz), self.erp_dbw)
 
 
 def receive_gain_db(gain_db: float, sidelobe_db: float, off_axis_rad, beamwidth_rad: float):
@@ -100,7 +112,7 @@ def jam_to_noise_db(
     b_r = radar.noise_bandwidth_hz
     frac_db = 10 * math.log10(min(1.0, b_r / jammer.bandwidth_hz))
     j_dbw = (
-        jammer.erp_dbw
+        jammer.erp_at(radar.frequency_hz)
         + np.asarray(rx_gain_db, float)
         + 20 * math.log10(lam)
         - 20 * math.log10(4 * math.pi)
@@ -174,13 +186,15 @@ class RadioLink:
 def link_jam_to_signal_db(link: RadioLink, jammer: Jammer, link_length_m, jammer_range_m):
     """J/S (dB) at a link's receiver: one-way free space for both, so
     J/S = ERP_j - ERP_t + 20 log10(d_link / R_j) + 10 log10(min(1, B_link / B_j)) - L_j
-    (Adamy 2001, ch. 10, with equal receive gains toward both); -inf off band."""
+    (Adamy 2001, ch. 10, with equal receive gains toward both; ERP_j in the link's band);
+    -inf off band."""
     if not jammer.covers(link.frequency_hz):
         return np.full(np.shape(jammer_range_m), -np.inf)
     d = np.maximum(np.asarray(link_length_m, float), 1.0)
     r = np.maximum(np.asarray(jammer_range_m, float), 1.0)
     frac_db = 10 * math.log10(min(1.0, link.bandwidth_hz / jammer.bandwidth_hz))
-    return jammer.erp_dbw - link.erp_dbw + 20 * np.log10(d / r) + frac_db - jammer.losses_db
+    erp_j = jammer.erp_at(link.frequency_hz)
+    return erp_j - link.erp_dbw + 20 * np.log10(d / r) + frac_db - jammer.losses_db
 
 
 def jammed_intervals(times_s: np.ndarray, jammed: np.ndarray) -> list[tuple[float, float]]:
