@@ -19,7 +19,6 @@ from pydantic import (
 )
 
 from iadsim.bands import BandName
-
 from iadsim.errors import ScenarioError
 from iadsim.scenario.errors_map import problems_from_validation
 from iadsim.scenario.yaml_loader import load_yaml

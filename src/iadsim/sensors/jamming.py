@@ -38,8 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from iadsim.errors import ValueRangeError
 from iadsim.bands import band_of, check_bands
+from iadsim.errors import ValueRangeError
 from iadsim.sensors.radar_equation import (
     BOLTZMANN,
     T0_K,
