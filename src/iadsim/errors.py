@@ -45,9 +45,37 @@ class ScenarioError(InputError):
     """A scenario file that does not parse or does not validate."""
 
 
+# What a caller can do about an output that cannot be written, in each caller's terms: the
+# command line's flags, or the Python API's words (the API has no `force`: that clause goes).
+REMEDIES = {
+    "out": "choose another {out}",
+    "empty": "or empty the directory",
+    "force": "or {force} to move it aside (kept as a backup) and start a new store",
+}
+CLI_TERMS = {"out": "--out", "force": "pass --force"}
+API_TERMS = {"out": "output directory", "force": None}
+
+
 class OutputError(IadsimError):
     """An output that cannot be written (read-only file system, disk full, not a directory,
-    a foreign file in the way): the message names the path, the cause and what to do."""
+    a foreign file in the way): the message names the path and the cause; `todo` names what
+    the caller can do (keys of REMEDIES), spelt in the caller's terms by `in_terms` (the
+    command line prints `in_terms(CLI_TERMS)`; `str()` is the API's)."""
+
+    def __init__(self, message: str, todo: tuple[str, ...] = ()):
+        self.message, self.todo = message, tuple(todo)
+        super().__init__(self.in_terms(API_TERMS))
+
+    def in_terms(self, terms: dict[str, str | None]) -> str:
+        """The message with its remedies spelt with `terms` (a remedy whose term is None is
+        not available to that caller and is left out)."""
+        parts = []
+        for key in self.todo:
+            needs = [k for k in ("out", "force") if "{" + k + "}" in REMEDIES[key]]
+            if any(terms.get(k) is None for k in needs):
+                continue
+            parts.append(REMEDIES[key].format(**{k: terms[k] for k in needs}))
+        return self.message + ("; " + ", ".join(parts) if parts else "")
 
 
 class ValueRangeError(IadsimError, ValueError):

@@ -14,7 +14,7 @@ from iadsim.analysis.batch_dir import check_batch_dir, commit_batch_dir, prepare
 from iadsim.analysis.metrics import CLASS_COLUMNS
 from iadsim.analysis.store import STAGE_TIME_COLUMNS, ResultStore
 from iadsim.analysis.store_checks import APPLICATION_ID, store_path
-from iadsim.errors import InputError, OutputError
+from iadsim.errors import CLI_TERMS, InputError, OutputError
 
 N_STAGE_TIMES = len(STAGE_TIME_COLUMNS)
 
@@ -83,7 +83,9 @@ def test_a_corrupt_store_is_refused_and_force_keeps_a_backup(tmp_path, damage):
     db.write_bytes(bytes(data))
     with pytest.raises(OutputError) as exc:
         ResultStore(out)
-    assert str(db) in str(exc.value) and "--force" in str(exc.value)
+    assert str(db) in str(exc.value) and "--force" in exc.value.in_terms(CLI_TERMS)
+    # in the API's terms: no command-line flag, and no `force` (run_many has none)
+    assert "--" not in str(exc.value) and "choose another output directory" in str(exc.value)
     assert "corrupt" in str(exc.value) or "not an SQLite" in str(exc.value)
     backup = prepare_store(out, force=True)
     assert backup is not None and backup.read_bytes() == bytes(data)
@@ -98,8 +100,9 @@ def test_an_empty_store_file_is_refused_like_a_truncated_one(tmp_path):
     out = tmp_path / "o"
     out.mkdir()
     store_path(out).write_bytes(b"")
-    with pytest.raises(OutputError, match=r"empty file \(0 bytes\).*--force"):
+    with pytest.raises(OutputError, match=r"empty file \(0 bytes\)") as exc:
         ResultStore(out)
+    assert exc.value.in_terms(CLI_TERMS).endswith("start a new store")  # --force helps
     with pytest.raises(OutputError, match="empty file"):
         prepare_store(out)
     assert prepare_store(out, force=True).read_bytes() == b""  # kept aside, as a backup
@@ -188,3 +191,20 @@ def test_a_batch_directory_is_checked_as_a_set(tmp_path):
     ).connection.commit()
     with pytest.raises(InputError, match="holds 9 of the 10"):
         check_batch_dir(out)
+
+
+def test_refusals_speak_the_callers_terms(tmp_path, capsys):
+    """The same refusal names --out and --force on the command line, and the output
+    directory (no flags, no `force`) to a caller of iadsim.run_many."""
+    import iadsim
+    from iadsim.cli import main
+
+    out = tmp_path / "o"
+    out.mkdir()
+    store_path(out).write_bytes(b"")
+    with pytest.raises(OutputError) as exc:
+        iadsim.run_many("tutorial", 2, store=out)
+    assert "--" not in str(exc.value) and "choose another output directory" in str(exc.value)
+    assert main(["mc", "tutorial", "-n", "2", "--quiet", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "choose another --out, or pass --force to move it aside" in err

@@ -34,7 +34,7 @@ def prepare_store(out: str | Path, force: bool = False) -> Path | None:
     out = Path(out)
     if out.suffix == ".sqlite":
         raise OutputError(
-            f"{out}: --out names the output directory (the store is OUT/{STORE_NAME}), "
+            f"{out}: the output is a directory (the store is written as DIR/{STORE_NAME}), "
             "not the store file; give a directory"
         )
     check_target(out, BATCH_FILES)

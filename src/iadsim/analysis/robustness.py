@@ -161,7 +161,8 @@ def survive_ranges(
             raise ReplayError(
                 f"the nominal parameter set does not replay the attribution's replications "
                 f"({f} differs): the sensitivity step cannot be anchored on them; the stores in "
-                "the output directory were made by another iadsim or scenario: use another --out"
+                "the output directory were made by another iadsim or scenario: use another output "
+                "directory"
             )
     ends: dict[int, Outcomes] = {
         j: _outcomes(sets, j, sam_idx, nominal, 0) for j in range(1, len(rows))

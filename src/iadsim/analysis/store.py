@@ -203,7 +203,8 @@ class ResultStore:
             if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise OutputError(
                     f"{self.path}: another iadsim process (pid {holder}) is writing this "
-                    "store; wait for it to finish, or choose another --out"
+                    "store; wait for it to finish",
+                    ("out",),
                 ) from None
             raise OutputError(f"{lock}: cannot lock: {describe_os_error(exc)}") from None
         os.ftruncate(fd, 0)

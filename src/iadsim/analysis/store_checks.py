@@ -34,10 +34,7 @@ def store_path(out: str | Path) -> Path:
 
 
 def _refuse(path: Path, what: str, force_helps: bool = True) -> OutputError:
-    todo = "choose another --out"
-    if force_helps:
-        todo += ", or pass --force to move it aside (kept as a backup) and start a new store"
-    return OutputError(f"{path}: {what}; {todo}")
+    return OutputError(f"{path}: {what}", ("out", "force") if force_helps else ("out",))
 
 
 def open_checks(path: Path) -> None:
@@ -49,9 +46,9 @@ def open_checks(path: Path) -> None:
     except OSError as exc:
         raise OutputError(f"{path}: cannot open the store: {describe_os_error(exc)}") from None
     if stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"{path}: is a directory, not a results store; choose another --out")
+        raise OutputError(f"{path}: is a directory, not a results store", ("out",))
     if not stat.S_ISREG(st.st_mode):
-        raise OutputError(f"{path}: is not a regular file; choose another --out")
+        raise OutputError(f"{path}: is not a regular file", ("out",))
     if st.st_size == 0:  # iadsim renames a store into place only once its tables exist
         raise _refuse(path, "an empty file (0 bytes), not a results store (truncated?)")
     try:
@@ -94,7 +91,7 @@ def _looks_like_ours(conn: sqlite3.Connection, tables: set[str]) -> bool:
 
 
 def move_aside(path: Path) -> Path:
-    """--force: keep a bad store as NAME.bad-TIME (with its -wal/-shm) and free the name."""
+    """`force` (--force): keep a bad store as NAME.bad-TIME (with its -wal/-shm), free the name."""
     backup = path.with_name(f"{path.name}.bad-{time.strftime('%Y%m%dT%H%M%S')}")
     with _os_errors(path, "move the old store aside"):
         os.rename(path, backup)
@@ -111,8 +108,7 @@ def _os_errors(path: Path, doing: str) -> Iterator[None]:
         yield
     except OSError as exc:
         raise OutputError(
-            f"{exc.filename or path}: cannot {doing}: {describe_os_error(exc)}; "
-            "choose another --out"
+            f"{exc.filename or path}: cannot {doing}: {describe_os_error(exc)}", ("out",)
         ) from None
 
 

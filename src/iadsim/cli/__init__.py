@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from iadsim._version import __version__
-from iadsim.errors import IadsimError, InputError
+from iadsim.errors import CLI_TERMS, IadsimError, InputError, OutputError
 
 EXIT_INPUT = 2
 
@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
+        return EXIT_INPUT
+    except OutputError as exc:  # what to do, in the command line's flags
+        print(f"error: {exc.in_terms(CLI_TERMS)}", file=sys.stderr)
         return EXIT_INPUT
     except IadsimError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -72,13 +72,13 @@ def describe_os_error(exc: OSError) -> str:
 
 
 @contextmanager
-def fs_errors(path: Path | str, doing: str, hint: str = "choose another --out") -> Iterator[None]:
+def fs_errors(path: Path | str, doing: str, todo: tuple[str, ...] = ("out",)) -> Iterator[None]:
     """Turn an OSError raised inside the block into an OutputError naming the path and cause."""
     try:
         yield
     except OSError as exc:
         where = exc.filename or path
-        raise OutputError(f"{where}: cannot {doing}: {describe_os_error(exc)}; {hint}") from None
+        raise OutputError(f"{where}: cannot {doing}: {describe_os_error(exc)}", todo) from None
 
 
 def file_mode() -> int:
@@ -130,33 +130,26 @@ def check_target(out: str | Path, legacy: Iterable[str] = ()) -> None:
     a file in the way, a directory of someone else's files, a read-only or unwritable parent."""
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise OutputError(
-            f"{out}: exists and is not a directory; choose another --out or remove the file"
-        )
+        raise OutputError(f"{out}: exists and is not a directory (remove the file)", ("out",))
     if out.is_dir():
         with fs_errors(out, "read the existing output directory"):
             if not _is_ours(out, tuple(legacy)):
                 raise OutputError(
-                    f"{out}: exists and holds files iadsim did not write; choose another --out "
-                    "or empty the directory"
+                    f"{out}: exists and holds files iadsim did not write", ("out", "empty")
                 )
     parent = out.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
-        raise OutputError(f"{parent}: is not a directory; choose another --out")
+        raise OutputError(f"{parent}: is not a directory", ("out",))
     try:
         read_only = bool(os.statvfs(parent).f_flag & os.ST_RDONLY)
     except (OSError, AttributeError):  # no statvfs (Windows): the write itself will say
         read_only = False
     if read_only:
-        raise OutputError(
-            f"{parent}: cannot write the outputs: read-only file system; choose another --out"
-        )
+        raise OutputError(f"{parent}: cannot write the outputs: read-only file system", ("out",))
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(
-            f"{parent}: cannot write the outputs: permission denied; choose another --out"
-        )
+        raise OutputError(f"{parent}: cannot write the outputs: permission denied", ("out",))
 
 
 @contextmanager
