@@ -81,6 +81,7 @@ class Fight:
         self.alive = np.ones(len(w.aircraft), bool)
         self.kill_time = np.full(len(w.aircraft), np.inf)
         self._index_of = {ac.id: i for i, ac in enumerate(w.aircraft)}
+        self._grounds: dict[tuple[float, float], float] = {}  # (east, north) -> ground (m)
         self.disabled_at: dict[int, float] = {}
         self.magazines = {
             c.index: Magazine(
@@ -150,6 +151,15 @@ class Fight:
         w = self.world
         ground = w.terrain.ground_m if w.terrain is not None else None
         return w.aircraft[a].route.positions(np.array([t]), ground)[0]
+
+    def _ground_m(self, point: np.ndarray) -> float:
+        """Terrain height under a point, asked once per point (an intercept point's ground
+        is needed when its solution is found and again at the launch)."""
+        key = (float(point[0]), float(point[1]))
+        g = self._grounds.get(key)
+        if g is None:
+            g = self._grounds[key] = float(self.world.ground_m(point[0], point[1]))
+        return g
 
     def _options(self, ci: int, k: int, t: float, blocked: list | None = None):
         """The targets unit ci could engage at its decision k (time t), nearest first, and
@@ -279,16 +289,17 @@ class Fight:
                     used.add(li)
             return plan
         w = self.world
-        pk = np.zeros((len(launchers), len(targets)))
-        feasible = np.zeros(pk.shape, bool)
-        for j, a in enumerate(targets):
-            ac = w.aircraft[a]
-            for i, li in enumerate(launchers):
-                if li in loaded_by[a]:
-                    model = self.geom.weapons[w.components[li].launcher.missile]
-                    rng = float(chain.geo.range_m[a, k])
-                    pk[i, j] = float(model.pk_model.pk(ac.spec.category, rng))
-                    feasible[i, j] = True
+        feasible = np.array([[li in loaded_by[a] for a in targets] for li in launchers])
+        # one Pk per missile type and target (the launchers of a type share it)
+        cats = [w.aircraft[a].spec.category for a in targets]
+        ranges = chain.geo.range_m[targets, k]
+        by_missile: dict[str, np.ndarray] = {}
+        pk = np.zeros(feasible.shape)
+        for i, li in enumerate(launchers):
+            missile = w.components[li].launcher.missile
+            if missile not in by_missile:
+                by_missile[missile] = self.geom.weapons[missile].pk_model.pk(cats, ranges)
+            pk[i] = np.where(feasible[i], by_missile[missile], 0.0)
         problem = WTAProblem.build(
             [w.components[li].id for li in launchers],
             [w.aircraft[a].id for a in targets],
@@ -332,7 +343,7 @@ class Fight:
         if not bool(icpt.feasible):
             return None, Reason.TARGET_LOST
         point = comp.enu + icpt.point_m
-        agl = float(point[2] - w.ground_m(point[0], point[1]))
+        agl = float(point[2] - self._ground_m(point))
         if agl < m.min_altitude_m or point[2] > m.max_altitude_m:
             return None, Reason.OUTSIDE_ALTITUDE
         return icpt, None
@@ -382,7 +393,7 @@ class Fight:
         self.salvos[(ci, a)] = self.salvos.get((ci, a), 0) + 1
         model = self.geom.weapons[comp.launcher.missile]
         point = comp.enu + icpt.point_m
-        agl = float(point[2] - w.ground_m(point[0], point[1]))
+        agl = float(point[2] - self._ground_m(point))
         # flares and directed IR countermeasures of the target against infrared missiles
         cm = countermeasure_factor(comp.missile, ac.spec, w.scenario.spec.raid[a].countermeasures)
         pk = float(

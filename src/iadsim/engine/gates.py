@@ -21,7 +21,7 @@ from iadsim.engine.cyber import Cyber
 from iadsim.engine.fusion_picture import CpPicture, cp_picture, make_feed
 from iadsim.engine.radar_picture import UnitGeometry
 from iadsim.engine.rng import RngStreams
-from iadsim.engine.sensing import Sensing
+from iadsim.engine.sensing import Sensing, SensorState
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import UnitRt, World
 from iadsim.killchain import (
@@ -69,6 +69,62 @@ def ir_lock(
     return draws < p_lock
 
 
+@dataclass(frozen=True)
+class SensorLooks:
+    """One sensor's part of every chain, on its own look grid (A, L + 1): what does not
+    depend on the unit asking. The last column stands for "no look yet"."""
+
+    state: SensorState  # the timeline these were worked out from
+    stage: np.ndarray  # int8, up to TRACKED
+    reason: np.ndarray  # int8, why it stopped there
+    fc_tracking: np.ndarray  # bool: working, in sight, firm track (as a fire-control radar)
+    fc_rank: np.ndarray  # int8: how far it got as a fire-control radar (0..3)
+    fc_reason: np.ndarray  # int8: why not, as a fire-control radar
+
+
+def sensor_looks(st: SensorState) -> SensorLooks:
+    """Line of sight -> detected -> tracked per aircraft and look of one sensor, and its
+    standing as a fire-control radar, with the "no look yet" column appended (stage
+    in_envelope, reason BELOW_HORIZON; as a fire-control radar not working)."""
+    geo = st.geo.geo_code
+    A = geo.shape[0]
+    los = (geo != CODE_BELOW_HORIZON) & (geo != CODE_TERRAIN_MASKED)
+    works = (st.working == 0)[None, :]
+    stage = np.where(los, int(Stage.LINE_OF_SIGHT), int(Stage.IN_ENVELOPE)).astype(np.int8)
+    reason = np.where(los & ~works, st.working[None, :], geo)
+    ok = los & works
+    det = ok & st.recent
+    blind = np.where(
+        (geo == CODE_CLUTTER) | (geo == CODE_OUT_OF_RANGE) | (geo == CODE_JAMMED),
+        geo,
+        CODE_NOT_DETECTED,
+    )
+    reason = np.where(ok & ~det, blind, reason)
+    stage[det] = Stage.DETECTED
+    trk = det & st.firm
+    # a stray detection through jamming that forms no track: jamming is why
+    lost = np.where(geo == CODE_JAMMED, CODE_JAMMED, CODE_NOT_TRACKED)
+    reason = np.where(det & ~trk, lost, reason)
+    stage[trk] = Stage.TRACKED
+    tracking = works & los & st.firm
+    rank = works.astype(np.int8) + los + tracking
+    # a fire-control radar that sees the target but is jammed says so
+    fc_blind = np.where(~los | (geo == CODE_JAMMED), geo, CODE_NO_FIRE_CONTROL_RADAR)
+    fc_reason = np.where(~works, st.working[None, :], fc_blind)
+
+    def ext(x: np.ndarray, last, dtype) -> np.ndarray:
+        return np.concatenate([x, np.full((A, 1), last)], axis=1).astype(dtype)
+
+    return SensorLooks(
+        st,
+        ext(stage, int(Stage.IN_ENVELOPE), np.int8),
+        ext(reason, CODE_BELOW_HORIZON, np.int8),
+        ext(tracking, False, bool),
+        ext(rank, 0, np.int8),
+        ext(fc_reason, CODE_NOT_DETECTED, np.int8),
+    )
+
+
 class Gates:
     """The kill-chain gates of one replication: for each weapon unit, how far the chain gets
     against every aircraft at every decision time (envelope, the search picture at the
@@ -88,9 +144,11 @@ class Gates:
         sensing: Sensing,
         rs: RngStreams,
         cyber: Cyber | None = None,
+        memo: dict | None = None,
     ):
         self.world = world
         self.cyber = cyber  # frozen command-post pictures (engine.cyber, effect stale)
+        self.memo = memo if memo is not None else {}  # seed-independent lookups (Geometry.memo)
         self.equipment = equipment
         self.conn = network
         self.sensing = sensing
@@ -98,6 +156,7 @@ class Gates:
         self.rs = rs
         self.pictures: dict[str, CpPicture] = {}
         self._locks: dict[int, np.ndarray] = {}  # IR launcher -> its lock draws (A, K)
+        self._sensor_looks: dict[int, SensorLooks] = {}  # sensor -> its chain per look
 
     def use_network(self, network: Connectivity) -> None:
         """The C2 network changed (a component lost, a link's jamming ended): chains asked
@@ -255,52 +314,59 @@ class Gates:
             best_reason = np.where(up, 0, best_reason).astype(np.int8)
         return best_stage, best_reason
 
-    def _sensor_chain(self, si: int, unit: UnitRt, times: np.ndarray, cp, cp_code, fused: bool):
-        """One sensor's chain for the unit: (stage, reason) per aircraft and decision time."""
+    def _looks(self, si: int) -> SensorLooks:
+        """Sensor si's chain on its own look grid (`SensorLooks`), worked out once per drawn
+        timeline: a sensor drawn again (`Sensing.update`) is a new `SensorState`."""
         st = self.sensors[si]
-        A, K = len(self.world.aircraft), len(times)
-        idx = self.sensing.look(si, times)
-        valid = idx >= 0
-        j = np.maximum(idx, 0)
-        geo = np.where(valid[None, :], st.geo.geo_code[:, j], CODE_BELOW_HORIZON)
-        s_stage = np.full((A, K), int(Stage.IN_ENVELOPE), np.int8)
-        s_reason = geo.astype(np.int8)
-        los = (geo != CODE_BELOW_HORIZON) & (geo != CODE_TERRAIN_MASKED)
-        s_stage[los] = Stage.LINE_OF_SIGHT
-        work = self.sensing.code(si, idx)
-        ok = los & (work == 0)[None, :]
-        s_reason = np.where(los & ~ok, work[None, :], s_reason)
-        det = ok & st.recent[:, j] & valid[None, :]
-        blind = np.where(
-            (geo == CODE_CLUTTER) | (geo == CODE_OUT_OF_RANGE) | (geo == CODE_JAMMED),
-            geo,
-            CODE_NOT_DETECTED,
-        )
-        s_reason = np.where(ok & ~det, blind, s_reason)
-        s_stage[det] = Stage.DETECTED
-        trk = det & st.firm[:, j]
-        # a stray detection through jamming that forms no track: jamming is why
-        lost = np.where(geo == CODE_JAMMED, CODE_JAMMED, CODE_NOT_TRACKED)
-        s_reason = np.where(det & ~trk, lost, s_reason)
-        s_stage[trk] = Stage.TRACKED
+        cached = self._sensor_looks.get(si)
+        if cached is None or cached.state is not st:
+            cached = sensor_looks(st)
+            self._sensor_looks[si] = cached
+        return cached
+
+    def _look_index(self, si: int, times: np.ndarray) -> np.ndarray:
+        """Per time the column of sensor si's `SensorLooks` arrays: its latest look at or
+        before that time, else the last column (no look yet). Seed-independent: kept in the
+        geometry's memo, by the identity of the two time grids."""
+        looks = self.sensors[si].geo.times_s
+        key = ("look_index", id(looks), id(times))
+        hit = self.memo.get(key)
+        if hit is not None and hit[0] is looks and hit[1] is times:
+            return hit[2]
+        idx = np.searchsorted(looks, times, side="right") - 1
+        j = np.where(idx >= 0, idx, looks.size)
+        self.memo[key] = (looks, times, j)  # the grids held: their ids are not reused
+        return j
+
+    def _sensor_chain(self, si: int, unit: UnitRt, times: np.ndarray, cp, cp_code, fused: bool):
+        """One sensor's chain for the unit: (stage, reason) per aircraft and decision time.
+        Line of sight, detection and track come from the sensor's look grid (`_looks`);
+        only the report to the command post depends on the unit."""
+        pre = self._looks(si)
+        j = self._look_index(si, times)
+        s_stage = pre.stage.take(j, axis=1)
+        s_reason = pre.reason.take(j, axis=1)
+        trk = s_stage == Stage.TRACKED
         comp = self.world.components[si]
-        if cp is not None and comp.index != cp.index:
-            path = self.conn.status(comp.id, cp.id, times, TRACKS)
-            # the first break along the way: the path to the command post, then the post,
-            # then whether the post can use this sensor's tracks (interface integration)
-            integ = self.conn.integration_code(comp.id, cp.id)
-            at_cp = np.where(cp_code != 0, cp_code, integ)
-            link_code = np.where(path.ok, at_cp, path.code)
-            rep = trk & ((at_cp == 0) & path.ok)[None, :]
-            s_reason = np.where(trk & ~rep, link_code[None, :], s_reason)
-        else:
-            rep = trk
-        if fused:
-            # its track reaches the command post, but only the fused picture reports
-            s_reason = np.where(rep, CODE_NOT_TRACKED, s_reason)
-            rep = np.zeros_like(rep)
-        s_stage[rep] = Stage.REPORTED
-        s_reason = np.where(rep, 0, s_reason)
+        if cp is None or comp.index == cp.index:
+            if fused:  # its track is at the post, but only the fused picture reports
+                s_reason[trk] = CODE_NOT_TRACKED
+            else:
+                s_stage[trk] = Stage.REPORTED
+                s_reason[trk] = 0
+            return s_stage, s_reason
+        path = self.conn.status(comp.id, cp.id, times, TRACKS)
+        # the first break along the way: the path to the command post, then the post,
+        # then whether the post can use this sensor's tracks (interface integration)
+        integ = self.conn.integration_code(comp.id, cp.id)
+        at_cp = np.where(cp_code != 0, cp_code, integ)
+        reaches = (at_cp == 0) & path.ok
+        why = np.where(path.ok, at_cp, path.code)
+        if fused:  # its track reaches the command post, but only the fused picture reports
+            why = np.where(reaches, CODE_NOT_TRACKED, why)
+        s_reason = np.where(trk, why[None, :], s_reason).astype(np.int8)
+        if not fused:
+            s_stage[trk & reaches[None, :]] = Stage.REPORTED
         return s_stage, s_reason
 
     def _launchers_available(self, unit: UnitRt, times: np.ndarray, cp):
@@ -343,18 +409,12 @@ class Gates:
         fc_reason = np.full((A, K), CODE_NO_FIRE_CONTROL_RADAR, np.int8)
         fc_rank = np.zeros((A, K), np.int8)  # how far the best fire-control radar got
         for fi in (i for i in unit.role("fire_control") if i in self.sensors):
-            st = self.sensors[fi]
             comp = w.components[fi]
-            idx = self.sensing.look(fi, times)
-            j = np.maximum(idx, 0)
-            geo = np.where((idx >= 0)[None, :], st.geo.geo_code[:, j], CODE_BELOW_HORIZON)
-            work = self.sensing.code(fi, idx)
-            seen = (geo != CODE_BELOW_HORIZON) & (geo != CODE_TERRAIN_MASKED)
-            tracking = (work == 0)[None, :] & seen & st.firm[:, j] & (idx >= 0)[None, :]
-            rank = np.where(work != 0, 0, 1)[None, :] + seen + tracking
-            # a fire-control radar that sees the target but is jammed says so
-            blind = np.where(~seen | (geo == CODE_JAMMED), geo, CODE_NO_FIRE_CONTROL_RADAR)
-            r = np.where(work[None, :] != 0, work[None, :], blind)
+            pre = self._looks(fi)
+            j = self._look_index(fi, times)
+            tracking = pre.fc_tracking.take(j, axis=1)
+            rank, r = pre.fc_rank.take(j, axis=1), pre.fc_reason.take(j, axis=1)
+            links_seen: set[bytes] = set()
             for li in launchers:
                 if li == fi:
                     link_ok = np.ones(K, bool)
@@ -362,12 +422,18 @@ class Gates:
                 else:
                     path = self.conn.status(comp.id, w.components[li].id, times, FIRE_CONTROL)
                     link_ok, link_code = path.ok, path.code
-                fire = tracking & (avail[li] & link_ok)[None, :]
-                ready[li] |= fire
+                ready[li] |= tracking & (avail[li] & link_ok)[None, :]
+                # the best radar and its reason depend on the link only: the same link
+                # timeline again (launchers of one battery) changes nothing
+                seen_key = link_ok.tobytes() + link_code.tobytes()
+                if seen_key in links_seen:
+                    continue
+                links_seen.add(seen_key)
+                fire_rank = rank + (tracking & link_ok[None, :])
                 r_l = np.where(tracking & ~link_ok[None, :], link_code[None, :], r)
-                better = (rank + (tracking & link_ok[None, :])) > fc_rank
+                better = fire_rank > fc_rank
                 fc_reason = np.where(better, r_l, fc_reason)
-                fc_rank = np.where(better, rank + (tracking & link_ok[None, :]), fc_rank)
+                fc_rank = np.where(better, fire_rank, fc_rank)
         return ready, fc_reason
 
     def guidance_holds(self, unit: UnitRt, li: int, a: int, t: float) -> bool:

@@ -91,7 +91,9 @@ class Replication:
         self.network = self._network()
         self.sensing = Sensing(w, self.geom, self.equipment, self.network, rs, self.emissions)
         # each unit's kill chain gate by gate
-        self.gates = Gates(w, self.equipment, self.network, self.sensing, rs, self.cyber)
+        self.gates = Gates(
+            w, self.equipment, self.network, self.sensing, rs, self.cyber, self.geom.memo
+        )
         chains = list(self._chains().values())
         # the fight: decisions, crews, launches, return fire, intercepts; sector command
         # posts assign targets across their batteries (engine.sector)

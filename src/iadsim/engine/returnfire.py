@@ -63,9 +63,11 @@ class ReturnFireProcess:
     def _aircraft_now(self, t: float, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions (A, 3) and airborne-and-alive mask of every aircraft at time t."""
         w = self.world
-        ground = w.terrain.ground_m if w.terrain is not None else None
         times = np.array([t])
-        pos = np.stack([ac.route.positions(times, ground)[0] for ac in w.aircraft])
+        pos = np.stack([ac.route.positions(times)[0] for ac in w.aircraft])
+        agl = [a for a, ac in enumerate(w.aircraft) if ac.route.agl]
+        if agl and w.terrain is not None:  # heights above the ground: one terrain lookup
+            pos[agl, 2] += w.terrain.ground_m(pos[agl, 0], pos[agl, 1])
         up = np.array([bool(ac.route.airborne(times)[0]) for ac in w.aircraft]) & alive
         return pos, up
 
