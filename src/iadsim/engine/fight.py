@@ -43,8 +43,9 @@ def fire_control_order(chain: UnitChain) -> dict[int, list[int]]:
     at_fc = chain.stage[:, cand] == _FIRE_CONTROL  # (A, C)
     # stable: within the aircraft at fire control, by range, then by aircraft index
     order = np.lexsort((chain.geo.range_m[:, cand], ~at_fc), axis=0)
-    counts = at_fc.sum(axis=0)
-    return {int(k): order[: counts[j], j].tolist() for j, k in enumerate(cand)}
+    columns = order.T.tolist()  # one conversion, then plain list slices
+    counts = at_fc.sum(axis=0).tolist()
+    return {k: columns[j][: counts[j]] for j, k in enumerate(cand.tolist())}
 
 
 class Fight:
@@ -82,6 +83,7 @@ class Fight:
         self.kill_time = np.full(len(w.aircraft), np.inf)
         self._index_of = {ac.id: i for i, ac in enumerate(w.aircraft)}
         self._grounds: dict[tuple[float, float], float] = {}  # (east, north) -> ground (m)
+        self._wta_solved: dict[tuple, np.ndarray] = {}  # a WTA problem -> its assignment
         self.disabled_at: dict[int, float] = {}
         self.magazines = {
             c.index: Magazine(
@@ -300,16 +302,21 @@ class Fight:
             if missile not in by_missile:
                 by_missile[missile] = self.geom.weapons[missile].pk_model.pk(cats, ranges)
             pk[i] = np.where(feasible[i], by_missile[missile], 0.0)
-        problem = WTAProblem.build(
-            [w.components[li].id for li in launchers],
-            [w.aircraft[a].id for a in targets],
-            pk,
-            feasible=feasible,
-            channels=1,
-            max_units_per_target=1,
-        )
-        result = assign(problem, chain.unit.wta)
-        pairs = [(pk[i, j], targets[j], launchers[i]) for i, j in np.argwhere(result.matrix)]
+        # the same problem comes back decision after decision (Pk is flat inside the knee
+        # range): solved once per replication
+        key = (chain.unit.wta, tuple(launchers), tuple(targets), pk.tobytes(), feasible.tobytes())
+        matrix = self._wta_solved.get(key)
+        if matrix is None:
+            problem = WTAProblem.build(
+                [w.components[li].id for li in launchers],
+                [w.aircraft[a].id for a in targets],
+                pk,
+                feasible=feasible,
+                channels=1,
+                max_units_per_target=1,
+            )
+            matrix = self._wta_solved[key] = assign(problem, chain.unit.wta).matrix
+        pairs = [(pk[i, j], targets[j], launchers[i]) for i, j in np.argwhere(matrix)]
         pairs.sort(key=lambda p: -p[0])
         return {a: li for _, a, li in pairs[:free]}
 

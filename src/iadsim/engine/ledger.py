@@ -67,7 +67,9 @@ class Ledger:
         """Fold a single observation from the event loop."""
         stage = int(stage)
         self._merge(a, u, stage, REASON_CODE[reason], time_s)
-        if stage >= 1:
+        # first[a, u] never decreases along the stages (reaching a stage reaches those
+        # before it), so nothing is earlier when this stage's first time is not later
+        if stage >= 1 and time_s < self.first[a, u, stage]:
             first = self.first[a, u, 1 : stage + 1]  # a view: updated in place
             np.minimum(first, time_s, out=first)
 

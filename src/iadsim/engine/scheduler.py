@@ -24,19 +24,11 @@ class PastEventError(ValueError):
     """An event was scheduled before the present time of the queue (an engine bug)."""
 
 
-@dataclass(order=True)
-class _Entry:
-    time_s: float
-    seq: int
-    handler: Callable[..., None] = field(compare=False)
-    args: tuple[Any, ...] = field(compare=False)
-
-
 class EventQueue:
     """A priority queue of (time, handler, args); `run` pops and calls them until `end_s`."""
 
     def __init__(self) -> None:
-        self._heap: list[_Entry] = []
+        self._heap: list[tuple[float, int, Callable[..., None], tuple[Any, ...]]] = []
         self._seq = 0
         self.now_s = 0.0
 
@@ -47,16 +39,18 @@ class EventQueue:
             raise PastEventError(
                 f"event {name} scheduled at t = {time_s} s, before the present t = {self.now_s} s"
             )
-        heapq.heappush(self._heap, _Entry(time_s, self._seq, handler, args))
+        # (time, sequence number, ...): tuples compare in C; the sequence numbers are unique,
+        # so ties in time go in insertion order and handlers are never compared
+        heapq.heappush(self._heap, (time_s, self._seq, handler, args))
         self._seq += 1
 
     def run(self, end_s: float) -> None:
         """Process events in order until the queue is empty or the next one is after end_s."""
         heap = self._heap
-        while heap and heap[0].time_s <= end_s:
-            entry = heapq.heappop(heap)
-            self.now_s = entry.time_s
-            entry.handler(*entry.args)
+        while heap and heap[0][0] <= end_s:
+            time_s, _, handler, args = heapq.heappop(heap)
+            self.now_s = time_s
+            handler(*args)
 
     def __len__(self) -> int:
         return len(self._heap)
