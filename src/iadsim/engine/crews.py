@@ -178,10 +178,11 @@ class Crews:
             return 1.0
         at, amp = self._perceived_by(unit, profile.suppression_sensitivity)
         done = at <= t
-        if not done.any():
+        if not np.logical_or.reduce(done):
             return 1.0
         decay = np.exp(-(t - at[done]) / DEFAULT_SUPPRESSION.recovery_s)
-        return float(np.multiply.reduce(np.clip(1.0 - amp[done] * decay, 0.0, 1.0)))
+        # clip to [0, 1] with the ufuncs themselves (np.clip's Python wrapper costs more)
+        return float(np.multiply.reduce(np.minimum(np.maximum(1.0 - amp[done] * decay, 0.0), 1.0)))
 
     def _perceived_by(self, unit: UnitRt, sensitivity: float) -> tuple[np.ndarray, np.ndarray]:
         """(times perceived, amplitudes) of the events heard that `unit`'s crew perceives

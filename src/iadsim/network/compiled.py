@@ -46,6 +46,8 @@ class Compiled:
             pts.update(tl.breakpoints())
         self.bps = sorted(pts)
         self.bps_arr = np.asarray(self.bps, dtype=float)
+        # id(time grid) -> (the grid, first index of each state met, state per time)
+        self.epochs_of: dict[int, tuple[np.ndarray, list[int], np.ndarray]] = {}
         rep = np.concatenate(([-INF], self.bps_arr))  # state holds from each epoch's start
         self.node_ids = list(net.nodes)
         self.link_ids = list(net.links)

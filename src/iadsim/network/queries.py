@@ -144,10 +144,18 @@ class Queries:
         c = self._compiled()
         if c.n_states == 1 and flat.size:  # one state throughout: one path
             return times, [self.path(src, dst, float(flat[0]), kind)], np.zeros(flat.size, int)
-        ep = c.state_arr[np.searchsorted(c.bps_arr, flat, side="right")]
-        _, first, inv = np.unique(ep, return_index=True, return_inverse=True)
+        # the same time grids are asked about for many pairs: their epochs once per grid
+        hit = c.epochs_of.get(id(times))
+        if hit is not None and hit[0] is times:
+            first, inv = hit[1], hit[2]
+        else:
+            ep = c.state_arr[np.searchsorted(c.bps_arr, flat, side="right")]
+            _, first, inv = np.unique(ep, return_index=True, return_inverse=True)
+            first, inv = first.tolist(), inv.ravel()
+            if flat.size > 16:  # a grid (held: its id is not reused), not a single time
+                c.epochs_of[id(times)] = (times, first, inv)
         per = [self.path(src, dst, float(flat[i]), kind) for i in first]
-        return times, per, inv.ravel()
+        return times, per, inv
 
     def paths_by_epoch(
         self,
