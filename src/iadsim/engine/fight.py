@@ -107,6 +107,7 @@ class Fight:
         # stale: the chain changed since it was put in the queue) and the last index decided
         self._generation = [0] * len(chains)
         self._decided = [-1] * len(chains)
+        self._disarmed = [False] * len(chains)  # every launcher out of action (return fire)
 
     def start(self) -> None:
         """Put every sector post's assignment cycles (before any decision at the same time)
@@ -233,6 +234,9 @@ class Fight:
         if generation != self._generation[ci]:
             return  # its chain changed since: the decision was put in the queue again
         self._decided[ci] = k
+        if self._disarmed[ci]:
+            self._decide_disarmed(ci, k)
+            return
         chain = self.chains[ci]
         unit, t = chain.unit, float(chain.geo.times_s[k])
         blocked: list = []
@@ -270,6 +274,21 @@ class Fight:
                 value=delay,
             )
             self.queue.schedule(t + delay, self._launch, ci, a, li)
+        self._schedule_next_decision(ci, k + 1)
+
+    def _decide_disarmed(self, ci: int, k: int) -> None:
+        """`_decide` for a unit whose launchers return fire has all put out of action (for
+        good): each target it would have weighed is blocked (NODE_DESTROYED), the same
+        records in the same order as `_options` gives, without weighing launchers."""
+        t = float(self.chains[ci].geo.times_s[k])
+        allowed = self.doctrines[ci].salvos_allowed
+        for a in self._fire_control_order[ci].get(k, ()):
+            if (
+                self.alive[a]
+                and (ci, a) not in self.engaged
+                and self.salvos.get((ci, a), 0) < allowed
+            ):
+                self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NODE_DESTROYED, t)
         self._schedule_next_decision(ci, k + 1)
 
     def _assign(self, ci: int, k: int, targets: list[int], loaded_by: dict[int, list[int]]):
@@ -426,6 +445,12 @@ class Fight:
             self.crews.hear(event)
         if fire.effect is ReturnFireEffect.DISABLED:
             self.disabled_at[li] = min(self.disabled_at.get(li, np.inf), fire.time_s)
+            now = self.queue.now_s
+            for ci, chain in enumerate(self.chains):
+                if li in chain.ready and all(
+                    self.disabled_at.get(lj, np.inf) <= now for lj in chain.ready
+                ):
+                    self._disarmed[ci] = True  # no launcher of the unit can fire again
 
     def _intercept(self, ci: int, a: int, li: int, n: int, pk: float, point: np.ndarray) -> None:
         """The salvo reaches the predicted intercept point: it needs the target near it and,
