@@ -10,6 +10,11 @@ new - old with a bootstrap 95% interval (`analysis.stats.paired_difference`) and
 replications differ at all.
 
     .venv/bin/python benchmarks/core_equivalence.py --old /tmp/old/src [--n 200]
+    .venv/bin/python benchmarks/core_equivalence.py --old-commit 2aff3f7 [--n 200]
+
+`--old-commit REV` exports that commit's src/ (`git archive`) into a temporary directory.
+The last line says whether every interval holds 0 (`equivalent=yes`) and how many
+replications differ in any metric (`identical=<k>/<n>`).
 
 Each side runs in its own interpreter with its source tree first on the path.
 """
@@ -21,6 +26,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +60,15 @@ def measure(scenario: str, n: int, root_seed: int) -> list[dict]:
     return rows
 
 
+def export_src(commit: str, into: Path) -> Path:
+    """The src/ tree of `commit` of this repository, exported under `into`."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit, "src"], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "src"
+
+
 def _side(src: Path, scenario: str, n: int, root_seed: int) -> list[dict]:
     env = dict(os.environ, PYTHONPATH=str(src))
     cmd = [sys.executable, __file__, "--emit", "--scenario", scenario, "--n", str(n),
@@ -76,6 +91,7 @@ def compare(old: list[dict], new: list[dict]) -> list[dict]:
 def main(argv: list[str] | None = None) -> list[dict]:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--old", type=Path, help="the other core's src/ directory")
+    ap.add_argument("--old-commit", help="a commit of this repository: its src/ is the old core")
     ap.add_argument("--new", type=Path, default=ROOT / "src")
     ap.add_argument("--scenario", default=str(CARACAS))
     ap.add_argument("--n", type=int, default=200)
@@ -85,9 +101,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
     if args.emit:
         print(json.dumps(measure(args.scenario, args.n, args.seed)))
         return []
-    if args.old is None:
-        ap.error("--old is required")
-    old = _side(args.old, args.scenario, args.n, args.seed)
+    if (args.old is None) == (args.old_commit is None):
+        ap.error("give one of --old or --old-commit")
+    with tempfile.TemporaryDirectory() as tmp:
+        old_src = args.old if args.old is not None else export_src(args.old_commit, Path(tmp))
+        old = _side(old_src, args.scenario, args.n, args.seed)
     new = _side(args.new, args.scenario, args.n, args.seed)
     rows = compare(old, new)
     print(f"{'metric':<34}{'old':>9}{'new':>9}{'new-old':>10}  95% interval      changed")
@@ -96,6 +114,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
             f"{r['metric']:<34}{r['base_mean']:9.4f}{r['variant_mean']:9.4f}{r['diff']:10.4f}"
             f"  [{r['lo']:+.4f}, {r['hi']:+.4f}]  {r['changed']}/{r['n']}"
         )
+    same = sum(o == n for o, n in zip(old, new, strict=True))
+    holds = all(r["lo"] <= 0.0 <= r["hi"] for r in rows)
+    print(f"equivalent={'yes' if holds else 'no'} identical={same}/{len(old)}")
     return rows
 
 
