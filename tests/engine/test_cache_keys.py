@@ -98,11 +98,12 @@ def _variants(scenario):
 def _fingerprint(value, h=None):
     """A digest of the seed-independent numbers of a geometry: every array and number in its
     sensors, units and ARM sightlines (the world, the weapons and the links' jamming are
-    rebuilt from the variant by `prepare_variant`, so they are not compared)."""
+    rebuilt from the variant by `prepare_variant`, so they are not compared; `memo` is a
+    cache of lookups keyed by identity)."""
     h = h or hashlib.sha256()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
-            if f.name not in ("world", "weapons", "link_jamming"):
+            if f.name not in ("world", "weapons", "link_jamming", "memo"):
                 h.update(f.name.encode())
                 _fingerprint(getattr(value, f.name), h)
     elif isinstance(value, np.ndarray):
