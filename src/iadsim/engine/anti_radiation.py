@@ -31,7 +31,9 @@ import numpy as np
 
 from iadsim.engagement.flyout import Flyout
 from iadsim.engine.events import AircraftDown, ComponentLost, EmissionsChanged, EventKind
+from iadsim.engine.mechanisms import Mechanism
 from iadsim.geo.line_of_sight import obstruction
+from iadsim.killchain import Reason
 from iadsim.readiness.suppression import SuppressiveKind
 from iadsim.threats.arm import ArmShot, ArmType, shot_outcome_p
 from iadsim.threats.emcon import NO_EMCON, EmconDoctrine, radiating, radiating_throughout
@@ -325,3 +327,39 @@ class ArmProcess:
             SuppressionEvent(t, shot.shooter_id, comp.id, where, (), str(SuppressiveKind.CASUALTY))
         )
         self.ctx.emit(ComponentLost(t, ci))
+
+
+CONTRACTS = (
+    Mechanism(
+        name="emission-control",
+        summary="a unit's radars radiate by doctrine: only when cued, blinking, silent "
+        "after a launch warning",
+        module=__name__,
+        process="Emissions",
+        reads=("scenario.units.emcon", "scenario.units.c2_mode"),
+        owns=("Emissions.doctrine", "Emissions.cue_time", "Emissions.warnings"),
+        reasons=(Reason.RADAR_OFF,),
+        doc="docs/engagement.md",
+    ),
+    Mechanism(
+        name="anti-radiation-missiles",
+        summary="carriers fire ARMs at radars that radiate in sight and range; a hit "
+        "destroys the radar, a warning silences it under its doctrine",
+        module=__name__,
+        process="ArmProcess",
+        reads=("catalog.aircraft.arm", "scenario.raid.anti_radiation"),
+        owns=(
+            "ArmProcess.rounds",
+            "ArmProcess.busy",
+            "ArmProcess.targeted",
+            "ArmProcess.down",
+            "ArmProcess.shots",
+        ),  # fmt: skip
+        hears=(AircraftDown,),
+        emits=(ComponentLost, EmissionsChanged),
+        route="arms",
+        also_gives=(Reason.NODE_DESTROYED, Reason.RADAR_OFF),
+        records=(EventKind.RETURN_FIRE, EventKind.DESTROYED, EventKind.MISS),
+        doc="docs/engagement.md",
+    ),
+)

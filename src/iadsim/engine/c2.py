@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from iadsim.engine.mechanisms import Mechanism
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import World
@@ -161,3 +162,89 @@ def replication_network(
         jam_windows,
         equipment.causes,
     )
+
+
+CONTRACTS = (
+    Mechanism(
+        name="link-reliability",
+        summary="links fail and are repaired at random (MTBF/MTTR); a link set down by hand "
+        "is the explicit what-if override",
+        module=__name__,
+        process="Connectivity",
+        reads=(
+            "scenario.network.links",
+            "scenario.network.auto_internal_links",
+            "catalog.units.links",
+        ),  # fmt: skip
+        owns=("Connectivity.net",),
+        reasons=(Reason.LINK_DOWN,),
+        doc="docs/network.md",
+    ),
+    Mechanism(
+        name="comms-sets",
+        summary="radio sets, cable terminals and data units fail with age: the links that "
+        "need them are out",
+        module="iadsim.network.causes",
+        process="Equipment",
+        reads=(
+            "catalog.comms",
+            "catalog.components.comms",
+            "scenario.units.components.comms",
+            "scenario.units.components.maintenance",
+        ),  # fmt: skip
+        owns=("Equipment.causes",),
+        reasons=(Reason.DATALINK_FAILED,),
+        doc="docs/network.md",
+    ),
+    Mechanism(
+        name="power",
+        summary="components that need power are out when every generator or grid feeding "
+        "them has failed",
+        module="iadsim.network.causes",
+        process="Equipment",
+        reads=(
+            "catalog.power",
+            "catalog.components.needs_power",
+            "catalog.units.power",
+            "scenario.units.power",
+        ),  # fmt: skip
+        owns=("Equipment.causes",),
+        reasons=(Reason.NO_POWER,),
+        doc="docs/network.md",
+    ),
+    Mechanism(
+        name="deployment",
+        summary="a unit in garrison, on the march or setting up is not ready until it is",
+        module="iadsim.network.causes",
+        process="Equipment",
+        reads=("scenario.units.deployment", "catalog.units.setup_s", "catalog.units.march_s"),
+        owns=("Equipment.causes",),
+        reasons=(Reason.NOT_DEPLOYED,),
+        also_gives=(Reason.IN_STORAGE,),
+        doc="docs/network.md",
+    ),
+    Mechanism(
+        name="network-setup",
+        summary="a crew brings its unit's network up at the alert, or fails to",
+        module="iadsim.network.causes",
+        process="Equipment",
+        reads=("catalog.units.network_setup_s", "scenario.units.crew"),
+        owns=("Equipment.causes",),
+        also_gives=(Reason.CREW_NOT_READY,),
+        doc="docs/network.md",
+    ),
+    Mechanism(
+        name="integration",
+        summary="a command post cannot use the tracks of a sensor never integrated with it",
+        module="iadsim.network.integration",
+        process="Connectivity",
+        reads=(
+            "catalog.integration",
+            "catalog.components.interface",
+            "scenario.network.integrations",
+        ),  # fmt: skip
+        owns=("Connectivity.causes",),
+        reasons=(Reason.NOT_INTEGRATED,),
+        doc="docs/network.md",
+    ),
+)

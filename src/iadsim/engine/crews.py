@@ -26,6 +26,7 @@ import math
 import numpy as np
 
 from iadsim.engine.events import EventKind, EventLog
+from iadsim.engine.mechanisms import Mechanism
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.world import UnitRt, World
 from iadsim.killchain import Reason
@@ -238,3 +239,36 @@ class Crews:
             if site.id == event.target_id:
                 units.update(str(m).split("/")[0] for m in site.members)
         return frozenset(self._network[u] for u in units if u in self._network)
+
+
+CONTRACTS = (
+    Mechanism(
+        name="crew-readiness",
+        summary="a crew's willingness, errors and reaction time at each launch opportunity",
+        module=__name__,
+        process="Crews",
+        reads=(
+            "scenario.units.crew",
+            "scenario.units.components.crew",
+            "scenario.environment.night",
+            "scenario.environment.night_vision",
+            "catalog.units.crew_reaction_s",
+        ),  # fmt: skip
+        owns=("Crews.courage", "Crews.blocked", "Crews.pending"),
+        reasons=(Reason.CREW_NOT_READY,),
+        records=(EventKind.CREW_ERROR,),
+        doc="docs/readiness.md",
+    ),
+    Mechanism(
+        name="suppression",
+        summary="crews near return fire, strikes and casualties, or on the radio net that "
+        "hears of them, are deterred (deterrence recovering with time)",
+        module=__name__,
+        process="Crews",
+        reads=("scenario.units.crew.suppressible", "scenario.units.crew.morale"),
+        owns=("Crews.heard",),
+        reasons=(Reason.CREW_SUPPRESSED,),
+        records=(EventKind.SUPPRESSED,),
+        doc="docs/readiness.md",
+    ),
+)

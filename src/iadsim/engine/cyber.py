@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from iadsim.engine.events import EventKind, EventLog
+from iadsim.engine.mechanisms import Mechanism
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.world import World
 from iadsim.killchain import CODE_PICTURE_DENIED, Reason, Stage
@@ -192,3 +193,18 @@ def freeze_picture(
     stage = np.where(lose, int(Stage.TRACKED), stage).astype(np.int8)
     reason = np.where(lose, CODE_PICTURE_DENIED, reason).astype(np.int8)
     return stage, reason
+
+
+CONTRACTS = (
+    Mechanism(
+        name="cyber",
+        summary="attacks on the defence's picture and power: blank or frozen pictures, a "
+        "cut grid until a generator takes the load",
+        module=__name__,
+        process="Cyber",
+        reads=("scenario.cyber", "catalog.power.kind", "catalog.power.start_s"),
+        owns=("Cyber.windows",),
+        reasons=(Reason.PICTURE_DENIED, Reason.GRID_DOWN),
+        doc="docs/network.md",
+    ),
+)

@@ -25,7 +25,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from iadsim.engine.events import AircraftDown
+from iadsim.engine.mechanisms import Mechanism
 from iadsim.geo.line_of_sight import obstruction
+from iadsim.killchain import Reason
 from iadsim.scenario.catalog import RadarSpec
 from iadsim.sensors.jamming import (
     Jammer,
@@ -261,3 +263,38 @@ class Jamming:
         if a in self.comms:
             self.link_windows = radio_link_jamming(self.world, self.stopped)
         return sensors, a in self.comms
+
+
+CONTRACTS = (
+    Mechanism(
+        name="radar-jamming",
+        summary="the raid's noise jammers raise the noise at radars in their bands (J/N "
+        "against the radar equation); a screening jammer falls silent at its kill",
+        module=__name__,
+        process="Jamming",
+        reads=("catalog.aircraft.jammer", "scenario.raid.jamming"),
+        owns=("Jamming.down",),
+        hears=(AircraftDown,),
+        route="jamming",
+        reasons=(Reason.JAMMED,),
+        doc="docs/sensors.md",
+    ),
+    Mechanism(
+        name="radio-link-jamming",
+        summary="communications jammers overpower radio links in their bands (J/S at the "
+        "receiving set); a link's hand-set jam windows are the explicit override",
+        module=__name__,
+        process="Jamming",
+        reads=(
+            "catalog.aircraft.comms_jammer",
+            "catalog.comms.frequency_hz",
+            "scenario.raid.jamming",
+            "scenario.network.links.jammed",
+        ),  # fmt: skip
+        owns=("Jamming.link_windows",),
+        hears=(AircraftDown,),
+        route="jamming",
+        also_gives=(Reason.JAMMED,),
+        doc="docs/network.md",
+    ),
+)

@@ -25,6 +25,7 @@ from iadsim.engine.electronic_attack import (
     radars_covered,
     radio_link_jamming,
 )
+from iadsim.engine.mechanisms import Mechanism
 from iadsim.engine.weapons import WeaponModel, weapon_model
 from iadsim.engine.world import World
 from iadsim.geo.line_of_sight import horizon_obstruction
@@ -35,6 +36,7 @@ from iadsim.killchain import (
     CODE_OUT_OF_RANGE,
     CODE_OUTSIDE_ALTITUDE,
     CODE_TERRAIN_MASKED,
+    Reason,
 )
 from iadsim.sensors import clutter as clutter_model
 from iadsim.sensors.detection import PdCurve
@@ -392,3 +394,21 @@ def with_jammers_down(geometry: Geometry, stop_s: Mapping[int, float]) -> Geomet
     if any(a in stop_s for a, _ in comms_jammers(world)):
         link_jamming = radio_link_jamming(world, stop_s)
     return replace(geometry, sensors=sensors, link_jamming=link_jamming)
+
+
+CONTRACTS = (
+    Mechanism(
+        name="infrared-seeker",
+        summary="an infrared missile's seeker locks on by range, aspect and the aircraft's "
+        "IR intensity; flares and DIRCM lower its Pk",
+        module=__name__,
+        reads=(
+            "catalog.weapons.seeker",
+            "catalog.aircraft.ir_w_sr",
+            "catalog.aircraft.countermeasures",
+            "scenario.raid.countermeasures",
+        ),  # fmt: skip
+        reasons=(Reason.NO_LOCK,),
+        doc="docs/engagement.md",
+    ),
+)

@@ -22,7 +22,14 @@ from iadsim.engine.crews import Crews, strike_suppression
 from iadsim.engine.culprits import failing_element
 from iadsim.engine.cyber import Cyber
 from iadsim.engine.electronic_attack import Jamming
-from iadsim.engine.events import AircraftDown, ComponentLost, EventKind, EventLog, Outcome
+from iadsim.engine.events import (
+    AircraftDown,
+    ComponentLost,
+    EmissionsChanged,
+    EventKind,
+    EventLog,
+    Outcome,
+)
 from iadsim.engine.fight import Fight
 from iadsim.engine.gates import Gates
 from iadsim.engine.ledger import Ledger
@@ -144,8 +151,10 @@ class Replication:
                 return
         elif isinstance(outcome, ComponentLost):
             changed, network = {outcome.component}, True
-        else:  # EmissionsChanged
+        elif isinstance(outcome, EmissionsChanged):
             changed = {outcome.radar}
+        else:
+            raise TypeError(f"no route for the outcome {outcome!r}")
         if network:
             self.network = self._network()
             self.gates.use_network(self.network)

@@ -14,8 +14,10 @@ from dataclasses import replace
 import numpy as np
 
 from iadsim.engine.events import EventKind, EventLog
+from iadsim.engine.mechanisms import Mechanism
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.world import World
+from iadsim.killchain import Reason
 from iadsim.readiness.suppression import SuppressiveKind
 from iadsim.threats.returnfire import (
     ReturnFire,
@@ -108,3 +110,19 @@ class ReturnFireProcess:
             detail="return fire",
         )
         return [supp, replace(supp, kind=str(SuppressiveKind.CASUALTY))]
+
+
+CONTRACTS = (
+    Mechanism(
+        name="return-fire",
+        summary="aircraft fire back at launches they see (guns, rockets, bombs): a hit "
+        "disables the launcher; every burst suppresses crews nearby",
+        module=__name__,
+        process="ReturnFireProcess",
+        reads=("catalog.aircraft.return_fire", "scenario.raid.loadout"),
+        owns=("ReturnFireProcess.model",),
+        also_gives=(Reason.NODE_DESTROYED,),
+        records=(EventKind.RETURN_FIRE, EventKind.DESTROYED),
+        doc="docs/engagement.md",
+    ),
+)

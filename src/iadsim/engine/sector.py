@@ -34,10 +34,13 @@ import numpy as np
 
 from iadsim.engagement.assignment import WTAProblem, assign
 from iadsim.engine.c2 import Connectivity
+from iadsim.engine.events import EventKind
 from iadsim.engine.gates import UnitChain
+from iadsim.engine.mechanisms import Mechanism
 from iadsim.engine.radar_picture import Geometry
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import UnitRt
+from iadsim.killchain import Reason
 from iadsim.network.kinds import MessageKind
 
 Options = Callable[[int, int, float], tuple[list[int], dict[int, list[int]]]]
@@ -189,3 +192,24 @@ class SectorCommand:
             return None
         post = self.post_of[ci]
         return not engaged_by_other and self.in_force(post, t).get(a) == ci
+
+
+CONTRACTS = (
+    Mechanism(
+        name="sector-command",
+        summary="a sector command post assigns targets across its batteries while they "
+        "hear it; cut off, a battery chooses for itself",
+        module=__name__,
+        process="SectorCommand",
+        reads=(
+            "scenario.units.higher",
+            "scenario.units.wta",
+            "catalog.units.decision_period_s",
+            "catalog.units.processing_delay_s",
+        ),  # fmt: skip
+        owns=("SectorCommand.posts",),
+        also_gives=(Reason.NOT_ASSIGNED,),
+        records=(EventKind.TARGET_ASSIGNED,),
+        doc="docs/engagement.md",
+    ),
+)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from iadsim.engine.events import EventKind, EventLog
+from iadsim.engine.mechanisms import Mechanism
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.world import World
 from iadsim.killchain import REASON_CODE, Reason
@@ -171,3 +172,37 @@ class Equipment:
     def strike_outages(self) -> dict[str, Outage]:
         """Components disabled by strikes, with when and why they stop working."""
         return {cid: self.outage(cid) for cid in self.strike_disabled_at}
+
+
+CONTRACTS = (
+    Mechanism(
+        name="readiness",
+        summary="each component's readiness state drawn from its posture, maintenance and "
+        "observations; a component in storage or broken does not work",
+        module=__name__,
+        process="Equipment",
+        reads=(
+            "scenario.units.components.readiness",
+            "scenario.units.components.maintenance",
+            "scenario.observations",
+            "scenario.start_utc",
+            "catalog.components.kind",
+        ),
+        owns=("Equipment.states",),
+        reasons=(Reason.IN_STORAGE, Reason.RADAR_NOT_OPERATIONAL, Reason.NOT_MISSION_CAPABLE),
+        records=(EventKind.STATE_SAMPLED,),
+        doc="docs/readiness.md",
+    ),
+    Mechanism(
+        name="strikes",
+        summary="scheduled strikes on sites and units destroy or disable components; "
+        "destruction by any cause (an ARM, return fire) is this reason's home",
+        module=__name__,
+        process="Equipment",
+        reads=("scenario.strikes", "scenario.sites"),
+        owns=("Equipment.destroyed_at", "Equipment.strike_disabled_at", "Equipment.strikes"),
+        reasons=(Reason.NODE_DESTROYED,),
+        records=(EventKind.STRIKE, EventKind.DESTROYED, EventKind.DISABLED),
+        doc="docs/scenario.md",
+    ),
+)
