@@ -27,7 +27,7 @@ def _record(idx: int) -> dict:
     rep.update(dict.fromkeys(CLASS_COLUMNS, 0), sam_launches=idx % 3)
     return {
         "replication": rep,
-        "aircraft": [(idx, "A", "t", 1, 1, 1, 0, idx % 2, 10.0, None)],
+        "aircraft": [(idx, "A", "t", 1, 1, 1, 0, idx % 2, 10.0, None, 12.0, 0, 1, 0, 0)],
         "ledger": [
             (idx, "A", "SAM", "launched", 7, "MISSED", 12.0) + (None,) * N_STAGE_TIMES + (None,)
         ],

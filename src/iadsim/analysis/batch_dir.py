@@ -110,6 +110,7 @@ def write_batch_dir(
     """Run (or complete, with `resume`) replications 0..n-1 into OUT's store, then write the
     summary of those n, the scene if given, and the manifest last. Returns the batch's outcome
     and the summary (its `headline`: the registry's `metric`, analysis.metrics)."""
+    from iadsim.analysis.crest import crest_times
     from iadsim.analysis.stats import batch_report
     from iadsim.io.outdir import fs_errors
     from iadsim.io.outputs import write_json
@@ -125,7 +126,7 @@ def write_batch_dir(
     )[0]
     # the summary covers replications 0..n-1, even when the store holds more (resume with -n)
     with ResultStore(outcome.store, writer=False, limit=n) as store:
-        report = batch_report(store, metric)
+        report = batch_report(store, metric, crest_times(prepared, climbing_only=True))
     with fs_errors(out, "write the summary"):
         write_json(report, out / "summary.json")
         if scene is not None:

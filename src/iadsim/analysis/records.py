@@ -14,7 +14,12 @@ from collections.abc import Mapping
 
 import pyarrow as pa
 
-from iadsim.analysis.metrics import CLASS_COLUMNS, class_counts, component_classes
+from iadsim.analysis.metrics import (
+    CLASS_COLUMNS,
+    WEAPON_CLASSES,
+    class_counts,
+    component_classes,
+)
 from iadsim.engine.ledger import LEDGER_SCHEMA
 from iadsim.engine.replication import ReplicationResult
 from iadsim.engine.run import Prepared
@@ -35,6 +40,9 @@ RECORD_SCHEMAS: dict[str, pa.Schema] = {
         [_IDX, ("aircraft", pa.string()), ("type", pa.string())]
         + [(f, pa.int64()) for f in FLAGS]
         + [("first_detected_s", pa.float64()), ("killed_at_s", pa.float64())]
+        + [("first_radar_track_s", pa.float64())]  # first firm track by a defence radar
+        + [(f"{c}_missiles", pa.int64()) for c in WEAPON_CLASSES]  # fired at it, by class
+        + [("decoy", pa.int64())]  # 1: a decoy (missiles spent on it, not an aircraft lost)
     ),
     "ledger": pa.schema(
         [_IDX]
@@ -64,9 +72,11 @@ def record_of(
     wall_s: float,
     *,
     classes: Mapping[str, str],
+    radars: frozenset[str] = frozenset(),
 ) -> dict:
     """A replication reduced to plain rows for the store (small and cheap to pickle);
-    `classes`: component (UNIT/COMPONENT) -> weapon class (`metrics.component_classes`)."""
+    `classes`: component (UNIT/COMPONENT) -> weapon class (`metrics.component_classes`);
+    `radars`: the defence's radar components (their firm tracks are `first_radar_track_s`)."""
     ac = result.aircraft
     events = result.events.rows()
     rep = {
@@ -79,10 +89,14 @@ def record_of(
         "destroyed_components": len(result.destroyed_at),
         **class_counts(events, classes, {r["aircraft"] for r in ac}),
     }
+    first_track, missiles = _per_aircraft(events, classes, radars)
     aircraft = [
         (idx, r["aircraft"], r.get("type"), *(int(bool(r[f])) for f in FLAGS))
-        + (r.get("first_detected_s"), r.get("killed_at_s"))
-        for r in ac
+        + (r.get("first_detected_s"), r.get("killed_at_s"), first_track.get(r["aircraft"]))
+        + tuple(missiles.get((r["aircraft"], c), 0) for c in WEAPON_CLASSES)
+        + (int(is_decoy),)
+        for rows, is_decoy in ((ac, False), (result.decoys, True))
+        for r in rows
     ]
     lt = result.ledger.table()
     cols = [lt.column(c).to_pylist() for c in TABLES["ledger"][1:]]
@@ -96,6 +110,28 @@ def record_of(
     return {"replication": rep, "aircraft": aircraft, "ledger": ledger, "components": components}
 
 
+def _per_aircraft(
+    events: list[tuple], classes: Mapping[str, str], radars: frozenset[str]
+) -> tuple[dict[str, float], dict[tuple[str, str], int]]:
+    """Per aircraft, from the event rows (time_s, kind, aircraft, unit, component, detail,
+    value): the first firm track by a defence radar, and the missiles (a launch's value)
+    fired at it by each weapon class."""
+    first: dict[str, float] = {}
+    missiles: dict[tuple[str, str], int] = {}
+    for t, kind, ac, _unit, comp, _detail, value in events:
+        if kind == "track_firm" and comp in radars:
+            first[ac] = min(first.get(ac, t), t)
+        elif kind == "launch" and comp in classes:
+            key = (ac, classes[comp])
+            missiles[key] = missiles.get(key, 0) + int(value or 1)
+    return first, missiles
+
+
+def radar_components(prepared: Prepared) -> frozenset[str]:
+    """The defence's radars as the event log names them (UNIT/COMPONENT)."""
+    return frozenset(c.id for c in prepared.geometry.world.components if c.is_radar)
+
+
 def run_one(prepared: Prepared, idx: int, seed: int) -> dict:
     """Run and record one replication. The record's `replication` row carries `wall_s` (stored)
     and `cpu_s`, the CPU time of this thread (not stored: what the benchmarks compare between
@@ -103,6 +139,7 @@ def run_one(prepared: Prepared, idx: int, seed: int) -> dict:
     t0, c0 = time.perf_counter(), time.thread_time()
     result = prepared.replicate(seed)
     classes = component_classes(prepared.scenario)
-    rec = record_of(idx, seed, result, time.perf_counter() - t0, classes=classes)
+    radars = radar_components(prepared)
+    rec = record_of(idx, seed, result, time.perf_counter() - t0, classes=classes, radars=radars)
     rec["replication"]["cpu_s"] = time.thread_time() - c0
     return rec

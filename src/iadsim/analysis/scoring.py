@@ -30,33 +30,11 @@ from pathlib import Path
 import numpy as np
 from scipy import stats as sps
 
+from iadsim.analysis.crest import crest_times
 from iadsim.analysis.history import Outcome, Record, load_record, record_path
 from iadsim.analysis.stats import wilson_interval
-from iadsim.engine.rng import replication_seed
 from iadsim.engine.run import Prepared, prepare
 from iadsim.errors import InputError, Problem
-from iadsim.scenario.catalog import ComponentKind
-
-CREST_STEP_S = 1.0
-"""Time step (s) at which the ingress is sampled to find its highest ground."""
-
-
-def crest_times(prepared: Prepared) -> dict[str, float]:
-    """Each aircraft's crest time (s): when it passes the highest ground of its ingress,
-    from its start to its first loiter (the whole route if it never loiters)."""
-    world = prepared.geometry.world
-    out = {}
-    for ac in world.aircraft:
-        r = ac.route
-        dt = np.diff(r.t_s)
-        still = (dt > 0) & (np.diff(r.east_m) == 0) & (np.diff(r.north_m) == 0)
-        end = float(r.t_s[np.argmax(still)]) if still.any() else r.end_s
-        times = np.arange(r.start_s, end + CREST_STEP_S, CREST_STEP_S)
-        times = np.minimum(times, end)
-        pos = r.positions(times)
-        ground = world.ground_m(pos[:, 0], pos[:, 1])
-        out[ac.id] = float(times[int(np.argmax(ground))])
-    return out
 
 
 @dataclass(frozen=True)
@@ -76,28 +54,36 @@ class CaseRuns:
         return self.killed.shape[0]
 
 
-def run_case(prepared: Prepared, n: int, root_seed: int = 1) -> CaseRuns:
-    """Run replications 0..n-1 of a prepared case and keep what the metrics read."""
+def run_case(prepared: Prepared, n: int, root_seed: int = 1, runner=None) -> CaseRuns:
+    """Run replications 0..n-1 of a prepared case through the batch runner (`runner`, or this
+    process) and keep what the metrics read, from each replication's record
+    (analysis.records: per aircraft its kill, first firm radar track and missiles by class)."""
+    from iadsim.analysis.montecarlo import run_records
+    from iadsim.analysis.records import TABLES
+    from iadsim.analysis.runner import Runner
+
     world = prepared.geometry.world
     ids = [a.id for a in world.aircraft]
     col = {a: i for i, a in enumerate(ids)}
-    comps = {c.id: c for c in world.components}
     killed = np.zeros((n, len(ids)), bool)
     first = np.full((n, len(ids)), np.inf)
     sam = np.zeros((n, len(ids)))
     manpads = np.zeros((n, len(ids)))
-    for i in range(n):
-        result = prepared.replicate(replication_seed(root_seed, i))
-        for s in result.aircraft:
-            killed[i, col[s["aircraft"]]] = bool(s["killed"])
-        for t, kind, ac, _unit, comp, _detail, value in result.events.rows():
-            if ac not in col or comp not in comps:
-                continue
-            if kind == "track_firm" and comps[comp].is_radar:
-                first[i, col[ac]] = min(first[i, col[ac]], t)
-            elif kind == "launch":
-                target = manpads if comps[comp].kind == ComponentKind.MANPADS_TEAM else sam
-                target[i, col[ac]] += value
+    names = TABLES["aircraft"]
+    if runner is None:
+        with Runner(1) as local:
+            records = run_records(prepared, n, local, root_seed=root_seed)
+    else:
+        records = run_records(prepared, n, runner, root_seed=root_seed)
+    for i, rec in enumerate(records):
+        for values in rec["aircraft"]:
+            row = dict(zip(names, values, strict=True))
+            a = col[row["aircraft"]]
+            killed[i, a] = bool(row["killed"])
+            if row["first_radar_track_s"] is not None:
+                first[i, a] = row["first_radar_track_s"]
+            sam[i, a] = row["sam_missiles"]
+            manpads[i, a] = row["manpads_missiles"]
     crest = np.array([crest_times(prepared)[a] for a in ids])
     decoy = np.array([bool(a.spec.decoy) for a in world.aircraft])
     return CaseRuns(ids, killed, first, sam, manpads, crest, decoy)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -147,6 +148,8 @@ def metric_vectors(store: ResultStore) -> dict[str, tuple[str, np.ndarray]]:
             out[m.vector_name] = ("proportion" if m.any else "mean", m.values(reps))
     per_ac: dict[str, dict[str, np.ndarray]] = defaultdict(dict)
     for row in store.rows("aircraft"):
+        if row["decoy"]:
+            continue  # a decoy is not an aircraft of the raid (summary.json counts it apart)
         i, ac = row["idx"], row["aircraft"]
         d = per_ac[ac]
         if not d:
@@ -292,9 +295,35 @@ def paired_difference(base, variant, metric: str = "", kind: str = "mean") -> di
     }
 
 
-def batch_report(store: ResultStore, headline: str = DEFAULT_METRIC) -> dict:
+def before_crest(store: ResultStore, crest_s: Mapping[str, float]) -> list[Estimate]:
+    """Per aircraft with a crest time (analysis.crest): the share of replications in which a
+    defence radar held a firm track on it before it crossed its crest (never tracked counts
+    as not), `<aircraft>.p_radar_track_before_crest`, with its Wilson interval. None where the
+    store predates the column (schema < 5)."""
+    n = store.count()
+    if n == 0 or "first_radar_track_s" not in store._have("aircraft"):
+        return []
+    hits: dict[str, int] = dict.fromkeys(crest_s, 0)
+    for row in store.rows("aircraft"):
+        ac, t = row["aircraft"], row["first_radar_track_s"]
+        if ac in hits:
+            hits[ac] += int(t is not None and t < crest_s[ac])
+    out = []
+    for ac, k in hits.items():
+        v = np.zeros(n)
+        v[:k] = 1.0
+        out.append(estimate(f"{ac}.p_radar_track_before_crest", v, "proportion"))
+    return out
+
+
+def batch_report(
+    store: ResultStore,
+    headline: str = DEFAULT_METRIC,
+    crest_s: Mapping[str, float] | None = None,
+) -> dict:
     """Everything above, JSON-ready: estimates, convergence (the main metrics and the
-    `headline` metric of the registry, `--metric`), reasons."""
+    `headline` metric of the registry, `--metric`), reasons; with `crest_s` (each aircraft's
+    crest time, analysis.crest) whether a radar tracked it before the crest."""
     meta = store.meta()
     chosen = metric(headline)
     kind, values = metric_vectors(store)[chosen.vector_name]
@@ -305,7 +334,9 @@ def batch_report(store: ResultStore, headline: str = DEFAULT_METRIC) -> dict:
         "variant": meta.get("variant", ""),
         "n": store.count(),
         "notional": True,
-        "estimates": [e.as_dict() for e in summarize(store)],
+        "estimates": [e.as_dict() for e in summarize(store)]
+        + [e.as_dict() for e in before_crest(store, crest_s or {})],
+        "crest_s": dict(crest_s or {}),
         "headline": {
             **estimate(chosen.vector_name, values, kind).as_dict(),
             "metric": chosen.name,
