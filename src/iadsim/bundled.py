@@ -16,6 +16,17 @@ ALIASES = {"caracas": "caracas-2026-01-03"}
 """Short names of bundled scenarios."""
 
 
+COMPANIONS = (".ranges", ".record", ".conclusions")
+"""Bundled files NAME.ranges.yaml, NAME.record.yaml, NAME.conclusions.yaml go with the
+scenario NAME (its uncertain numbers, its historical record, its case study's conclusions):
+they are not scenarios."""
+
+
+def companion(stem: str) -> bool:
+    """Whether a bundled file's stem names a scenario's companion file, not a scenario."""
+    return stem.endswith(COMPANIONS)
+
+
 def bundled_dir() -> Path:
     """The directory of the bundled scenario files (a real directory: the package is
     installed from a wheel or in place, never zipped)."""

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from iadsim.analysis.attribute import run_attribution, shares_add_up
+from iadsim.analysis.baselines import AS_DELIVERED
 from iadsim.analysis.factors import DEFENCE_GROUPS, active_groups, as_designed
 from iadsim.analysis.store import ResultStore
 from iadsim.cli import main
@@ -92,13 +93,23 @@ def test_adaptive_rounds_resume_and_workers_give_the_same_answer(cut_tutorial, t
 
 
 def test_factor_groups_set_things_as_designed(cut_tutorial):
-    sc = as_designed(load_scenario(cut_tutorial), ["connectivity", "storage", "maintenance"])
+    groups = ["connectivity", "storage", "maintenance"]
+    sc = as_designed(load_scenario(cut_tutorial), groups, "brand_new")  # the upper bound
     assert all(link.up for link in sc.spec.network.links)
     assert all(
         c.readiness in (None, "operational") or c.readiness.as_dict()["operational"] == 1
         for u in sc.spec.units
         for c in u.components
     )
+    # as delivered and kept to the maker's schedule (the default): what the schedule leaves
+    kept = as_designed(load_scenario(cut_tutorial), groups)
+    ops = [
+        c.readiness.as_dict()["operational"]
+        for u in kept.spec.units
+        for c in u.components
+        if c.readiness not in (None, "operational")
+    ]
+    assert ops and all(p == pytest.approx(AS_DELIVERED.availability()["operational"]) for p in ops)
     assert as_designed(load_scenario(cut_tutorial), ["strikes"]).spec.strikes == []
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from iadsim.analysis.case_study import Precision, counterfactual_list, run_case_study
+from iadsim.analysis.conclusions_file import load_conclusions
 from iadsim.analysis.vignettes import load_record, run_vignette, vignettes
 from iadsim.io.outputs import write_json
 from iadsim.report import case_study as rep
@@ -81,7 +82,15 @@ def test_case_study_documents_quote_the_computed_numbers(tmp_path) -> None:
     ranges = tmp_path / "ranges.yaml"
     ranges.write_text(RANGES)
     f117 = ROOT / "scenarios" / "vignettes" / "f117-1999-03-27.yaml"
-    result = run_case_study(TUTORIAL, ranges, tmp_path / "out", precision=TINY, vignettes=[f117])
+    conclusions = load_conclusions(ROOT / "scenarios" / "caracas-2026-01-03.conclusions.yaml")
+    result = run_case_study(
+        TUTORIAL,
+        ranges,
+        tmp_path / "out",
+        precision=TINY,
+        vignettes=[f117],
+        conclusions=conclusions,
+    )
     json.dumps(result)  # JSON-ready
     docs = tmp_path / "docs"
     shutil.copytree(ROOT / "docs" / "templates", docs / "templates")

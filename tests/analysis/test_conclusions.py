@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from iadsim.analysis.conclusions import (
-    CONCLUSIONS,
     FAILS,
     HOLDS,
     UNDECIDED,
@@ -15,14 +14,15 @@ from iadsim.analysis.conclusions import (
     anchored_estimate,
     plain_estimate,
 )
+from iadsim.analysis.conclusions_file import conclusions_path, load_conclusions
 from iadsim.analysis.robustness import column_plan, fingerprint
 from iadsim.analysis.uncertain_model import UncertainModel
 from iadsim.analysis.uncertainty import WhatIf, oat_rows
 from iadsim.errors import InputError
 from iadsim.scenario import load_scenario
-from tests.builders import TUTORIAL
+from tests.builders import CARACAS, TUTORIAL
 
-BY_KEY = {c.key: c for c in CONCLUSIONS}
+BY_KEY = {c.key: c for c in load_conclusions(conclusions_path(CARACAS)).conclusions}
 
 
 def test_verdicts_read_the_whole_interval_against_the_threshold() -> None:

@@ -197,12 +197,11 @@ def test_connectivity_is_every_mechanism_together():
 
 
 def test_groups_are_disjoint():
-    """No two groups (connectivity aside: it is its mechanisms) change the same datum."""
+    """No two groups (those made of others aside: connectivity is its mechanisms, the two
+    sides their groups) change the same datum."""
     for data in (DATA, scenario_data(load_scenario(CARACAS))):
         base = materialise(data, CAT)
-        parts = {
-            g.name: changed(base, applied(g.name, data)) for g in GROUPS if g.name != "connectivity"
-        }
+        parts = {g.name: changed(base, applied(g.name, data)) for g in GROUPS if not g.parts}
         names = list(parts)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
@@ -219,7 +218,7 @@ def test_storage_and_groups_that_change_nothing():
     assert out["operational"] == 0.7 and "in_storage" not in out
     plain = {"units": [{"id": "X", "components": [{"id": "c"}]}]}
     for g in GROUPS:
-        if g.name not in ("crews", "deterrence"):  # they write the (default) crew
+        if g.name not in ("crews", "deterrence", "defence_conditions"):  # the (default) crew
             assert not g.changes(plain, CAT), g.name
 
 
@@ -244,7 +243,7 @@ def comp_reasons(c) -> set:
 
 
 def test_every_mechanism_is_active_on_caracas(caracas):
-    names = [g.name for g in GROUPS if g.name != "connectivity"]
+    names = [g.name for g in GROUPS if not g.parts]
     assert active_groups(caracas, names) == [
         "comms",
         "power",
@@ -256,6 +255,8 @@ def test_every_mechanism_is_active_on_caracas(caracas):
         "deterrence",
         "strikes",
         "sead",
+        "cyber",
+        "return_fire",
     ]
 
 
@@ -275,14 +276,17 @@ def test_each_connection_mechanism_restores_only_its_own_causes(caracas):
 
     failed = only(Reason.DATALINK_FAILED, observed)
     assert any(failed)  # the old sets fail in some replications
-    # comms as designed: no set fails; every other cause drawn as before
-    comms = causes(as_designed(caracas, ["comms"]))
+    # comms as designed (brand new, the upper bound): no set fails; every other cause drawn
+    # as before; kept to the maker's schedule (the default baseline), fewer fail
+    comms = causes(as_designed(caracas, ["comms"], "brand_new"))
     assert not any(only(Reason.DATALINK_FAILED, comms))
+    kept = sum(map(len, only(Reason.DATALINK_FAILED, causes(as_designed(caracas, ["comms"])))))
+    assert kept < sum(map(len, failed))
     for reason in (Reason.NO_POWER, Reason.CREW_NOT_READY):
         assert only(reason, comms) == only(reason, observed)
     # the vehicles' maintenance leaves the sets' failures exactly as they were
     assert only(Reason.DATALINK_FAILED, causes(as_designed(caracas, ["maintenance"]))) == failed
-    power = causes(as_designed(caracas, ["power"]))
+    power = causes(as_designed(caracas, ["power"], "brand_new"))
     assert any(only(Reason.NO_POWER, observed)) and not any(only(Reason.NO_POWER, power))
     assert only(Reason.DATALINK_FAILED, power) == failed
     deployed = causes(as_designed(caracas, ["deployment"]))

@@ -71,13 +71,16 @@ def subset_name(mask: int, groups: tuple[str, ...]) -> str:
 class _Subsets:
     """The 2^k prepared variants of a scenario (one geometry shared) and their stores."""
 
-    def __init__(self, base: Prepared, groups: tuple[str, ...], out: Path):
+    def __init__(
+        self, base: Prepared, groups: tuple[str, ...], out: Path, baseline: str | None = None
+    ):
         self.groups, self.out = groups, out
         self.masks = list(range(1 << len(groups)))
         self.batches = []
         for m in self.masks:
             designed = subset_of(m, groups)
-            prepared = prepare_variant(base, as_designed(base.scenario, designed)) if m else base
+            variant = as_designed(base.scenario, designed, baseline) if m else None
+            prepared = prepare_variant(base, variant) if m else base
             label = "attribute as designed: " + (",".join(sorted(designed)) or "none")
             where = out / "subsets" / subset_name(m, groups)
             self.batches.append(StoredBatch(m, prepared, where, label))
@@ -123,12 +126,15 @@ def run_attribution(
     n_max: int = DEFAULT_N_MAX,
     resume: bool = False,
     progress: ProgressFn | None = None,
+    baseline: str | None = None,
 ) -> AttributionRun:
     """Attribute designed - observed of `metric` over the factor groups (default: every
     defence condition that changes something in the scenario), adding replications until
     every share's interval half-width is under `target` or n_max replications per subset.
 
     `progress(done, total, what)` as replications finish (the total grows between rounds).
+    "As designed" restores upkeep and crews to `baseline` (analysis.baselines; default: as
+    delivered and kept to the maker's schedule with standard-trained crews).
     Writes OUT/attribution.json; the subset stores stay in OUT/subsets/."""
     t0 = time.perf_counter()
     registry_metric(metric)  # an unknown name is refused before any work
@@ -137,7 +143,7 @@ def run_attribution(
     if not 0.0 < target < 1.0:
         raise ValueRangeError(f"a share half-width in (0, 1), got {target}", parameter="target")
     base = scenario if isinstance(scenario, Prepared) else prepare(scenario)
-    names = active_groups(base.scenario, None if groups is None else canonical(groups))
+    names = active_groups(base.scenario, None if groups is None else canonical(groups), baseline)
     if not names:
         raise ValueRangeError(
             f"no chosen factor group changes anything in {base.scenario.path}: "
@@ -145,7 +151,7 @@ def run_attribution(
             parameter="groups",
         )
     out = Path(out)
-    subsets = _Subsets(base, tuple(names), out)
+    subsets = _Subsets(base, tuple(names), out, baseline)
     n, rounds = n_min, []
     with Runner(workers, dask) as runner:
         while True:

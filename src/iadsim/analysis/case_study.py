@@ -21,9 +21,20 @@ from pathlib import Path
 
 import numpy as np
 
+from iadsim.analysis.attacker import attacker_attributions
 from iadsim.analysis.attribute import attribution_for, run_attribution, subset_name
+from iadsim.analysis.baselines import AS_DELIVERED, BRAND_NEW
+from iadsim.analysis.conclusions_file import (
+    Conclusions,
+    check_unchanged,
+    conclusions_path,
+    load_conclusions,
+    record_start,
+)
 from iadsim.analysis.factors import (
+    ATTACKER_GROUPS,
     FACTOR_GROUPS,
+    SIDES,
     active_groups,
     as_designed,
     mechanisms,
@@ -77,6 +88,15 @@ def sam_units(scenario: Scenario) -> list[str]:
     """Units with a SAM-class weapon (analysis.metrics: a missile that is not infrared-guided,
     from the catalog type): the SAM batteries."""
     return units_of_class(scenario, "sam")
+
+
+RUN_DIRS = ("attribute", "counterfactuals", "attacker", "sets", "vignettes")
+"""The directories of OUT that hold a case study's runs."""
+
+
+def any_runs(out: Path) -> bool:
+    """Whether OUT holds runs of a case study."""
+    return any((Path(out) / d).is_dir() for d in RUN_DIRS)
 
 
 def outcome_summary(store: ResultStore) -> dict:
@@ -175,6 +195,15 @@ def counterfactual_list(groups: list[str], scenario: Scenario) -> list[dict]:
     items.append(
         {"name": "all as designed", "meaning": "every defence condition", "mask": (1 << len(k)) - 1}
     )
+    items.append(
+        {
+            "name": "upper bound",
+            "meaning": "every defence condition as designed with brand-new equipment and elite "
+            "crews (" + BRAND_NEW.label + ")",
+            "groups": tuple(groups),
+            "baseline": BRAND_NEW.key,
+        }
+    )
     mech = mechanisms(scenario)
     if len(mech) > 1:  # the connection restored mechanism by mechanism
         for m in mech:
@@ -194,9 +223,7 @@ def counterfactual_list(groups: list[str], scenario: Scenario) -> list[dict]:
                 "set": ";".join(f"units.{u}.{how}" for u in sams),
             }
         )
-    for g in active_groups(
-        scenario, [g.name for g in FACTOR_GROUPS.values() if g.side != "defence"]
-    ):
+    for g in active_groups(scenario, ATTACKER_GROUPS):
         items.append({"name": f"no {g}", "meaning": FACTOR_GROUPS[g].meaning, "groups": (g,)})
     return items
 
@@ -213,16 +240,24 @@ def run_case_study(
     progress: ProgressFn | None = None,
     prepared: Prepared | None = None,
     metric: str = DEFAULT_METRIC,
+    conclusions: Conclusions | None = None,
 ) -> dict:
     """Run every analysis of the case study into OUT and return its numbers (JSON-ready).
 
     The attribution adds replications until its shares of `metric` (a registry name,
     analysis.metrics) meet the precision target; it is then read for aircraft shot down and
-    for SAM launches (the same replications: the stores hold every metric).
+    for SAM launches (the same replications: the stores hold every metric). `conclusions`
+    (default: NAME.conclusions.yaml beside the scenario) are checked against the record of
+    those the stores in OUT were made with (analysis.conclusions_file: refused if one changed
+    unrecorded) before anything runs.
     `progress(done, total, what)` as in every analysis; each step starts with a call of
     total 0 naming it (its wall time is kept in the result's `phases_s`)."""
     t0 = time.perf_counter()
     out = Path(out)
+    if conclusions is None:
+        conclusions = load_conclusions(conclusions_path(scenario))
+    check_unchanged(out, conclusions, runs_exist=any_runs(out))
+    record_start(out, conclusions)
     phases: dict[str, float] = {}  # wall seconds per step (the text before a message's ':')
     current: list = ["preparing", t0]
     tell = progress or no_progress
@@ -280,11 +315,23 @@ def run_case_study(
     say("counterfactuals")
     cfs = _counterfactuals(base, a, min(n, precision.cf_n), out, common)
     result["counterfactuals"] = cfs
+    say("attacker: the two sides and the attacker's actions")
+    result["attacker"] = attacker_attributions(
+        base, out / "attacker", min(n, precision.cf_n), **common
+    )
+    result["attacker_meanings"] = {
+        g: FACTOR_GROUPS[g].meaning for g in (*result["attacker"]["players"], *SIDES)
+    }
+    result["baseline"] = {
+        "as_designed": AS_DELIVERED.__dict__,
+        "upper_bound": BRAND_NEW.__dict__,
+        "availability": AS_DELIVERED.availability(),
+    }
 
     if ranges is not None:
         result["uncertainty"] = _uncertainty(
             scenario, ranges, base, out / "attribute" / "subsets", a, precision, workers,
-            root_seed, say, progress, out,
+            root_seed, say, progress, out, conclusions,
         )  # fmt: skip
     if vignettes:
         from iadsim.analysis.vignettes import run_vignette
@@ -297,6 +344,12 @@ def run_case_study(
             for v in vignettes
         ]
     say("done")
+    result["conclusions"] = {
+        "file": str(conclusions.path),
+        "forms": conclusions.forms(),
+        "stamps": conclusions.stamps(),
+        "history": conclusions.history(),
+    }
     result["wall_s"] = time.perf_counter() - t0
     result["phases_s"] = [[name, sec] for name, sec in phases.items()]  # in order
     result["precision"] = precision.__dict__
@@ -319,7 +372,7 @@ def _counterfactuals(base: Prepared, a, n_cf: int, out: Path, common: dict) -> l
         if "set" in item:
             variant = make_variant(sc, parse_group(item["set"]))
         else:
-            variant = as_designed(sc, item["groups"])
+            variant = as_designed(sc, item["groups"], item.get("baseline"))
         where = out / "counterfactuals" / item["name"].replace(" ", "-")
         batches.append(
             StoredBatch(item["name"], prepare_variant(base, variant), where, item["name"])
@@ -354,8 +407,9 @@ def _counterfactuals(base: Prepared, a, n_cf: int, out: Path, common: dict) -> l
 
 
 def _uncertainty(
-    scenario, ranges, base, attr_out, a, precision, workers, root_seed, say, progress, out
-) -> dict:
+    scenario, ranges, base, attr_out, a, precision, workers, root_seed, say, progress, out,
+    conclusions,
+) -> dict:  # fmt: skip
     groups = list(a.groups)
     model = UncertainModel.load(scenario, ranges)
     whatifs = [
@@ -378,6 +432,7 @@ def _uncertainty(
         nominal,
         sams,
         whatifs,
+        conclusions=conclusions.conclusions,
         m_min=precision.oat_n_min,
         m_max=precision.oat_n_max,
         **run,

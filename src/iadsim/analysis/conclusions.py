@@ -1,11 +1,14 @@
 """The case study's conclusions, each a statement about the mean of a per-replication number,
 and how sure we are that it holds when one notional number moves.
 
-A conclusion is `E[x] < threshold` or `E[x] >= threshold`, where x is computed for each
-replication from the outcomes `Outcomes` keeps (aircraft shot down as written, with the
-connection restored and with every defence condition as designed; kills by the SAM batteries
-and by the other shooters). Ratios are written as linear statements so that one mean and one
-interval decide them: "MANPADS make most of the kills" is E[other - SAM] >= 0.
+A conclusion is `E[x] < threshold` or `E[x] >= threshold`, where x (one of `STATISTICS`) is
+computed for each replication from the outcomes `Outcomes` keeps (aircraft shot down as
+written, with the connection restored and with every defence condition as designed; kills by
+the SAM batteries and by the other shooters). Ratios are written as linear statements so
+that one mean and one interval decide them: "MANPADS make most of the kills" is
+E[other - SAM] >= 0. Which
+conclusions are tested, with which thresholds, is not code: it is the conclusions file beside
+the scenario (analysis.conclusions_file), fixed before the results, with its history.
 
 `anchored_estimate` gives the mean of x with one number moved from a few replications, anchored
 on the many replications of the nominal scenario (the attribution's): the mean at the range end
@@ -150,44 +153,42 @@ class Conclusion:
         return HOLDS if lo >= self.threshold else FAILS if hi < self.threshold else UNDECIDED
 
 
-CONCLUSIONS: tuple[Conclusion, ...] = (
-    Conclusion(
-        "sam_silent",
-        "the SAM batteries are all but silent: they shoot down fewer than 0.2 aircraft per "
-        "raid (one in five raids)",
+@dataclass(frozen=True)
+class Statistic:
+    """A per-replication number a conclusion can be about: how it is computed from
+    `Outcomes`, what its value means, which runs it reads (0 as written, 1 connection
+    restored, 2 designed) and where its mean can lie."""
+
+    fn: Callable[[Outcomes], np.ndarray]
+    unit: str
+    reads: tuple[int, ...]
+    bounds: tuple[float, float] = (-math.inf, math.inf)
+
+
+STATISTICS: dict[str, Statistic] = {
+    "sam_kills": Statistic(
         lambda o: o.sam_kills,
-        0.2,
-        True,
         "aircraft shot down by the SAM batteries per raid",
         (0,),
         (0.0, math.inf),
     ),
-    Conclusion(
-        "connection_alone",
-        "restoring the connection alone (every mechanism) adds fewer than 0.5 aircraft shot down",
+    "connection_gain": Statistic(
         lambda o: o.connection - o.killed,
-        0.5,
-        True,
         "aircraft shot down, connection restored minus as written",
         (0, 1),
     ),
-    Conclusion(
-        "designed_strong",
-        "as designed, the defence shoots down at least 60% of the raid",
+    "designed_share": Statistic(
         lambda o: o.designed / o.n_aircraft,
-        0.6,
-        False,
         "share of the raid shot down as designed",
         (2,),
         (0.0, 1.0),
     ),
-    Conclusion(
-        "manpads_most",
-        "MANPADS teams make most of the kills: more than the SAM batteries",
+    "manpads_minus_sam": Statistic(
         lambda o: o.other_kills - o.sam_kills,
-        0.0,
-        False,
         "MANPADS kills minus SAM kills per raid",
         (0,),
     ),
-)
+}
+"""The statistics a conclusions file (analysis.conclusions_file) may name. The conclusions
+themselves, their thresholds and their history live in NAME.conclusions.yaml beside the
+scenario, written before the results."""

@@ -11,9 +11,18 @@ Two sides:
   down or failing at random, comms sets, power, deployment with the network set up at the
   alert, integration of sensors with command posts); an attribution names either
   `connectivity` or some of them, never both.
-- **attacker actions**: strikes, jamming (the raid's jammer aircraft and jammed links), SEAD
-  (anti-radiation missiles), decoys. They are part of the scenario, not a defence fault,
+- **attacker actions** (analysis.attacker_actions): strikes, jamming (the raid's jammer
+  aircraft and jammed links), SEAD (anti-radiation missiles), decoys, cyber (attacks on the
+  picture and the grid), return fire. They are part of the scenario, not a defence fault,
   and enter an attribution only when named (`--groups ...,strikes,sead`).
+- **the two sides whole**: `defence_conditions` (the default groups together) and
+  `attacker_actions` (every attacker action removed), for the attribution of defence
+  against attacker (analysis.attacker: how much of the outcome each side explains).
+
+"As designed" restores upkeep and crews to a baseline (analysis.baselines): by default the
+equipment as delivered and kept to the maker's schedule with standard-trained crews
+(maintenance, crews, and the comms sets and generators of the connection); brand-new
+equipment with elite crews is a named upper bound (`baseline="brand_new"`).
 
 A group is a pure transformation of the scenario's data (the dict the schema validates) with
 the catalog at hand. Before any group acts, the catalog's defaults that a mechanism uses are
@@ -42,6 +51,32 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from iadsim.analysis.attacker_actions import (
+    cyber as _cyber,
+)
+from iadsim.analysis.attacker_actions import (
+    decoys as _decoys,
+)
+from iadsim.analysis.attacker_actions import (
+    jamming as _jamming,
+)
+from iadsim.analysis.attacker_actions import (
+    return_fire as _return_fire,
+)
+from iadsim.analysis.attacker_actions import (
+    sead as _sead,
+)
+from iadsim.analysis.attacker_actions import (
+    strikes as _strikes,
+)
+from iadsim.analysis.baselines import (
+    AS_DELIVERED,
+    Baseline,
+    baseline,
+    better_crew,
+    better_kept,
+    start_year,
+)
 from iadsim.analysis.catalog_defaults import materialise, unintegrated_pairs
 from iadsim.errors import InputError, Problem
 from iadsim.scenario import Scenario
@@ -101,18 +136,31 @@ def _storage(data: dict) -> None:
         data["observations"] = [o for o in data["observations"] if o["observed"] != "in_storage"]
 
 
-def _maintenance(data: dict) -> None:
+def _kept(readiness, b: Baseline):
+    """A hand-set readiness restored to the baseline: brand new moves the degraded and not
+    mission capable mass to operational; the maker's schedule spreads the mass that is not in
+    storage over the states the maintenance model gives a vehicle kept to it."""
+    if b.years_since_overhaul == 0.0 or readiness is None:
+        return _move(readiness, "operational", ("degraded", "not_mission_capable"))
+    if isinstance(readiness, str):
+        stored = 1.0 if readiness == "in_storage" else 0.0
+    elif isinstance(readiness, int | float):
+        stored = 0.0
+    else:
+        stored = float(readiness.get("in_storage", 0.0) or 0.0)
+    out = {k: (1.0 - stored) * v for k, v in b.availability().items()}
+    if stored > 0.0:
+        out["in_storage"] = stored
+    return out
+
+
+def _maintenance(data: dict, catalog: Catalog, b: Baseline) -> None:
+    year = start_year(data)
     for comp in _components(data):
-        if comp.get("maintenance") is not None:
-            comp["maintenance"] = {
-                "years_since_overhaul": 0.0,
-                "regime": "full",
-                "supplier_support": True,
-            }
+        if comp.get("maintenance") is not None and not better_kept(comp["maintenance"], b, year):
+            comp["maintenance"] = b.maintenance()
         if comp.get("readiness") is not None:
-            comp["readiness"] = _move(
-                comp["readiness"], "operational", ("degraded", "not_mission_capable")
-            )
+            comp["readiness"] = _kept(comp["readiness"], b)
     if data.get("observations"):
         data["observations"] = [
             o
@@ -127,11 +175,9 @@ def _crew(unit: dict) -> dict:
     return crew
 
 
-def _crews(data: dict) -> None:
+def _crews(data: dict, catalog: Catalog, b: Baseline) -> None:
     for unit in data.get("units", []):
-        crew = _crew(unit)
-        crew["proficiency"] = "elite"
-        crew["morale"] = 1.0
+        better_crew(_crew(unit), b)
 
 
 def _deterrence(data: dict) -> None:
@@ -139,28 +185,29 @@ def _deterrence(data: dict) -> None:
         _crew(unit)["suppressible"] = False
 
 
-_FULL_MAINTENANCE = {"years_since_overhaul": 0.0, "regime": "full", "supplier_support": True}
-
-
-def _as_new(item: dict) -> None:
-    """An equipment item (comms set, power source) operational and fully maintained."""
+def _restored(item: dict, b: Baseline, year: int | None) -> None:
+    """An equipment item (comms set, power source) working and kept to the baseline: a
+    hand-set state operational, a maintenance history the baseline's (its own ageing model
+    then gives its availability)."""
     if item.get("readiness") is not None:
         item["readiness"] = "operational"
-    if item.get("maintenance") is not None:
-        item["maintenance"] = dict(_FULL_MAINTENANCE)
+    if item.get("maintenance") is not None and not better_kept(item["maintenance"], b, year):
+        item["maintenance"] = b.maintenance()
 
 
-def _comms(data: dict, catalog: Catalog) -> None:
+def _comms(data: dict, catalog: Catalog, b: Baseline) -> None:
+    year = start_year(data)
     for comp in _components(data):  # materialised: every set the catalog gives is listed
         for item in comp.get("comms") or []:
-            _as_new(item)
+            _restored(item, b, year)
 
 
-def _power(data: dict, catalog: Catalog) -> None:
+def _power(data: dict, catalog: Catalog, b: Baseline) -> None:
     # a source the catalog adds (none listed) has no history or readiness: it always works
+    year = start_year(data)
     for unit in data.get("units", []):
         for item in unit.get("power") or []:
-            _as_new(item)
+            _restored(item, b, year)
 
 
 def _deployment(data: dict, catalog: Catalog) -> None:
@@ -191,39 +238,6 @@ def _integration(data: dict, catalog: Catalog) -> None:
             items.append({"sensor": sensor, "command_post": post, "integrated": True})
 
 
-def _strikes(data: dict, catalog: Catalog) -> None:
-    if data.get("strikes"):
-        data["strikes"] = []
-
-
-def _raid_types(data: dict, catalog: Catalog):
-    for ac in data.get("raid", []):
-        t = catalog.aircraft.get(ac.get("type", ""))
-        if t is not None:
-            yield ac, t
-
-
-def _jamming(data: dict, catalog: Catalog) -> None:
-    for link in _links(data):
-        if link.get("jammed"):
-            link["jammed"] = []
-    for ac, t in _raid_types(data, catalog):
-        if (t.jammer is not None or t.comms_jammer is not None) and ac.get("jamming", True):
-            ac["jamming"] = False
-
-
-def _sead(data: dict, catalog: Catalog) -> None:
-    for ac, t in _raid_types(data, catalog):
-        if t.arm is not None and ac.get("anti_radiation", True):
-            ac["anti_radiation"] = False
-
-
-def _decoys(data: dict, catalog: Catalog) -> None:
-    decoys = {ac["id"] for ac, t in _raid_types(data, catalog) if t.decoy}
-    if decoys:
-        data["raid"] = [ac for ac in data["raid"] if ac["id"] not in decoys]
-
-
 Side = Literal["defence", "attacker"]
 
 
@@ -233,27 +247,64 @@ class FactorGroup:
 
     name: str
     side: Side
-    meaning: str  # what "as designed" means, in words for the report
-    apply: Callable[[dict, Catalog], None]  # on materialised data (catalog_defaults)
+    meaning: str  # what "as designed" means, in words for the report (default baseline)
+    # on materialised data (catalog_defaults), with the baseline of upkeep and crews
+    fn: Callable[[dict, Catalog, Baseline], None]
+    parts: tuple[str, ...] = ()  # a group made of others (connectivity, the two sides)
+    words: Callable[[Baseline], str] | None = None  # the meaning for another baseline
 
-    def changes(self, data: dict, catalog: Catalog) -> bool:
+    def describe(self, b: Baseline | str | None = None) -> str:
+        """What "as designed" means under baseline `b` (default: as delivered)."""
+        return self.words(baseline(b)) if self.words is not None else self.meaning
+
+    def apply(self, data: dict, catalog: Catalog, b: Baseline = AS_DELIVERED) -> None:
+        """Set this group as designed in `data` (materialised), in place."""
+        self.fn(data, catalog, b)
+
+    def changes(self, data: dict, catalog: Catalog, b: Baseline = AS_DELIVERED) -> bool:
         """Whether setting this group as designed changes anything in `data` (materialised)."""
         probe = copy.deepcopy(data)
-        self.apply(probe, catalog)
+        self.apply(probe, catalog, b)
         return probe != data
 
 
 CONNECTION_MECHANISMS = ("links", "comms", "power", "deployment", "integration")
 
 
-def _connectivity(data: dict, catalog: Catalog) -> None:
-    for name in CONNECTION_MECHANISMS:
-        FACTOR_GROUPS[name].apply(data, catalog)
+def _made_of(parts: tuple[str, ...]) -> Callable[[dict, Catalog, Baseline], None]:
+    """A group that applies others, in sorted order (as `as_designed` does)."""
+
+    def apply(data: dict, catalog: Catalog, b: Baseline) -> None:
+        for name in sorted(parts):
+            FACTOR_GROUPS[name].apply(data, catalog, b)
+
+    return apply
 
 
-def _plain(fn: Callable[[dict], None]) -> Callable[[dict, Catalog], None]:
+def _plain(fn: Callable[[dict], None]) -> Callable[[dict, Catalog, Baseline], None]:
     """A group that needs only the scenario's data."""
-    return lambda data, catalog: fn(data)
+    return lambda data, catalog, b: fn(data)
+
+
+def _attack(fn: Callable[[dict, Catalog], None]) -> Callable[[dict, Catalog, Baseline], None]:
+    """A group the baseline of upkeep and crews does not concern (attacker actions,
+    deployment, integration)."""
+    return lambda data, catalog, b: fn(data, catalog)
+
+
+def _links_group(data: dict, catalog: Catalog, b: Baseline) -> None:
+    _links_up(data)
+
+
+DEFENCE_GROUPS = ("connectivity", "storage", "maintenance", "crews", "deterrence")
+"""The default attribution: the connection mechanisms as one group (each of them stays
+available by name, and the case study restores them one by one as what-ifs)."""
+ATTACKER_GROUPS = ("strikes", "jamming", "sead", "decoys", "cyber", "return_fire")
+"""Every attacker action, each removed by its group."""
+
+
+def _upkeep(what: str) -> Callable[[Baseline], str]:
+    return lambda b: what + b.upkeep_words()
 
 
 GROUPS: tuple[FactorGroup, ...] = (
@@ -261,66 +312,116 @@ GROUPS: tuple[FactorGroup, ...] = (
         "connectivity",
         "defence",
         "every connection mechanism as designed: links, comms sets, power, deployment, integration",
-        _connectivity,
+        _made_of(CONNECTION_MECHANISMS),
+        CONNECTION_MECHANISMS,
     ),
     FactorGroup(
         "links",
         "defence",
         "every C2 and fire-control link up, no random link failures",
-        _plain(_links_up),
+        _links_group,
     ),
     FactorGroup(
         "comms",
         "defence",
-        "radio sets, cable terminals and data-transfer units working and maintained",
+        "radio sets, cable terminals and data-transfer units working and "
+        + AS_DELIVERED.upkeep_words(),
         _comms,
+        words=_upkeep("radio sets, cable terminals and data-transfer units working and "),
     ),
-    FactorGroup("power", "defence", "generators and grid feeds working and maintained", _power),
+    FactorGroup(
+        "power",
+        "defence",
+        "generators and grid feeds working and " + AS_DELIVERED.upkeep_words(),
+        _power,
+        words=_upkeep("generators and grid feeds working and "),
+    ),
     FactorGroup(
         "deployment",
         "defence",
         "every unit deployed on site with its network up before the raid",
-        _deployment,
+        _attack(_deployment),
     ),
     FactorGroup(
         "integration",
         "defence",
         "every sensor integrated with every command post (catalog matrix and overrides)",
-        _integration,
+        _attack(_integration),
     ),
     FactorGroup("storage", "defence", "no component in storage", _plain(_storage)),
     FactorGroup(
         "maintenance",
         "defence",
-        "full maintenance with supplier support: no vehicle degraded or broken",
-        _plain(_maintenance),
+        "the vehicles " + AS_DELIVERED.upkeep_words(),
+        _maintenance,
+        words=_upkeep("the vehicles "),
     ),
-    FactorGroup("crews", "defence", "elite, fully willing crews", _plain(_crews)),
+    FactorGroup(
+        "crews",
+        "defence",
+        AS_DELIVERED.crew_words(),
+        _crews,
+        words=lambda b: b.crew_words(),
+    ),
     FactorGroup(
         "deterrence",
         "defence",
         "crews never deterred by return fire or strikes",
         _plain(_deterrence),
     ),
-    FactorGroup("strikes", "attacker", "no strikes on air-defence, C2 and relay sites", _strikes),
+    FactorGroup(
+        "strikes", "attacker", "no strikes on air-defence, C2 and relay sites", _attack(_strikes)
+    ),
     FactorGroup(
         "jamming",
         "attacker",
         "no jamming: the raid's jammers (stand-off, escort, self-protection, communications) "
         "silent and no link jammed",
-        _jamming,
+        _attack(_jamming),
     ),
-    FactorGroup("sead", "attacker", "no anti-radiation missiles fired at the radars", _sead),
-    FactorGroup("decoys", "attacker", "no decoys in the raid", _decoys),
+    FactorGroup(
+        "sead", "attacker", "no anti-radiation missiles fired at the radars", _attack(_sead)
+    ),
+    FactorGroup("decoys", "attacker", "no decoys in the raid", _attack(_decoys)),
+    FactorGroup(
+        "cyber",
+        "attacker",
+        "no cyber or grid attack on the defence's picture and power",
+        _attack(_cyber),
+    ),
+    FactorGroup(
+        "return_fire",
+        "attacker",
+        "no return fire: the raid's aircraft never fire back at launch points",
+        _attack(_return_fire),
+    ),
+    FactorGroup(
+        "defence_conditions",
+        "defence",
+        "every defence condition as designed (the default attribution's groups together)",
+        _made_of(DEFENCE_GROUPS),
+        DEFENCE_GROUPS,
+    ),
+    FactorGroup(
+        "attacker_actions",
+        "attacker",
+        "every attacker action removed (strikes, jamming, SEAD, decoys, cyber, return fire)",
+        _made_of(ATTACKER_GROUPS),
+        ATTACKER_GROUPS,
+    ),
 )
-"""Every factor group, defence conditions first."""
+"""Every factor group, defence conditions first; the last two are the two sides whole (the
+attribution of defence against attacker, analysis.attacker)."""
 
 FACTOR_GROUPS: dict[str, FactorGroup] = {g.name: g for g in GROUPS}
-ALIASES = {"suppression": "deterrence"}  # the name used before attacker/defence were split
-DEFENCE_GROUPS = ("connectivity", "storage", "maintenance", "crews", "deterrence")
-"""The default attribution: the connection mechanisms as one group (each of them stays
-available by name, and the case study restores them one by one as what-ifs)."""
-ATTACKER_GROUPS = tuple(g.name for g in GROUPS if g.side == "attacker")
+ALIASES = {"suppression": "deterrence", "return-fire": "return_fire"}
+SIDES = ("defence_conditions", "attacker_actions")
+
+
+def _leaves(name: str) -> set[str]:
+    """The plain groups a group is made of (itself if plain)."""
+    g = FACTOR_GROUPS[name]
+    return set().union(*(_leaves(p) for p in g.parts)) if g.parts else {name}
 
 
 def mechanisms(scenario: Scenario) -> list[str]:
@@ -344,17 +445,20 @@ def canonical(names: Iterable[str]) -> list[str]:
             raise _unknown(raw)
         if name not in out:
             out.append(name)
-    if "connectivity" in out and (both := [m for m in CONNECTION_MECHANISMS if m in out]):
-        raise InputError(
-            Problem(
-                "<command line>",
-                None,
-                None,
-                "--groups",
-                f"connectivity already contains {', '.join(both)}: name either connectivity "
-                "or its mechanisms (the groups of one attribution must be disjoint)",
-            )
-        )
+    for i, name in enumerate(out):
+        for other in out[i + 1 :]:
+            if _leaves(name) & _leaves(other):
+                whole, part = (name, other) if FACTOR_GROUPS[name].parts else (other, name)
+                raise InputError(
+                    Problem(
+                        "<command line>",
+                        None,
+                        None,
+                        "--groups",
+                        f"{whole} already contains {part}: name either {whole} or its parts "
+                        "(the groups of one attribution must be disjoint)",
+                    )
+                )
     return out
 
 
@@ -363,18 +467,24 @@ def scenario_data(scenario: Scenario) -> dict:
     return scenario.spec.model_dump(by_alias=True, exclude_none=True, mode="json")
 
 
-def active_groups(scenario: Scenario, names: Iterable[str] | None = None) -> list[str]:
-    """The groups (default: every defence condition) that change something in this scenario."""
+def active_groups(
+    scenario: Scenario, names: Iterable[str] | None = None, b: Baseline | str | None = None
+) -> list[str]:
+    """The groups (default: every defence condition) that change something in this scenario
+    (with upkeep and crews restored to baseline `b`, default as delivered)."""
     data = materialise(scenario_data(scenario), scenario.catalog)
     chosen = canonical(names) if names is not None else list(DEFENCE_GROUPS)
-    return [n for n in chosen if FACTOR_GROUPS[n].changes(data, scenario.catalog)]
+    return [n for n in chosen if FACTOR_GROUPS[n].changes(data, scenario.catalog, baseline(b))]
 
 
-def as_designed(scenario: Scenario, groups: Iterable[str]) -> Scenario:
-    """The scenario with the given factor groups set "as designed" (validated again)."""
+def as_designed(
+    scenario: Scenario, groups: Iterable[str], b: Baseline | str | None = None
+) -> Scenario:
+    """The scenario with the given factor groups set "as designed" (validated again), the
+    upkeep and crews restored to baseline `b` (analysis.baselines; default as delivered)."""
     names = canonical(groups)
     data = materialise(scenario_data(scenario), scenario.catalog)
     for name in sorted(names):
-        FACTOR_GROUPS[name].apply(data, scenario.catalog)
+        FACTOR_GROUPS[name].apply(data, scenario.catalog, baseline(b))
     spec = ScenarioSpec.model_validate(data)
     return Scenario(spec, scenario.catalog, scenario.path, resolve_links(spec, scenario.catalog))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from iadsim.analysis.conclusions import CONCLUSIONS, OUTCOME_FIELDS, UNDECIDED, Outcomes
+from iadsim.analysis.conclusions import OUTCOME_FIELDS, UNDECIDED, Conclusion, Outcomes
 from iadsim.analysis.runner import ProgressFn
 from iadsim.analysis.store import ResultStore
 from iadsim.analysis.uncertain_model import UncertainModel
@@ -105,12 +105,17 @@ def _outcomes(
     return Outcomes(*pick, sam, other, n_aircraft=nominal.n_aircraft)
 
 
-def _judge(nominal: Outcomes, end: Outcomes | None, ran: tuple[bool, ...] = ()) -> tuple:
+def _judge(
+    conclusions: Sequence[Conclusion],
+    nominal: Outcomes,
+    end: Outcomes | None,
+    ran: tuple[bool, ...] = (),
+) -> tuple:
     """Each conclusion's estimate and verdict, and whether more replications at this end
     could decide one that is undecided (it reads a run made here, and the nominal
     replications' own uncertainty does not already straddle its threshold)."""
     est, verdict, more = {}, {}, False
-    for c in CONCLUSIONS:
+    for c in conclusions:
         e = c.estimate(nominal, end)
         est[c.key] = e.as_dict()
         verdict[c.key] = c.verdict(e.lo, e.hi)
@@ -125,6 +130,7 @@ def survive_ranges(
     sam_units: Sequence[str],
     whatifs: Sequence[WhatIf],
     *,
+    conclusions: Sequence[Conclusion],
     m_min: int,
     m_max: int,
     base: Prepared,
@@ -133,8 +139,9 @@ def survive_ranges(
     progress: ProgressFn | None = None,
     keep: Path | None = None,
 ) -> dict:
-    """Every uncertain number at both ends of its range: each conclusion's estimate and verdict
-    (holds / fails / undecided), with more replications where undecided."""
+    """Every uncertain number at both ends of its range: each of the `conclusions` (from the
+    conclusions file, analysis.conclusions_file) estimated and judged (holds / fails /
+    undecided), with more replications where undecided."""
     if [w.name for w in whatifs] != list(WHATIFS):
         raise ValueRangeError(
             f"the conclusions read the what-ifs {WHATIFS}, in that order", parameter="whatifs"
@@ -169,7 +176,7 @@ def survive_ranges(
     }
     m = {j: m_min for j in ends}
     while True:
-        judged = {j: _judge(nominal, ends[j], plan[j]) for j in ends}
+        judged = {j: _judge(conclusions, nominal, ends[j], plan[j]) for j in ends}
         more = [j for j in ends if judged[j][2] and m[j] < m_max]
         if not more:
             break
@@ -189,7 +196,7 @@ def survive_ranges(
         for k, j in enumerate(more):
             ends[j] = ends[j].then(_outcomes(extra, k, sam_idx, nominal, first))
             m[j] = nxt
-    nom_est, nom_verdict, _ = _judge(nominal, None)
+    nom_est, nom_verdict, _ = _judge(conclusions, nominal, None)
     table = []
     for d, (name, num) in enumerate(zip(model.names, model.numbers, strict=True)):
         row = {
@@ -212,7 +219,7 @@ def survive_ranges(
     return {
         "conclusions": [
             {"key": c.key, "text": c.text, "unit": c.unit, "threshold": c.threshold}
-            for c in CONCLUSIONS
+            for c in conclusions
         ],
         "nominal": {"n": n_all, "estimates": nom_est, "verdicts": nom_verdict},
         "m_min": m_min,

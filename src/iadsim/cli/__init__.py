@@ -152,11 +152,11 @@ OPTIONAL_MODULES = {
 def _missing_input(args: argparse.Namespace) -> str | None:
     """A scenario file, ranges file or output directory the command reads that does not
     exist, as a message (None when all are there)."""
-    from iadsim.bundled import ALIASES, bundled
+    from iadsim.bundled import ALIASES, bundled, companion
 
     scenario = getattr(args, "scenario", None)
     if isinstance(scenario, str) and not Path(scenario).exists():
-        names = ", ".join(sorted({*ALIASES, *(n for n in bundled() if ".ranges" not in n)}))
+        names = ", ".join(sorted({*ALIASES, *(n for n in bundled() if not companion(n))}))
         return f"{scenario}: no such scenario file (or a bundled name: {names})"
     ranges = getattr(args, "ranges", None)
     if isinstance(ranges, str) and not Path(ranges).exists():

@@ -49,6 +49,14 @@ def register(sub) -> None:
         "something in the scenario)",
     )
     metric_option(a, "the outcome attributed")
+    a.add_argument(
+        "--baseline",
+        default="as_delivered",
+        choices=("as_delivered", "brand_new"),
+        help="what 'as designed' restores upkeep and crews to: as delivered and kept to the "
+        "maker's schedule with standard-trained crews, or the upper bound of brand-new "
+        "equipment with elite crews (docs/monte-carlo.md, 'Factor groups')",
+    )
     common_options(a, "out/attribute")
     a.add_argument("--json", dest="json_out", help="also write the result as JSON here")
     a.set_defaults(func=cmd_attribute)
@@ -90,6 +98,7 @@ def cmd_attribute(args: argparse.Namespace) -> int:
             n_max=max(args.n, args.n_max),
             resume=args.resume,
             progress=progress,
+            baseline=args.baseline,
         )
     a = run.attribution
     out = Path(args.out)

@@ -29,6 +29,12 @@ def register(sub) -> None:
         default="scenarios/caracas-2026-01-03.ranges.yaml",
         help="YAML file of distributions on the notional numbers",
     )
+    c.add_argument(
+        "--conclusions",
+        default=None,
+        help="the conclusions file (default: NAME.conclusions.yaml beside the scenario): "
+        "conclusions and thresholds fixed before the results, with their history",
+    )
     c.add_argument("--vignettes", default="scenarios/vignettes", help="directory of vignettes")
     c.add_argument(
         "--target", type=_args.finite, default=3.0, help="share half-width target, in points"
@@ -60,7 +66,13 @@ def register(sub) -> None:
 def cmd_case_study(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from iadsim.analysis.case_study import Precision, run_case_study
+    from iadsim.analysis.case_study import Precision, any_runs, run_case_study
+    from iadsim.analysis.conclusions_file import (
+        changed_since,
+        check_unchanged,
+        conclusions_path,
+        load_conclusions,
+    )
     from iadsim.analysis.vignettes import vignettes
     from iadsim.io.outputs import write_json
 
@@ -81,6 +93,7 @@ def cmd_case_study(args: argparse.Namespace) -> int:
             vignette_n=40,
             quick=True,
         )
+    conclusions = load_conclusions(args.conclusions or conclusions_path(args.scenario))
     if args.render_only:
         import json
 
@@ -91,10 +104,24 @@ def cmd_case_study(args: argparse.Namespace) -> int:
             kind="case-study",
             hint="run iadsim case-study without --render-only: the runs kept in --out are reused",
         )
+        check_unchanged(args.out, conclusions, runs_exist=True)
         result = json.loads((Path(args.out) / "case-study.json").read_text())
+        if stale := changed_since(result["conclusions"]["forms"], conclusions):
+            from iadsim.errors import InputError, Problem
+
+            raise InputError(
+                Problem(
+                    str(conclusions.path),
+                    None,
+                    None,
+                    "conclusions",
+                    f"{', '.join(stale)} changed (with a recorded reason) since the result in "
+                    f"{args.out} was computed: run iadsim case-study --resume to judge them "
+                    "again on the kept runs",
+                )
+            )
         return _write_documents(result, args, console)
-    runs = [Path(args.out) / d for d in ("attribute", "counterfactuals", "sets", "vignettes")]
-    if not args.resume and any(d.is_dir() for d in runs):
+    if not args.resume and any_runs(Path(args.out)):
         from iadsim.errors import InputError, Problem
 
         raise InputError(
@@ -107,6 +134,7 @@ def cmd_case_study(args: argparse.Namespace) -> int:
                 "them, or choose another --out",
             )
         )
+    check_unchanged(args.out, conclusions, any_runs(Path(args.out)))  # before the work
     from iadsim.engine.run import prepare
 
     base = prepare(args.scenario)
@@ -122,6 +150,7 @@ def cmd_case_study(args: argparse.Namespace) -> int:
             progress=progress,
             prepared=base,
             metric=args.metric,
+            conclusions=conclusions,
         )
     out = Path(args.out)
     from iadsim.io.outdir import retire_manifest, write_manifest

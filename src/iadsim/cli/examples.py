@@ -21,20 +21,22 @@ def register(sub) -> None:
 
 
 def cmd_examples(args: argparse.Namespace) -> int:
-    from iadsim.bundled import ALIASES, bundled
+    from iadsim.bundled import ALIASES, bundled, companion
     from iadsim.errors import InputError, Problem
 
     files = bundled()
     if args.dir is None:
         short = {v: k for k, v in ALIASES.items()}
         for name, path in files.items():
-            if name.endswith(RANGES):  # not a scenario: the uncertain numbers of one
+            if companion(name):  # not a scenario: its ranges, record or conclusions
                 continue
             alias = f" (or {short[name]})" if name in short else ""
             print(f"{name}{alias}: {_description(path)}")
         for name, path in files.items():
             if name.endswith(RANGES):
                 print(f"{path.name}: ranges for `iadsim uncertainty --ranges` (copy them out)")
+            elif name.endswith(".conclusions"):
+                print(f"{path.name}: the case study's conclusions, fixed before its results")
         return 0
     out = Path(args.dir)
     clash = [str(out / p.name) for p in files.values() if (out / p.name).exists()]

@@ -13,6 +13,8 @@ import numpy as np
 from iadsim.analysis.attribution import Attribution, Interval
 from iadsim.analysis.uncertainty import Sensitivity
 from iadsim.errors import InputError, Problem
+from iadsim.report.case_study_sections import section_fields
+from iadsim.report.case_study_summary import plain_summary
 from iadsim.report.case_study_tables import (
     VERDICT_WORDS,
     diff,
@@ -222,7 +224,13 @@ def whatif_summary(cf: dict[str, dict]) -> str:
 
 def render(r: dict, template: Path, out: Path, figure_dir: Path) -> Path:
     """docs/case-study.md from the template."""
-    fields = {**values(r), **tables(r), **figures(r, figure_dir)}
+    fields = {
+        **values(r),
+        **tables(r),
+        **section_fields(r),
+        "plain_summary": plain_summary(r),
+        **figures(r, figure_dir),
+    }
     text = Template(template.read_text()).substitute(fields)
     tmp = out.with_suffix(".md.tmp")
     tmp.write_text(text)
