@@ -10,7 +10,6 @@ from bisect import bisect_left
 
 import numpy as np
 
-from iadsim.engagement.assignment import WTAProblem, assign
 from iadsim.engagement.doctrine import Doctrine
 from iadsim.engagement.intercept import predict_intercept
 from iadsim.engagement.magazine import Magazine
@@ -19,6 +18,7 @@ from iadsim.engagement.pk import draw_salvo, salvo_pk
 from iadsim.engine.crews import Crews
 from iadsim.engine.events import AircraftDown, EventKind
 from iadsim.engine.gates import Gates, UnitChain
+from iadsim.engine.launch_plan import fire_control_order, plan_launchers
 from iadsim.engine.radar_picture import Geometry
 from iadsim.engine.returnfire import ReturnFireProcess
 from iadsim.engine.scheduler import Context
@@ -28,24 +28,9 @@ from iadsim.killchain import Reason, Stage
 from iadsim.scenario.readiness import ComponentState
 from iadsim.threats.returnfire import ReturnFireEffect
 
-_FIRE_CONTROL = int(Stage.FIRE_CONTROL)
 MAX_MANOEUVRE_MISS_M = 250.0
 """Notional: a target further than this from the predicted intercept point when the
 missiles arrive has out-manoeuvred them (no guidance laws are modelled)."""
-
-
-def fire_control_order(chain: UnitChain) -> dict[int, list[int]]:
-    """Per decision index where some aircraft reached fire control (`chain.candidates`): those
-    aircraft, nearest first (ties by aircraft index). The chain is fixed before the event
-    loop, so this is sorted once per unit and replication; the fight keeps those still alive.
-    """
-    cand = chain.candidates
-    at_fc = chain.stage[:, cand] == _FIRE_CONTROL  # (A, C)
-    # stable: within the aircraft at fire control, by range, then by aircraft index
-    order = np.lexsort((chain.geo.range_m[:, cand], ~at_fc), axis=0)
-    columns = order.T.tolist()  # one conversion, then plain list slices
-    counts = at_fc.sum(axis=0).tolist()
-    return {k: columns[j][: counts[j]] for j, k in enumerate(cand.tolist())}
 
 
 class Fight:
@@ -309,35 +294,9 @@ class Fight:
                     plan[a] = li
                     used.add(li)
             return plan
-        w = self.world
-        feasible = np.array([[li in loaded_by[a] for a in targets] for li in launchers])
-        # one Pk per missile type and target (the launchers of a type share it)
-        cats = [w.aircraft[a].spec.category for a in targets]
-        ranges = chain.geo.range_m[targets, k]
-        by_missile: dict[str, np.ndarray] = {}
-        pk = np.zeros(feasible.shape)
-        for i, li in enumerate(launchers):
-            missile = w.components[li].launcher.missile
-            if missile not in by_missile:
-                by_missile[missile] = self.geom.weapons[missile].pk_model.pk(cats, ranges)
-            pk[i] = np.where(feasible[i], by_missile[missile], 0.0)
-        # the same problem comes back decision after decision (Pk is flat inside the knee
-        # range): solved once per replication
-        key = (chain.unit.wta, tuple(launchers), tuple(targets), pk.tobytes(), feasible.tobytes())
-        matrix = self._wta_solved.get(key)
-        if matrix is None:
-            problem = WTAProblem.build(
-                [w.components[li].id for li in launchers],
-                [w.aircraft[a].id for a in targets],
-                pk,
-                feasible=feasible,
-                channels=1,
-                max_units_per_target=1,
-            )
-            matrix = self._wta_solved[key] = assign(problem, chain.unit.wta).matrix
-        pairs = [(pk[i, j], targets[j], launchers[i]) for i, j in np.argwhere(matrix)]
-        pairs.sort(key=lambda p: -p[0])
-        return {a: li for _, a, li in pairs[:free]}
+        return plan_launchers(
+            self.world, self.geom.weapons, chain, k, targets, loaded_by, free, self._wta_solved
+        )
 
     def _engage(self, ci: int, a: int) -> None:
         """Unit ci commits a fire channel to aircraft a."""

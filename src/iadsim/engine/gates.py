@@ -21,21 +21,16 @@ from iadsim.engine.cyber import Cyber
 from iadsim.engine.fusion_picture import CpPicture, cp_picture, make_feed
 from iadsim.engine.radar_picture import UnitGeometry
 from iadsim.engine.rng import RngStreams
-from iadsim.engine.sensing import Sensing, SensorState
+from iadsim.engine.sensing import Sensing
+from iadsim.engine.sensor_looks import SensorLooks, sensor_looks
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import UnitRt, World
 from iadsim.killchain import (
-    CODE_BELOW_HORIZON,
-    CODE_CLUTTER,
-    CODE_JAMMED,
     CODE_NO_FIRE_CONTROL_RADAR,
     CODE_NO_LAUNCHER,
     CODE_NO_LOCK,
     CODE_NO_SENSOR,
-    CODE_NOT_DETECTED,
     CODE_NOT_TRACKED,
-    CODE_OUT_OF_RANGE,
-    CODE_TERRAIN_MASKED,
     Stage,
 )
 from iadsim.network.kinds import MessageKind
@@ -67,62 +62,6 @@ def ir_lock(
     K = p_lock.shape[1]
     draws = np.stack([rs.stream(f"lock:{launcher_id}:{ac}").random(K) for ac in aircraft_ids])
     return draws < p_lock
-
-
-@dataclass(frozen=True)
-class SensorLooks:
-    """One sensor's part of every chain, on its own look grid (A, L + 1): what does not
-    depend on the unit asking. The last column stands for "no look yet"."""
-
-    state: SensorState  # the timeline these were worked out from
-    stage: np.ndarray  # int8, up to TRACKED
-    reason: np.ndarray  # int8, why it stopped there
-    fc_tracking: np.ndarray  # bool: working, in sight, firm track (as a fire-control radar)
-    fc_rank: np.ndarray  # int8: how far it got as a fire-control radar (0..3)
-    fc_reason: np.ndarray  # int8: why not, as a fire-control radar
-
-
-def sensor_looks(st: SensorState) -> SensorLooks:
-    """Line of sight -> detected -> tracked per aircraft and look of one sensor, and its
-    standing as a fire-control radar, with the "no look yet" column appended (stage
-    in_envelope, reason BELOW_HORIZON; as a fire-control radar not working)."""
-    geo = st.geo.geo_code
-    A = geo.shape[0]
-    los = (geo != CODE_BELOW_HORIZON) & (geo != CODE_TERRAIN_MASKED)
-    works = (st.working == 0)[None, :]
-    stage = np.where(los, int(Stage.LINE_OF_SIGHT), int(Stage.IN_ENVELOPE)).astype(np.int8)
-    reason = np.where(los & ~works, st.working[None, :], geo)
-    ok = los & works
-    det = ok & st.recent
-    blind = np.where(
-        (geo == CODE_CLUTTER) | (geo == CODE_OUT_OF_RANGE) | (geo == CODE_JAMMED),
-        geo,
-        CODE_NOT_DETECTED,
-    )
-    reason = np.where(ok & ~det, blind, reason)
-    stage[det] = Stage.DETECTED
-    trk = det & st.firm
-    # a stray detection through jamming that forms no track: jamming is why
-    lost = np.where(geo == CODE_JAMMED, CODE_JAMMED, CODE_NOT_TRACKED)
-    reason = np.where(det & ~trk, lost, reason)
-    stage[trk] = Stage.TRACKED
-    tracking = works & los & st.firm
-    rank = works.astype(np.int8) + los + tracking
-    # a fire-control radar that sees the target but is jammed says so
-    fc_blind = np.where(~los | (geo == CODE_JAMMED), geo, CODE_NO_FIRE_CONTROL_RADAR)
-    fc_reason = np.where(~works, st.working[None, :], fc_blind)
-
-    def ext(x: np.ndarray, last, dtype) -> np.ndarray:
-        return np.concatenate([x, np.full((A, 1), last)], axis=1).astype(dtype)
-
-    return SensorLooks(
-        st,
-        ext(stage, int(Stage.IN_ENVELOPE), np.int8),
-        ext(reason, CODE_BELOW_HORIZON, np.int8),
-        ext(tracking, False, bool),
-        ext(rank, 0, np.int8),
-        ext(fc_reason, CODE_NOT_DETECTED, np.int8),
-    )
 
 
 class Gates:

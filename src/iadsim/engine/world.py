@@ -232,14 +232,9 @@ def _with_loadout(atype: AircraftType, ac) -> AircraftType:
     return atype.model_copy(update={"return_fire": atype.return_fire.model_copy(update=changes)})
 
 
-def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> World:
-    """Place every unit, component and aircraft in the scenario's local ENU frame."""
-    spec, catalog = scenario.spec, scenario.catalog
-    frame = LocalFrame(spec.origin.lat_deg, spec.origin.lon_deg, 0.0)
-    if terrain is None and scenario.terrain_path is not None:
-        from iadsim.geo.terrain_adapter import load_terrain_model
-
-        terrain = load_terrain_model(scenario.terrain_path, frame)
+def _placer(frame: LocalFrame, terrain: TerrainModel | None):
+    """ENU position of a scenario position: its altitude, else the ground under it (the
+    DEM's, sea level without one)."""
 
     def place(pos) -> np.ndarray:
         enu = frame.to_enu(pos.lat_deg, pos.lon_deg, 0.0)
@@ -252,83 +247,86 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
             alt = 0.0
         return np.array([east, north, alt])
 
-    components: list[ComponentRt] = []
-    units: list[UnitRt] = []
-    storage = StorageSetup()
-    for u_index, unit in enumerate(spec.units):
-        utype = catalog.units[unit.type]
-        unit_enu = place(unit.position)
-        indices = []
-        for comp in unit.components:
-            ctype = catalog.components[comp.type]
-            enu = place(comp.position) if comp.position else unit_enu
-            missile = catalog.weapons[ctype.launcher.missile] if ctype.launcher else None
-            cid = f"{unit.id}/{comp.id}"
-            prior, post, basis = component_distributions(
-                comp, cid, spec.observations, spec.start_utc
-            )
-            rtype = readiness_type(ctype.kind.value)
-            own_crew = comp.crew
-            if own_crew is not None and "night_vision" not in own_crew.model_fields_set:
-                own_crew = own_crew.model_copy(
-                    update={"night_vision": spec.environment.night_vision}
-                )
-            components.append(
-                ComponentRt(
-                    index=len(components),
-                    id=cid,
-                    unit=unit.id,
-                    type=comp.type,
-                    kind=ctype.kind,
-                    enu=enu,
-                    state_probs=post.as_dict(),
-                    radar=ctype.radar,
-                    launcher=ctype.launcher,
-                    missile=missile,
-                    visual=ctype.visual,
-                    prior_probs=prior.as_dict(),
-                    readiness_basis=basis,
-                    maintenance=comp.maintenance,
-                    n_observations=sum(o.component == cid for o in spec.observations),
-                    degraded=degraded_effects(rtype),
-                    storage_setup_hours=storage.hours_for(rtype),
-                    crew=own_crew,
-                    crew_profile=(
-                        unit_crew_profile(own_crew, utype, spec.environment.night)
-                        if own_crew is not None
-                        else None
-                    ),
-                )
-            )
-            indices.append(len(components) - 1)
-        roles = {
-            role: tuple(i for i in indices if components[i].kind in kinds)
-            for role, kinds in utype.roles.items()
-        }
-        # the crew's own night-vision setting overrides the environment's; without one (or
-        # without a crew block) the environment's default applies, to sights and reaction
-        crew = unit.crew or CrewSpec()
-        if crew.night_vision is None:
-            crew = crew.model_copy(update={"night_vision": spec.environment.night_vision})
-        units.append(
-            UnitRt(
-                u_index,
-                unit.id,
-                unit.type,
-                utype,
-                unit.c2_mode,
-                unit_enu,
-                tuple(indices),
-                roles,
-                crew=crew,
-                crew_profile=unit_crew_profile(crew, utype, spec.environment.night),
-                wta=unit.wta,
-                higher=unit.higher,
-            )
-        )
+    return place
 
+
+def _component_rt(
+    scenario: Scenario, unit, comp, index: int, enu: np.ndarray, storage: StorageSetup
+) -> ComponentRt:
+    """One component at run time: its catalog type, position, readiness distributions
+    (prior, and posterior on the observations), degraded effects and its own crew."""
+    spec, catalog = scenario.spec, scenario.catalog
+    utype = catalog.units[unit.type]
+    ctype = catalog.components[comp.type]
+    missile = catalog.weapons[ctype.launcher.missile] if ctype.launcher else None
+    cid = f"{unit.id}/{comp.id}"
+    prior, post, basis = component_distributions(comp, cid, spec.observations, spec.start_utc)
+    rtype = readiness_type(ctype.kind.value)
+    own_crew = comp.crew
+    if own_crew is not None and "night_vision" not in own_crew.model_fields_set:
+        own_crew = own_crew.model_copy(update={"night_vision": spec.environment.night_vision})
+    return ComponentRt(
+        index=index,
+        id=cid,
+        unit=unit.id,
+        type=comp.type,
+        kind=ctype.kind,
+        enu=enu,
+        state_probs=post.as_dict(),
+        radar=ctype.radar,
+        launcher=ctype.launcher,
+        missile=missile,
+        visual=ctype.visual,
+        prior_probs=prior.as_dict(),
+        readiness_basis=basis,
+        maintenance=comp.maintenance,
+        n_observations=sum(o.component == cid for o in spec.observations),
+        degraded=degraded_effects(rtype),
+        storage_setup_hours=storage.hours_for(rtype),
+        crew=own_crew,
+        crew_profile=(
+            unit_crew_profile(own_crew, utype, spec.environment.night)
+            if own_crew is not None
+            else None
+        ),
+    )
+
+
+def _unit_rt(scenario: Scenario, u_index: int, unit, enu, indices, components) -> UnitRt:
+    """One unit at run time: its components by role and its crew (the crew's own
+    night-vision setting overrides the environment's; without one, or without a crew
+    block, the environment's default applies, to sights and reaction)."""
+    spec = scenario.spec
+    utype = scenario.catalog.units[unit.type]
+    roles = {
+        role: tuple(i for i in indices if components[i].kind in kinds)
+        for role, kinds in utype.roles.items()
+    }
+    crew = unit.crew or CrewSpec()
+    if crew.night_vision is None:
+        crew = crew.model_copy(update={"night_vision": spec.environment.night_vision})
+    return UnitRt(
+        u_index,
+        unit.id,
+        unit.type,
+        utype,
+        unit.c2_mode,
+        enu,
+        tuple(indices),
+        roles,
+        crew=crew,
+        crew_profile=unit_crew_profile(crew, utype, spec.environment.night),
+        wta=unit.wta,
+        higher=unit.higher,
+    )
+
+
+def _raid(scenario: Scenario, frame: LocalFrame) -> list[AircraftRt]:
+    """The raid's aircraft with their routes (aircraft with their own route first:
+    formation slots follow them) and their loadouts."""
+    spec, catalog = scenario.spec, scenario.catalog
     routes: dict[str, Route] = {}
-    for ac in spec.raid:  # aircraft with their own route first: formation slots follow them
+    for ac in spec.raid:
         if ac.route is not None:
             routes[ac.id] = _own_route(ac, catalog.aircraft[ac.type], frame)
     for ac in spec.raid:
@@ -337,11 +335,33 @@ def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> Worl
             routes[ac.id] = routes[f.lead].shifted(
                 f.offset_east_m, f.offset_north_m, f.offset_up_m, f.delay_s
             )
-    aircraft = [
+    return [
         AircraftRt(i, ac.id, ac.type, _with_loadout(catalog.aircraft[ac.type], ac), routes[ac.id])
         for i, ac in enumerate(spec.raid)
     ]
 
+
+def build_world(scenario: Scenario, terrain: TerrainModel | None = None) -> World:
+    """Place every unit, component and aircraft in the scenario's local ENU frame."""
+    spec = scenario.spec
+    frame = LocalFrame(spec.origin.lat_deg, spec.origin.lon_deg, 0.0)
+    if terrain is None and scenario.terrain_path is not None:
+        from iadsim.geo.terrain_adapter import load_terrain_model
+
+        terrain = load_terrain_model(scenario.terrain_path, frame)
+    place = _placer(frame, terrain)
+    components: list[ComponentRt] = []
+    units: list[UnitRt] = []
+    storage = StorageSetup()
+    for u_index, unit in enumerate(spec.units):
+        unit_enu = place(unit.position)
+        indices = []
+        for comp in unit.components:
+            enu = place(comp.position) if comp.position else unit_enu
+            components.append(_component_rt(scenario, unit, comp, len(components), enu, storage))
+            indices.append(len(components) - 1)
+        units.append(_unit_rt(scenario, u_index, unit, unit_enu, indices, components))
+    aircraft = _raid(scenario, frame)
     duration = spec.duration_s or (max(a.route.end_s for a in aircraft) + 60.0)
     return World(
         scenario=scenario,

@@ -1,0 +1,75 @@
+"""The targets a weapon unit weighs at each decision (`fire_control_order`) and which
+launcher engages which target when there is a choice (`plan_launchers`): the engagement
+room's weapon-target assignment on the Pk of each launcher's missile against each target,
+the best pairs first within the unit's free channels."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from iadsim.engagement.assignment import WTAProblem, assign
+from iadsim.engine.gates import UnitChain
+from iadsim.engine.world import World
+from iadsim.killchain import Stage
+
+_FIRE_CONTROL = int(Stage.FIRE_CONTROL)
+
+
+def fire_control_order(chain: UnitChain) -> dict[int, list[int]]:
+    """Per decision index where some aircraft reached fire control (`chain.candidates`): those
+    aircraft, nearest first (ties by aircraft index). The chain is fixed before the event
+    loop, so this is sorted once per unit and replication; the fight keeps those still alive.
+    """
+    cand = chain.candidates
+    at_fc = chain.stage[:, cand] == _FIRE_CONTROL  # (A, C)
+    # stable: within the aircraft at fire control, by range, then by aircraft index
+    order = np.lexsort((chain.geo.range_m[:, cand], ~at_fc), axis=0)
+    columns = order.T.tolist()  # one conversion, then plain list slices
+    counts = at_fc.sum(axis=0).tolist()
+    return {k: columns[j][: counts[j]] for j, k in enumerate(cand.tolist())}
+
+
+def plan_launchers(
+    world: World,
+    weapons: dict,
+    chain: UnitChain,
+    k: int,
+    targets: list[int],
+    loaded_by: dict[int, list[int]],
+    free: int,
+    solved: dict[tuple, np.ndarray],
+) -> dict[int, int]:
+    """{aircraft: launcher} at the unit's decision k: one launcher per target, at most
+    `free` targets, the pairs of the optimal (or greedy, `unit.wta`) assignment on Pk
+    (one Pk per missile type and target), highest Pk first. `solved` keeps the assignment
+    of each problem met in the replication (the same one comes back decision after
+    decision: Pk is flat inside the knee range)."""
+    launchers = sorted({li for a in targets for li in loaded_by[a]})
+    feasible = np.array([[li in loaded_by[a] for a in targets] for li in launchers])
+    # one Pk per missile type and target (the launchers of a type share it)
+    cats = [world.aircraft[a].spec.category for a in targets]
+    ranges = chain.geo.range_m[targets, k]
+    by_missile: dict[str, np.ndarray] = {}
+    pk = np.zeros(feasible.shape)
+    for i, li in enumerate(launchers):
+        missile = world.components[li].launcher.missile
+        if missile not in by_missile:
+            by_missile[missile] = weapons[missile].pk_model.pk(cats, ranges)
+        pk[i] = np.where(feasible[i], by_missile[missile], 0.0)
+    # the same problem comes back decision after decision (Pk is flat inside the knee
+    # range): solved once per replication
+    key = (chain.unit.wta, tuple(launchers), tuple(targets), pk.tobytes(), feasible.tobytes())
+    matrix = solved.get(key)
+    if matrix is None:
+        problem = WTAProblem.build(
+            [world.components[li].id for li in launchers],
+            [world.aircraft[a].id for a in targets],
+            pk,
+            feasible=feasible,
+            channels=1,
+            max_units_per_target=1,
+        )
+        matrix = solved[key] = assign(problem, chain.unit.wta).matrix
+    pairs = [(pk[i, j], targets[j], launchers[i]) for i, j in np.argwhere(matrix)]
+    pairs.sort(key=lambda p: -p[0])
+    return {a: li for _, a, li in pairs[:free]}

@@ -1,0 +1,79 @@
+"""One sensor's part of every weapon unit's kill chain, worked out once per drawn timeline
+on the sensor's own look grid (line of sight, detected, tracked; its standing as a
+fire-control radar), so that the gates (`engine.gates`) take it per unit with one index
+operation instead of working it out again for every unit the sensor feeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from iadsim.engine.sensing import SensorState
+from iadsim.killchain import (
+    CODE_BELOW_HORIZON,
+    CODE_CLUTTER,
+    CODE_JAMMED,
+    CODE_NO_FIRE_CONTROL_RADAR,
+    CODE_NOT_DETECTED,
+    CODE_NOT_TRACKED,
+    CODE_OUT_OF_RANGE,
+    CODE_TERRAIN_MASKED,
+    Stage,
+)
+
+
+@dataclass(frozen=True)
+class SensorLooks:
+    """One sensor's part of every chain, on its own look grid (A, L + 1): what does not
+    depend on the unit asking. The last column stands for "no look yet"."""
+
+    state: SensorState  # the timeline these were worked out from
+    stage: np.ndarray  # int8, up to TRACKED
+    reason: np.ndarray  # int8, why it stopped there
+    fc_tracking: np.ndarray  # bool: working, in sight, firm track (as a fire-control radar)
+    fc_rank: np.ndarray  # int8: how far it got as a fire-control radar (0..3)
+    fc_reason: np.ndarray  # int8: why not, as a fire-control radar
+
+
+def sensor_looks(st: SensorState) -> SensorLooks:
+    """Line of sight -> detected -> tracked per aircraft and look of one sensor, and its
+    standing as a fire-control radar, with the "no look yet" column appended (stage
+    in_envelope, reason BELOW_HORIZON; as a fire-control radar not working)."""
+    geo = st.geo.geo_code
+    A = geo.shape[0]
+    los = (geo != CODE_BELOW_HORIZON) & (geo != CODE_TERRAIN_MASKED)
+    works = (st.working == 0)[None, :]
+    stage = np.where(los, int(Stage.LINE_OF_SIGHT), int(Stage.IN_ENVELOPE)).astype(np.int8)
+    reason = np.where(los & ~works, st.working[None, :], geo)
+    ok = los & works
+    det = ok & st.recent
+    blind = np.where(
+        (geo == CODE_CLUTTER) | (geo == CODE_OUT_OF_RANGE) | (geo == CODE_JAMMED),
+        geo,
+        CODE_NOT_DETECTED,
+    )
+    reason = np.where(ok & ~det, blind, reason)
+    stage[det] = Stage.DETECTED
+    trk = det & st.firm
+    # a stray detection through jamming that forms no track: jamming is why
+    lost = np.where(geo == CODE_JAMMED, CODE_JAMMED, CODE_NOT_TRACKED)
+    reason = np.where(det & ~trk, lost, reason)
+    stage[trk] = Stage.TRACKED
+    tracking = works & los & st.firm
+    rank = works.astype(np.int8) + los + tracking
+    # a fire-control radar that sees the target but is jammed says so
+    fc_blind = np.where(~los | (geo == CODE_JAMMED), geo, CODE_NO_FIRE_CONTROL_RADAR)
+    fc_reason = np.where(~works, st.working[None, :], fc_blind)
+
+    def ext(x: np.ndarray, last, dtype) -> np.ndarray:
+        return np.concatenate([x, np.full((A, 1), last)], axis=1).astype(dtype)
+
+    return SensorLooks(
+        st,
+        ext(stage, int(Stage.IN_ENVELOPE), np.int8),
+        ext(reason, CODE_BELOW_HORIZON, np.int8),
+        ext(tracking, False, bool),
+        ext(rank, 0, np.int8),
+        ext(fc_reason, CODE_NOT_DETECTED, np.int8),
+    )
