@@ -19,11 +19,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from iadsim.analysis.attacker import attacker_attributions
 from iadsim.analysis.attribute import attribution_for, run_attribution, subset_name
 from iadsim.analysis.baselines import AS_DELIVERED, BRAND_NEW
+from iadsim.analysis.case_outcomes import (
+    SAM_METRIC,
+    outcome_summary,
+    paired_outcomes,
+    where_chains_broke,
+)
 from iadsim.analysis.conclusions_file import (
     Conclusions,
     check_unchanged,
@@ -40,11 +44,10 @@ from iadsim.analysis.factors import (
     mechanisms,
     scenario_data,
 )
-from iadsim.analysis.metrics import DEFAULT_METRIC, METRICS, WEAPON_CLASSES, units_of_class
+from iadsim.analysis.metrics import DEFAULT_METRIC, units_of_class
 from iadsim.analysis.montecarlo import StoredBatch, run_stores
 from iadsim.analysis.robustness import WHATIFS, outcomes_from_stores, survive_ranges
 from iadsim.analysis.runner import ProgressFn, Runner, no_progress
-from iadsim.analysis.stats import estimate, paired_difference, reason_frequencies, wilson_interval
 from iadsim.analysis.store import ResultStore, store_path
 from iadsim.analysis.uncertain_model import UncertainModel
 from iadsim.analysis.uncertainty import (
@@ -79,11 +82,6 @@ class Precision:
     quick: bool = False  # a reduced run: the documents say so
 
 
-SAM_METRIC = "sam_launches"
-"""The SAMs' own question ("why did the long- and medium-range SAMs not fire?") is asked of
-this metric; "why was no aircraft lost?" of aircraft shot down (`killed`)."""
-
-
 def sam_units(scenario: Scenario) -> list[str]:
     """Units with a SAM-class weapon (analysis.metrics: a missile that is not infrared-guided,
     from the catalog type): the SAM batteries."""
@@ -97,80 +95,6 @@ RUN_DIRS = ("attribute", "counterfactuals", "attacker", "sets", "vignettes")
 def any_runs(out: Path) -> bool:
     """Whether OUT holds runs of a case study."""
     return any((Path(out) / d).is_dir() for d in RUN_DIRS)
-
-
-def outcome_summary(store: ResultStore) -> dict:
-    """Per batch and per aircraft: P(detected/tracked/reported/engaged/killed) and counts."""
-    reps = store.rows("replications")
-    n = len(reps)
-    killed = np.array([r["killed"] for r in reps], float)
-    engaged = np.array([r["engaged"] for r in reps], float)
-
-    def prop(x: np.ndarray) -> dict:
-        k = int(x.sum())
-        lo, hi = wilson_interval(k, n)
-        return {"p": k / n, "lo": lo, "hi": hi}
-
-    per_ac: dict[str, dict[str, list]] = {}
-    for row in store.rows("aircraft"):
-        flags = ("detected", "tracked", "engaged", "killed")
-        d = per_ac.setdefault(row["aircraft"], {f: [] for f in flags})
-        for f in flags:
-            d[f].append(row[f])
-    e = estimate("killed", killed, "mean")
-
-    def mean(col: str) -> dict:
-        x = METRICS[col].values(reps)
-        m = estimate(col, x, "mean")
-        return {"mean": m.mean, "lo": m.lo, "hi": m.hi}
-
-    classes = {
-        c: {
-            "launches": mean(f"{c}_launches"),
-            "any_launch": prop(METRICS[f"any_{c}_launches"].values(reps)),
-            "engagements": mean(f"{c}_engagements"),
-            "kills": mean(f"{c}_kills"),
-        }
-        for c in WEAPON_CLASSES
-    }
-    return {
-        "classes": classes,
-        "n": n,
-        "mean_killed": {"mean": e.mean, "lo": e.lo, "hi": e.hi},
-        "p_any_killed": prop(killed > 0),
-        "p_any_engaged": prop(engaged > 0),
-        "aircraft": {
-            ac: {f: prop(np.array(v, float)) for f, v in d.items()} for ac, d in per_ac.items()
-        },
-    }
-
-
-def where_chains_broke(store: ResultStore, top: int = 2) -> dict[str, dict[str, list[dict]]]:
-    """Per aircraft and defending unit: the most frequent (stage, reason) endings."""
-    out: dict[str, dict[str, list[dict]]] = {}
-    for r in reason_frequencies(store):
-        rows = out.setdefault(r["aircraft"], {}).setdefault(r["unit"], [])
-        if len(rows) < top:
-            rows.append({k: r[k] for k in ("stage", "reason", "fraction", "lo", "hi")})
-    return out
-
-
-def _paired(base: ResultStore, other: ResultStore) -> dict:
-    b = {r["idx"]: r for r in base.rows("replications")}
-    o = {r["idx"]: r for r in other.rows("replications")}
-    common = sorted(set(b) & set(o))
-    out = {}
-    for name, col, f in (
-        ("p_any_engaged", "engaged", lambda x: float(x > 0)),
-        ("p_any_killed", "killed", lambda x: float(x > 0)),
-        ("mean_killed", "killed", float),
-        ("mean_sam_launches", SAM_METRIC, float),
-        ("p_any_sam_launch", SAM_METRIC, lambda x: float(x > 0)),
-    ):
-        bv = np.array([f(b[i][col]) for i in common])
-        ov = np.array([f(o[i][col]) for i in common])
-        out[name] = paired_difference(bv, ov, name)
-    return out
 
 
 def counterfactual_list(groups: list[str], scenario: Scenario) -> list[dict]:
@@ -400,7 +324,7 @@ def _counterfactuals(base: Prepared, a, n_cf: int, out: Path, common: dict) -> l
                     "name": item["name"],
                     "meaning": item["meaning"],
                     **outcome_summary(other),
-                    "vs_observed": _paired(obs, other),
+                    "vs_observed": paired_outcomes(obs, other),
                 }
             )
     return cfs

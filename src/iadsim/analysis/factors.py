@@ -73,21 +73,14 @@ from iadsim.analysis.baselines import (
     AS_DELIVERED,
     Baseline,
     baseline,
-    better_crew,
-    better_kept,
-    start_year,
 )
 from iadsim.analysis.catalog_defaults import materialise, unintegrated_pairs
+from iadsim.analysis.upkeep import comms, crews, deterrence, maintenance, power, storage
 from iadsim.errors import InputError, Problem
 from iadsim.scenario import Scenario
 from iadsim.scenario.catalog import Catalog
 from iadsim.scenario.load import resolve_links
 from iadsim.scenario.schema import ScenarioSpec
-
-
-def _components(data: dict) -> Iterable[dict]:
-    for unit in data.get("units", []):
-        yield from unit.get("components", [])
 
 
 def _links(data: dict) -> list[dict]:
@@ -99,115 +92,6 @@ def _links_up(data: dict) -> None:
         link["up"] = True
         link.pop("mtbf_s", None)
         link.pop("mttr_s", None)
-
-
-def _move(readiness, to: str, names: tuple[str, ...]):
-    """Move the probability of `names` to state `to` in any readiness form."""
-    if readiness is None:
-        return None
-    if isinstance(readiness, str):
-        return to if readiness in names else readiness
-    if isinstance(readiness, int | float):
-        return 1.0 if "not_mission_capable" in names else readiness
-    out = dict(readiness)
-    implicit_nmc = 1.0 - sum(v for k, v in out.items() if k != "not_mission_capable")
-    present = sum(out.get(n, 0.0) or 0.0 for n in names)
-    if "not_mission_capable" in names and "not_mission_capable" not in out:
-        present += max(implicit_nmc, 0.0)
-    if present <= 0.0:
-        return readiness  # nothing of these states to move: leave the value as written
-    if "not_mission_capable" in names and "not_mission_capable" not in out:
-        # the implicit remainder is not mission capable
-        rest = 1.0 - sum(out.get(k, 0.0) for k in ("operational", "degraded", "in_storage"))
-        out["not_mission_capable"] = max(rest, 0.0)
-    moved = sum(out.pop(n, 0.0) or 0.0 for n in names)
-    out[to] = out.get(to, 0.0) + moved
-    out.setdefault("not_mission_capable", 0.0)
-    total = sum(v for v in out.values())
-    out["not_mission_capable"] = max(0.0, out["not_mission_capable"] + 1.0 - total)
-    return out
-
-
-def _storage(data: dict) -> None:
-    for comp in _components(data):
-        if comp.get("readiness") is not None:
-            comp["readiness"] = _move(comp["readiness"], "operational", ("in_storage",))
-    if data.get("observations"):
-        data["observations"] = [o for o in data["observations"] if o["observed"] != "in_storage"]
-
-
-def _kept(readiness, b: Baseline):
-    """A hand-set readiness restored to the baseline: brand new moves the degraded and not
-    mission capable mass to operational; the maker's schedule spreads the mass that is not in
-    storage over the states the maintenance model gives a vehicle kept to it."""
-    if b.years_since_overhaul == 0.0 or readiness is None:
-        return _move(readiness, "operational", ("degraded", "not_mission_capable"))
-    if isinstance(readiness, str):
-        stored = 1.0 if readiness == "in_storage" else 0.0
-    elif isinstance(readiness, int | float):
-        stored = 0.0
-    else:
-        stored = float(readiness.get("in_storage", 0.0) or 0.0)
-    out = {k: (1.0 - stored) * v for k, v in b.availability().items()}
-    if stored > 0.0:
-        out["in_storage"] = stored
-    return out
-
-
-def _maintenance(data: dict, catalog: Catalog, b: Baseline) -> None:
-    year = start_year(data)
-    for comp in _components(data):
-        if comp.get("maintenance") is not None and not better_kept(comp["maintenance"], b, year):
-            comp["maintenance"] = b.maintenance()
-        if comp.get("readiness") is not None:
-            comp["readiness"] = _kept(comp["readiness"], b)
-    if data.get("observations"):
-        data["observations"] = [
-            o
-            for o in data["observations"]
-            if o["observed"] not in ("degraded", "not_mission_capable")
-        ]
-
-
-def _crew(unit: dict) -> dict:
-    crew = dict(unit.get("crew") or {})
-    unit["crew"] = crew
-    return crew
-
-
-def _crews(data: dict, catalog: Catalog, b: Baseline) -> None:
-    for unit in data.get("units", []):
-        better_crew(_crew(unit), b)
-
-
-def _deterrence(data: dict) -> None:
-    for unit in data.get("units", []):
-        _crew(unit)["suppressible"] = False
-
-
-def _restored(item: dict, b: Baseline, year: int | None) -> None:
-    """An equipment item (comms set, power source) working and kept to the baseline: a
-    hand-set state operational, a maintenance history the baseline's (its own ageing model
-    then gives its availability)."""
-    if item.get("readiness") is not None:
-        item["readiness"] = "operational"
-    if item.get("maintenance") is not None and not better_kept(item["maintenance"], b, year):
-        item["maintenance"] = b.maintenance()
-
-
-def _comms(data: dict, catalog: Catalog, b: Baseline) -> None:
-    year = start_year(data)
-    for comp in _components(data):  # materialised: every set the catalog gives is listed
-        for item in comp.get("comms") or []:
-            _restored(item, b, year)
-
-
-def _power(data: dict, catalog: Catalog, b: Baseline) -> None:
-    # a source the catalog adds (none listed) has no history or readiness: it always works
-    year = start_year(data)
-    for unit in data.get("units", []):
-        for item in unit.get("power") or []:
-            _restored(item, b, year)
 
 
 def _deployment(data: dict, catalog: Catalog) -> None:
@@ -326,14 +210,14 @@ GROUPS: tuple[FactorGroup, ...] = (
         "defence",
         "radio sets, cable terminals and data-transfer units working and "
         + AS_DELIVERED.upkeep_words(),
-        _comms,
+        comms,
         words=_upkeep("radio sets, cable terminals and data-transfer units working and "),
     ),
     FactorGroup(
         "power",
         "defence",
         "generators and grid feeds working and " + AS_DELIVERED.upkeep_words(),
-        _power,
+        power,
         words=_upkeep("generators and grid feeds working and "),
     ),
     FactorGroup(
@@ -348,26 +232,26 @@ GROUPS: tuple[FactorGroup, ...] = (
         "every sensor integrated with every command post (catalog matrix and overrides)",
         _attack(_integration),
     ),
-    FactorGroup("storage", "defence", "no component in storage", _plain(_storage)),
+    FactorGroup("storage", "defence", "no component in storage", _plain(storage)),
     FactorGroup(
         "maintenance",
         "defence",
         "the vehicles " + AS_DELIVERED.upkeep_words(),
-        _maintenance,
+        maintenance,
         words=_upkeep("the vehicles "),
     ),
     FactorGroup(
         "crews",
         "defence",
         AS_DELIVERED.crew_words(),
-        _crews,
+        crews,
         words=lambda b: b.crew_words(),
     ),
     FactorGroup(
         "deterrence",
         "defence",
         "crews never deterred by return fire or strikes",
-        _plain(_deterrence),
+        _plain(deterrence),
     ),
     FactorGroup(
         "strikes", "attacker", "no strikes on air-defence, C2 and relay sites", _attack(_strikes)
