@@ -5,6 +5,7 @@ documents written from their numbers, and the historical vignettes (in full in
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -104,6 +105,19 @@ def test_case_study_documents_quote_the_computed_numbers(tmp_path) -> None:
     assert v["des_killed"] in text and v["obs_killed"] in text
     for e in result["attribution"]["effects"]:
         assert rep.pct(e["share_interval"]) in text
+    # the plain-words summary leads, and every interval it quotes is shown below it
+    summary, _, below = text.partition("## 1. What should the bought equipment have done?")
+    assert "## In plain words" in summary
+    bullets = [b for b in summary.splitlines() if b.startswith("- ")]
+    assert len(bullets) >= 6
+    for b in bullets:
+        assert re.search(r"\d", b), b  # a number in every sentence
+        assert re.search(r"(front matter|sections? \d)", b), b  # and where it is shown
+        for token in re.findall(r"[-+]?\d+(?:\.\d+)?%? \[[^\]]+\]", b):
+            assert token in below, (token, b)
+    for section in ("Why did the long- and medium-range SAMs not fire?", "attacker in the picture"):
+        assert section in text
+    assert "0.05 -> 0.2" in text  # C1's change, the first entry of the conclusions' history
     assert (docs / "cs" / "attribution.png").exists() and (docs / "cs" / "sensitivity.png").exists()
     vig = rep.vignettes_doc(result, docs / "templates" / "vignettes.md.tmpl", docs / "v.md")
     assert "Lambeth" in vig.read_text()

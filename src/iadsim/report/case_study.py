@@ -133,6 +133,13 @@ def values(r: dict) -> dict[str, str]:
         "obs_killed": num(obs["mean_killed"]),
         "obs_any_killed": pct(obs["p_any_killed"]),
         "obs_any_engaged": pct(obs["p_any_engaged"]),
+        "obs_none_killed": pct(
+            {
+                "p": 1 - obs["p_any_killed"]["p"],
+                "lo": 1 - obs["p_any_killed"]["hi"],
+                "hi": 1 - obs["p_any_killed"]["lo"],
+            }
+        ),  # fmt: skip
         "des_killed": num(des["mean_killed"]),
         "des_any_killed": pct(des["p_any_killed"]),
         "des_any_engaged": pct(des["p_any_engaged"]),

@@ -90,6 +90,16 @@ def _what_explains(a: dict) -> str:
     )
 
 
+_ACTION_WORDS = {
+    "strikes": "strikes",
+    "jamming": "jamming",
+    "sead": "anti-radiation missiles",
+    "decoys": "decoys",
+    "cyber": "the cyber and grid attack",
+    "return_fire": "return fire",
+}
+
+
 def _sides(r: dict) -> list[str]:
     at = r.get("attacker")
     lines = []
@@ -97,9 +107,9 @@ def _sides(r: dict) -> list[str]:
         sides = {e["group"]: e for e in at["sides"]["killed"]["effects"]}
         lines.append(
             "The defence's state and the attacker's actions, side by side: of the difference "
-            "between the night as written and a defence as designed facing no strike, no "
-            f"suppression, no cyber attack and no return fire "
-            f"({at['sides']['killed']['total']['mean']:.2f} aircraft), the defence's state "
+            "between the night as written and a defence as designed facing none of the "
+            f"attacker's actions ({', '.join(_ACTION_WORDS.get(p, p) for p in at['players'])}: "
+            f"{at['sides']['killed']['total']['mean']:.2f} aircraft), the defence's state "
             f"accounts for {_share_words(sides['defence_conditions'])} and the attacker's "
             f"actions for {_share_words(sides['attacker_actions'])} (section 5)."
         )
@@ -176,7 +186,7 @@ def depends_on(r: dict) -> list[str]:
     rows = [
         m
         for m in u["morris"]["mean_killed"]
-        if m["mu_star"] is not None and math.isfinite(m["mu_star"])
+        if m["mu_star"] is not None and math.isfinite(m["mu_star"]) and m["mu_star"] > 0
     ]
     rows.sort(key=lambda m: -m["mu_star"])
     if not rows:
