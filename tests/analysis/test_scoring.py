@@ -79,6 +79,20 @@ def test_cli_refuses_a_bad_record_with_exit_2(tmp_path, capsys) -> None:
     assert "tutorial.record.yaml:11:65: outcomes[2].confidence" in capsys.readouterr().err
 
 
+def test_a_source_url_is_kept_and_a_malformed_one_refused(tmp_path, capsys) -> None:
+    """A source may say where it was read (`url`); a url that is no http(s) address is refused
+    with the file, the line of the source and the field, and the CLI exits 2."""
+    url = "https://www.nato.int/kosovo/repo2000/conduct.htm"
+    good = RECORD.replace("date: 2026}", f"date: 2026, url: '{url}'}}", 1)
+    assert load_record(_record(tmp_path, good)).source("s1").url == url
+    assert load_record(_record(tmp_path)).source("s1").url is None
+    shutil.copy(TUTORIAL, tmp_path / "tutorial.yaml")
+    _record(tmp_path, RECORD.replace("date: 2026}", "date: 2026, url: 'nato.int kosovo'}", 1))
+    assert main(["score", str(tmp_path / "tutorial.yaml"), "-n", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "tutorial.record.yaml:5:" in err and "sources[0].url" in err
+
+
 def _runs() -> CaseRuns:
     """Four replications of two aircraft, written by hand."""
     killed = np.array([[0, 0], [1, 0], [0, 0], [1, 1]], bool)

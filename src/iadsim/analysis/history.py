@@ -39,13 +39,15 @@ class _Strict(BaseModel):
 
 
 class Source(_Strict):
-    """A public source: who, what, when."""
+    """A public source: who, what, when, and where it was read (`url`, optional: the page the
+    figures were checked against, so a reader can check them again)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=3)
     date: dt.date | int  # a full date, or a year for books and reports
     author: str = ""
     publisher: str = ""
+    url: str | None = Field(default=None, pattern=r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/\S*)?$")
 
 
 class Observed(_Strict):

@@ -191,7 +191,8 @@ def case_markdown(res: dict) -> list[str]:
     lines += ["", "Sources:", ""]
     for s in res["sources"]:
         who = ", ".join(x for x in (s.get("author"), s.get("publisher")) if x)
-        lines.append(f"* [{s['id']}] {who + ': ' if who else ''}{s['title']} ({s['date']})")
+        where = f" <{s['url']}>" if s.get("url") else ""
+        lines.append(f"* [{s['id']}] {who + ': ' if who else ''}{s['title']} ({s['date']}){where}")
     if res["cannot_represent"]:
         lines += ["", "What the model cannot represent of this case:", ""]
         lines += [f"* {c}" for c in res["cannot_represent"]]
