@@ -7,6 +7,7 @@ shoot-look-shoot)."""
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -114,23 +115,28 @@ class Fight:
             t = float(self.chains[ci].geo.times_s[k])
             self.queue.schedule(t, self._decide, ci, k, self._generation[ci])
 
-    def rechain(self, t: float, chains: dict[int, UnitChain]) -> None:
+    def rechain(self, t: float, chains: dict[int, UnitChain], requeue: Iterable[int] = ()) -> None:
         """An outcome changed some units' chains from time t on (`chains`: unit position ->
         its chain worked out again by the gates): their timelines from t on replace the old
-        ones, and each such unit's next decision is found again from what is left to do."""
-        for ci, new in chains.items():
+        ones, and each such unit's next decision is found again from what is left to do.
+        The units in `requeue` whose chains did not change have their next decision put in
+        the queue again all the same (as every unit's is when the network changed)."""
+        for ci in sorted(set(chains) | set(requeue)):
             chain = self.chains[ci]
             times = chain.geo.times_s
             k0 = int(np.searchsorted(times, t, side="left"))
             if k0 >= times.size:
                 continue
-            chain.stage[:, k0:] = new.stage[:, k0:]
-            chain.reason[:, k0:] = new.reason[:, k0:]
-            for li, ready in chain.ready.items():
-                ready[:, k0:] = new.ready[li][:, k0:]
-            chain.candidates = np.flatnonzero((chain.stage == Stage.FIRE_CONTROL).any(axis=0))
-            self._fire_control_order[ci] = fire_control_order(chain)
-            self._candidates[ci] = chain.candidates.tolist()
+            new = chains.get(ci)
+            if new is not None:
+                chain.stage[:, k0:] = new.stage[:, k0:]
+                chain.reason[:, k0:] = new.reason[:, k0:]
+                for li, ready in chain.ready.items():
+                    ready[:, k0:] = new.ready[li][:, k0:]
+                stage = chain.stage
+                chain.candidates = np.flatnonzero((stage == Stage.FIRE_CONTROL).any(axis=0))
+                self._fire_control_order[ci] = fire_control_order(chain)
+                self._candidates[ci] = chain.candidates.tolist()
             self._generation[ci] += 1
             k_now = int(np.searchsorted(times, self.queue.now_s, side="left"))
             self._schedule_next_decision(ci, max(k_now, self._decided[ci] + 1))

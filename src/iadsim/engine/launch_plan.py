@@ -15,7 +15,30 @@ from iadsim.killchain import Stage
 _FIRE_CONTROL = int(Stage.FIRE_CONTROL)
 
 
-def fire_control_order(chain: UnitChain) -> dict[int, list[int]]:
+class FireControlOrder:
+    """Per decision index where some aircraft reached fire control: those aircraft, nearest
+    first (ties by aircraft index), as a list made when first asked (a unit meets only the
+    decisions it reaches; the order is sorted once per chain)."""
+
+    __slots__ = ("_order", "_counts", "_column", "_lists")
+
+    def __init__(self, order: np.ndarray, counts: list[int], candidates: list[int]):
+        self._order, self._counts = order, counts
+        self._column = dict(zip(candidates, range(len(candidates)), strict=True))
+        self._lists: dict[int, list[int]] = {}
+
+    def get(self, k: int, default=()):
+        """The aircraft at fire control at decision k, nearest first (`default` if none)."""
+        got = self._lists.get(k)
+        if got is None:
+            j = self._column.get(k)
+            if j is None:
+                return default
+            got = self._lists[k] = self._order[: self._counts[j], j].tolist()
+        return got
+
+
+def fire_control_order(chain: UnitChain) -> FireControlOrder:
     """Per decision index where some aircraft reached fire control (`chain.candidates`): those
     aircraft, nearest first (ties by aircraft index). The chain is fixed before the event
     loop, so this is sorted once per unit and replication; the fight keeps those still alive.
@@ -24,9 +47,7 @@ def fire_control_order(chain: UnitChain) -> dict[int, list[int]]:
     at_fc = chain.stage[:, cand] == _FIRE_CONTROL  # (A, C)
     # stable: within the aircraft at fire control, by range, then by aircraft index
     order = np.lexsort((chain.geo.range_m[:, cand], ~at_fc), axis=0)
-    columns = order.T.tolist()  # one conversion, then plain list slices
-    counts = at_fc.sum(axis=0).tolist()
-    return {k: columns[j][: counts[j]] for j, k in enumerate(cand.tolist())}
+    return FireControlOrder(order, at_fc.sum(axis=0).tolist(), cand.tolist())
 
 
 def plan_launchers(

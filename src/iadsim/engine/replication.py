@@ -125,14 +125,23 @@ class Replication:
             self.world, self.equipment, self.outages, self.jamming.link_windows
         )
 
-    def _chains(self, sensors: set[int] | None = None) -> dict:
+    def _chains(self, sensors: set[int] | None = None, component: int | None = None) -> dict:
         """Weapon unit position -> its chain worked out as things stand: every unit's, or
-        (`sensors`) only those of the units fed by one of these sensors."""
+        (`sensors`) only those of the units fed by one of these sensors or (`component`)
+        having that component."""
+        w = self.world
+        owner = w.components[component].unit if component is not None else None
         return {
             ci: self.gates.unit_chain(u, self.geom.units[u.index])
             for ci, u in enumerate(self.weapon_units)
-            if sensors is None or sensors & self.gates.feeding(u)
+            if sensors is None or sensors & self.gates.feeding(u) or u.id == owner
         }
+
+    def _relays(self, component: int) -> bool:
+        """Whether a component passes on other elements' traffic (a command post, a relay):
+        losing it can change paths between any two others."""
+        node = self.network.net.nodes.get(self.world.components[component].id)
+        return node is None or node.relays
 
     def emit(self, outcome: Outcome) -> None:
         """An outcome at its time, routed to the processes that hear it: a kill to the ARM
@@ -160,7 +169,16 @@ class Replication:
             self.gates.use_network(self.network)
             self.sector.conn = self.network
         redrawn = self.sensing.update(t, self.network, changed, geos)
-        self.fight.rechain(t, self._chains(None if network else redrawn))
+        if not network:
+            self.fight.rechain(t, self._chains(redrawn))
+        elif isinstance(outcome, ComponentLost) and not self._relays(outcome.component):
+            # an end point lost (a radar, a launcher): no path between two others changes,
+            # so only its unit's chain and those its sensor fed change; every unit's next
+            # decision goes back in the queue, as after any change of the network
+            lost = self._chains(redrawn, outcome.component)
+            self.fight.rechain(t, lost, requeue=range(len(self.weapon_units)))
+        else:
+            self.fight.rechain(t, self._chains())
 
     def _name_failing_elements(self) -> None:
         """The ledger's `element`: which link, set, generator or component broke each chain
