@@ -248,8 +248,10 @@ def write_document(results: list[dict], path: Path, args, cal: dict | None = Non
         "catalog, one parameter set for all cases.*",
         "",
         "Each case is a small scenario with a record beside it (`NAME.record.yaml`: each observed "
-        "outcome with its confidence, sources and the model metric it maps to; "
-        "`analysis/history.py`). The scoring (`analysis/scoring.py`) runs each case "
+        "outcome with its confidence, sources and the model metric it maps to; each source "
+        "with the address its figures were checked at, where one was found, and the file "
+        "saying beside each number what was checked; `analysis/history.py`). The scoring "
+        "(`analysis/scoring.py`) runs each case "
         f"{n} times. A one-night outcome is scored by the share of replications that "
         "reproduce it (Wilson 95% interval; log score log((k + 1/2)/(N + 1))), and all of a "
         "case's one-night outcomes jointly. A rate (losses per sortie, per launch) is the "
