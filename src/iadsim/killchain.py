@@ -1,12 +1,18 @@
 """Kill-chain stages and the closed set of reasons a chain stops (see docs/architecture.md).
 
 Every (aircraft, unit) pair in the ledger reports the furthest stage reached and, if the
-chain stopped short of a kill, exactly one of these reasons.
+chain stopped short of a kill, every reason that blocked it at the gate where it stopped
+(`BLOCKING`: a set, each with its failing element); the single headline `reason` is the first
+of them in the stated order (`GATE_ORDER`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+
+import numpy as np
 
 
 class Stage(IntEnum):
@@ -90,3 +96,88 @@ CODE_NO_LAUNCHER = REASON_CODE[Reason.NO_LAUNCHER]
 CODE_NO_FIRE_CONTROL_RADAR = REASON_CODE[Reason.NO_FIRE_CONTROL_RADAR]
 CODE_NO_LOCK = REASON_CODE[Reason.NO_LOCK]
 CODE_PICTURE_DENIED = REASON_CODE[Reason.PICTURE_DENIED]
+
+
+class Step(StrEnum):
+    """One step of a weapon unit's kill chain after the envelope, by what must work for the
+    chain to pass it (docs/architecture.md, "The gate order")."""
+
+    SENSOR = "sensor"  # a feeding sensor: line of sight, its state, emission, detection, track
+    SENSOR_TO_POST = "sensor->post"  # the sensor's track reports reach the command post
+    POST = "post"  # the command post itself works
+    INTEGRATION = "integration"  # the post can use that sensor's tracks (interfaces)
+    POST_TO_LAUNCHER = "post->launcher"  # a launcher hears the post's designations
+    LAUNCHER = "launcher"  # the launcher itself works
+    FIRE_CONTROL = "fire_control"  # a fire-control radar (or IR seeker) holds the target
+    FIRE_CONTROL_TO_LAUNCHER = "fire_control->launcher"  # its data reach the launcher
+
+
+@dataclass(frozen=True)
+class GateStep:
+    """A step, the stage a chain reaches once every step of its gate passes (`gate`), and
+    the stage from which a chain has passed this step (`passed_at`): a chain stopped below
+    `passed_at` may have been stopped here."""
+
+    step: Step
+    gate: Stage
+    passed_at: Stage
+
+
+GATE_ORDER: tuple[GateStep, ...] = (
+    GateStep(Step.SENSOR, Stage.REPORTED, Stage.TRACKED),
+    GateStep(Step.SENSOR_TO_POST, Stage.REPORTED, Stage.REPORTED),
+    GateStep(Step.POST, Stage.REPORTED, Stage.REPORTED),
+    GateStep(Step.INTEGRATION, Stage.REPORTED, Stage.REPORTED),
+    GateStep(Step.POST_TO_LAUNCHER, Stage.ASSIGNED, Stage.ASSIGNED),
+    GateStep(Step.LAUNCHER, Stage.ASSIGNED, Stage.ASSIGNED),
+    # a semi-active missile needs its fire-control radar and link until the intercept
+    GateStep(Step.FIRE_CONTROL, Stage.FIRE_CONTROL, Stage.KILLED),
+    GateStep(Step.FIRE_CONTROL_TO_LAUNCHER, Stage.FIRE_CONTROL, Stage.KILLED),
+)
+"""The stated order of the chain's steps, defined here once: the gates (engine.gates) give
+as a chain's headline reason the first step that blocks it, in this order, and the failing
+element (engine.culprits) is searched for in this order. Within the sensor step the stages'
+order holds (line of sight, then the sensor's own state, then detection, then track); of
+several sensors the one that got furthest speaks (the first listed on ties); of several
+launchers or fire-control radars the first listed speaks."""
+
+STEP_RANK: dict[Step, int] = {g.step: i for i, g in enumerate(GATE_ORDER)}
+
+
+def first_blocking(codes: Mapping[Step, np.ndarray | int]) -> np.ndarray:
+    """Per element, the first non-zero reason code among `codes` (a step -> codes of the
+    same shape, 0 where that step passes) taken in `GATE_ORDER`; 0 where every step passes."""
+    ordered = sorted(codes.items(), key=lambda kv: STEP_RANK[kv[0]], reverse=True)
+    out = np.asarray(ordered[0][1], np.int8)
+    for _, code in ordered[1:]:
+        out = np.where(np.asarray(code) != 0, code, out)
+    return np.asarray(out, np.int8)
+
+
+# Every reason that blocks a chain is kept as one bit of an int64 mask (bit = reason code).
+if len(REASONS) >= 63:
+    raise RuntimeError("reason codes must fit an int64 bit mask")
+BIT: np.ndarray = np.array([0] + [1 << i for i in range(1, len(REASONS))], np.int64)
+"""BIT[code]: the mask bit of a reason code (0 for Reason.NONE: nothing blocks)."""
+
+
+def bits(codes: np.ndarray | int) -> np.ndarray:
+    """The mask bits of an array of reason codes (0 where the code is 0)."""
+    return BIT[np.asarray(codes, np.int64)]
+
+
+def reasons_of(mask: int, headline: Reason | None = None) -> tuple[Reason, ...]:
+    """The reasons in a blocking mask: the headline first, then the others in code order."""
+    out = [r for i, r in enumerate(REASONS) if i and mask >> i & 1]
+    if headline is not None and headline in out:
+        out.remove(headline)
+        out.insert(0, headline)
+    return tuple(out)
+
+
+def mask_of(reasons: Iterable[Reason]) -> int:
+    """The blocking mask of some reasons."""
+    m = 0
+    for r in reasons:
+        m |= int(BIT[REASON_CODE[r]])
+    return m

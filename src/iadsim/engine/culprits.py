@@ -16,7 +16,7 @@ import numpy as np
 from iadsim.engine.c2 import Connectivity
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import UnitRt, World
-from iadsim.killchain import REASON_CODE, Reason, Stage
+from iadsim.killchain import GATE_ORDER, REASON_CODE, Reason, Step
 from iadsim.network.kinds import MessageKind
 
 # reasons about geometry, draws or the fight: no element to name
@@ -54,8 +54,8 @@ def failing_element(
 ) -> str | None:
     """The element behind `reason` for `unit` at time t, or None (see the module docstring).
     `sensors`: the component indices feeding the unit, in the gates' order; `stage`: the
-    furthest stage reached, so that only the gates after it are searched (a chain that
-    tracked broke on the way to the post, not at its sensors)."""
+    furthest stage reached, so that only the steps not yet passed are searched (a chain that
+    tracked broke on the way to the post, not at its sensors), in `GATE_ORDER`."""
     if reason in NO_ELEMENT or not np.isfinite(t):
         return None
     times = np.array([t])
@@ -78,25 +78,41 @@ def failing_element(
 
     cps = unit.role("command")
     cp = cps[0] if cps and unit.c2_mode != "autonomous" else None
-    steps: list = []
-    if stage < Stage.REPORTED:
-        for si in sensors:
-            if stage < Stage.TRACKED:
-                steps.append(lambda si=si: component(si))
-            if cp is not None:
-                steps.append(lambda si=si: path(si, cp, MessageKind.TRACK_REPORT))
-        if cp is not None:
-            steps.append(lambda: component(cp))
-    for li in unit.role("launcher") if stage < Stage.ASSIGNED else ():
-        if cp is not None:
-            steps.append(lambda li=li: path(cp, li, MessageKind.TARGET_DESIGNATION))
-        steps.append(lambda li=li: component(li))
-    for fi in unit.role("fire_control"):
-        steps.append(lambda fi=fi: component(fi))
-        for li in unit.role("launcher"):
-            steps.append(lambda fi=fi, li=li: path(fi, li, MessageKind.FIRE_CONTROL))
-    for step in steps:
-        who = step()
-        if who is not None:
-            return who
+    launchers = unit.role("launcher")
+
+    def integration(si: int) -> str | None:
+        if reason is not Reason.NOT_INTEGRATED or cp is None:
+            return None
+        return conn.causes.not_integrated.get((comps[si].id, comps[cp].id))
+
+    def track_path(si: int) -> str | None:
+        if cp is None or reason is Reason.NOT_INTEGRATED:
+            return None
+        return path(si, cp, MessageKind.TRACK_REPORT)
+
+    # each step's elements, searched in the stated order (killchain.GATE_ORDER)
+    finders = {
+        Step.SENSOR: [lambda si=si: component(si) for si in sensors],
+        Step.SENSOR_TO_POST: [lambda si=si: track_path(si) for si in sensors],
+        Step.POST: [lambda: component(cp)] if cp is not None else [],
+        Step.INTEGRATION: [lambda si=si: integration(si) for si in sensors],
+        Step.POST_TO_LAUNCHER: [
+            lambda li=li: path(cp, li, MessageKind.TARGET_DESIGNATION)
+            for li in (launchers if cp is not None else ())
+        ],
+        Step.LAUNCHER: [lambda li=li: component(li) for li in launchers],
+        Step.FIRE_CONTROL: [lambda fi=fi: component(fi) for fi in unit.role("fire_control")],
+        Step.FIRE_CONTROL_TO_LAUNCHER: [
+            lambda fi=fi, li=li: path(fi, li, MessageKind.FIRE_CONTROL)
+            for fi in unit.role("fire_control")
+            for li in launchers
+        ],
+    }
+    for g in GATE_ORDER:
+        if stage >= g.passed_at:
+            continue
+        for find in finders[g.step]:
+            who = find()
+            if who is not None:
+                return who
     return None

@@ -32,6 +32,8 @@ from iadsim.killchain import (
     CODE_NO_SENSOR,
     CODE_NOT_TRACKED,
     Stage,
+    Step,
+    first_blocking,
 )
 from iadsim.network.kinds import MessageKind
 
@@ -295,12 +297,13 @@ class Gates:
                 s_reason[trk] = 0
             return s_stage, s_reason
         path = self.conn.status(comp.id, cp.id, times, TRACKS)
-        # the first break along the way: the path to the command post, then the post,
-        # then whether the post can use this sensor's tracks (interface integration)
+        # the first break along the way, in the stated order (killchain.GATE_ORDER): the
+        # path to the command post, the post, whether the post can use this sensor's tracks
         integ = self.conn.integration_code(comp.id, cp.id)
-        at_cp = np.where(cp_code != 0, cp_code, integ)
-        reaches = (at_cp == 0) & path.ok
-        why = np.where(path.ok, at_cp, path.code)
+        why = first_blocking(
+            {Step.SENSOR_TO_POST: path.code, Step.POST: cp_code, Step.INTEGRATION: integ}
+        )
+        reaches = why == 0
         if fused:  # its track reaches the command post, but only the fused picture reports
             why = np.where(reaches, CODE_NOT_TRACKED, why)
         s_reason = np.where(trk, why[None, :], s_reason).astype(np.int8)
@@ -329,7 +332,8 @@ class Gates:
                 ok &= path.ok
             state_reason = np.where(code != 0, code, state_reason)
             avail[li] = ok
-        return avail, np.where(link_reason != 0, link_reason, state_reason)
+        why = first_blocking({Step.POST_TO_LAUNCHER: link_reason, Step.LAUNCHER: state_reason})
+        return avail, why
 
     def _fire_control(
         self, unit: UnitRt, times: np.ndarray, avail: dict[int, np.ndarray], ug: UnitGeometry
@@ -369,7 +373,13 @@ class Gates:
                     continue
                 links_seen.add(seen_key)
                 fire_rank = rank + (tracking & link_ok[None, :])
-                r_l = np.where(tracking & ~link_ok[None, :], link_code[None, :], r)
+                r_l = first_blocking(
+                    {
+                        Step.FIRE_CONTROL: np.where(tracking, 0, r),
+                        Step.FIRE_CONTROL_TO_LAUNCHER: link_code[None, :],
+                    }
+                )
+                r_l = np.where(r_l == 0, r, r_l)  # a chain it holds: whatever its best says
                 better = fire_rank > fc_rank
                 fc_reason = np.where(better, r_l, fc_reason)
                 fc_rank = np.where(better, fire_rank, fc_rank)
