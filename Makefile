@@ -66,7 +66,10 @@ screenshots: $(STAMP) chromium
 # regenerates docs/case-study.md, docs/vignettes.md, their figures and the README block
 # (every number from the runs; measured 14.2 min from nothing on 2 quiet cores, ~0.14 s per
 # Caracas replication, 215 per attribution subset for the 3-point target; QUICK=1: a reduced
-# run; resumable: the runs are kept in out/case-study)
+# run; resumable: the runs are kept in out/case-study; the attacker-inclusive attributions
+# add 20 subsets x 100 replications, the upper bound 100 (estimated +2.5 min on 2 cores, not
+# yet measured). The conclusions it tests are scenarios/*.conclusions.yaml: runs made with
+# other conclusions, or before conclusions were recorded, are refused: rm -rf out/case-study)
 case-study: $(STAMP)
 	$(BIN)/iadsim case-study --workers 2 --resume $(if $(QUICK),--quick,)
 

@@ -295,7 +295,8 @@ def check_unchanged(out: str | Path, conclusions: Conclusions, runs_exist: bool)
                 f"({made['made_utc']}) and its history does not record it: add a history entry "
                 "(date, commit, was: its earlier form"
                 + (" (null: added)" if old is None else "")
-                + ", change, reason) or run the case study afresh into another --out",
+                + ", change, reason, after_results) or run the case study afresh into another "
+                "--out",
             )
         )
     for key in then:

@@ -120,10 +120,12 @@ def weapon_class(component_type: Any, weapons: Mapping[str, Any]) -> str | None:
     launcher = getattr(component_type, "launcher", None)
     if launcher is None:
         return None
-    kind = getattr(weapons[launcher.missile], "weapon_class", None)
-    if kind in WEAPON_CLASSES:
-        return kind
-    return "manpads" if weapons[launcher.missile].guidance == "infrared" else "sam"
+    weapon = weapons[launcher.missile]
+    for attr in ("weapon_class", "kind"):  # a catalog weapon that names its class
+        kind = getattr(weapon, attr, None)
+        if kind in WEAPON_CLASSES:
+            return kind
+    return "manpads" if weapon.guidance == "infrared" else "sam"
 
 
 def component_classes(scenario: Any) -> dict[str, str]:
