@@ -21,9 +21,10 @@ def register(sub) -> None:
         "under --target. Default groups: the defence conditions (connectivity, storage, "
         "maintenance, crews, deterrence) that change something in the scenario; the connection "
         "mechanisms (links, comms, power, deployment, integration) by name instead of "
-        "connectivity; attacker actions (strikes, jamming, sead, decoys) only when named in "
-        "--groups (docs/monte-carlo.md). Before starting, prints how many replications the "
-        "first round will run (and at most) and about how long.",
+        "connectivity; attacker actions (strikes, jamming, sead, decoys, cyber, return_fire) "
+        "only when named in --groups; the two sides whole: --groups "
+        "defence_conditions,attacker_actions (docs/monte-carlo.md). Before starting, prints "
+        "how many replications the first round will run (and at most) and about how long.",
         formatter_class=HELP,
     )
     a.add_argument("scenario", help="scenario YAML file (or a bundled scenario's name)")
