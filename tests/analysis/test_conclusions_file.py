@@ -163,3 +163,11 @@ def test_case_study_command_refuses_with_exit_2(tmp_path):
     )  # fmt: skip
     assert res.returncode == 2, res.stderr
     assert "C1 (sam_silent)" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_an_unreadable_record_is_refused(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / SNAPSHOT).write_text("{not json")
+    with pytest.raises(InputError, match="unreadable record of the conclusions"):
+        check_unchanged(out, load_conclusions(BUNDLED), runs_exist=True)

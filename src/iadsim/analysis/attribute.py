@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 
 from iadsim.analysis.attribution import Attribution, analyse, replications_needed, subset_of
+from iadsim.analysis.baselines import DEFAULT_BASELINE
+from iadsim.analysis.baselines import baseline as baseline_of
 from iadsim.analysis.factors import active_groups, as_designed, canonical
 from iadsim.analysis.metrics import DEFAULT_METRIC
 from iadsim.analysis.metrics import metric as registry_metric
@@ -51,10 +53,12 @@ class AttributionRun:
     wall_s: float
     out: Path
     reached_target: bool
+    baseline: str = DEFAULT_BASELINE  # what "as designed" restores upkeep and crews to
 
     def to_dict(self) -> dict:
         return {
             "metric": self.metric,
+            "baseline": self.baseline,
             "target_half_width": self.target,
             "reached_target": self.reached_target,
             "rounds": list(self.rounds),
@@ -175,7 +179,14 @@ def run_attribution(
                 break
             n = nxt
     result = AttributionRun(
-        a, metric, target, tuple(rounds), time.perf_counter() - t0, out, reached
+        a,
+        metric,
+        target,
+        tuple(rounds),
+        time.perf_counter() - t0,
+        out,
+        reached,
+        baseline_of(baseline).key,
     )
     write_json(result.to_dict(), out / "attribution.json")
     return result

@@ -272,8 +272,21 @@ def check_unchanged(out: str | Path, conclusions: Conclusions, runs_exist: bool)
                 )
             )
         return
-    made = json.loads(path.read_text(encoding="utf-8"))
-    then: dict[str, dict] = made["conclusions"]
+    try:
+        made = json.loads(path.read_text(encoding="utf-8"))
+        then: dict[str, dict] = made["conclusions"]
+        made["made_utc"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(
+            Problem(
+                str(path),
+                None,
+                None,
+                "--out",
+                f"unreadable record of the conclusions ({type(exc).__name__}): run the case "
+                "study afresh into another --out",
+            )
+        ) from None
     problems = []
     specs = conclusions.spec.conclusions
     for i, c in enumerate(specs):
