@@ -73,6 +73,7 @@ class Reason(StrEnum):
     # attacks on the picture and the power (engine/cyber.py), not noise jamming (JAMMED)
     PICTURE_DENIED = "PICTURE_DENIED"  # a cyber attack blanked or froze the picture, or a node
     GRID_DOWN = "GRID_DOWN"  # the grid was cut and no working generator had taken the load
+    WEAPONS_HOLD = "WEAPONS_HOLD"  # release authority: the unit was on weapons hold
 
 
 REASONS: tuple[Reason, ...] = tuple(Reason)

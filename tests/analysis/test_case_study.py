@@ -71,11 +71,13 @@ def test_caracas_what_ifs_restore_each_mechanism_and_remove_each_attacker_action
     for m in ("comms", "power", "deployment", "integration"):
         assert items[f"{m} restored"]["groups"] == (m,)
     assert "links restored" not in items  # no link is set down by hand in Caracas
-    # the SAM batteries have a fallback doctrine (allowed: false): the what-if allows it
-    assert items["autonomous fallback"]["set"] == (
-        "units.S300-BN.fallback.allowed=true;units.BUK-BTY.fallback.allowed=true"
+    # the SAM batteries have a release authority (probabilities): the what-if delegates it
+    assert items["authority delegated"]["set"] == (
+        "units.S300-BN.authority.p_released=1;units.S300-BN.authority.p_delegated=1;"
+        "units.BUK-BTY.authority.p_released=1;units.BUK-BTY.authority.p_delegated=1"
     )
     assert items["no strikes"]["groups"] == ("strikes",) and items["no sead"]["groups"] == ("sead",)
+    assert items["no cyber"]["groups"] == ("cyber",)  # the grid attack on El Volcan
     assert "no jamming" not in items and "no decoys" not in items  # the raid has neither
 
 

@@ -249,6 +249,8 @@ def test_every_mechanism_is_active_on_caracas(caracas):
         "power",
         "deployment",
         "integration",
+        "posture",
+        "authority",
         "storage",
         "maintenance",
         "crews",
@@ -291,7 +293,19 @@ def test_each_connection_mechanism_restores_only_its_own_causes(caracas):
     assert only(Reason.DATALINK_FAILED, power) == failed
     deployed = causes(as_designed(caracas, ["deployment"]))
     assert any(c.network_up_s for c in observed)
-    assert not any(only(Reason.CREW_NOT_READY, deployed))
+
+    def by(suffix, found):
+        return [{r for r in x if r[2].endswith(suffix)} for x in found]
+
+    # the network up at the hour: no crew bringing it up; the crews off their posts stay
+    assert not any(by(":crew", only(Reason.CREW_NOT_READY, deployed)))
+    assert not any(c.network_up_s for c in deployed)
+    posture = by(":posture", only(Reason.CREW_NOT_READY, observed))
+    assert any(posture)
+    assert by(":posture", only(Reason.CREW_NOT_READY, deployed)) == posture
+    # the posture as designed: on alert and manned; the network's set-up as drawn before
+    manned = causes(as_designed(caracas, ["posture"]))
+    assert not any(by(":posture", only(Reason.CREW_NOT_READY, manned)))
     assert all(c.not_integrated for c in observed)
     integrated = causes(as_designed(caracas, ["integration"]))
     assert not any(c.not_integrated for c in integrated)

@@ -101,12 +101,16 @@ ALL_RESTORED = [
     "units.*.components.*.maintenance="
     "{years_since_overhaul: 0, regime: full, supplier_support: true}",
     "units.*.power.*.readiness=operational",
-    "units.*.deployment.network_at_start=up",
+    "units.S300-BN.posture={p_alert: 1, p_manned: 1, p_network_up: 1}",
+    "units.BUK-BTY.posture={p_alert: 1, p_manned: 1, p_network_up: 1}",
     "network.integrations=[{sensor: EW-VOLCAN/ew-radar, command_post: S300-BN/cp},"
     " {sensor: EW-VOLCAN/ew-radar, command_post: BUK-BTY/cp},"
     # the S-300VM's radars report through the network to the Buk's post too (other family)
     " {sensor: S300-BN/surv-radar, command_post: BUK-BTY/cp},"
-    " {sensor: S300-BN/sector-radar, command_post: BUK-BTY/cp}]",
+    " {sensor: S300-BN/sector-radar, command_post: BUK-BTY/cp},"
+    " {sensor: S300-BN/engage-radar, command_post: BUK-BTY/cp},"
+    " {sensor: S300-BN/telar-1, command_post: BUK-BTY/cp},"
+    " {sensor: S300-BN/telar-2, command_post: BUK-BTY/cp}]",
 ]
 
 

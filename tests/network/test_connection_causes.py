@@ -16,8 +16,9 @@ from iadsim.network.graph import C2Network
 from iadsim.readiness.deployment import ready_time
 from iadsim.readiness.equipment import ageing_params, p_working
 from iadsim.readiness.maintenance import state_probabilities
-from iadsim.readiness.network_setup import DEFAULT_NETWORK_SETUP, network_up_time
+from iadsim.readiness.network_setup import network_up_time, setup_params
 from iadsim.readiness.spec import MaintenanceSpec
+from iadsim.scenario.catalog import default_catalog
 from iadsim.scenario.connection import DeploymentSpec
 from iadsim.scenario.load import load_scenario
 
@@ -173,16 +174,17 @@ def test_a_unit_in_garrison_is_not_deployed_until_it_arrives_and_sets_up(tmp_pat
 
 def test_crew_network_setup_probability_and_delay_by_proficiency() -> None:
     """Empirical success rate and median delay against the table (lognormal median)."""
+    table = setup_params(default_catalog())  # catalog crews.yaml
     for prof in ("basic", "trained"):
-        par = DEFAULT_NETWORK_SETUP[prof]
+        par = table[prof]
         rng = np.random.default_rng(5)
-        t = np.array([network_up_time(rng, prof, 300.0) for _ in range(4000)])
+        t = np.array([network_up_time(rng, prof, 300.0, table) for _ in range(4000)])
         ok = np.isfinite(t)
         assert ok.mean() == pytest.approx(par.p_success, abs=0.03)
         assert np.median(t[ok]) == pytest.approx(300.0 * par.median_factor, rel=0.06)
     # common random numbers: whoever succeeds at basic also succeeds when trained
-    a = [network_up_time(np.random.default_rng(s), "basic", 300.0) for s in range(300)]
-    b = [network_up_time(np.random.default_rng(s), "trained", 300.0) for s in range(300)]
+    a = [network_up_time(np.random.default_rng(s), "basic", 300.0, table) for s in range(300)]
+    b = [network_up_time(np.random.default_rng(s), "trained", 300.0, table) for s in range(300)]
     assert all(math.isfinite(y) for x, y in zip(a, b, strict=True) if math.isfinite(x))
 
 

@@ -136,7 +136,19 @@ def counterfactual_list(groups: list[str], scenario: Scenario) -> list[dict]:
             )
     sams = sam_units(scenario)
     data = scenario_data(scenario)
-    if sams:
+    if sams and all("authority" in u for u in data["units"] if u["id"] in sams):
+        items.append(
+            {
+                "name": "authority delegated",
+                "meaning": "release authority delegated to the SAM batteries: released, and "
+                "fighting on their own radars when cut off from their post: " + ", ".join(sams),
+                "set": ";".join(
+                    f"units.{u}.authority.p_released=1;units.{u}.authority.p_delegated=1"
+                    for u in sams
+                ),
+            }
+        )
+    elif sams:
         has_fallback = all("fallback" in u for u in data["units"] if u["id"] in sams)
         how = "fallback.allowed=true" if has_fallback else "c2_mode=autonomous"
         items.append(

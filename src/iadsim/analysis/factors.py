@@ -10,7 +10,9 @@ Two sides:
   have done differently. The connection mechanisms are also groups of their own (links typed
   down or failing at random, comms sets, power, deployment with the network set up at the
   alert, integration of sensors with command posts); an attribution names either
-  `connectivity` or some of them, never both.
+  `connectivity` or some of them, never both. Doctrine at the hour is two more groups, by
+  name: `posture` (on alert and manned; the network's set-up at the hour is `deployment`'s)
+  and `authority` (released and weapons free).
 - **attacker actions** (analysis.attacker_actions): strikes, jamming (the raid's jammer
   aircraft and jammed links), SEAD (anti-radiation missiles), decoys, cyber (attacks on the
   picture and the grid), return fire. They are part of the scenario, not a defence fault,
@@ -107,6 +109,28 @@ def _deployment(data: dict, catalog: Catalog) -> None:
             dep.pop("since_s")  # on site before the raid
         if dep.get("network_at_start", "up") != "up":
             dep["network_at_start"] = "up"
+    for unit in data.get("units", []):  # the network up at the hour (posture), as designed
+        posture = unit.get("posture")
+        if posture and posture.get("p_network_up", 1.0) != 1.0:
+            posture["p_network_up"] = 1.0
+
+
+def _posture(data: dict) -> None:
+    # on alert and manned at the hour (the network's set-up at the hour is `deployment`'s)
+    for unit in data.get("units", []):
+        posture = unit.get("posture")
+        for key in ("p_alert", "p_manned"):
+            if posture and posture.get(key, 1.0) != 1.0:
+                posture[key] = 1.0
+
+
+def _authority(data: dict) -> None:
+    # released, and weapons free: fights on its own radars when cut off from its post
+    for unit in data.get("units", []):
+        auth = unit.get("authority")
+        for key in ("p_released", "p_free"):
+            if auth and auth.get(key, 1.0) != 1.0:
+                auth[key] = 1.0
 
 
 def _integration(data: dict, catalog: Catalog) -> None:
@@ -231,6 +255,18 @@ GROUPS: tuple[FactorGroup, ...] = (
         "defence",
         "every sensor integrated with every command post (catalog matrix and overrides)",
         _attack(_integration),
+    ),
+    FactorGroup(
+        "posture",
+        "defence",
+        "every unit on alert at the hour with its crews at their posts",
+        _plain(_posture),
+    ),
+    FactorGroup(
+        "authority",
+        "defence",
+        "every unit released and weapons free (fights on its own radars when cut off)",
+        _plain(_authority),
     ),
     FactorGroup("storage", "defence", "no component in storage", _plain(storage)),
     FactorGroup(

@@ -48,6 +48,8 @@ def storage(data: dict) -> None:
     for comp in components(data):
         if comp.get("readiness") is not None:
             comp["readiness"] = move(comp["readiness"], "operational", ("in_storage",))
+        if comp.get("storage_prior"):
+            comp["storage_prior"] = 0.0
     if data.get("observations"):
         data["observations"] = [o for o in data["observations"] if o["observed"] != "in_storage"]
 

@@ -32,6 +32,7 @@ class EventKind(StrEnum):
     SUPPRESSED = "suppressed"
     CREW_ERROR = "crew_error"
     CYBER = "cyber"  # an attack on the picture or the power: succeeded or failed
+    DOCTRINE = "doctrine"  # a unit's release authority drawn for the night
 
 
 @dataclass(frozen=True)

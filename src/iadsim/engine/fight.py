@@ -16,6 +16,7 @@ from iadsim.engagement.intercept import predict_intercept
 from iadsim.engagement.magazine import Magazine
 from iadsim.engagement.manpads import countermeasure_factor
 from iadsim.engagement.pk import draw_salvo, salvo_pk
+from iadsim.engine.authority import Authority
 from iadsim.engine.crews import Crews
 from iadsim.engine.events import AircraftDown, EventKind
 from iadsim.engine.gates import Gates, UnitChain
@@ -57,8 +58,10 @@ class Fight:
         crews: Crews,
         return_fire: ReturnFireProcess,
         sector: SectorCommand | None = None,
+        authority: Authority | None = None,
     ):
         self.ctx, self.geom, self.world = ctx, geometry, geometry.world
+        self.authority = authority  # release authority: a unit on weapons hold does not fire
         self.sector = sector if sector is not None and sector.posts else None
         self.chains = chains
         self.equipment, self.gates, self.crews = equipment, gates, crews
@@ -249,6 +252,9 @@ class Fight:
             li = plan.get(a)
             if li is None:  # the channels or launchers went to other targets
                 self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NOT_ASSIGNED, t)
+                continue
+            if self.authority is not None and self.authority.holds(unit):
+                self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.WEAPONS_HOLD, t)
                 continue
             refusal = self.crews.refusal(unit, a, t, li)
             if refusal is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from iadsim.engine.authority import Authority
 from iadsim.engine.c2 import Connectivity
 from iadsim.engine.cyber import Cyber
 from iadsim.engine.fusion_picture import CpPicture, cp_picture, make_feed
@@ -86,10 +87,12 @@ class Gates:
         rs: RngStreams,
         cyber: Cyber | None = None,
         memo: dict | None = None,
+        authority: Authority | None = None,
     ):
         self.world = world
         self.cyber = cyber  # frozen command-post pictures (engine.cyber, effect stale)
         self.memo = memo if memo is not None else {}  # seed-independent lookups (Geometry.memo)
+        self.authority = authority  # release authority: may it fight on its own when cut off
         self.equipment = equipment
         self.conn = network
         self.sensing = sensing
@@ -182,7 +185,7 @@ class Gates:
         catalog's `fallback_delay_s`), it has launchers with radars of their own, and it has
         lost its command post (post not working, or no launcher hears its designations)
         for at least the delay."""
-        allowed, delay = fallback_doctrine(self.world, unit)
+        allowed, delay = fallback_doctrine(self.world, unit, self.authority)
         own = [i for i in unit.role("launcher") if i in unit.role("fire_control")]
         if not allowed or not own:
             return np.zeros(len(times), bool)
@@ -405,10 +408,19 @@ class Gates:
         return False
 
 
-def fallback_doctrine(world: World, unit: UnitRt) -> tuple[bool, float]:
-    """(allowed, delay_s) of a unit's autonomous fallback: the scenario's `fallback`, else
-    the catalog's `fallback_delay_s` (None there: not allowed)."""
+def fallback_doctrine(
+    world: World, unit: UnitRt, authority: Authority | None = None
+) -> tuple[bool, float]:
+    """(allowed, delay_s) of a unit's autonomous fallback: the scenario's `fallback.allowed`
+    (an explicit override), else its release authority tonight (engine.authority: free, or
+    tight and delegated), else the catalog's `fallback_delay_s` (None there: not allowed)."""
     spec = world.scenario.spec.units[unit.index].fallback
     delay = spec.delay_s if spec.delay_s is not None else unit.spec.fallback_delay_s
-    allowed = spec.allowed if spec.allowed is not None else unit.spec.fallback_delay_s is not None
+    drawn = authority.fallback_allowed(unit) if authority is not None else None
+    if spec.allowed is not None:
+        allowed = spec.allowed
+    elif drawn is not None:
+        allowed = drawn
+    else:
+        allowed = unit.spec.fallback_delay_s is not None
     return bool(allowed), float(delay or 0.0)

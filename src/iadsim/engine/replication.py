@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from iadsim.engine.anti_radiation import ArmProcess, Emissions
+from iadsim.engine.authority import Authority
 from iadsim.engine.c2 import replication_network, sample_link_outages
 from iadsim.engine.crews import Crews, strike_suppression
 from iadsim.engine.culprits import failing_element
@@ -85,6 +86,9 @@ class Replication:
         self.cyber = Cyber(w, rs)
         self.cyber.log_to(log)
         self.equipment.add_causes(self.cyber.causes(self.equipment.causes))
+        # release authority tonight: hold, tight or free; delegated when cut off
+        self.authority = Authority(w, rs)
+        self.authority.log_to(log)
         self.crews = Crews(w, rs, log)
         for event in strike_suppression(w, self.equipment.strikes):
             self.crews.hear(event)
@@ -99,7 +103,8 @@ class Replication:
         self.sensing = Sensing(w, self.geom, self.equipment, self.network, rs, self.emissions)
         # each unit's kill chain gate by gate
         self.gates = Gates(
-            w, self.equipment, self.network, self.sensing, rs, self.cyber, self.geom.memo
+            w, self.equipment, self.network, self.sensing, rs, self.cyber, self.geom.memo,
+            self.authority,
         )
         chains = list(self._chains().values())
         # the fight: decisions, crews, launches, return fire, intercepts; sector command
@@ -107,7 +112,7 @@ class Replication:
         self.sector = SectorCommand(self.geom, chains, self.equipment, self.network)
         self.fight = Fight(
             ctx, self.geom, chains, self.equipment, self.gates, self.crews, self.return_fire,
-            self.sector,
+            self.sector, self.authority,
         )  # fmt: skip
         # anti-radiation missiles against the radars that radiate, as the night goes
         self.arms = None
@@ -193,6 +198,8 @@ class Replication:
                 el = failing_element(
                     self.world, self.equipment, self.network, sensors, chain.unit, reason, t, stage
                 )
+                if reason is Reason.WEAPONS_HOLD:
+                    el = f"{chain.unit.id}:authority"
                 if el is None and reason is Reason.PICTURE_DENIED:
                     cps = chain.unit.role("command")
                     el = self.cyber.element(self.world.components[cps[0]].id, t) if cps else None

@@ -180,15 +180,18 @@ def component_distributions(
     )
     if isinstance(comp.readiness, str):
         return direct, direct, "declared"
-    if comp.maintenance is None and not mine:
+    if comp.maintenance is None and not mine and comp.storage_prior is None:
         d = direct or StateDistribution.certain("operational")
         return d, d, "direct"
-    prior, post = posterior_for_component(direct, comp.maintenance, mine, scenario_time)
+    prior, post = posterior_for_component(
+        direct, comp.maintenance, mine, scenario_time, storage_prior=comp.storage_prior
+    )
     parts = [
         name
         for name, on in (
             ("readiness", direct is not None),
             ("maintenance", comp.maintenance is not None),
+            ("storage prior", comp.storage_prior is not None and direct is None),
             ("observations", bool(mine)),
         )
         if on

@@ -9,6 +9,8 @@ fight, which elements are out and why, naming the failing element each time:
   has failed is out with NO_POWER (`S300-BN:gen-1`);
 - deployment: a unit in garrison, on the march or setting up is out with NOT_DEPLOYED
   (IN_STORAGE for a stored unit) until it is ready (`S300-BN:deployment`);
+- posture at the hour (scenario `posture:`): a unit whose crews are not at their posts is
+  out with CREW_NOT_READY until they are (`S300-BN:posture`); whether its network is up;
 - crew integration training: a unit whose network is down at the alert has its links out
   with CREW_NOT_READY until its crew brings them up, or for the run (`S300-BN:crew`);
 - interface compatibility: (sensor, command post) pairs whose output is not usable,
@@ -30,9 +32,11 @@ import numpy as np
 from iadsim.killchain import Reason
 from iadsim.network.graph import C2Network
 from iadsim.network.integration import not_integrated_pairs
+from iadsim.network.pooling import Sets, pool_sets
 from iadsim.readiness.deployment import ready_time
 from iadsim.readiness.equipment import ageing_params, p_working
-from iadsim.readiness.network_setup import network_up_time
+from iadsim.readiness.network_setup import network_up_time, setup_params
+from iadsim.readiness.posture import draw_posture
 from iadsim.scenario.connection import CommsSetSpec, PowerSourceSpec
 from iadsim.scenario.readiness import CrewSpec
 
@@ -109,13 +113,19 @@ def sample_causes(scenario, stream: Streams) -> ConnectionCauses:
     spec, cat = scenario.spec, scenario.catalog
     when = spec.start_utc
     out = ConnectionCauses()
-    working: dict[str, dict[str, list[tuple[str, bool]]]] = {}  # cid -> medium -> sets
+    working: Sets = {}  # cid -> medium -> [set id, type, works from]
     kinds: dict[str, str] = {}
     interfaces: dict[str, str | None] = {}
+    setup = setup_params(cat)
     for unit in spec.units:
         utype = cat.units[unit.type]
         # deployment: the whole unit waits until it is on site and set up
         ready = ready_time(unit.deployment, utype.setup_s, utype.march_s)
+        # posture at the hour: crews at their posts, the data network up or not
+        crew_ready, network_down = 0.0, unit.deployment.network_at_start == "down"
+        if unit.posture is not None:
+            drawn = draw_posture(stream(f"unit:{unit.id}:posture"), unit.posture)
+            crew_ready, network_down = drawn.crew_ready_s, not drawn.network_up
         for comp in unit.components:
             cid = f"{unit.id}/{comp.id}"
             ctype = cat.components[comp.type]
@@ -124,6 +134,10 @@ def sample_causes(scenario, stream: Streams) -> ConnectionCauses:
             if ready.ready_s > 0.0:
                 out.components.setdefault(cid, []).append(
                     Cause(-INF, ready.ready_s, ready.reason, f"{unit.id}:deployment")
+                )
+            if crew_ready > 0.0:
+                out.components.setdefault(cid, []).append(
+                    Cause(-INF, crew_ready, Reason.CREW_NOT_READY, f"{unit.id}:posture")
                 )
             sets = working.setdefault(cid, {})
             for cs in _comms_sets(comp, ctype):
@@ -134,15 +148,20 @@ def sample_causes(scenario, stream: Streams) -> ConnectionCauses:
                 )
                 p = p_working(cs.readiness, maint, params, when)
                 ok = bool(stream(f"comms:{cid}:{cs.id}:state").random() < p)
-                sets.setdefault(ctt.medium, []).append((f"{cid}:{cs.id}", ok))
+                sets.setdefault(ctt.medium, []).append(
+                    [f"{cid}:{cs.id}", cs.type, -INF if ok else INF]
+                )
+        if unit.cannibalise is not None:
+            pool_sets(working, unit.id, unit.cannibalise.vehicles, unit.cannibalise.setup_s)
         _power(unit, utype, cat, when, stream, out)
-        if unit.deployment.network_at_start == "down" and ready.ready_s < INF:
+        if network_down and ready.ready_s < INF:
             crew = unit.crew or CrewSpec()
             out.network_up_s[unit.id] = network_up_time(
                 stream(f"unit:{unit.id}:network-setup"),
                 crew.proficiency,
                 utype.network_setup_s,
-                start_s=max(0.0, ready.ready_s),
+                setup,
+                start_s=max(0.0, ready.ready_s, crew_ready),
             )
     for lk in scenario.links:
         causes = _link_comms(lk, working)
@@ -188,14 +207,23 @@ def _power(unit, utype, cat, when, stream: Streams, out: ConnectionCauses) -> No
             )
 
 
-def _link_comms(lk, working: dict[str, dict[str, list[tuple[str, bool]]]]) -> list[Cause]:
+def _link_comms(lk, working: Sets) -> list[Cause]:
     """DATALINK_FAILED where an end (or a relay carrying the link) has sets of the link's
-    medium, or data-transfer units, and none of them works."""
+    medium, or data-transfer units, and none of them works: for the run, or until a set
+    pooled onto it works (network.pooling). Ends in the order the link passes them; the
+    first that fails for the run is the last named."""
     medium = MEDIUM_OF_LINK.get(lk.kind)
+    out = []
     for end in (lk.from_, *lk.via, lk.to):
         sets = working.get(end, {})
         for m in (medium, "data"):
             have = sets.get(m) if m else None
-            if have and not any(ok for _, ok in have):
-                return [Cause(-INF, INF, Reason.DATALINK_FAILED, have[0][0])]
-    return []
+            if not have:
+                continue
+            back = min(s[2] for s in have)
+            if back > -INF:
+                failed = next(s for s in have if s[2] == back) if back < INF else have[0]
+                out.append(Cause(-INF, back, Reason.DATALINK_FAILED, failed[0]))
+                if back == INF:
+                    return out
+    return out

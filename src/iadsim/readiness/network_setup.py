@@ -2,8 +2,9 @@
 
 A unit whose network is down at the start (`deployment.network_at_start: down`) has its
 crew establish the data links once the unit is deployed: it succeeds with a probability
-and after a lognormal delay, both by proficiency. The delay's median is the unit type's
-`network_setup_s` (a trained crew's median, catalog) times the proficiency's factor. A crew
+and after a lognormal delay, both by proficiency (catalog crews.yaml). The delay's median is
+the unit type's `network_setup_s` (a trained crew's median, catalog) times the proficiency's
+factor. A crew
 that fails does not bring the network up during the run: the unit's links stay down with
 CREW_NOT_READY. All numbers are notional (docs/network.md): the public statement behind
 them is that bringing new systems into service needs extensive crew training (Russian
@@ -40,20 +41,24 @@ class NetworkSetupParams:
             raise ValueRangeError("sigma_log must be a finite number >= 0")
 
 
-DEFAULT_NETWORK_SETUP: dict[Proficiency, NetworkSetupParams] = {
-    Proficiency.UNTRAINED: NetworkSetupParams(p_success=0.30, median_factor=4.0),
-    Proficiency.BASIC: NetworkSetupParams(p_success=0.60, median_factor=2.0),
-    Proficiency.TRAINED: NetworkSetupParams(p_success=0.95, median_factor=1.0),
-    Proficiency.ELITE: NetworkSetupParams(p_success=0.99, median_factor=0.7),
-}
+def setup_params(catalog) -> dict[Proficiency, NetworkSetupParams]:
+    """Each proficiency's numbers from the catalog's crews (crews.yaml `network_setup`)."""
+    out = {}
+    for level in Proficiency:
+        crew = catalog.crews.get(level.value)
+        if crew is None:
+            raise ValueRangeError(f"the catalog's crews.yaml has no entry {level.value!r}")
+        ns = crew.network_setup
+        out[level] = NetworkSetupParams(ns.p_success, ns.median_factor, ns.sigma_log)
+    return out
 
 
 def network_up_time(
     rng: np.random.Generator,
     proficiency: Proficiency | str,
     trained_median_s: float,
+    params: dict[Proficiency, NetworkSetupParams],
     start_s: float = 0.0,
-    params: dict[Proficiency, NetworkSetupParams] = DEFAULT_NETWORK_SETUP,
 ) -> float:
     """When the crew has the network up (inf: it fails), starting at `start_s`.
 

@@ -135,11 +135,13 @@ def posterior_for_component(
     component: str | None = None,
     evidence_params: EvidenceParams = DEFAULT_EVIDENCE,
     maintenance_params: MaintenanceParams = DEFAULT_PARAMS,
+    storage_prior: float | None = None,
 ) -> tuple[StateDistribution, StateDistribution]:
     """(prior, posterior) at scenario time for one component; `component` filters observations.
 
-    A component with observations but no direct prior gets P(IN_STORAGE) =
-    evidence_params.undeclared_storage_prior in its prior (its posture is in doubt).
+    A component without a direct prior gets P(IN_STORAGE) = `storage_prior` in its prior
+    (the scenario's per-component number, which a ranges file can range), else, when it has
+    observations, evidence_params.undeclared_storage_prior (its posture is in doubt).
 
     Raises InputError for an observation after the scenario time or an overhaul after it.
     """
@@ -162,6 +164,8 @@ def posterior_for_component(
             ]
         )
     undeclared = evidence_params.undeclared_storage_prior if observations else 0.0
+    if storage_prior is not None:
+        undeclared = float(storage_prior)
     pri = prior_for_component(prior, maintenance, scenario_time, maintenance_params, undeclared)
     rates = None
     if maintenance is not None:

@@ -50,4 +50,5 @@ REASON_HELP: dict[Reason, str] = {
     "display, a radar's display) or stopped a network node passing traffic.",
     Reason.GRID_DOWN: "The grid was cut (a grid attack) and no working generator had taken "
     "the load.",
+    Reason.WEAPONS_HOLD: "The unit was on weapons hold: its release authority did not let it fire.",
 }

@@ -130,6 +130,21 @@ class PowerType(_Strict):
     start_s: float = Field(default=0.0, ge=0.0, le=86_400.0)
 
 
+class NetworkSetupSpec(_Strict):
+    """How a crew brings its unit's data network up (readiness.network_setup)."""
+
+    p_success: float = Field(ge=0.0, le=1.0)
+    median_factor: PositiveFloat
+    sigma_log: float = Field(default=0.5, ge=0.0)
+
+
+class CrewType(_Strict):
+    """A crew proficiency level's catalog numbers (catalog crews.yaml, keyed by level)."""
+
+    source: str
+    network_setup: NetworkSetupSpec
+
+
 class IntegrationEntry(_Strict):
     """A sensor interface family whose output a command-post interface family can use
     (beyond the same family, always integrated)."""
@@ -334,6 +349,7 @@ class Catalog(_Strict):
     comms: dict[str, CommsType] = Field(default_factory=dict)
     power: dict[str, PowerType] = Field(default_factory=dict)
     integration: dict[str, IntegrationEntry] = Field(default_factory=dict)
+    crews: dict[str, CrewType] = Field(default_factory=dict)
 
 
 _FILES = {
@@ -344,6 +360,7 @@ _FILES = {
     "comms": CommsType,
     "power": PowerType,
     "integration": IntegrationEntry,
+    "crews": CrewType,
 }
 
 

@@ -87,6 +87,17 @@ class FallbackSpec(_Strict):
     _finite = field_validator("delay_s")(_finite_time)
 
 
+class CannibaliseSpec(_Strict):
+    """A unit pools its working comms sets onto `vehicles` (in order of importance), each
+    moved set working there from `setup_s` on (network.pooling)."""
+
+    vehicles: list[SubId] = Field(min_length=1)
+    setup_s: float = Field(default=1800.0, ge=0.0)
+    note: str = ""
+
+    _finite = field_validator("setup_s")(_finite_time)
+
+
 class IntegrationSpec(_Strict):
     """Whether a sensor's output is usable by a command post (overrides the catalog matrix)."""
 

@@ -351,6 +351,11 @@ def _check_support(unit: dict, i: int, catalog: Catalog, report) -> None:
             if isinstance(t, str) and t not in catalog.comms:
                 where = ("units", i, "components", j, "comms", k, "type")
                 report(where, _unknown("comms type", t, catalog.comms))
+    pool = unit.get("cannibalise")
+    for k, ref in enumerate(_list(pool.get("vehicles")) if isinstance(pool, dict) else []):
+        if isinstance(ref, str) and ref not in ids:
+            where = ("units", i, "cannibalise", "vehicles", k)
+            report(where, _unknown("component of this unit", ref, ids))
     power = unit.get("power")
     for k, src in enumerate(power if isinstance(power, list) else []):
         if not isinstance(src, dict):

@@ -20,6 +20,7 @@ from pydantic import (
 
 import iadsim.limits as limits
 from iadsim.scenario.connection import (
+    CannibaliseSpec,
     CommsSetSpec,
     DeploymentSpec,
     FallbackSpec,
@@ -27,6 +28,7 @@ from iadsim.scenario.connection import (
     PowerSourceSpec,
 )
 from iadsim.scenario.cyber import CyberAttackSpec
+from iadsim.scenario.doctrine import AuthoritySpec, PostureSpec
 from iadsim.scenario.readiness import (
     READINESS_STATES,
     CrewSpec,
@@ -124,6 +126,11 @@ class ComponentSpec(_Strict):
     # with this component's maintenance)
     comms: list[CommsSetSpec] | None = None
     crew: CrewSpec | None = None  # this component's crew (a MANPADS team); None: the unit's
+    # P(in storage) before the evidence, where the posture is in doubt (None: 0, or the
+    # evidence default where observations exist); a number a ranges file can range, the
+    # observations then update it. A direct `readiness` says the posture itself and wins
+    # (an override for what-ifs: --set 'units.*.components.*.readiness=operational')
+    storage_prior: float | None = Field(default=None, ge=0.0, lt=1.0)
     note: str = ""
 
 
@@ -159,6 +166,10 @@ class UnitSpec(_Strict):
     power: list[PowerSourceSpec] | None = None
     deployment: DeploymentSpec = DeploymentSpec()
     fallback: FallbackSpec = FallbackSpec()  # fight on own sensors when the CP is lost
+    # release authority and posture at the hour, as probabilities (scenario.doctrine)
+    authority: AuthoritySpec | None = None
+    posture: PostureSpec | None = None
+    cannibalise: CannibaliseSpec | None = None  # pool working comms sets (network.pooling)
     # the sector command post (UNIT/component of a sector-command-post unit) that assigns
     # this unit its targets across batteries while it hears it (docs/engagement.md)
     higher: ComponentRef | None = None

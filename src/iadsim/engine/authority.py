@@ -1,0 +1,68 @@
+"""Release authority in one replication: whether each weapon unit is on weapons hold, tight
+or free tonight, and whether authority is delegated to it when it is cut off from its post.
+
+The contract of the mechanism:
+- reads: the scenario's unit `authority:` (`scenario.doctrine.AuthoritySpec`: p_released,
+  p_free, p_delegated); a unit without one keeps the catalog's doctrine (its fallback delay)
+  or its own `fallback:`;
+- state it owns: per unit the state drawn (hold, tight, free) and the delegation (one
+  stream `unit:ID:authority`, three uniforms whatever the outcome);
+- tells: `Gates` whether the unit may fight on its own radars when cut off
+  (`fallback_allowed`: free, or tight and delegated); `Fight` whether it holds fire;
+- emits: DOCTRINE records (the state drawn per unit);
+- reason code: WEAPONS_HOLD (a unit on hold reaches fire control and does not launch);
+  its failing element is `UNIT:authority`.
+
+A unit's explicit `fallback.allowed` stays an override for what-ifs and wins over the draw.
+"""
+
+from __future__ import annotations
+
+from iadsim.engine.events import EventKind, EventLog
+from iadsim.engine.rng import RngStreams
+from iadsim.engine.world import UnitRt, World
+
+HOLD, TIGHT, FREE = "hold", "tight", "free"
+
+
+def draw_authority(u, spec) -> tuple[str, bool]:
+    """(state, delegated) from three uniforms: hold with 1 - p_released; released, free with
+    p_free, else tight; delegated when cut off with p_delegated."""
+    if not u[0] < spec.p_released:
+        state = HOLD
+    else:
+        state = FREE if u[1] < spec.p_free else TIGHT
+    return state, bool(u[2] < spec.p_delegated)
+
+
+class Authority:
+    """Release authority per weapon unit, drawn once per replication (see the module)."""
+
+    def __init__(self, world: World, rs: RngStreams):
+        self.world = world
+        self.state: dict[str, str] = {}
+        self.delegated: dict[str, bool] = {}
+        for unit in world.units:
+            spec = world.scenario.spec.units[unit.index].authority
+            if spec is None or not unit.role("launcher"):
+                continue
+            u = rs.stream(f"unit:{unit.id}:authority").random(3)
+            self.state[unit.id], self.delegated[unit.id] = draw_authority(u, spec)
+
+    def log_to(self, log: EventLog) -> None:
+        """One DOCTRINE record per unit with an authority: its state, and delegation."""
+        for uid, state in self.state.items():
+            extra = ", delegated when cut off" if self.delegated[uid] else ""
+            log.add(0.0, EventKind.DOCTRINE, unit=uid, detail=f"weapons {state}{extra}")
+
+    def holds(self, unit: UnitRt) -> bool:
+        """Whether the unit is on weapons hold tonight."""
+        return self.state.get(unit.id) == HOLD
+
+    def fallback_allowed(self, unit: UnitRt) -> bool | None:
+        """Whether the unit may fight on its own when cut off (free, or tight and
+        delegated); None when it has no authority (the catalog's doctrine decides)."""
+        state = self.state.get(unit.id)
+        if state is None:
+            return None
+        return state == FREE or (state == TIGHT and self.delegated[unit.id])
