@@ -19,8 +19,10 @@ A unit's explicit `fallback.allowed` stays an override for what-ifs and wins ove
 from __future__ import annotations
 
 from iadsim.engine.events import EventKind, EventLog
+from iadsim.engine.mechanisms import Mechanism
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.world import UnitRt, World
+from iadsim.killchain import Reason
 
 HOLD, TIGHT, FREE = "hold", "tight", "free"
 
@@ -66,3 +68,19 @@ class Authority:
         if state is None:
             return None
         return state == FREE or (state == TIGHT and self.delegated[unit.id])
+
+
+CONTRACTS = (
+    Mechanism(
+        name="authority",
+        summary="release authority at the hour: weapons hold, tight or free, delegated to a "
+        "battery cut off from its post",
+        module=__name__,
+        process="Authority",
+        reads=("scenario.units.authority", "scenario.units.fallback"),
+        owns=("Authority.state", "Authority.delegated"),
+        reasons=(Reason.WEAPONS_HOLD,),
+        records=(EventKind.DOCTRINE,),
+        doc="docs/engagement.md",
+    ),
+)

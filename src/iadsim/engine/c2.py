@@ -191,6 +191,7 @@ CONTRACTS = (
             "catalog.components.comms",
             "scenario.units.components.comms",
             "scenario.units.components.maintenance",
+            "scenario.units.cannibalise",
         ),  # fmt: skip
         owns=("Equipment.causes",),
         reasons=(Reason.DATALINK_FAILED,),
@@ -228,7 +229,29 @@ CONTRACTS = (
         summary="a crew brings its unit's network up at the alert, or fails to",
         module="iadsim.network.causes",
         process="Equipment",
-        reads=("catalog.units.network_setup_s", "scenario.units.crew"),
+        reads=(
+            "catalog.units.network_setup_s",
+            "catalog.crews.network_setup",
+            "scenario.units.crew",
+            "scenario.units.posture.p_network_up",
+            "scenario.units.deployment.network_at_start",
+        ),  # fmt: skip
+        owns=("Equipment.causes",),
+        also_gives=(Reason.CREW_NOT_READY,),
+        doc="docs/network.md",
+    ),
+    Mechanism(
+        name="posture",
+        summary="at the hour a unit is on alert or not, manned or not: its crews are off "
+        "their posts until alerted and manned",
+        module="iadsim.readiness.posture",
+        process="Equipment",
+        reads=(
+            "scenario.units.posture.p_alert",
+            "scenario.units.posture.alert_s",
+            "scenario.units.posture.p_manned",
+            "scenario.units.posture.manning_s",
+        ),  # fmt: skip
         owns=("Equipment.causes",),
         also_gives=(Reason.CREW_NOT_READY,),
         doc="docs/network.md",

@@ -103,7 +103,13 @@ class Replication:
         self.sensing = Sensing(w, self.geom, self.equipment, self.network, rs, self.emissions)
         # each unit's kill chain gate by gate
         self.gates = Gates(
-            w, self.equipment, self.network, self.sensing, rs, self.cyber, self.geom.memo,
+            w,
+            self.equipment,
+            self.network,
+            self.sensing,
+            rs,
+            self.cyber,
+            self.geom.memo,
             self.authority,
         )
         chains = list(self._chains().values())

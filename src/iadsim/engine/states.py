@@ -184,6 +184,7 @@ CONTRACTS = (
         reads=(
             "scenario.units.components.readiness",
             "scenario.units.components.maintenance",
+            "scenario.units.components.storage_prior",
             "scenario.observations",
             "scenario.start_utc",
             "catalog.components.kind",
