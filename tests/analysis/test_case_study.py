@@ -63,6 +63,13 @@ def test_counterfactuals_follow_the_factor_groups() -> None:
     assert names[:3] == ["maintenance as designed", "crews as designed", "deterrence as designed"]
     assert "full readiness" in names and "all as designed" in names
     assert "autonomous fallback" in names and "no strikes" in names
+    # the named upper bound: every condition with brand-new equipment and elite crews
+    upper = next(i for i in items if i["name"] == "upper bound")
+    assert upper["baseline"] == "brand_new" and upper["groups"] == (
+        "maintenance",
+        "crews",
+        "deterrence",
+    )
 
 
 def test_caracas_what_ifs_restore_each_mechanism_and_remove_each_attacker_action() -> None:
