@@ -63,7 +63,7 @@ symbols: $(STAMP) chromium
 screenshots: $(STAMP) chromium
 	IADSIM_SCREENSHOTS=docs $(BIN)/python -m pytest -q -p no:xdist tests/web/test_browser.py
 
-# regenerates docs/case-study.md, docs/vignettes.md, their figures and the README block
+# regenerates docs/case-study.md, its figures and the README block
 # (every number from the runs; measured 14.2 min from nothing on 2 quiet cores, ~0.14 s per
 # Caracas replication, 215 per attribution subset for the 3-point target; QUICK=1: a reduced
 # run; resumable: the runs are kept in out/case-study; the attacker-inclusive attributions

@@ -1,5 +1,5 @@
 """The case study machinery in reduced form: the analyses on the tutorial scenario, the
-documents written from their numbers, and the historical vignettes (in full in
+documents written from their numbers, and the night scored against its record (in full in
 `make case-study`)."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import pytest
 
 from iadsim.analysis.case_study import Precision, counterfactual_list, run_case_study
 from iadsim.analysis.conclusions_file import load_conclusions
-from iadsim.analysis.vignettes import load_record, run_vignette, vignettes
 from iadsim.io.outputs import write_json
 from iadsim.report import case_study as rep
 from iadsim.scenario import load_scenario
@@ -29,7 +28,7 @@ TINY = Precision(
     lhs_n=2,
     morris_r=1,
     morris_n=2,
-    vignette_n=4,
+    record_n=4,
 )
 RANGES = """\
 scenario:
@@ -38,22 +37,19 @@ scenario:
 """
 
 
-def test_vignettes_have_records_with_sources_and_run() -> None:
-    found = vignettes(ROOT / "scenarios" / "vignettes")
-    assert {p.stem for p in found} == {"f117-1999-03-27", "orchard-2007-09-06"}
-    for path in found:
-        rec = load_record(path)
-        assert rec["sources"] and {"aircraft_lost", "missiles_launched"} <= set(rec["outcome"])
-        assert "Sources:" in path.read_text()  # cited in the scenario file too
+def test_the_record_section_is_the_validation_sets_formatter(tmp_path) -> None:
+    """The case study scores its night against the record beside the scenario with the same
+    scoring and the same table as the validation set (one record format, one formatter)."""
+    from iadsim.analysis.scoring import score_case
+    from iadsim.report.case_study_tables import record_table
+    from iadsim.report.validation import case_markdown
 
-
-@pytest.mark.parametrize("name", ["f117-1999-03-27", "orchard-2007-09-06"])
-def test_vignette_reduced_run(name, tmp_path) -> None:
-    v = run_vignette(ROOT / "scenarios" / "vignettes" / f"{name}.yaml", 6, tmp_path)
-    assert v["n"] == 6
-    assert sum(v["launches"].values()) == pytest.approx(1.0)
-    assert 0.0 <= v["p_any_lost"]["lo"] <= v["p_any_lost"]["p"] <= v["p_any_lost"]["hi"] <= 1.0
-    assert v["mean_lost"] <= v["aircraft"]
+    f117 = ROOT / "scenarios" / "validation" / "f117-1999-03-27.yaml"
+    scored = score_case(f117, 4, 1)
+    text = record_table(scored)
+    assert text == "\n".join(case_markdown(scored))
+    assert "P(record)" in text and "Lambeth" in text
+    assert record_table(None).startswith("(not run")
 
 
 def test_counterfactuals_follow_the_factor_groups() -> None:
@@ -91,14 +87,12 @@ def test_caracas_what_ifs_restore_each_mechanism_and_remove_each_attacker_action
 def test_case_study_documents_quote_the_computed_numbers(tmp_path) -> None:
     ranges = tmp_path / "ranges.yaml"
     ranges.write_text(RANGES)
-    f117 = ROOT / "scenarios" / "vignettes" / "f117-1999-03-27.yaml"
     conclusions = load_conclusions(ROOT / "scenarios" / "caracas-2026-01-03.conclusions.yaml")
     result = run_case_study(
         TUTORIAL,
         ranges,
         tmp_path / "out",
         precision=TINY,
-        vignettes=[f117],
         conclusions=conclusions,
     )
     json.dumps(result)  # JSON-ready
@@ -128,8 +122,7 @@ def test_case_study_documents_quote_the_computed_numbers(tmp_path) -> None:
         assert section in text
     assert "0.05 -> 0.2" in text  # C1's change, the first entry of the conclusions' history
     assert (docs / "cs" / "attribution.png").exists() and (docs / "cs" / "sensitivity.png").exists()
-    vig = rep.vignettes_doc(result, docs / "templates" / "vignettes.md.tmpl", docs / "v.md")
-    assert "Lambeth" in vig.read_text()
+    assert "no record file beside the scenario" in text  # the tutorial has no record
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{rep.README_BEGIN}\nSTALE-BLOCK\n{rep.README_END}\nrest\n")
     rep.update_readme(result, readme)

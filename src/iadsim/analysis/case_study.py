@@ -8,7 +8,8 @@
 4. counterfactuals (each defence condition restored alone, full readiness, autonomous
    fallback, no deterrence, no strikes) with paired intervals, and some with the parameter
    uncertainty included (analysis.uncertainty);
-and it tests which conclusions survive each notional number's plausible range. The
+and it tests which conclusions survive each notional number's plausible range, and scores
+the night against its public record (NAME.record.yaml, analysis.scoring). The
 counterfactual list is built from analysis.factors, so a factor group added there (a new
 connectivity mechanism, say) appears in the case study without editing this module.
 """
@@ -44,6 +45,7 @@ from iadsim.analysis.factors import (
     mechanisms,
     scenario_data,
 )
+from iadsim.analysis.history import record_path
 from iadsim.analysis.metrics import DEFAULT_METRIC, units_of_class
 from iadsim.analysis.montecarlo import StoredBatch, run_stores
 from iadsim.analysis.robustness import WHATIFS, outcomes_from_stores, survive_ranges
@@ -78,7 +80,7 @@ class Precision:
     lhs_n: int = 10
     morris_r: int = 2
     morris_n: int = 8
-    vignette_n: int = 200
+    record_n: int = 400  # replications scoring the night against its record
     quick: bool = False  # a reduced run: the documents say so
 
 
@@ -88,7 +90,7 @@ def sam_units(scenario: Scenario) -> list[str]:
     return units_of_class(scenario, "sam")
 
 
-RUN_DIRS = ("attribute", "counterfactuals", "attacker", "sets", "vignettes")
+RUN_DIRS = ("attribute", "counterfactuals", "attacker", "sets")
 """The directories of OUT that hold a case study's runs."""
 
 
@@ -172,7 +174,6 @@ def run_case_study(
     precision: Precision = Precision(),
     workers: int = 1,
     root_seed: int = 1,
-    vignettes: list[Path] = (),
     progress: ProgressFn | None = None,
     prepared: Prepared | None = None,
     metric: str = DEFAULT_METRIC,
@@ -269,16 +270,12 @@ def run_case_study(
             scenario, ranges, base, out / "attribute" / "subsets", a, precision, workers,
             root_seed, say, progress, out, conclusions,
         )  # fmt: skip
-    if vignettes:
-        from iadsim.analysis.vignettes import run_vignette
+    if record_path(Path(scenario)).exists():
+        from iadsim.analysis.scoring import score_case
 
-        say("vignettes")
-        result["vignettes"] = [
-            run_vignette(
-                v, precision.vignette_n, out / "vignettes", workers=workers, progress=progress
-            )
-            for v in vignettes
-        ]
+        say("the record of the night")
+        with Runner(workers) as runner:
+            result["record"] = score_case(Path(scenario), precision.record_n, root_seed, runner)
     say("done")
     result["conclusions"] = {
         "file": str(conclusions.path),

@@ -217,8 +217,9 @@ def check_aircraft(record: Record, prepared: Prepared, path: Path) -> None:
         raise InputError(problems)
 
 
-def score_case(scenario: Path, n: int, root_seed: int = 1) -> dict:
-    """Load a case and its record, run it n times, score every outcome."""
+def score_case(scenario: Path, n: int, root_seed: int = 1, runner=None) -> dict:
+    """Load a case and its record, run it n times (on `runner`, or in this process), score
+    every outcome."""
     scenario = Path(scenario)
     rpath = record_path(scenario)
     if not rpath.exists():
@@ -226,7 +227,7 @@ def score_case(scenario: Path, n: int, root_seed: int = 1) -> dict:
     record = load_record(rpath)
     prepared = prepare(scenario)
     check_aircraft(record, prepared, rpath)
-    result = score_runs(run_case(prepared, n, root_seed), record)
+    result = score_runs(run_case(prepared, n, root_seed, runner), record)
     result["scenario"] = str(scenario)
     result["record_file"] = str(rpath)
     result["cannot_represent"] = list(record.cannot_represent)

@@ -1,5 +1,5 @@
 """`iadsim case-study`: run the case study's analyses and write docs/case-study.md, its
-figures, docs/vignettes.md and the README's generated block (`make case-study`)."""
+figures and the README's generated block (`make case-study`)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ def register(sub) -> None:
         "case-study",
         help="run the case study's analyses and regenerate docs/case-study.md",
         description="Attribution to the target precision, counterfactuals, sensitivity of the "
-        "conclusions to every notional number's range, historical vignettes; then "
-        "docs/case-study.md, docs/vignettes.md, their figures and the README block are "
+        "conclusions to every notional number's range, the night against its record; then "
+        "docs/case-study.md, its figures and the README block are "
         "written from the results. The runs are kept in --out: --resume completes an "
         "interrupted case study from them. Before each step, prints how many replications it "
         "will run and about how long.",
@@ -35,7 +35,6 @@ def register(sub) -> None:
         help="the conclusions file (default: NAME.conclusions.yaml beside the scenario): "
         "conclusions and thresholds fixed before the results, with their history",
     )
-    c.add_argument("--vignettes", default="scenarios/vignettes", help="directory of vignettes")
     c.add_argument(
         "--target", type=_args.finite, default=3.0, help="share half-width target, in points"
     )
@@ -73,7 +72,6 @@ def cmd_case_study(args: argparse.Namespace) -> int:
         conclusions_path,
         load_conclusions,
     )
-    from iadsim.analysis.vignettes import vignettes
     from iadsim.io.outputs import write_json
 
     console = Console(stderr=True)
@@ -90,7 +88,7 @@ def cmd_case_study(args: argparse.Namespace) -> int:
             lhs_n=4,
             morris_r=1,
             morris_n=4,
-            vignette_n=40,
+            record_n=40,
             quick=True,
         )
     conclusions = load_conclusions(args.conclusions or conclusions_path(args.scenario))
@@ -146,7 +144,6 @@ def cmd_case_study(args: argparse.Namespace) -> int:
             precision=precision,
             workers=args.workers,
             root_seed=args.seed,
-            vignettes=vignettes(Path(args.vignettes)),
             progress=progress,
             prepared=base,
             metric=args.metric,
@@ -171,7 +168,6 @@ def _write_documents(result: dict, args: argparse.Namespace, console) -> int:
         rep.render(
             result, templates / "case-study.md.tmpl", docs / "case-study.md", docs / "case-study"
         ),
-        rep.vignettes_doc(result, templates / "vignettes.md.tmpl", docs / "vignettes.md"),
     ]
     if args.readme:
         written.append(rep.update_readme(result, Path(args.readme)))

@@ -1,5 +1,5 @@
 """The case study's tables as markdown and the number formats of its documents: every table
-docs/case-study.md and docs/vignettes.md show, formatted from analysis.case_study's result."""
+docs/case-study.md shows, formatted from analysis.case_study's result."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def tables(r: dict) -> dict[str, str]:
     out["counterfactual_table"] = _counterfactual_table(r)
     if r.get("uncertainty"):
         out.update(_uncertainty_tables(r["uncertainty"]))
-    out["vignette_table"] = vignette_table(r.get("vignettes", []))
+    out["record_table"] = record_table(r.get("record"))
     return out
 
 
@@ -234,29 +234,11 @@ def _f2(x) -> str:
     return "n/a" if x is None or not np.isfinite(x) else f"{x:.2f}"
 
 
-def _fmt(x) -> str:
-    return f"{x:.2f}" if isinstance(x, float) else str(x)
+def record_table(scored: dict | None) -> str:
+    """The night scored against its public record (analysis.scoring), as docs/validation.md
+    shows every case (report.validation.case_markdown: one formatter)."""
+    if not scored:
+        return "(not run: no record file beside the scenario)"
+    from iadsim.report.validation import case_markdown
 
-
-def vignette_table(vs: list[dict]) -> str:
-    if not vs:
-        return "(not run)"
-    rows = []
-    for v in vs:
-        rec = v["record"]
-        rows.append(
-            [
-                v["event"],
-                f"{rec['aircraft_lost']} of {v['aircraft']} lost, "
-                f"{rec['missiles_launched']} missiles, "
-                f"detected: {'yes' if rec['detected'] else 'no'}",
-                f"P(>=1 lost) {pct(v['p_any_lost'])}; mean launches {v['mean_launches']:.2f}; "
-                f"P(detected) {pct(v['p_any_detected'])}",
-                f"P(lost = {rec['aircraft_lost']}) {pct(v['p_record_lost'])}; "
-                f"P(launches = {rec['missiles_launched']}) {pct(v['p_record_launches'])}",
-            ]
-        )
-    return _table(
-        ["event", "public record", "model (N replications)", "the record's outcome in the model"],
-        rows,
-    )
+    return "\n".join(case_markdown(scored))
