@@ -234,6 +234,7 @@ def run_case_study(
         result = {
             "scenario": sc.spec.scenario,
             "sam_units": sam_units(sc),
+            "gun_units": units_of_class(sc, "gun"),
             "n": n,
             "observed": outcome_summary(observed),
             "designed": outcome_summary(designed),

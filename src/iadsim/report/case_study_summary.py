@@ -167,6 +167,13 @@ def cannot_say(r: dict) -> list[str]:
             f"batteries shoot down {c1['mean']:.2f} aircraft per night on average where none "
             "fired at all (conclusion C1, section 7)."
         )
+    if not r.get("gun_units", []):
+        guns = r["observed"]["classes"]["gun"]["launches"]
+        lines.append(
+            "It has no anti-aircraft guns in this scenario (gun launches per night: "
+            f"{num(guns)}), so the one hit on record, on a helicopter by gunfire near the "
+            "objective, is outside what it can reproduce (section 1)."
+        )
     up = {c["name"]: c for c in r["counterfactuals"]}.get("upper bound")
     if up:
         lines.append(
