@@ -234,7 +234,9 @@ def run_case_study(
         result = {
             "scenario": sc.spec.scenario,
             "sam_units": sam_units(sc),
-            "gun_units": units_of_class(sc, "gun"),
+            # guns as weapons of units, or as gun sites of their own (scenario `guns:`)
+            "gun_units": units_of_class(sc, "gun")
+            + [g.id for g in getattr(sc.spec, "guns", None) or []],
             "n": n,
             "observed": outcome_summary(observed),
             "designed": outcome_summary(designed),
