@@ -9,8 +9,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
-
 from iadsim.analysis.case_study import Precision, counterfactual_list, run_case_study
 from iadsim.analysis.conclusions_file import load_conclusions
 from iadsim.io.outputs import write_json
