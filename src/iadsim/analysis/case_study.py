@@ -166,6 +166,58 @@ def counterfactual_list(groups: list[str], scenario: Scenario) -> list[dict]:
     return items
 
 
+class _Phases:
+    """The case study's steps and their wall seconds (keyed by the text before a message's
+    ':'); `say` ends the current step, starts the next and tells the progress function."""
+
+    def __init__(self, progress: ProgressFn | None, t0: float):
+        self.phases: dict[str, float] = {}
+        self.current: tuple[str, float] = ("preparing", t0)
+        self.tell = progress or no_progress
+
+    def say(self, msg: str) -> None:
+        now = time.perf_counter()
+        name, since = self.current
+        self.phases[name] = self.phases.get(name, 0.0) + now - since
+        self.current = (msg.split(":")[0], now)
+        self.tell(0, 0, f"case study: {msg}")
+
+
+def _as_written_and_designed(sc: Scenario, attr, a, out: Path, metric: str) -> dict:
+    """The night as written and as designed (the attribution's empty and full subsets), where
+    their chains broke, and the attribution read for aircraft shot down and SAM launches."""
+    groups = list(a.groups)
+
+    def subset_store(mask: int) -> ResultStore:
+        return ResultStore(
+            store_path(out / "attribute" / "subsets" / subset_name(mask, a.groups)), writer=False
+        )
+
+    full = (1 << len(groups)) - 1
+    with subset_store(0) as observed, subset_store(full) as designed:
+        result = {
+            "scenario": sc.spec.scenario,
+            "sam_units": sam_units(sc),
+            # guns as weapons of units, or as gun sites of their own (scenario `guns:`)
+            "gun_units": units_of_class(sc, "gun")
+            + [g.id for g in getattr(sc.spec, "guns", None) or []],
+            "n": a.n,
+            "observed": outcome_summary(observed),
+            "designed": outcome_summary(designed),
+            "chains_observed": where_chains_broke(observed),
+            "chains_designed": where_chains_broke(designed),
+        }
+    result["attribution"] = {**attr.to_dict(), **a.to_dict(), "metric": DEFAULT_METRIC}
+    result["precision_metric"] = metric
+    result["attribution_sam"] = {
+        **attr.to_dict(),
+        **attribution_for(attr, SAM_METRIC).to_dict(),
+        "metric": SAM_METRIC,
+    }
+    result["meanings"] = {g: FACTOR_GROUPS[g].meaning for g in groups}
+    return result
+
+
 def run_case_study(
     scenario: str | Path,
     ranges: str | Path | None,
@@ -195,16 +247,8 @@ def run_case_study(
         conclusions = load_conclusions(conclusions_path(scenario))
     check_unchanged(out, conclusions, runs_exist=any_runs(out))
     record_start(out, conclusions)
-    phases: dict[str, float] = {}  # wall seconds per step (the text before a message's ':')
-    current: list = ["preparing", t0]
-    tell = progress or no_progress
-
-    def say(msg: str) -> None:
-        now = time.perf_counter()
-        phases[current[0]] = phases.get(current[0], 0.0) + now - current[1]
-        current[:] = [msg.split(":")[0], now]
-        tell(0, 0, f"case study: {msg}")
-
+    clock = _Phases(progress, t0)
+    say = clock.say
     base = prepared if prepared is not None else prepare(scenario)
     sc = base.scenario
     say("attribution")
@@ -221,36 +265,8 @@ def run_case_study(
         **common,
     )
     a = attr.attribution if metric == DEFAULT_METRIC else attribution_for(attr, DEFAULT_METRIC)
-    groups = list(a.groups)
     n = a.n
-
-    def subset_store(mask: int) -> ResultStore:
-        return ResultStore(
-            store_path(out / "attribute" / "subsets" / subset_name(mask, a.groups)), writer=False
-        )
-
-    full = (1 << len(groups)) - 1
-    with subset_store(0) as observed, subset_store(full) as designed:
-        result = {
-            "scenario": sc.spec.scenario,
-            "sam_units": sam_units(sc),
-            # guns as weapons of units, or as gun sites of their own (scenario `guns:`)
-            "gun_units": units_of_class(sc, "gun")
-            + [g.id for g in getattr(sc.spec, "guns", None) or []],
-            "n": n,
-            "observed": outcome_summary(observed),
-            "designed": outcome_summary(designed),
-            "chains_observed": where_chains_broke(observed),
-            "chains_designed": where_chains_broke(designed),
-        }
-    result["attribution"] = {**attr.to_dict(), **a.to_dict(), "metric": DEFAULT_METRIC}
-    result["precision_metric"] = metric
-    result["attribution_sam"] = {
-        **attr.to_dict(),
-        **attribution_for(attr, SAM_METRIC).to_dict(),
-        "metric": SAM_METRIC,
-    }
-    result["meanings"] = {g: FACTOR_GROUPS[g].meaning for g in groups}
+    result = _as_written_and_designed(sc, attr, a, out, metric)
 
     say("counterfactuals")
     cfs = _counterfactuals(base, a, min(n, precision.cf_n), out, common)
@@ -287,7 +303,7 @@ def run_case_study(
         "history": conclusions.history(),
     }
     result["wall_s"] = time.perf_counter() - t0
-    result["phases_s"] = [[name, sec] for name, sec in phases.items()]  # in order
+    result["phases_s"] = [[name, sec] for name, sec in clock.phases.items()]  # in order
     result["precision"] = precision.__dict__
     result["workers"] = workers
     return result

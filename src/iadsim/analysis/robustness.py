@@ -124,6 +124,31 @@ def _judge(
     return est, verdict, more
 
 
+def _range_table(model: UncertainModel, rows, plan, judged: dict, m: dict) -> list[dict]:
+    """One row per uncertain number: its range and, at each end, the value, replications, which
+    runs were made, the estimates and the verdicts."""
+    table = []
+    for d, (name, num) in enumerate(zip(model.names, model.numbers, strict=True)):
+        row = {
+            "parameter": name,
+            "file": Path(num.file).name,
+            "line": num.line,
+            "range": num.dist.describe(),
+            "why": num.dist.why,
+        }
+        for side, j in (("low", 1 + 2 * d), ("high", 2 + 2 * d)):
+            est, verdict, _ = judged[j]
+            row[side] = {
+                "value": float(rows[j][d]),
+                "m": m[j],
+                "ran": [bool(x) for x in plan[j]],  # base, then each what-if; else nominal's
+                "estimates": est,
+                "verdicts": verdict,
+            }
+        table.append(row)
+    return table
+
+
 def survive_ranges(
     model: UncertainModel,
     nominal: Outcomes,
@@ -197,25 +222,7 @@ def survive_ranges(
             ends[j] = ends[j].then(_outcomes(extra, k, sam_idx, nominal, first))
             m[j] = nxt
     nom_est, nom_verdict, _ = _judge(conclusions, nominal, None)
-    table = []
-    for d, (name, num) in enumerate(zip(model.names, model.numbers, strict=True)):
-        row = {
-            "parameter": name,
-            "file": Path(num.file).name,
-            "line": num.line,
-            "range": num.dist.describe(),
-            "why": num.dist.why,
-        }
-        for side, j in (("low", 1 + 2 * d), ("high", 2 + 2 * d)):
-            est, verdict, _ = judged[j]
-            row[side] = {
-                "value": float(rows[j][d]),
-                "m": m[j],
-                "ran": [bool(x) for x in plan[j]],  # base, then each what-if; else nominal's
-                "estimates": est,
-                "verdicts": verdict,
-            }
-        table.append(row)
+    table = _range_table(model, rows, plan, judged, m)
     return {
         "conclusions": [
             {"key": c.key, "text": c.text, "unit": c.unit, "threshold": c.threshold}
