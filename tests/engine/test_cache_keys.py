@@ -1,10 +1,10 @@
-"""Caches keyed by what they read (issue 23.3): every number and flag of a small scenario,
-its links and the catalog entries it uses is changed in turn (the fields found by walking
-the pydantic models, not a hand list), and a variant prepared on the reused geometry
-(`prepare_variant`, which reuses it when `geometry_key` is unchanged) must hold the same
-geometry (every array compared) and replicate exactly as the variant prepared afresh. A
-field the geometry reads but its key missed makes the two differ (a stale geometry): with
-`rcs_dbsm` left out of `run._AIRCRAFT_GEOMETRY_FIELDS` this test fails on it."""
+"""Caches keyed by what they read (issue 23.3): `prepare` records the fields the
+seed-independent geometry reads (`engine.reads`) and `prepare_variant` reuses the geometry
+when the variant's world holds the same values there. Every number and flag of a small
+scenario, its links and the catalog entries it uses is changed in turn (the fields found by
+walking the pydantic models, not a hand list): a field the geometry read must make the
+variant rebuild it, and a variant that reuses it must hold the same geometry (every array
+compared) and replicate exactly as the variant prepared afresh (no stale geometry)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel
 
-from iadsim.engine.run import geometry_key, prepare, prepare_variant
+from iadsim.engine.reads import recording
+from iadsim.engine.run import prepare, prepare_variant
+from iadsim.engine.world import build_world
 from iadsim.errors import IadsimError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,8 +66,8 @@ def _set(obj, path, new):
 
 
 def _variants(scenario):
-    """(name, variant scenario) for every leaf of the spec, the links and the catalog
-    entries the scenario uses."""
+    """(name, path read, variant scenario) for every leaf of the spec, the links and the
+    catalog entries the scenario uses; the path as `engine.reads` records it (from the world)."""
     spec, cat = scenario.spec, scenario.catalog
     used = {
         "units": {u.type for u in spec.units},
@@ -78,11 +80,16 @@ def _variants(scenario):
     for path, v in _leaves(spec):
         yield (
             "spec." + ".".join(map(str, path)),
+            ("world", "scenario", "spec", *path),
             dataclasses.replace(scenario, spec=_set(spec, path, _changed(v))),
         )
     for path, v in _leaves(scenario.links):
         new = _set(scenario.links, path, _changed(v))
-        yield "links." + ".".join(map(str, path)), dataclasses.replace(scenario, links=new)
+        yield (
+            "links." + ".".join(map(str, path)),
+            ("world", "scenario", "links", *path),
+            dataclasses.replace(scenario, links=new),
+        )
     for section, names in used.items():
         for name in sorted(names):
             entry = getattr(cat, section)[name]
@@ -91,8 +98,18 @@ def _variants(scenario):
                 table = {**getattr(cat, section), name: new}
                 yield (
                     f"catalog.{section}.{name}." + ".".join(map(str, path)),
+                    ("world", "scenario", "catalog", section, name, *path),
                     dataclasses.replace(scenario, catalog=cat.model_copy(update={section: table})),
                 )
+
+
+def _was_read(reads, path) -> bool:
+    """Whether the geometry read the field at `path` (or a whole model or value above it;
+    the links are reached from the world as well)."""
+    alias = ("world", "links", *path[3:]) if path[2] == "links" else path
+    return any(
+        kind != "shape" and (p == q[: len(p)]) for p, kind in reads.paths for q in (path, alias)
+    )
 
 
 def _fingerprint(value, h=None):
@@ -143,23 +160,61 @@ def _outputs(prepared, seeds=(1, 2)):
     return out
 
 
-def test_a_variant_on_a_reused_geometry_replicates_as_one_prepared_afresh():
+def test_a_variant_rebuilds_the_geometry_exactly_when_it_changes_a_field_read():
     base = prepare(TUTORIAL)
-    key = geometry_key(base.scenario)
-    checked, reused, stale = 0, 0, []
-    for name, variant in _variants(base.scenario):
+    checked, reused, rebuilt, stale, missed = 0, 0, 0, [], []
+    for name, path, variant in _variants(base.scenario):
         try:
             fresh = prepare(variant)
         except (IadsimError, ValueError):
             continue  # the change made the scenario invalid: nothing to compare
         checked += 1
-        if geometry_key(variant) != key:
-            continue  # prepared afresh by prepare_variant as well
-        reused += 1
         again = prepare_variant(base, variant)
-        if _fingerprint(again.geometry) != _fingerprint(fresh.geometry):
+        if again.geometry.sensors is not base.geometry.sensors:
+            rebuilt += 1
+            continue
+        reused += 1
+        if _was_read(base.reads, path):
+            missed.append(name)  # read by the geometry, yet the variant reused it
+        elif _fingerprint(again.geometry) != _fingerprint(fresh.geometry):
             stale.append(name)
         elif _outputs(again) != _outputs(fresh):
             stale.append(name)
-    assert checked > 100 and reused > 20, (checked, reused)  # the walk found the fields
+    assert checked > 100 and reused > 20 and rebuilt > 10, (checked, reused, rebuilt)
+    assert not missed, f"fields the geometry read, yet reused: {missed}"
     assert not stale, f"geometry reused although these fields change it: {stale}"
+
+
+def test_reads_are_recorded_from_the_world_down_to_the_catalog():
+    base = prepare(TUTORIAL)
+    world = base.geometry.world
+    radar = next(c for c in world.components if c.radar is not None)
+    with recording(world) as rec:
+        radar.radar.peak_power_w  # noqa: B018 - a read, recorded
+        world.units[0].spec.decision_period_s  # noqa: B018
+    read = {p for p, _ in rec.reads}
+    unit_type = world.units[0].type
+    catalog = ("world", "scenario", "catalog")
+    assert (*catalog, "components", radar.type, "radar", "peak_power_w") in read
+    assert (*catalog, "units", unit_type, "decision_period_s") in read
+    # the classes are left as they were
+    assert "__getattribute__" not in type(radar).__dict__
+    variant = dataclasses.replace(
+        base.scenario,
+        catalog=base.scenario.catalog.model_copy(
+            update={
+                "components": {
+                    **base.scenario.catalog.components,
+                    radar.type: base.scenario.catalog.components[radar.type].model_copy(
+                        update={
+                            "radar": radar.radar.model_copy(
+                                update={"peak_power_w": 2 * radar.radar.peak_power_w}
+                            )
+                        }
+                    ),
+                }
+            }
+        ),
+    )
+    assert base.reads.same_in(world)
+    assert not base.reads.same_in(build_world(variant, terrain=world.terrain))

@@ -1,5 +1,6 @@
-"""The geometry key: a what-if variant reuses the prepared geometry exactly when it changes
-nothing the geometry reads, catalog numbers included (engine.run.geometry_key)."""
+"""The geometry's key: a what-if variant reuses the prepared geometry exactly when it changes
+nothing the geometry read, catalog numbers included (`Prepared.reads`, recorded by
+`engine.run.prepare`; `prepare_variant` compares the variant's world against it)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from iadsim.engine.run import geometry_key, prepare, prepare_variant
+from iadsim.engine.run import prepare, prepare_variant
+from iadsim.engine.world import build_world
 from iadsim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +41,17 @@ def caracas():
     return load_scenario(CARACAS)
 
 
+@pytest.fixture(scope="module")
+def prepared(caracas):
+    return prepare(caracas)
+
+
+def reuses(prepared, variant) -> bool:
+    """Whether `prepare_variant` would reuse the prepared geometry for `variant`."""
+    world = build_world(variant, terrain=prepared.geometry.world.terrain)
+    return prepared.reads.same_in(world)
+
+
 @pytest.mark.parametrize(
     ("section", "name", "path", "value"),
     [
@@ -49,10 +62,12 @@ def caracas():
         ("aircraft", "attack-helicopter", "return_fire.p_hit", 0.1),
     ],
 )
-def test_numbers_the_geometry_does_not_read_keep_the_key(caracas, section, name, path, value):
+def test_numbers_the_geometry_does_not_read_keep_the_key(
+    caracas, prepared, section, name, path, value
+):
     variant = with_catalog(caracas, section, name, path, value)
     assert variant.catalog != caracas.catalog  # the number did change
-    assert geometry_key(variant) == geometry_key(caracas)
+    assert reuses(prepared, variant)
 
 
 @pytest.mark.parametrize(
@@ -64,11 +79,11 @@ def test_numbers_the_geometry_does_not_read_keep_the_key(caracas, section, name,
         ("units", "sam-medium-range", "decision_period_s", 4.0),
     ],
 )
-def test_numbers_the_geometry_reads_change_the_key(caracas, section, name, path, value):
-    assert geometry_key(with_catalog(caracas, section, name, path, value)) != geometry_key(caracas)
+def test_numbers_the_geometry_reads_change_the_key(caracas, prepared, section, name, path, value):
+    assert not reuses(prepared, with_catalog(caracas, section, name, path, value))
 
 
-def test_a_radars_power_changes_the_key(caracas):
+def test_a_radars_power_changes_the_key(caracas, prepared):
     radars = sorted(
         {c.type for u in caracas.spec.units for c in u.components}
         & {n for n, ct in caracas.catalog.components.items() if ct.radar is not None}
@@ -76,7 +91,7 @@ def test_a_radars_power_changes_the_key(caracas):
     assert radars
     power = caracas.catalog.components[radars[0]].radar.peak_power_w
     variant = with_catalog(caracas, "components", radars[0], "radar.peak_power_w", power / 2)
-    assert geometry_key(variant) != geometry_key(caracas)
+    assert not reuses(prepared, variant)
 
 
 def _outcome(prepared, seeds):

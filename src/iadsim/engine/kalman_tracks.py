@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from iadsim.engine.radar_picture import Geometry, SensorGeometry
+from iadsim.engine.radar_picture import SensorGeometry
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.world import ComponentRt, World
 from iadsim.scenario.catalog import ComponentKind
@@ -131,15 +131,14 @@ def kalman_sensor_geometry(world: World, geo: SensorGeometry) -> KalmanSensorGeo
     )
 
 
-def with_kalman_tracking(geometry: Geometry) -> Geometry:
-    """The same geometry where every radar tracks with the Kalman tracker (eyes keep M-of-N)."""
-    world = geometry.world
+def with_kalman_tracking(world, sensors: dict) -> dict:
+    """The same sensor geometries where every radar tracks with the Kalman tracker (eyes
+    keep M-of-N)."""
     fast_cv.warm_up()  # compiled once here, before any pool worker is forked
-    sensors = {
+    return {
         i: (kalman_sensor_geometry(world, g) if world.components[i].is_radar else g)
-        for i, g in geometry.sensors.items()
+        for i, g in sensors.items()
     }
-    return replace(geometry, sensors=sensors)
 
 
 @dataclass

@@ -329,8 +329,9 @@ def weapon_models(world: World) -> dict[str, WeaponModel]:
     return {c.launcher.missile: weapon_model(c.missile) for c in world.components if c.missile}
 
 
-def build_geometry(world: World) -> Geometry:
-    """Precompute every sensor's and unit's geometry for a world."""
+def seed_independent(world: World) -> tuple[dict[int, SensorGeometry], tuple, object]:
+    """The parts of the geometry a what-if variant may reuse: every sensor's and unit's
+    geometry and the ARM sightlines (engine.run records what they read)."""
     sensors: dict[int, SensorGeometry] = {}
     for comp in world.components:
         if comp.radar is not None:
@@ -339,12 +340,20 @@ def build_geometry(world: World) -> Geometry:
             period = world.units[world.unit_index[comp.unit]].spec.decision_period_s
             sensors[comp.index] = sensor_geometry(world, comp.index, period)
     units = tuple(unit_geometry(world, u.index) for u in world.units)
+    return sensors, units, arm_sightlines(world)
+
+
+def build_geometry(world: World, parts: tuple | None = None) -> Geometry:
+    """Precompute every sensor's and unit's geometry for a world (`parts`: those of
+    `seed_independent`, already worked out), with the weapon models and the radio links'
+    jamming windows made from this world."""
+    sensors, units, arm = parts if parts is not None else seed_independent(world)
     return Geometry(
         world=world,
         sensors=sensors,
         units=units,
         weapons=weapon_models(world),
-        arm=arm_sightlines(world),
+        arm=arm,
         link_jamming=radio_link_jamming(world),
     )
 
