@@ -1,7 +1,8 @@
 """The mechanism registry (engine.mechanisms) checked against the code it describes: every
 reason has one home, every outcome named exists and is routed by `Replication.emit`, the
-modules that say they emit an outcome construct it (and nothing undeclared does), and every
-field a contract says it reads exists in the catalog or scenario model."""
+modules that say they emit an outcome construct it (and nothing undeclared does), every
+field a contract says it reads exists in the catalog or scenario model, and every field a
+replication actually reads (recorded, engine.reads) is declared."""
 
 from __future__ import annotations
 
@@ -19,10 +20,15 @@ from iadsim.engine.mechanisms import (
     CHAIN_REASONS,
     GEOMETRY_REASONS,
     UNUSED_REASONS,
+    declared,
     home_of,
     registry,
 )
+from iadsim.engine.reads import Reads, recording
+from iadsim.engine.run import prepare
+from iadsim.engine.world import build_world
 from iadsim.killchain import Reason
+from iadsim.scenario import load_scenario
 from iadsim.scenario.catalog import Catalog
 from iadsim.scenario.schema import ScenarioSpec
 
@@ -188,3 +194,33 @@ def test_resolve_refuses_made_up_paths():
 def test_every_declared_read_is_a_field():
     bad = [(m.name, r) for m in registry() for r in m.reads if not resolve(r)]
     assert not bad, bad
+
+
+ROOT = ENGINE.parents[2]
+
+
+@pytest.mark.parametrize("name", ["caracas-2026-01-03.yaml", "tutorial.yaml"])
+def test_every_field_a_replication_reads_is_declared(name):
+    """The reads of building the world, of the geometry and of one replication, recorded
+    (engine.reads), each declared by a mechanism's contract or by the frame."""
+    scenario = load_scenario(ROOT / "scenarios" / name)
+    with recording(scenario, "scenario") as rec:
+        build_world(scenario)
+    fields = Reads.of(rec, scenario).scenario_fields()
+    prepared = prepare(scenario)
+    fields |= prepared.reads.scenario_fields()
+    world = prepared.geometry.world
+    with recording(world) as rec:
+        replication.Replication(prepared.geometry, 5).run()
+    fields |= Reads.of(rec, world).scenario_fields()
+    assert len(fields) > 100  # the recording saw the reads
+    assert "catalog.aircraft.rcs_dbsm.nose" in fields
+    undeclared = sorted(f for f in fields if not declared(f))
+    assert not undeclared, f"read but declared by no contract: {undeclared}"
+
+
+def test_declared_refuses_what_no_contract_names():
+    assert declared("catalog.aircraft.arm.p_kill")  # anti-radiation-missiles
+    assert declared("scenario.units.emcon.silence_s")  # emission-control
+    assert not declared("catalog.aircraft.made_up")
+    assert not declared("scenario.units.made_up")

@@ -65,6 +65,62 @@ CHAIN_REASONS: frozenset[Reason] = frozenset(
 """Reasons of the kill chain itself (engine.gates, engine.fight): the gates, channels and
 assignment, magazines, the intercept and the Pk draw."""
 
+FRAME_READS: tuple[str, ...] = (
+    # where things are and when: the world and the routes (engine.world, threats.routes)
+    "scenario.origin",
+    "scenario.terrain",
+    "scenario.start_utc",
+    "scenario.duration_s",
+    "scenario.environment",
+    "scenario.units.id",
+    "scenario.units.type",
+    "scenario.units.position",
+    "scenario.units.components.id",
+    "scenario.units.components.type",
+    "scenario.units.components.position",
+    "scenario.units.fallback",  # the gates' autonomous fallback
+    "scenario.raid.id",
+    "scenario.raid.type",
+    "scenario.raid.start_s",
+    "scenario.raid.speed_mps",
+    "scenario.raid.altitude_mode",
+    "scenario.raid.min_clearance_m",
+    "scenario.raid.route",
+    "scenario.raid.formation",
+    # the geometry: sensors, signatures, envelopes (engine.radar_picture)
+    "catalog.components.kind",
+    "catalog.components.radar",
+    "catalog.components.visual",
+    "catalog.aircraft.category",
+    "catalog.aircraft.rcs_dbsm",
+    "catalog.aircraft.swerling",
+    "catalog.aircraft.length_m",
+    "catalog.aircraft.acoustic_range_m",
+    "catalog.aircraft.cruise_speed_mps",
+    "catalog.aircraft.decoy",  # summed up apart
+    "catalog.weapons.description",
+    "catalog.weapons.guidance",
+    "catalog.weapons.min_range_m",
+    "catalog.weapons.max_range_m",
+    "catalog.weapons.min_altitude_m",
+    "catalog.weapons.max_altitude_m",
+    "catalog.weapons.flyout",
+    "catalog.weapons.pk",
+    "catalog.weapons.pk_factors",
+    # the kill chain and the fight: roles, channels, doctrine, magazines (engine.gates,
+    # engine.fight)
+    "catalog.units.roles",
+    "catalog.units.decision_period_s",
+    "catalog.units.max_channels",
+    "catalog.units.salvo",
+    "catalog.units.doctrine",
+    "catalog.units.assessment_delay_s",
+    "catalog.units.fallback_delay_s",
+    "catalog.components.launcher",
+)
+"""Fields the frame reads (the world, the geometry, the kill chain and the fight), not a
+mechanism: a read of one of these (or below) needs no contract."""
+
 UNUSED_REASONS: frozenset[Reason] = frozenset({Reason.UNIT_DESTROYED})
 """Reasons of the closed enum that no engine code gives (kept so older stores read)."""
 
@@ -102,6 +158,13 @@ def registry() -> tuple[Mechanism, ...]:
         module = importlib.import_module(f"{package.__name__}.{info.name}")
         found.extend(getattr(module, "CONTRACTS", ()))
     return tuple(sorted(found, key=lambda m: m.name))
+
+
+def declared(path: str) -> bool:
+    """Whether a field read (dotted, as in `Mechanism.reads`) is declared by a contract of
+    the registry or by the frame (`FRAME_READS`)."""
+    frame = Mechanism("frame", "", __name__, reads=FRAME_READS)
+    return any(m.declares(path) for m in (frame, *registry()))
 
 
 def home_of(reason: Reason) -> str:

@@ -116,12 +116,13 @@ def _recording_getattribute(original):
 
 
 @contextmanager
-def recording(root) -> Iterator[_Recorder]:
-    """Record the reads of everything reachable from `root` (a World) in the block."""
+def recording(root, name: str = "world") -> Iterator[_Recorder]:
+    """Record the reads of everything reachable from `root` (a World, or a Scenario with
+    `name="scenario"`) in the block."""
     global _recording
     if _recording is not None:
         raise RuntimeError("reads are already being recorded")  # pragma: no cover
-    rec = _Recorder(root)
+    rec = _Recorder(root, name)
     patched = []
     for cls in rec.field_names:
         own = cls.__dict__.get("__getattribute__")
@@ -192,12 +193,17 @@ class Reads:
         return key(self.paths, root) == self.digest
 
     def scenario_fields(self) -> set[str]:
-        """The scenario and catalog fields read, as dotted paths without entry names and
-        list indices (`catalog.aircraft.rcs_dbsm.nose`, `scenario.raid.route.alt_m`), the
-        form the mechanisms' contracts use (engine.mechanisms)."""
+        """The scenario and catalog fields read (not counting how many entries a list or
+        section has), as dotted paths without entry names and list indices
+        (`catalog.aircraft.rcs_dbsm.nose`, `scenario.raid.route.alt_m`), the form the
+        mechanisms' contracts use (engine.mechanisms)."""
         out = set()
-        for path, _ in self.paths:
-            if len(path) < 4 or path[1] != "scenario" or path[2] not in ("spec", "catalog"):
+        for path, kind in self.paths:
+            if path[0] == "scenario":  # recorded from the scenario itself
+                path = ("world", *path)
+            if kind == _SHAPE or len(path) < 4 or path[1] != "scenario":
+                continue
+            if path[2] not in ("spec", "catalog"):
                 continue
             if path[2] == "spec":
                 steps = ["scenario", *(s for s in path[3:] if isinstance(s, str))]
