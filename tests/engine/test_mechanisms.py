@@ -222,5 +222,6 @@ def test_every_field_a_replication_reads_is_declared(name):
 def test_declared_refuses_what_no_contract_names():
     assert declared("catalog.aircraft.arm.p_kill")  # anti-radiation-missiles
     assert declared("scenario.units.emcon.silence_s")  # emission-control
+    assert declared("scenario.units.emcon")  # read to find it unset
     assert not declared("catalog.aircraft.made_up")
     assert not declared("scenario.units.made_up")

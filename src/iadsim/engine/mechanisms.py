@@ -145,8 +145,11 @@ class Mechanism:
 
     def declares(self, path: str) -> bool:
         """Whether a read of `path` (dotted, as in `reads`) is one this contract declares:
-        the path itself or a field below a declared one."""
-        return any(path == r or path.startswith(r + ".") for r in self.reads)
+        the path itself, a field below a declared one, or the field above declared ones
+        (reading `unit.posture` to find it unset is part of reading its fields)."""
+        return any(
+            path == r or path.startswith(r + ".") or r.startswith(path + ".") for r in self.reads
+        )
 
 
 def registry() -> tuple[Mechanism, ...]:
