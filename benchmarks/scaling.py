@@ -331,11 +331,13 @@ def raid_table(duration_s: float = 1800.0, reps: int = 2) -> tuple[list[dict], f
             flush=True,
         )
     alpha, beta, exponent = raid_exponents(rows)
-    worst = max(alpha, beta, exponent)
-    verdict = "no worse than linear" if worst <= 1.05 else "WORSE THAN LINEAR"
+
+    def verdict(e: float) -> str:
+        return "no worse than linear" if e <= 1.05 else "WORSE THAN LINEAR"
+
+    print(f"fitted cost ~ (units x aircraft)^{exponent:.2f}: {verdict(exponent)}")
     print(
-        f"fitted cost ~ units^{alpha:.2f} x aircraft^{beta:.2f}; "
-        f"~ (units x aircraft)^{exponent:.2f}: {verdict}"
+        f"each alone: units^{alpha:.2f} ({verdict(alpha)}), aircraft^{beta:.2f} ({verdict(beta)})"
     )
     print(f"raid_exponent={exponent:.2f} units_exponent={alpha:.2f} aircraft_exponent={beta:.2f}")
     return rows, exponent
