@@ -74,6 +74,8 @@ class Reason(StrEnum):
     PICTURE_DENIED = "PICTURE_DENIED"  # a cyber attack blanked or froze the picture, or a node
     GRID_DOWN = "GRID_DOWN"  # the grid was cut and no working generator had taken the load
     WEAPONS_HOLD = "WEAPONS_HOLD"  # release authority: the unit was on weapons hold
+    # hits that do not kill (engine/guns.py): its own outcome, neither a kill nor a miss
+    DAMAGED = "DAMAGED"  # hit: the aircraft flew on damaged or aborted its mission
 
 
 REASONS: tuple[Reason, ...] = tuple(Reason)

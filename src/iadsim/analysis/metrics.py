@@ -39,7 +39,7 @@ CLASS_COLUMNS = tuple(
 )
 """The per-class columns of the `replications` table (analysis.records), in column order."""
 
-FIRE_KINDS = ("launch",)
+FIRE_KINDS = ("launch", "gun_fire")
 """Event kinds that count as a weapon firing at an aircraft (engine.events.EventKind values)."""
 KILL_KINDS = ("kill",)
 
@@ -72,6 +72,7 @@ class Metric:
 def _metrics() -> dict[str, Metric]:
     base = {
         "killed": "aircraft shot down",
+        "damaged": "aircraft hit and not lost (flew on damaged or aborted)",
         "engaged": "aircraft engaged (fired at by any weapon)",
         "launches": "launches by every weapon (a salvo is one)",
     }
@@ -139,6 +140,8 @@ def component_classes(scenario: Any) -> dict[str, str]:
             kind = weapon_class(comp, cat.weapons) if comp is not None else None
             if kind is not None:
                 out[f"{u.id}/{c.id}"] = kind
+    for g in getattr(scenario.spec, "guns", ()):  # gun sites log their own id (engine/guns.py)
+        out[g.id] = "gun"
     return out
 
 

@@ -24,8 +24,9 @@ from iadsim.engine.ledger import LEDGER_SCHEMA
 from iadsim.engine.replication import ReplicationResult
 from iadsim.engine.run import Prepared
 
-FLAGS = ("detected", "tracked", "reported", "engaged", "killed")
-"""Per aircraft: how far its kill chain went in at least one unit (stored as 0/1)."""
+FLAGS = ("detected", "tracked", "reported", "engaged", "killed", "damaged")
+"""Per aircraft: how far its kill chain went in at least one unit, and whether it was hit and
+not lost (`damaged`: flew on or aborted, engine/guns.py) (stored as 0/1)."""
 
 _IDX = pa.field("idx", pa.int64())
 

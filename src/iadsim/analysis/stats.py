@@ -111,6 +111,7 @@ def estimate(metric: str, values, kind: str | None = None) -> Estimate:
 
 COUNT_METRICS = (
     "killed",
+    "damaged",
     "engaged",
     "detected",
     "tracked",
@@ -118,7 +119,7 @@ COUNT_METRICS = (
     "launches",
     "destroyed_components",
 )
-AIRCRAFT_FLAGS = ("detected", "tracked", "reported", "engaged", "killed")
+AIRCRAFT_FLAGS = ("detected", "tracked", "reported", "engaged", "killed", "damaged")
 MAIN_METRICS = ("p_any_killed", "mean_killed", "mean_engaged")
 
 

@@ -30,7 +30,13 @@ from functools import cached_property
 import numpy as np
 
 from iadsim.engagement.flyout import Flyout
-from iadsim.engine.events import AircraftDown, ComponentLost, EmissionsChanged, EventKind
+from iadsim.engine.events import (
+    AircraftDown,
+    AircraftWithdrawn,
+    ComponentLost,
+    EmissionsChanged,
+    EventKind,
+)
 from iadsim.engine.mechanisms import Mechanism
 from iadsim.geo.line_of_sight import obstruction
 from iadsim.killchain import Reason
@@ -234,7 +240,7 @@ class ArmProcess:
     def hear(self, outcome) -> None:
         """AircraftDown: a carrier fires nothing more; a change of readiness or emissions:
         the radars' on-air timelines are worked out again when next asked."""
-        if isinstance(outcome, AircraftDown):
+        if isinstance(outcome, AircraftDown | AircraftWithdrawn):
             self.down.setdefault(outcome.aircraft, outcome.time_s)
         else:
             self._version += 1
@@ -355,7 +361,7 @@ CONTRACTS = (
             "ArmProcess.down",
             "ArmProcess.shots",
         ),  # fmt: skip
-        hears=(AircraftDown,),
+        hears=(AircraftDown, AircraftWithdrawn),
         emits=(ComponentLost, EmissionsChanged),
         route="arms",
         also_gives=(Reason.NODE_DESTROYED, Reason.RADAR_OFF),

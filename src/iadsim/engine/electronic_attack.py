@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from iadsim.engine.events import AircraftDown
+from iadsim.engine.events import AircraftDown, AircraftWithdrawn
 from iadsim.engine.mechanisms import Mechanism
 from iadsim.geo.line_of_sight import obstruction
 from iadsim.killchain import Reason
@@ -246,7 +246,7 @@ class Jamming:
         self.stopped: dict[int, float] = {}
         self.link_windows = geometry.link_jamming
 
-    def hear(self, outcome: AircraftDown):
+    def hear(self, outcome: AircraftDown | AircraftWithdrawn):
         """A kill: for a screening jammer, (radars whose picture changes from then on with
         their new geometry, whether the links' windows changed); else ({}, False)."""
         a = outcome.aircraft
@@ -274,7 +274,7 @@ CONTRACTS = (
         process="Jamming",
         reads=("catalog.aircraft.jammer", "scenario.raid.jamming"),
         owns=("Jamming.down",),
-        hears=(AircraftDown,),
+        hears=(AircraftDown, AircraftWithdrawn),
         route="jamming",
         reasons=(Reason.JAMMED,),
         doc="docs/sensors.md",
@@ -292,7 +292,7 @@ CONTRACTS = (
             "scenario.network.links.jammed",
         ),  # fmt: skip
         owns=("Jamming.link_windows",),
-        hears=(AircraftDown,),
+        hears=(AircraftDown, AircraftWithdrawn),
         route="jamming",
         also_gives=(Reason.JAMMED,),
         doc="docs/network.md",

@@ -33,12 +33,23 @@ class EventKind(StrEnum):
     CREW_ERROR = "crew_error"
     CYBER = "cyber"  # an attack on the picture or the power: succeeded or failed
     DOCTRINE = "doctrine"  # a unit's release authority drawn for the night
+    GUN_FIRE = "gun_fire"  # a gun site's burst at an aircraft (value: rounds fired)
+    DAMAGED = "damaged"  # hit and not lost (detail: abort or continues; value: hits)
 
 
 @dataclass(frozen=True)
 class AircraftDown:
     """Aircraft `aircraft` (index) was shot down at `time_s`: it does nothing from then on
     (no ARM launch, no jamming, no return fire)."""
+
+    time_s: float
+    aircraft: int
+
+
+@dataclass(frozen=True)
+class AircraftWithdrawn:
+    """Aircraft `aircraft` (index) was hit and aborts its mission at `time_s`: it leaves the
+    fight, not lost (no longer a target; no ARM launch, no jamming, no return fire)."""
 
     time_s: float
     aircraft: int
@@ -62,7 +73,7 @@ class EmissionsChanged:
     radar: int
 
 
-Outcome = AircraftDown | ComponentLost | EmissionsChanged
+Outcome = AircraftDown | AircraftWithdrawn | ComponentLost | EmissionsChanged
 """What a process announces to the others (`scheduler.Context.emit`) when it happens."""
 
 

@@ -18,7 +18,7 @@ from iadsim.engagement.manpads import countermeasure_factor
 from iadsim.engagement.pk import draw_salvo, salvo_pk
 from iadsim.engine.authority import Authority
 from iadsim.engine.crews import Crews
-from iadsim.engine.events import AircraftDown, EventKind
+from iadsim.engine.events import AircraftDown, AircraftWithdrawn, EventKind
 from iadsim.engine.gates import Gates, UnitChain
 from iadsim.engine.launch_plan import fire_control_order, plan_launchers
 from iadsim.engine.radar_picture import Geometry
@@ -68,8 +68,9 @@ class Fight:
         self.return_fire = return_fire
         self.queue, self.log, self.ledger, self.rs = ctx.queue, ctx.log, ctx.ledger, ctx.rs
         w = self.world
-        self.alive = np.ones(len(w.aircraft), bool)
+        self.alive = np.ones(len(w.aircraft), bool)  # still in the fight (a target)
         self.kill_time = np.full(len(w.aircraft), np.inf)
+        self.out_time = np.full(len(w.aircraft), np.inf)  # lost or withdrawn (aborted)
         self._index_of = {ac.id: i for i, ac in enumerate(w.aircraft)}
         self._grounds: dict[tuple[float, float], float] = {}  # (east, north) -> ground (m)
         self._wta_solved: dict[tuple, np.ndarray] = {}  # a WTA problem -> its assignment
@@ -107,6 +108,17 @@ class Fight:
                     self.queue.schedule(float(t), self._sector_cycle, p)
         for ci in range(len(self.chains)):
             self._schedule_next_decision(ci, 0)
+
+    def hear(self, outcome: AircraftDown | AircraftWithdrawn) -> None:
+        """An aircraft lost to another weapon (guns) or withdrawn after a hit: it is no longer
+        a target from then on (a kill of the fight's own is already known)."""
+        a, t = outcome.aircraft, outcome.time_s
+        if not self.alive[a]:
+            return
+        self.alive[a] = False
+        self.out_time[a] = t
+        if isinstance(outcome, AircraftDown):
+            self.kill_time[a] = t
 
     def _schedule_next_decision(self, ci: int, start: int) -> None:
         """Put unit ci's first decision at or after index `start` where some aircraft is at
@@ -451,7 +463,7 @@ class Fight:
         self.log.add(t, EventKind.INTERCEPT, ac.id, unit.id, comp.id, value=p_kill)
         if bool(killed):
             self.alive[a] = False
-            self.kill_time[a] = t
+            self.kill_time[a] = self.out_time[a] = t
             self.ledger.observe(a, ci, Stage.KILLED, Reason.NONE, t)
             self.log.add(t, EventKind.KILL, ac.id, unit.id, comp.id, value=p_kill)
             self.ctx.emit(AircraftDown(t, a))

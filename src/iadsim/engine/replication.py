@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from iadsim.engagement.gunnery import Damage
 from iadsim.engine.anti_radiation import ArmProcess, Emissions
 from iadsim.engine.authority import Authority
 from iadsim.engine.c2 import replication_network, sample_link_outages
@@ -25,6 +26,7 @@ from iadsim.engine.cyber import Cyber
 from iadsim.engine.electronic_attack import Jamming
 from iadsim.engine.events import (
     AircraftDown,
+    AircraftWithdrawn,
     ComponentLost,
     EmissionsChanged,
     EventKind,
@@ -33,6 +35,7 @@ from iadsim.engine.events import (
 )
 from iadsim.engine.fight import Fight
 from iadsim.engine.gates import Gates
+from iadsim.engine.guns import GunProcess, sightlines_of
 from iadsim.engine.ledger import Ledger
 from iadsim.engine.radar_picture import Geometry
 from iadsim.engine.returnfire import ReturnFireProcess
@@ -72,7 +75,11 @@ class Replication:
         self.rs = RngStreams(self.seed)
         self.log = EventLog()
         self.weapon_units = [u for u in self.world.units if u.role("launcher")]
-        self.ledger = Ledger([a.id for a in self.world.aircraft], [u.id for u in self.weapon_units])
+        self.gun_sight = sightlines_of(geometry)  # gun sites take the ledger's last columns
+        guns = [s.id for s in self.gun_sight.sites] if self.gun_sight is not None else []
+        self.ledger = Ledger(
+            [a.id for a in self.world.aircraft], [u.id for u in self.weapon_units] + guns
+        )
         self.queue = EventQueue()
         self.ctx = Context(self.queue, self.log, self.ledger, self.rs, self.emit)
 
@@ -127,6 +134,11 @@ class Replication:
                 ctx, w, self.geom.arm, self.equipment, self.emissions, self.crews
             )
             self.arms.start()
+        # guns and small arms at the aircraft their crews see; hits that kill or not
+        self.guns = None
+        if self.gun_sight is not None:
+            self.guns = GunProcess(ctx, self.gun_sight, len(self.weapon_units))
+            self.guns.start([a.id for a in w.aircraft], [a.spec.vulnerability for a in w.aircraft])
         self.fight.start()
         self.queue.run(w.duration_s)
         return self._finish()
@@ -165,7 +177,11 @@ class Replication:
         network = False
         if self.arms is not None:
             self.arms.hear(outcome)
-        if isinstance(outcome, AircraftDown):
+        # out of the fight: lost, or withdrawn after a hit (heard as a loss is, not one)
+        if isinstance(outcome, AircraftDown) or isinstance(outcome, AircraftWithdrawn):
+            self.fight.hear(outcome)
+            if self.guns is not None:
+                self.guns.hear(outcome)
             geos, network = self.jamming.hear(outcome)
             if not geos and not network:
                 return
@@ -218,13 +234,16 @@ class Replication:
         """Fold the chains' timelines into the ledger, log the tracks, sum up each aircraft."""
         w, fight = self.world, self.fight
         for ci, chain in enumerate(fight.chains):
-            after = chain.geo.times_s[None, :] > fight.kill_time[:, None]
+            after = chain.geo.times_s[None, :] > fight.out_time[:, None]
             stage = np.where(after, -1, chain.stage).astype(np.int8)
             self.ledger.observe_timeline(ci, chain.geo.times_s, stage, chain.reason)
+        if self.guns is not None:
+            self.guns.fold_into(self.ledger, fight.out_time)
         self._name_failing_elements()
+        guns = self.guns
         summary, decoys = [], []
         for a, ac in enumerate(w.aircraft):
-            end = min(fight.kill_time[a], ac.route.end_s)
+            end = min(fight.out_time[a], ac.route.end_s)
             detected, first_det, tracked = self.sensing.log_track_changes(self.log, a, end)
             if not np.isfinite(fight.kill_time[a]):
                 self.log.add(ac.route.end_s, EventKind.AIRCRAFT_END, aircraft=ac.id)
@@ -237,8 +256,15 @@ class Replication:
                     "tracked": tracked,
                     "reported": bool((self.ledger.stage[a] >= Stage.REPORTED).any()),
                     "engaged": bool((self.ledger.stage[a] >= Stage.LAUNCHED).any()),
-                    "killed": bool(not fight.alive[a]),
-                    "killed_at_s": float(fight.kill_time[a]) if not fight.alive[a] else None,
+                    "killed": bool(np.isfinite(fight.kill_time[a])),
+                    "killed_at_s": (
+                        float(fight.kill_time[a]) if np.isfinite(fight.kill_time[a]) else None
+                    ),
+                    # hit and not lost (guns): flew on damaged, or aborted and left
+                    "damaged": bool(
+                        guns is not None and guns.damage[a] in (Damage.DAMAGED, Damage.ABORTED)
+                    ),
+                    "aborted": bool(guns is not None and guns.damage[a] == Damage.ABORTED),
                 }
             )
         eq = self.equipment

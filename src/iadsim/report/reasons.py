@@ -51,4 +51,6 @@ REASON_HELP: dict[Reason, str] = {
     Reason.GRID_DOWN: "The grid was cut (a grid attack) and no working generator had taken "
     "the load.",
     Reason.WEAPONS_HOLD: "The unit was on weapons hold: its release authority did not let it fire.",
+    Reason.DAMAGED: "Hit by gunfire and not lost: the aircraft flew on damaged or aborted its "
+    "mission and left.",
 }

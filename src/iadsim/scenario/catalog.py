@@ -21,6 +21,7 @@ from pydantic import (
 from iadsim.bands import BandName
 from iadsim.errors import ScenarioError
 from iadsim.scenario.errors_map import problems_from_validation
+from iadsim.scenario.guns import GunType, Vulnerability
 from iadsim.scenario.yaml_loader import load_yaml
 
 
@@ -337,6 +338,7 @@ class AircraftType(_Strict):
     comms_jammer: JammerSpec | None = None  # against the defence's radio links
     arm: ArmSpec | None = None
     decoy: bool = False
+    vulnerability: Vulnerability | None = None  # to gunfire (scenario.guns); None: immune
 
 
 class Catalog(_Strict):
@@ -350,6 +352,7 @@ class Catalog(_Strict):
     power: dict[str, PowerType] = Field(default_factory=dict)
     integration: dict[str, IntegrationEntry] = Field(default_factory=dict)
     crews: dict[str, CrewType] = Field(default_factory=dict)
+    guns: dict[str, GunType] = Field(default_factory=dict)
 
 
 _FILES = {
@@ -361,13 +364,19 @@ _FILES = {
     "power": PowerType,
     "integration": IntegrationEntry,
     "crews": CrewType,
+    "guns": GunType,
 }
+_OPTIONAL = frozenset({"guns"})  # a catalog directory without this file has none
 
 
 def read_catalog_dir(directory: Path) -> dict[str, tuple[Any, dict]]:
     """Each catalog file's data (numbers written as distributions still in place) and the
     line/column of its fields: section name -> (data, locations)."""
-    return {section: load_yaml(directory / f"{section}.yaml") for section in _FILES}
+    return {
+        section: load_yaml(directory / f"{section}.yaml")
+        for section in _FILES
+        if section not in _OPTIONAL or (directory / f"{section}.yaml").exists()
+    }
 
 
 def load_catalog_dir(directory: Path) -> Catalog:
@@ -388,6 +397,8 @@ def catalog_from_data(raw: dict[str, tuple[Any, dict]], directory: Path) -> Cata
     sections = {}
     for section, model in _FILES.items():
         path = directory / f"{section}.yaml"
+        if section not in raw and section in _OPTIONAL:
+            continue
         data, locations = raw[section]
         problems = []
         entries = {}

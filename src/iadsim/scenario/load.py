@@ -16,6 +16,8 @@ from iadsim.scenario.catalog import Catalog, default_catalog
 from iadsim.scenario.cyber import check_cyber
 from iadsim.scenario.distributions import nominal
 from iadsim.scenario.errors_map import field_path, problems_from_validation
+from iadsim.scenario.flights import expand_flights
+from iadsim.scenario.guns import check_guns
 from iadsim.scenario.schema import LinkSpec, ScenarioSpec
 from iadsim.scenario.yaml_loader import Location, load_yaml, locate
 
@@ -80,8 +82,9 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
 def scenario_from_data(
     data: dict, path: Path, catalog: Catalog, locations: dict[tuple, Location] | None = None
 ) -> Scenario:
-    """Validate and cross-check a scenario's plain data (as read from `path`)."""
-    locations = locations or {}
+    """Validate and cross-check a scenario's plain data (as read from `path`); flights of N
+    are written out as their members first (scenario.flights)."""
+    data, locations = expand_flights(data, locations or {})
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
@@ -337,6 +340,7 @@ def _cross_check_raw(data: dict, catalog: Catalog, file: str, locations) -> list
             if isinstance(ref, str) and ref not in components and ref not in unit_ids:
                 report(("strikes", i, "targets", k), _unknown_ref(ref, components | set(unit_ids)))
     check_cyber(items("cyber"), components, unit_ids, site_ids, report)
+    check_guns(items, catalog, unit_ids, report)
     return problems
 
 

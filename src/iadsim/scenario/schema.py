@@ -259,6 +259,15 @@ class LoadoutSpec(_Strict):
     rounds: int | None = Field(default=None, ge=0, le=100_000)
 
 
+class FlightSpec(_Strict):
+    """A flight of `count` aircraft on the entry's one route, `spacing_s` apart in trail;
+    expanded by the loader into ids `ID.1` ... `ID.N` (scenario.flights). Only a flight the
+    loader could not expand reaches validation, which then names what is wrong with it."""
+
+    count: int = Field(ge=1, le=limits.MAX_AIRCRAFT)
+    spacing_s: Seconds = 0.0
+
+
 class AircraftSpec(_Strict):
     """An attacking aircraft: catalog type, start time and route (or a formation slot)."""
 
@@ -275,6 +284,7 @@ class AircraftSpec(_Strict):
     )
     formation: FormationSpec | None = None
     # what-if switches for what the type carries (threats, sensors/jamming.py)
+    flight: FlightSpec | None = None  # a flight of N (expanded by the loader)
     countermeasures: bool = True  # flares and directed IR countermeasures in use
     jamming: bool = True  # its jammer (if the type has one) radiates
     anti_radiation: bool = True  # its anti-radiation missiles (if the type has them) are fired
@@ -346,6 +356,20 @@ class StrikeSpec(_Strict):
         return self
 
 
+class GunSiteSpec(_Strict):
+    """Guns of one catalog type (`guns.yaml`) at one place: an anti-aircraft gun section, a
+    machine-gun post, a team with rifles (engine/guns.py). Manned at the hour of the attack
+    with probability `p_manned` (the posture: notional, per site)."""
+
+    id: Identifier
+    type: str
+    count: int = Field(default=1, ge=1, le=1000)
+    position: Position
+    p_manned: Probability = 1.0
+    unit: Identifier | None = None  # the unit it belongs to, if any
+    note: str = ""
+
+
 class Environment(_Strict):
     """Conditions for the whole scenario."""
 
@@ -380,6 +404,7 @@ class ScenarioSpec(_Strict):
     strikes: list[StrikeSpec] = Field(default_factory=list)
     cyber: list[CyberAttackSpec] = Field(default_factory=list)  # attacks on picture and power
     observations: list[ObservationSpec] = Field(default_factory=list)
+    guns: list[GunSiteSpec] = Field(default_factory=list)  # guns and small arms (engine/guns.py)
 
     @property
     def start(self) -> datetime:
