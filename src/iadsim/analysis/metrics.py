@@ -39,7 +39,7 @@ CLASS_COLUMNS = tuple(
 )
 """The per-class columns of the `replications` table (analysis.records), in column order."""
 
-FIRE_KINDS = ("launch", "gun_fire")
+FIRE_KINDS = ("launch", "gun_fire")  # a gun's burst counts as one launch
 """Event kinds that count as a weapon firing at an aircraft (engine.events.EventKind values)."""
 KILL_KINDS = ("kill",)
 
@@ -74,7 +74,7 @@ def _metrics() -> dict[str, Metric]:
         "killed": "aircraft shot down",
         "damaged": "aircraft hit and not lost (flew on damaged or aborted)",
         "engaged": "aircraft engaged (fired at by any weapon)",
-        "launches": "launches by every weapon (a salvo is one)",
+        "launches": "launches by every weapon (a salvo, a gun's burst is one)",
     }
     for c in WEAPON_CLASSES:
         words = CLASS_WORDS[c]

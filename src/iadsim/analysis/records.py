@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from iadsim.analysis.metrics import (
     CLASS_COLUMNS,
+    FIRE_KINDS,
     WEAPON_CLASSES,
     class_counts,
     component_classes,
@@ -86,7 +87,7 @@ def record_of(
         "wall_s": wall_s,
         "n_aircraft": len(ac),
         **{f: sum(bool(r[f]) for r in ac) for f in FLAGS},
-        "launches": sum(1 for row in events if row[1] == "launch"),
+        "launches": sum(1 for row in events if row[1] in FIRE_KINDS),  # a gun's burst is one
         "destroyed_components": len(result.destroyed_at),
         **class_counts(events, classes, {r["aircraft"] for r in ac}),
     }
