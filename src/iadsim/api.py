@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import pyarrow as pa
 
-from iadsim.analysis.records import RECORD_SCHEMAS, TABLES
+from iadsim.analysis.records import FLAGS, RECORD_SCHEMAS, TABLES
 from iadsim.engine.replication import ReplicationResult
 from iadsim.engine.run import Prepared
 from iadsim.engine.world import World
@@ -185,7 +185,7 @@ def aircraft_table(rows: list[dict]) -> pa.Table:
 
 
 def _aircraft_type(column: str) -> pa.DataType:
-    if column in ("detected", "tracked", "reported", "engaged", "killed"):
+    if column in FLAGS:  # detected, tracked, reported, engaged, killed, damaged
         return pa.bool_()
     return _column_type(column)
 

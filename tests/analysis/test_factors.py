@@ -256,6 +256,7 @@ def test_every_mechanism_is_active_on_caracas(caracas):
         "crews",
         "deterrence",
         "strikes",
+        "jamming",  # the EA-18G flight (GROWLER)
         "sead",
         "cyber",
         "return_fire",
