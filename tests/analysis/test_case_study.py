@@ -11,6 +11,7 @@ from pathlib import Path
 
 from iadsim.analysis.case_study import Precision, counterfactual_list, run_case_study
 from iadsim.analysis.conclusions_file import load_conclusions
+from iadsim.analysis.variants import make_variant, parse_assignment
 from iadsim.io.outputs import write_json
 from iadsim.report import case_study as rep
 from iadsim.scenario import load_scenario
@@ -79,6 +80,11 @@ def test_caracas_what_ifs_restore_each_mechanism_and_remove_each_attacker_action
     )
     assert items["no strikes"]["groups"] == ("strikes",) and items["no sead"]["groups"] == ("sead",)
     assert items["no cyber"]["groups"] == ("cyber",)  # the grid attack on El Volcan
+    # the gun sites unmanned: the what-if applies and silences every gun
+    silent = items["guns silent"]["set"]
+    assert "guns.ZU23-TIUNA-N.p_manned=0" in silent
+    variant = make_variant(sc, [parse_assignment(a) for a in silent.split(";")])
+    assert variant.spec.guns and all(g.p_manned == 0.0 for g in variant.spec.guns)
     # the EA-18G flight jams; the raid has no decoys
     assert items["no jamming"]["groups"] == ("jamming",) and "no decoys" not in items
 

@@ -161,6 +161,16 @@ def counterfactual_list(groups: list[str], scenario: Scenario) -> list[dict]:
                 "set": ";".join(f"units.{u}.{how}" for u in sams),
             }
         )
+    guns = [g["id"] for g in data.get("guns") or []]
+    if guns:  # gun sites of their own (scenario `guns:`): none manned at the hour
+        items.append(
+            {
+                "name": "guns silent",
+                "meaning": "no gun, heavy machine gun or rifle fires (every gun site unmanned): "
+                + ", ".join(guns),
+                "set": ";".join(f"guns.{g}.p_manned=0" for g in guns),
+            }
+        )
     for g in active_groups(scenario, ATTACKER_GROUPS):
         items.append({"name": f"no {g}", "meaning": FACTOR_GROUPS[g].meaning, "groups": (g,)})
     return items
