@@ -166,7 +166,7 @@ BIT: np.ndarray = np.array([0] + [1 << i for i in range(1, len(REASONS))], np.in
 
 def bits(codes: np.ndarray | int) -> np.ndarray:
     """The mask bits of an array of reason codes (0 where the code is 0)."""
-    return BIT[np.asarray(codes, np.int64)]
+    return BIT.take(codes)
 
 
 def reasons_of(mask: int, headline: Reason | None = None) -> tuple[Reason, ...]:

@@ -29,7 +29,9 @@ def _record(idx: int) -> dict:
         "replication": rep,
         "aircraft": [(idx, "A", "t", 1, 1, 1, 0, idx % 2, 10.0, None, 12.0, 0, 1, 0, 0)],
         "ledger": [
-            (idx, "A", "SAM", "launched", 7, "MISSED", 12.0) + (None,) * N_STAGE_TIMES + (None,)
+            (idx, "A", "SAM", "launched", 7, "MISSED", 12.0)
+            + (None,) * N_STAGE_TIMES
+            + (None, "MISSED", "")  # element, reasons, elements
         ],
         "components": [(idx, "SAM/cp", "operational", None)],
     }

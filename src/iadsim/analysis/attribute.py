@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ import numpy as np
 from iadsim.analysis.attribution import Attribution, analyse, replications_needed, subset_of
 from iadsim.analysis.baselines import DEFAULT_BASELINE
 from iadsim.analysis.baselines import baseline as baseline_of
+from iadsim.analysis.butfor import causes_of, write_causes_csv
 from iadsim.analysis.factors import active_groups, as_designed, canonical
 from iadsim.analysis.metrics import DEFAULT_METRIC
 from iadsim.analysis.metrics import metric as registry_metric
@@ -54,6 +55,8 @@ class AttributionRun:
     out: Path
     reached_target: bool
     baseline: str = DEFAULT_BASELINE  # what "as designed" restores upkeep and crews to
+    # per scope (night, aircraft): but-for causes and minimal sufficient sets (analysis.butfor)
+    causes: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
@@ -64,6 +67,7 @@ class AttributionRun:
             "rounds": list(self.rounds),
             "wall_s": self.wall_s,
             **self.attribution.to_dict(),
+            "causes": {s: c.to_dict() for s, c in self.causes.items()},
         }
 
 
@@ -139,7 +143,9 @@ def run_attribution(
     `progress(done, total, what)` as replications finish (the total grows between rounds).
     "As designed" restores upkeep and crews to `baseline` (analysis.baselines; default: as
     delivered and kept to the maker's schedule with standard-trained crews).
-    Writes OUT/attribution.json; the subset stores stay in OUT/subsets/."""
+    Beside the shares, per night (and per aircraft) the but-for causes and minimal
+    sufficient sets over the same runs (analysis.butfor).
+    Writes OUT/attribution.json and OUT/causes.csv; the subset stores stay in OUT/subsets/."""
     t0 = time.perf_counter()
     registry_metric(metric)  # an unknown name is refused before any work
     check_count(n_min, "n_min", 2)
@@ -187,7 +193,9 @@ def run_attribution(
         out,
         reached,
         baseline_of(baseline).key,
+        causes_of(out, tuple(names), metric, n),
     )
+    write_causes_csv(result.causes, out / "causes.csv")
     write_json(result.to_dict(), out / "attribution.json")
     return result
 

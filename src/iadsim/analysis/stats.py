@@ -250,16 +250,28 @@ def reason_frequencies(store: ResultStore) -> list[dict]:
 
 
 def reason_totals(store: ResultStore) -> list[dict]:
-    """How often each reason stopped a chain, over all (aircraft, unit) pairs: the share of
-    pair-replications that ended for that reason (kills are reason NONE)."""
+    """How often each reason stopped a chain, over all (aircraft, unit) pairs: `share`, the
+    share of pair-replications whose headline reason (the first in the gate order) it was
+    (kills are reason NONE; these shares sum to 100%); `blocking_share`, the share in which
+    it was among the reasons blocking the chain where it stopped (ledger `reasons`: a pair
+    counts under each reason that blocked it, so these shares sum to more than 100%)."""
     counts: Counter = Counter()
+    blocking: Counter = Counter()
     total = 0
     for row in store.rows("ledger"):
         counts[row["reason"]] += 1
+        rs = row["reasons"].split(";") if row["reasons"] else [row["reason"]]
+        blocking.update(set(rs))
         total += 1
     return [
-        {"reason": r, "count": k, "share": k / total if total else math.nan}
-        for r, k in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        {
+            "reason": r,
+            "count": counts[r],
+            "share": counts[r] / total if total else math.nan,
+            "blocking_count": blocking[r],
+            "blocking_share": blocking[r] / total if total else math.nan,
+        }
+        for r in sorted(set(counts) | set(blocking), key=lambda r: (-counts[r], -blocking[r], r))
     ]
 
 

@@ -58,10 +58,11 @@ try:  # POSIX advisory locks; where missing (Windows) the store is not locked
 except ImportError:  # pragma: no cover - not on the platforms iadsim is tested on
     fcntl = None
 
-SCHEMA_VERSION = "6"  # 2: per-stage first times in `ledger`; 3: its failing `element`;
+SCHEMA_VERSION = "7"  # 2: per-stage first times in `ledger`; 3: its failing `element`;
 # 4: per weapon class counts in `replications`; 5: per aircraft, its first firm radar track
 # and the missiles fired at it by class, and the decoys as rows flagged `decoy` (`aircraft`);
 # 6: `damaged` (hit and not lost, engine/guns.py) in `replications` and `aircraft`
+# 7: every blocking reason of a ledger pair and its element (`reasons`, `elements`)
 
 STAGE_TIME_COLUMNS = tuple(c for c in TABLES["ledger"] if c.startswith("t_"))
 """Per ledger pair: the first time (s) each kill-chain stage was reached, NULL if never."""

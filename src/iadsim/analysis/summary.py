@@ -20,6 +20,8 @@ def replication_summary(scenario: Scenario, result: ReplicationResult, *, tracke
 
     ledger = result.ledger.table().to_pylist()
     reasons = Counter(row["reason"] for row in ledger if row["stage"] != "killed")
+    # a pair counts under every reason that blocked it: these counts sum to more than the pairs
+    blocking = Counter(r for row in ledger if row["reasons"] for r in row["reasons"].split(";"))
     return json_ready(
         {
             "iadsim_version": __version__,
@@ -39,12 +41,16 @@ def replication_summary(scenario: Scenario, result: ReplicationResult, *, tracke
                 "killed": sum(r["killed"] for r in result.aircraft),
             },
             "ledger": [
-                {k: row[k] for k in ("aircraft", "unit", "stage", "reason", "stopped_at_s")}
+                {
+                    k: row[k]
+                    for k in ("aircraft", "unit", "stage", "reason", "reasons", "stopped_at_s")
+                }
                 for row in ledger
             ],
             "decoys": result.decoys,
             "decoy_totals": decoy_totals(scenario, result),
             "reason_counts": dict(sorted(reasons.items())),
+            "blocking_reason_counts": dict(sorted(blocking.items())),
             "component_states": result.states,
             "destroyed_at_s": result.destroyed_at,
             "readiness": readiness_table(scenario),

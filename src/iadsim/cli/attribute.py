@@ -72,7 +72,9 @@ def cmd_attribute(args: argparse.Namespace) -> int:
     from iadsim.io.outdir import check_target, retire_manifest, write_manifest
     from iadsim.report.attribution import attribution_figure, print_attribution
 
-    check_target(args.out, ("subsets", "attribution.*", "manifest.json"))  # before the work
+    check_target(
+        args.out, ("subsets", "attribution.*", "causes.csv", "manifest.json")
+    )  # before the work
     if not 0.0 < args.target < 100.0:
         raise InputError(
             Problem("<command line>", None, None, "--target", "give percentage points in (0, 100)")
@@ -106,7 +108,7 @@ def cmd_attribute(args: argparse.Namespace) -> int:
     retire_manifest(out, ("attribution.png",))  # attribution.json: just written
     fig = attribution_figure(a, out / "attribution.png", args.metric)
     if not args.quiet:
-        print_attribution(a, console, args.metric)
+        print_attribution(a, console, args.metric, run.causes)
     if args.json_out:
         from iadsim.io.outputs import write_json
 

@@ -146,6 +146,7 @@ class Fight:
             if new is not None:
                 chain.stage[:, k0:] = new.stage[:, k0:]
                 chain.reason[:, k0:] = new.reason[:, k0:]
+                chain.blocks[:, k0:] = new.blocks[:, k0:]
                 for li, ready in chain.ready.items():
                     ready[:, k0:] = new.ready[li][:, k0:]
                 stage = chain.stage

@@ -34,6 +34,7 @@ from iadsim.killchain import (
     CODE_NOT_TRACKED,
     Stage,
     Step,
+    bits,
     first_blocking,
 )
 from iadsim.network.kinds import MessageKind
@@ -50,7 +51,8 @@ class UnitChain:
     unit: UnitRt
     geo: UnitGeometry
     stage: np.ndarray  # (A, K) int8, -1 where not airborne
-    reason: np.ndarray  # (A, K) int8
+    reason: np.ndarray  # (A, K) int8: the headline reason (the first blocking in GATE_ORDER)
+    blocks: np.ndarray  # (A, K) int64 mask (killchain.BIT): every reason blocking its gate
     ready: dict[int, np.ndarray]  # launcher component -> (A, K) bool: can fire on a now
     candidates: np.ndarray  # decision indices where some aircraft reached fire control
 
@@ -169,16 +171,17 @@ class Gates:
         cps = unit.role("command")
         centralized = unit.c2_mode != "autonomous" and bool(cps)
         cp = w.components[cps[0]] if centralized else None
-        stage, reason, ready = self._chain(unit, ug, cp)
+        stage, reason, blocks, ready = self._chain(unit, ug, cp)
         if cp is not None:
             active = self.fallback_active(unit, times, cp)
             if active.any():
-                s2, r2, ready2 = self._chain(unit, ug, None, fallback=True)
+                s2, r2, b2, ready2 = self._chain(unit, ug, None, fallback=True)
                 stage = np.where(active[None, :], s2, stage).astype(np.int8)
                 reason = np.where(active[None, :], r2, reason).astype(np.int8)
+                blocks = np.where(active[None, :], b2, blocks)
                 ready = {li: np.where(active[None, :], ready2[li], ready[li]) for li in ready}
         candidates = np.flatnonzero((stage == Stage.FIRE_CONTROL).any(axis=0))
-        return UnitChain(unit, ug, stage, reason.astype(np.int8), ready, candidates)
+        return UnitChain(unit, ug, stage, reason.astype(np.int8), blocks, ready, candidates)
 
     def fallback_active(self, unit: UnitRt, times: np.ndarray, cp) -> np.ndarray:
         """(K,) where the unit fights on its own: its doctrine allows it (`fallback`, else the
@@ -203,43 +206,56 @@ class Gates:
         return lost & (times - run_start >= delay)
 
     def _chain(self, unit: UnitRt, ug: UnitGeometry, cp, fallback: bool = False):
-        """(stage, reason, ready) of the unit's chain with command post `cp` (None: fighting
-        without one, on its own sensors; `fallback`: on its launchers' own radars only)."""
+        """(stage, reason, blocks, ready) of the unit's chain with command post `cp` (None:
+        fighting without one, on its own sensors; `fallback`: on its launchers' own radars
+        only). `blocks`: every reason blocking the gate where the chain stops (a mask)."""
         times = ug.times_s
         stage = np.where(ug.airborne, int(Stage.NONE), -1).astype(np.int8)
         reason = ug.env_code.copy()
+        blocks = bits(reason)
         cont = ug.airborne & (ug.env_code == 0)
         stage[cont] = Stage.IN_ENVELOPE
 
         cp_code = self.equipment.working(cp.index, times) if cp is not None else None
-        best_stage, best_reason = self._search_gate(unit, times, cp, cp_code, fallback)
+        best_stage, best_reason, best_blocks = self._search_gate(unit, times, cp, cp_code, fallback)
         if cp is not None and self.cyber is not None:
             best_stage, best_reason = self.cyber.freeze(cp.id, times, best_stage, best_reason)
         stage = np.where(cont, np.maximum(best_stage, int(Stage.IN_ENVELOPE)), stage)
         reason = np.where(cont, best_reason, reason)
+        searched = np.where(best_stage >= Stage.REPORTED, 0, best_blocks | bits(best_reason))
+        blocks = np.where(cont, searched, blocks)
         cont &= best_stage >= Stage.REPORTED
 
-        avail, why = self._launchers_available(unit, times, cp)
+        avail, why, l_blocks = self._launchers_available(unit, times, cp)
         any_avail = np.logical_or.reduce(list(avail.values()))
-        reason = np.where(cont & ~any_avail[None, :], why[None, :], reason)
+        stopped = cont & ~any_avail[None, :]
+        reason = np.where(stopped, why[None, :], reason)
+        blocks = np.where(stopped, (l_blocks | bits(why))[None, :], blocks)
         cont &= any_avail[None, :]
         stage[cont] = Stage.ASSIGNED
 
-        ready, fc_reason = self._fire_control(unit, times, avail, ug)
+        ready, fc_reason, fc_blocks = self._fire_control(unit, times, avail, ug)
         any_ready = np.logical_or.reduce(list(ready.values()))
-        reason = np.where(cont & ~any_ready, fc_reason, reason)
+        stopped = cont & ~any_ready
+        reason = np.where(stopped, fc_reason, reason)
+        blocks = np.where(stopped, fc_blocks | bits(fc_reason), blocks)
         cont &= any_ready
         stage[cont] = Stage.FIRE_CONTROL
         reason = np.where(cont, 0, reason)
-        return stage, reason.astype(np.int8), ready
+        blocks = np.where(cont, 0, blocks)
+        return stage, reason.astype(np.int8), blocks, ready
 
     def _search_gate(self, unit: UnitRt, times: np.ndarray, cp, cp_code, fallback=False):
         """Line of sight -> detected -> tracked -> reported, per feeding sensor; the sensor
         that got furthest speaks for the unit (the first one on ties). In Kalman mode the
-        command post's fused picture decides `reported`. Returns (stage, reason) (A, K)."""
+        command post's fused picture decides `reported`. Returns (stage, reason, blocks)
+        (A, K); blocks: every reason blocking a sensor's way to the post, over all sensors
+        (the gate is blocked only if every sensor's way is)."""
         A, K = len(self.world.aircraft), len(times)
         best_stage = np.full((A, K), -1, np.int8)
         best_reason = np.full((A, K), CODE_NO_SENSOR, np.int8)
+        blocks = np.zeros((A, K), np.int64)  # the sensors' own reasons
+        routes = np.zeros(K, np.int64)  # their ways' to the post (a union: OR distributes)
         unit_sensors = self.unit_sensors(unit, fallback)
         fused = (
             [si for si in unit_sensors if self.sensors[si].reports is not None]
@@ -247,7 +263,11 @@ class Gates:
             else []
         )
         for si in unit_sensors:
-            s_stage, s_reason = self._sensor_chain(si, unit, times, cp, cp_code, si in fused)
+            s_stage, s_reason, own, route = self._sensor_chain(
+                si, unit, times, cp, cp_code, si in fused
+            )
+            blocks |= own
+            routes |= route
             better = s_stage > best_stage
             best_stage = np.where(better, s_stage, best_stage)
             best_reason = np.where(better, s_reason, best_reason)
@@ -256,7 +276,8 @@ class Gates:
             up = pic.firm & (cp_code == 0)[None, :] & (best_stage < Stage.REPORTED)
             best_stage = np.where(up, int(Stage.REPORTED), best_stage).astype(np.int8)
             best_reason = np.where(up, 0, best_reason).astype(np.int8)
-        return best_stage, best_reason
+        blocks |= routes[None, :]
+        return best_stage, best_reason, blocks
 
     def _looks(self, si: int) -> SensorLooks:
         """Sensor si's chain on its own look grid (`SensorLooks`), worked out once per drawn
@@ -283,22 +304,25 @@ class Gates:
         return j
 
     def _sensor_chain(self, si: int, unit: UnitRt, times: np.ndarray, cp, cp_code, fused: bool):
-        """One sensor's chain for the unit: (stage, reason) per aircraft and decision time.
-        Line of sight, detection and track come from the sensor's look grid (`_looks`);
-        only the report to the command post depends on the unit."""
+        """One sensor's chain for the unit: (stage, reason) per aircraft and decision time,
+        and every reason blocking its way to the post, whether or not it tracked: its own
+        (A, K) and its route's (K,) (masks). Line of sight, detection and track come from
+        the sensor's look grid (`_looks`); only the report to the post depends on the unit."""
         pre = self._looks(si)
         j = self._look_index(si, times)
         s_stage = pre.stage.take(j, axis=1)
         s_reason = pre.reason.take(j, axis=1)
+        own = pre.blocks.take(j, axis=1)
         trk = s_stage == Stage.TRACKED
         comp = self.world.components[si]
         if cp is None or comp.index == cp.index:
             if fused:  # its track is at the post, but only the fused picture reports
                 s_reason[trk] = CODE_NOT_TRACKED
+                own[trk] = bits(CODE_NOT_TRACKED)
             else:
                 s_stage[trk] = Stage.REPORTED
                 s_reason[trk] = 0
-            return s_stage, s_reason
+            return s_stage, s_reason, own, np.zeros(len(times), np.int64)
         path = self.conn.status(comp.id, cp.id, times, TRACKS)
         # the first break along the way, in the stated order (killchain.GATE_ORDER): the
         # path to the command post, the post, whether the post can use this sensor's tracks
@@ -310,39 +334,48 @@ class Gates:
         if fused:  # its track reaches the command post, but only the fused picture reports
             why = np.where(reaches, CODE_NOT_TRACKED, why)
         s_reason = np.where(trk, why[None, :], s_reason).astype(np.int8)
+        route = bits(path.code) | bits(cp_code) | bits(integ)  # every break on the way
+        if fused:
+            route |= bits(why)  # NOT_TRACKED where it reaches: the fused picture decides
         if not fused:
             s_stage[trk & reaches[None, :]] = Stage.REPORTED
-        return s_stage, s_reason
+        return s_stage, s_reason, own, route
 
     def _launchers_available(self, unit: UnitRt, times: np.ndarray, cp):
         """Per launcher, whether it works and (centralized) hears the command post; and per
         time why none does: the first break along the way from the post, the path before the
-        launcher's own state (the first launcher's reason wins)."""
+        launcher's own state (the first launcher's reason wins), and every reason blocking
+        some launcher (a mask per time)."""
         w = self.world
         K = len(times)
         avail: dict[int, np.ndarray] = {}
+        blocks = np.zeros(K, np.int64)
         link_reason = np.zeros(K, np.int8)
         state_reason = np.full(K, CODE_NO_LAUNCHER, np.int8)
         for li in reversed(unit.role("launcher")):  # the first launcher's reason wins
             comp = w.components[li]
             code = self.equipment.working(li, times)
+            blocks |= bits(code)
             ok = code == 0
             if cp is not None and li != cp.index:
                 # the first break along the way: the path from the post, then the launcher
                 path = self.conn.status(cp.id, comp.id, times, DESIGNATION)
+                blocks |= bits(path.code)
                 link_reason = np.where(~path.ok, path.code, link_reason)
                 code = np.where(path.ok, code, 0)
                 ok &= path.ok
             state_reason = np.where(code != 0, code, state_reason)
             avail[li] = ok
         why = first_blocking({Step.POST_TO_LAUNCHER: link_reason, Step.LAUNCHER: state_reason})
-        return avail, why
+        return avail, why, blocks
 
     def _fire_control(
         self, unit: UnitRt, times: np.ndarray, avail: dict[int, np.ndarray], ug: UnitGeometry
     ):
         """Per launcher, (A, K) whether it can fire now: an IR lock draw for infrared
-        missiles, else a fire-control radar's firm track reaching it. Also why not."""
+        missiles, else a fire-control radar's firm track reaching it. Also why not (the
+        headline) and every reason blocking some fire-control radar's way to an available
+        launcher (a mask)."""
         w = self.world
         A, K = len(w.aircraft), len(times)
         launchers = unit.role("launcher")
@@ -351,9 +384,10 @@ class Gates:
         if missile.guidance == "infrared":
             for li in launchers:
                 ready[li] = avail[li][None, :] & self._lock(li, ug.p_lock[li])
-            return ready, np.full((A, K), CODE_NO_LOCK, np.int8)
+            return ready, np.full((A, K), CODE_NO_LOCK, np.int8), bits(np.int8(CODE_NO_LOCK))
         fc_reason = np.full((A, K), CODE_NO_FIRE_CONTROL_RADAR, np.int8)
         fc_rank = np.zeros((A, K), np.int8)  # how far the best fire-control radar got
+        blocks = np.zeros((A, K), np.int64)
         for fi in (i for i in unit.role("fire_control") if i in self.sensors):
             comp = w.components[fi]
             pre = self._looks(fi)
@@ -361,6 +395,7 @@ class Gates:
             tracking = pre.fc_tracking.take(j, axis=1)
             rank, r = pre.fc_rank.take(j, axis=1), pre.fc_reason.take(j, axis=1)
             links_seen: set[bytes] = set()
+            link_blocks = np.zeros(K, np.int64)
             for li in launchers:
                 if li == fi:
                     link_ok = np.ones(K, bool)
@@ -369,6 +404,7 @@ class Gates:
                     path = self.conn.status(comp.id, w.components[li].id, times, FIRE_CONTROL)
                     link_ok, link_code = path.ok, path.code
                 ready[li] |= tracking & (avail[li] & link_ok)[None, :]
+                link_blocks |= np.where(avail[li], bits(link_code), 0)
                 # the best radar and its reason depend on the link only: the same link
                 # timeline again (launchers of one battery) changes nothing
                 seen_key = link_ok.tobytes() + link_code.tobytes()
@@ -386,7 +422,10 @@ class Gates:
                 better = fire_rank > fc_rank
                 fc_reason = np.where(better, r_l, fc_reason)
                 fc_rank = np.where(better, fire_rank, fc_rank)
-        return ready, fc_reason
+            # (read only where the chain stops at this gate: some launcher is available)
+            blocks |= pre.fc_blocks.take(j, axis=1)
+            blocks |= link_blocks[None, :]
+        return ready, fc_reason, blocks
 
     def guidance_holds(self, unit: UnitRt, li: int, a: int, t: float) -> bool:
         """Semi-active missiles from launcher li need a fire-control radar of the unit to keep

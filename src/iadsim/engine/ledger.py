@@ -1,10 +1,14 @@
 """The kill-chain ledger: for every (aircraft, weapon unit) pair, the furthest stage reached,
-when each stage was first reached, and the reason the chain stopped.
+when each stage was first reached, and why the chain stopped: every reason that blocked it at
+the gate where it stopped (`reasons`, with the failing element of each in `elements`), and
+the headline `reason`, the first of them in the stated order (killchain.GATE_ORDER).
 
 Observations come in two forms: whole timelines of stages computed vectorized before the
 event loop (what geometry, readiness and links allow at each decision time), and single
 observations from the event loop (launches, intercepts, crew refusals). The rule is the
 same for both: a further stage replaces the record; at the same stage, the later reason wins.
+A timeline brings the mask of every blocking reason at the time it is folded; an event-loop
+observation (a crew's refusal, a miss) brings its one reason.
 """
 
 from __future__ import annotations
@@ -12,7 +16,11 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from iadsim.killchain import REASON_CODE, REASONS, Reason, Stage
+from iadsim.killchain import BIT, REASON_CODE, REASONS, Reason, Stage, reasons_of
+
+SEP = ";"
+"""Separator of the `reasons` and `elements` columns (one entry per blocking reason, in the
+same order; an empty entry where a reason names no element)."""
 
 N_STAGES = len(Stage)
 
@@ -27,6 +35,10 @@ LEDGER_SCHEMA = pa.schema(
         ("stopped_at_s", pa.float64()),
     ]
     + [(f"t_{s.label}_s", pa.float64()) for s in Stage if s != Stage.NONE]
+    + [
+        ("reasons", pa.string()),  # every blocking reason, `reason` first, SEP-separated
+        ("elements", pa.string()),  # the failing element of each of `reasons` ('' where none)
+    ]
 )
 
 
@@ -40,12 +52,20 @@ class Ledger:
         self.reason = np.full(shape, REASON_CODE[Reason.OUT_OF_RANGE], np.int8)
         self.time = np.full(shape, np.nan)
         self.first = np.full(shape + (N_STAGES,), np.inf)
+        self.blocks = np.zeros(shape, np.int64)  # mask of every blocking reason (killchain.BIT)
         self.element: dict[tuple[int, int], str] = {}  # (a, u) -> failing element
+        self.elements: dict[tuple[int, int], dict[Reason, str]] = {}  # of each blocking reason
 
     def observe_timeline(
-        self, u: int, times_s: np.ndarray, stage: np.ndarray, reason: np.ndarray
+        self,
+        u: int,
+        times_s: np.ndarray,
+        stage: np.ndarray,
+        reason: np.ndarray,
+        blocks: np.ndarray | None = None,
     ) -> None:
-        """Fold a (A, K) timeline of stages/reasons for unit u; stage -1 means not observed."""
+        """Fold a (A, K) timeline of stages/reasons for unit u; stage -1 means not observed.
+        `blocks`: (A, K) masks of every reason blocking the gate (None: the reason alone)."""
         if stage.shape[1] == 0:
             return
         best = stage.max(axis=1)
@@ -55,7 +75,8 @@ class Ledger:
         rows = np.arange(stage.shape[0])
         for a in np.flatnonzero(best >= 0):
             code = int(reason[a, last[a]])
-            self._merge(a, u, int(best[a]), code, float(times_s[last[a]]), weak=True)
+            mask = int(blocks[a, last[a]]) if blocks is not None else int(BIT[code])
+            self._merge(a, u, int(best[a]), code, float(times_s[last[a]]), mask, weak=True)
         for s in range(1, N_STAGES):
             reached = stage >= s
             any_reached = reached.any(axis=1)
@@ -66,7 +87,8 @@ class Ledger:
     def observe(self, a: int, u: int, stage: Stage, reason: Reason, time_s: float) -> None:
         """Fold a single observation from the event loop."""
         stage = int(stage)
-        self._merge(a, u, stage, REASON_CODE[reason], time_s)
+        code = REASON_CODE[reason]
+        self._merge(a, u, stage, code, time_s, int(BIT[code]))
         # first[a, u] never decreases along the stages (reaching a stage reaches those
         # before it), so nothing is earlier when this stage's first time is not later
         if stage >= 1 and time_s < self.first[a, u, stage]:
@@ -74,7 +96,7 @@ class Ledger:
             np.minimum(first, time_s, out=first)
 
     def _merge(
-        self, a: int, u: int, stage: int, reason: int, time_s: float, weak: bool = False
+        self, a: int, u: int, stage: int, reason: int, time_s: float, mask: int, weak=False
     ) -> None:
         """Keep the further stage; at the same stage the later reason, unless this record is
         weak (a timeline fold), which never overrides an event-loop observation at its stage."""
@@ -83,6 +105,7 @@ class Ledger:
             self.stage[a, u] = stage
             self.reason[a, u] = reason
             self.time[a, u] = time_s
+            self.blocks[a, u] = mask | int(BIT[reason])
 
     def table(self) -> pa.Table:
         """One row per (aircraft, unit) pair."""
@@ -102,9 +125,27 @@ class Ledger:
                 cols["stage_index"].append(st)
                 cols["reason"].append(str(reason))
                 cols["element"].append(self.element.get((a, u)) if reason != Reason.NONE else None)
+                blocking, named = self.blocking(a, u, reason)
+                cols["reasons"].append(SEP.join(blocking) if blocking else None)
+                cols["elements"].append(SEP.join(named) if blocking else None)
                 cols["stopped_at_s"].append(float(self.time[a, u]))
                 for s in Stage:
                     if s != Stage.NONE:
                         v = self.first[a, u, int(s)]
                         cols[f"t_{s.label}_s"].append(float(v) if np.isfinite(v) else float("nan"))
         return pa.table(cols, schema=LEDGER_SCHEMA)
+
+    def blocking_reasons(self, a: int, u: int, headline: Reason) -> tuple[Reason, ...]:
+        """Every reason blocking pair (a, u) where it stopped, the headline first (the
+        table's `reason`; where that stands in for no recorded reason, it alone)."""
+        if headline is Reason.NONE:
+            return ()
+        code = REASON_CODE[headline]
+        mask = int(self.blocks[a, u]) if code == self.reason[a, u] else 0
+        return reasons_of(mask | int(BIT[code]), headline)
+
+    def blocking(self, a: int, u: int, headline: Reason) -> tuple[list[str], list[str]]:
+        """(reasons, elements) of pair (a, u) as the table writes them."""
+        rs = self.blocking_reasons(a, u, headline)
+        named = self.elements.get((a, u), {})
+        return [str(r) for r in rs], [named.get(r) or "" for r in rs]

@@ -44,7 +44,7 @@ from iadsim.engine.scheduler import Context, EventQueue
 from iadsim.engine.sector import SectorCommand
 from iadsim.engine.sensing import Sensing
 from iadsim.engine.states import Equipment
-from iadsim.killchain import REASONS, Reason, Stage
+from iadsim.killchain import REASONS, Reason, Stage, reasons_of
 
 
 @dataclass
@@ -208,27 +208,38 @@ class Replication:
             self.fight.rechain(t, self._chains())
 
     def _name_failing_elements(self) -> None:
-        """The ledger's `element`: which link, set, generator or component broke each chain
-        (engine.culprits), at the time it stopped; for a target its sector post's orders
-        withheld (NOT_ASSIGNED then), the sector post."""
+        """The ledger's `element` and `elements`: which link, set, generator or component
+        gave each blocking reason of each chain (engine.culprits), at the time it stopped;
+        for a target its sector post's orders withheld (NOT_ASSIGNED then), the sector post."""
         for ci, chain in enumerate(self.fight.chains):
             sensors = self.gates.unit_sensors(chain.unit)
             for a in range(len(self.world.aircraft)):
-                reason = REASONS[int(self.ledger.reason[a, ci])]
+                headline = REASONS[int(self.ledger.reason[a, ci])]
                 t = float(self.ledger.time[a, ci])
                 stage = int(self.ledger.stage[a, ci])
-                el = failing_element(
-                    self.world, self.equipment, self.network, sensors, chain.unit, reason, t, stage
-                )
-                if reason is Reason.WEAPONS_HOLD:
-                    el = f"{chain.unit.id}:authority"
-                if el is None and reason is Reason.PICTURE_DENIED:
-                    cps = chain.unit.role("command")
-                    el = self.cyber.element(self.world.components[cps[0]].id, t) if cps else None
-                if reason is Reason.NOT_ASSIGNED and self.fight.withheld.get((a, ci)) == t:
-                    el = chain.unit.higher  # its sector post's orders gave the target elsewhere
-                if el is not None:
-                    self.ledger.element[(a, ci)] = el
+                named: dict[Reason, str] = {}
+                for reason in reasons_of(int(self.ledger.blocks[a, ci]), headline):
+                    el = self._element_of(chain, sensors, a, ci, reason, t, stage)
+                    if el is not None:
+                        named[reason] = el
+                if named:
+                    self.ledger.elements[(a, ci)] = named
+                if headline in named:
+                    self.ledger.element[(a, ci)] = named[headline]
+
+    def _element_of(self, chain, sensors, a: int, ci: int, reason: Reason, t: float, stage: int):
+        """The failing element behind one reason of chain ci against aircraft a, or None."""
+        el = failing_element(
+            self.world, self.equipment, self.network, sensors, chain.unit, reason, t, stage
+        )
+        if reason is Reason.WEAPONS_HOLD:
+            el = f"{chain.unit.id}:authority"
+        if el is None and reason is Reason.PICTURE_DENIED:
+            cps = chain.unit.role("command")
+            el = self.cyber.element(self.world.components[cps[0]].id, t) if cps else None
+        if reason is Reason.NOT_ASSIGNED and self.fight.withheld.get((a, ci)) == t:
+            el = chain.unit.higher  # its sector post's orders gave the target elsewhere
+        return el
 
     def _finish(self) -> ReplicationResult:
         """Fold the chains' timelines into the ledger, log the tracks, sum up each aircraft."""
@@ -236,7 +247,7 @@ class Replication:
         for ci, chain in enumerate(fight.chains):
             after = chain.geo.times_s[None, :] > fight.out_time[:, None]
             stage = np.where(after, -1, chain.stage).astype(np.int8)
-            self.ledger.observe_timeline(ci, chain.geo.times_s, stage, chain.reason)
+            self.ledger.observe_timeline(ci, chain.geo.times_s, stage, chain.reason, chain.blocks)
         if self.guns is not None:
             self.guns.fold_into(self.ledger, fight.out_time)
         self._name_failing_elements()

@@ -20,6 +20,7 @@ from iadsim.killchain import (
     CODE_OUT_OF_RANGE,
     CODE_TERRAIN_MASKED,
     Stage,
+    bits,
 )
 
 
@@ -34,6 +35,8 @@ class SensorLooks:
     fc_tracking: np.ndarray  # bool: working, in sight, firm track (as a fire-control radar)
     fc_rank: np.ndarray  # int8: how far it got as a fire-control radar (0..3)
     fc_reason: np.ndarray  # int8: why not, as a fire-control radar
+    blocks: np.ndarray  # int64 mask (killchain.BIT) of every reason it did not track (0: tracked)
+    fc_blocks: np.ndarray  # int64 mask of every reason it does not hold the target for fire
 
 
 def sensor_looks(st: SensorState) -> SensorLooks:
@@ -66,6 +69,11 @@ def sensor_looks(st: SensorState) -> SensorLooks:
     fc_blind = np.where(~los | (geo == CODE_JAMMED), geo, CODE_NO_FIRE_CONTROL_RADAR)
     fc_reason = np.where(~works, st.working[None, :], fc_blind)
 
+    # every reason that blocks the sensor step: why it stopped, the geometry, its state
+    own = bits(np.where(works, 0, st.working[None, :]))
+    blocks = np.where(trk, 0, bits(reason) | bits(geo) | own)
+    fc_blocks = np.where(tracking, 0, bits(fc_blind) | own)  # fc_reason is one of the two
+
     def ext(x: np.ndarray, last, dtype) -> np.ndarray:
         return np.concatenate([x, np.full((A, 1), last)], axis=1).astype(dtype)
 
@@ -76,4 +84,6 @@ def sensor_looks(st: SensorState) -> SensorLooks:
         ext(tracking, False, bool),
         ext(rank, 0, np.int8),
         ext(fc_reason, CODE_NOT_DETECTED, np.int8),
+        ext(blocks, int(bits(CODE_BELOW_HORIZON)), np.int64),
+        ext(fc_blocks, int(bits(CODE_NOT_DETECTED)), np.int64),
     )

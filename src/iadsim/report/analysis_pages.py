@@ -61,6 +61,7 @@ def montecarlo(d: OutputDir) -> Markup:
         charts_.append({"title": QUANTITY_TITLE[q], "svg": Markup(svg), "rows": rows})
     totals = [
         [_reason(reason_label(None, r["reason"])), r["count"], fmt.percent(r["share"])]
+        + [fmt.percent(r["blocking_share"]) if "blocking_share" in r else ""]
         for r in d.summary.get("reason_totals", [])
     ]
     ac, un = _scene_order(d, "aircraft"), _scene_order(d, "unit")

@@ -27,7 +27,8 @@ def attribution_table(a: Attribution, metric: str = "killed", title: str | None 
         or (
             f"What explains the outcome ({metric})? observed {a.observed.mean:.2f}, as designed "
             f"{a.designed.mean:.2f}, difference {_iv(a.total)}; {a.n} replications per subset, "
-            f"{pct}% bootstrap intervals"
+            f"{pct}% bootstrap intervals. Shapley shares: a fair division of a joint effect, "
+            "not the share of the cause (see the causes per night below)"
         )
     )
     for col in ("defence condition", "Shapley value", "share", "fix alone", "break alone"):
@@ -59,10 +60,48 @@ def interaction_table(a: Attribution):
     return t
 
 
-def print_attribution(a: Attribution, console, metric: str = "killed") -> None:
+def _pct(d: dict) -> str:
+    return f"{100 * d['p']:.0f}% [{100 * d['lo']:.0f}, {100 * d['hi']:.0f}]"
+
+
+def causes_tables(c: dict) -> list:
+    """Rich Tables of one scope's causes (analysis.butfor `CausesPerCase.to_dict()`): per
+    condition how often it was a but-for cause and how often necessary, then how often each
+    family of minimal sufficient sets held, each with a Wilson 95% interval."""
+    from rich.table import Table
+
+    unit = "nights" if c["scope"] == "night" else "aircraft-nights"
+    gap = c["cases_with_gap"]
+    t = Table(
+        title=f"Causes per {c['scope']} ({c['metric']}): of {c['cases']} {unit}, {gap} where "
+        "the designed outcome differs from the observed one; Wilson 95% intervals"
+    )
+    for col in ("defence condition", "but-for cause", "necessary"):
+        t.add_column(col, justify="left" if col == "defence condition" else "right")
+    for g in c["groups"]:
+        t.add_row(g, _pct(c["but_for"][g]), _pct(c["necessary"][g]))
+    t.add_section()
+    t.add_row("no but-for cause at all", _pct(c["no_but_for_cause"]), "")
+    s = Table(
+        title=f"Minimal sets of conditions whose restoration recovers the designed outcome "
+        f"(per {c['scope']}; '|': either set suffices)"
+    )
+    s.add_column("minimal sufficient sets")
+    s.add_column(f"share of {unit} with a gap", justify="right")
+    for r in c["structures"]:
+        s.add_row(r["name"], _pct(r))
+    return [t, s]
+
+
+def print_attribution(a: Attribution, console, metric: str = "killed", causes=None) -> None:
+    """The Shapley table, the interactions and (given the run's `causes`, per scope) the
+    but-for causes and minimal sufficient sets."""
     console.print(attribution_table(a, metric))
     if len(a.groups) > 1:
         console.print(interaction_table(a))
+    for c in (causes or {}).values():
+        for t in causes_tables(c.to_dict() if hasattr(c, "to_dict") else c):
+            console.print(t)
 
 
 def attribution_figure(a: Attribution, path: str | Path, metric: str = "killed") -> Path:

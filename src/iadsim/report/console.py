@@ -108,6 +108,11 @@ def print_ledger(rows: list[dict], console: Console | None = None) -> None:
         failing = any(row.get(FAILING) for row in items)
         if failing:
             t.add_column("failing element")
+        # every other reason that blocked the chain at that gate (ledger `reasons`)
+        others = {id(row): also_blocking(row) for row in items}
+        also = any(others.values())
+        if also:
+            t.add_column("also blocking")
         for row in items:
             reason = "" if row["stage"] == "killed" else row["reason"]
             at = row.get("stopped_at_s")
@@ -117,12 +122,33 @@ def print_ledger(rows: list[dict], console: Console | None = None) -> None:
                 f"[red]{reason}[/]" if reason else "[green]killed[/]",
                 "" if at is None else f"{at:.0f}",
             ]
-            t.add_row(*cells, *([row.get(FAILING) or ""] if failing else []))
+            t.add_row(
+                *cells,
+                *([row.get(FAILING) or ""] if failing else []),
+                *([others[id(row)]] if also else []),
+            )
         print_table(
             console,
             t,
             keep=("unit", "furthest stage", "stopped because", "at (s)", "failing element"),
         )
+    if any(row.get("reasons") and ";" in row["reasons"] for row in rows):
+        console.print(
+            "[dim]'stopped because' is the first blocking reason in the gate order "
+            "(docs/reasons.md); 'also blocking': every other reason that blocked the chain "
+            "at the same gate, with its failing element.[/]"
+        )
+
+
+def also_blocking(row: dict) -> str:
+    """The ledger row's blocking reasons after the headline, each with its element:
+    'IN_STORAGE (SAM/cp), JAMMED'."""
+    reasons = (row.get("reasons") or "").split(";")
+    elements = (row.get("elements") or "").split(";")
+    elements += [""] * (len(reasons) - len(elements))
+    return ", ".join(
+        f"{r} ({e})" if e else r for r, e in zip(reasons[1:], elements[1:], strict=True) if r
+    )
 
 
 def print_catalog(cat, console: Console | None = None) -> None:

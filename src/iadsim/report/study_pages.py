@@ -54,6 +54,7 @@ def attribution(d: OutputDir) -> Markup:
     )
     return render(
         "attribution.html.j2",
+        causes=[_causes(c) for c in a.get("causes", {}).values()],
         metric=a.get("metric", "killed"),
         designed=_iv(a["designed"], sign=False),
         observed=_iv(a["observed"], sign=False),
@@ -66,6 +67,25 @@ def attribution(d: OutputDir) -> Markup:
         interactions=interactions,
         subsets=subsets,
     )
+
+
+def _p(d: dict) -> str:
+    """'58% (51% to 65%)'."""
+    return f"{fmt.percent(d['p'])} ({fmt.interval(d['lo'], d['hi'], 'proportion')})"
+
+
+def _causes(c: dict) -> dict:
+    """One scope of attribution.json's `causes` (analysis.butfor) for the template."""
+    rows = [[g, _p(c["but_for"][g]), _p(c["necessary"][g])] for g in c["groups"]]
+    rows.append(["no but-for cause at all", _p(c["no_but_for_cause"]), ""])
+    return {
+        "scope": c["scope"],
+        "unit": "nights" if c["scope"] == "night" else "aircraft-nights",
+        "cases": c["cases"],
+        "gap": c["cases_with_gap"],
+        "rows": rows,
+        "structures": [[s["name"], _p(s)] for s in c["structures"]],
+    }
 
 
 METHOD_TEXT = {
