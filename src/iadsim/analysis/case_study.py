@@ -23,6 +23,7 @@ from pathlib import Path
 from iadsim.analysis.attacker import attacker_attributions
 from iadsim.analysis.attribute import attribution_for, run_attribution, subset_name
 from iadsim.analysis.baselines import AS_DELIVERED, BRAND_NEW
+from iadsim.analysis.butfor import causes_per_night, minimal_sets_words
 from iadsim.analysis.case_outcomes import (
     SAM_METRIC,
     outcome_summary,
@@ -224,6 +225,11 @@ def _as_written_and_designed(sc: Scenario, attr, a, out: Path, metric: str) -> d
         **attribution_for(attr, SAM_METRIC).to_dict(),
         "metric": SAM_METRIC,
     }
+    # causes per night, not only shares (analysis.butfor): the same replications, nothing run
+    result["causes"] = {}
+    for m in (DEFAULT_METRIC, SAM_METRIC):
+        c = causes_per_night(attr, m)
+        result["causes"][m] = {**c.to_dict(), "words": minimal_sets_words(c)}
     result["meanings"] = {g: FACTOR_GROUPS[g].meaning for g in groups}
     return result
 

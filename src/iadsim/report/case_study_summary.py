@@ -57,6 +57,9 @@ def can_say(r: dict) -> list[str]:
             f"Why they did not fire {how}; the largest fair share is {_top(s)['group']}, "
             f"{_share_words(_top(s))} (section 3)."
         )
+    words = r.get("causes", {}).get("sam_launches", {}).get("words")
+    if words:
+        lines.append(f"Night by night: {words[0]} (section 3).")
     lines.append(_who_shoots(obs) + " " + _what_explains(a))
     return lines
 
