@@ -14,6 +14,7 @@ from iadsim.analysis.attribute import run_attribution
 from iadsim.analysis.butfor import analyse_cases, case_causes, causes_per_night
 from iadsim.cli import main
 from iadsim.engine.run import prepare
+from iadsim.io.outdir import write_manifest
 from tests.builders import aircraft, component, make_scenario, unit, write_scenario
 
 # a helicopter hovering 11 km north of the battery for ten minutes (in its envelope)
@@ -109,4 +110,12 @@ def test_neither_is_a_but_for_cause_and_the_pair_is_minimal(tmp_path, scope) -> 
     again = causes_per_night(tmp_path / "attr", scope=scope)
     assert again.to_dict() == c.to_dict()
     written = json.loads((tmp_path / "attr" / "attribution.json").read_text())
-    assert written["causes"]["night"]["minimal_sets"][0]["name"] == "comms+storage"
+    assert written["causes"][scope]["minimal_sets"][0]["name"] == "comms+storage"
+    csv = (tmp_path / "attr" / "causes.csv").read_text().splitlines()
+    assert f"sam_launches,{scope},structure,comms+storage,3,3,1.0," in "\n".join(csv)
+    if scope == "night":  # the report's attribution page shows them beside the shares
+        write_manifest(tmp_path / "attr", "attribute")  # as `iadsim attribute` does, last
+        assert main(["report", str(tmp_path / "attr")]) == 0
+        page = (tmp_path / "attr" / "report.html").read_text()
+        assert "Causes per night: but-for causes and minimal sufficient sets" in page
+        assert "a fair division of a joint effect" in page
