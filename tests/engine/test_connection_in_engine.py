@@ -89,7 +89,10 @@ def test_caracas_connections_break_by_mechanism_and_name_their_element(caracas_p
         for r in rows:
             if r["unit"] in ("S300-BN", "BUK-BTY"):
                 reasons.add(r["reason"])
-                if r["reason"] in CONNECTION:
+                # CREW_NOT_READY at fire control is the crew's own fire decision (engine.crews:
+                # reluctance, an error), not a connection: it names no element
+                crew_decision = r["reason"] == "CREW_NOT_READY" and r["stage"] == "fire_control"
+                if r["reason"] in CONNECTION and not crew_decision:
                     assert r["element"], r
                     elements.add(r["element"])
     assert reasons & {"DATALINK_FAILED", "NO_POWER"}

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 import numpy as np
 
 from iadsim.engagement.doctrine import Doctrine
-from iadsim.engagement.intercept import predict_intercept
 from iadsim.engagement.magazine import Magazine
 from iadsim.engagement.manpads import countermeasure_factor
 from iadsim.engagement.pk import draw_salvo, salvo_pk
@@ -20,7 +19,7 @@ from iadsim.engine.authority import Authority
 from iadsim.engine.crews import Crews
 from iadsim.engine.events import AircraftDown, AircraftWithdrawn, EventKind
 from iadsim.engine.gates import Gates, UnitChain
-from iadsim.engine.launch_plan import fire_control_order, plan_launchers
+from iadsim.engine.launch_plan import fire_control_order, intercept_solution, plan_launchers
 from iadsim.engine.radar_picture import Geometry
 from iadsim.engine.returnfire import ReturnFireProcess
 from iadsim.engine.scheduler import Context
@@ -334,30 +333,6 @@ class Fight:
             self.engaged.remove((ci, a))
             self.active[ci] -= 1
 
-    def _velocity(self, a: int, t: float) -> np.ndarray:
-        return self.world.aircraft[a].route.velocities(np.array([t]))[0]
-
-    def _solution(self, li: int, a: int, t: float):
-        """Predicted intercept of aircraft a by a missile launched now from launcher li, and
-        the reason there is none (None when there is one inside the envelope)."""
-        w = self.world
-        comp = w.components[li]
-        m = comp.missile
-        if not bool(w.aircraft[a].route.airborne(np.array([t]))[0]):
-            return None, Reason.TARGET_LOST
-        rel = self._position(a, t) - comp.enu
-        model = self.geom.weapons[comp.launcher.missile]
-        icpt = predict_intercept(
-            model.flyout, rel, self._velocity(a, t), 0.0, m.max_range_m, m.min_range_m
-        )
-        if not bool(icpt.feasible):
-            return None, Reason.TARGET_LOST
-        point = comp.enu + icpt.point_m
-        agl = float(point[2] - self._ground_m(point))
-        if agl < m.min_altitude_m or point[2] > m.max_altitude_m:
-            return None, Reason.OUTSIDE_ALTITUDE
-        return icpt, None
-
     def _launch_failure_p(self, li: int) -> float:
         """Chance that a launch attempt fails: only degraded launchers fail (per type)."""
         if self.equipment.state(li) != ComponentState.DEGRADED:
@@ -384,7 +359,9 @@ class Fight:
             return
         icpt, why = (None, Reason.NODE_DESTROYED)
         if self.disabled_at.get(li, np.inf) > t:
-            icpt, why = self._solution(li, a, t)
+            icpt, why = intercept_solution(
+                self.world, self.geom.weapons, li, a, t, self._position, self._ground_m
+            )
         magazine = self.magazines[li]
         if icpt is not None:
             decision = self.doctrines[ci].decide(t, magazine, self.salvos.get((ci, a), 0))

@@ -1,16 +1,18 @@
-"""The targets a weapon unit weighs at each decision (`fire_control_order`) and which
-launcher engages which target when there is a choice (`plan_launchers`): the engagement
+"""The targets a weapon unit weighs at each decision (`fire_control_order`), which
+launcher engages which target when there is a choice (`plan_launchers`: the engagement
 room's weapon-target assignment on the Pk of each launcher's missile against each target,
-the best pairs first within the unit's free channels."""
+the best pairs first within the unit's free channels), and where a salvo launched now would
+meet its target (`intercept_solution`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from iadsim.engagement.assignment import WTAProblem, assign
+from iadsim.engagement.intercept import predict_intercept
 from iadsim.engine.gates import UnitChain
 from iadsim.engine.world import World
-from iadsim.killchain import Stage
+from iadsim.killchain import Reason, Stage
 
 _FIRE_CONTROL = int(Stage.FIRE_CONTROL)
 
@@ -94,3 +96,25 @@ def plan_launchers(
     pairs = [(pk[i, j], targets[j], launchers[i]) for i, j in np.argwhere(matrix)]
     pairs.sort(key=lambda p: -p[0])
     return {a: li for _, a, li in pairs[:free]}
+
+
+def intercept_solution(world: World, weapons: dict, li: int, a: int, t: float, position, ground_m):
+    """Predicted intercept of aircraft a by a missile launched at t from launcher li, and
+    the reason there is none (None when there is one inside the envelope). `position(a, t)`:
+    the aircraft's position then; `ground_m(point)`: the terrain height under a point."""
+    comp = world.components[li]
+    m = comp.missile
+    route = world.aircraft[a].route
+    if not bool(route.airborne(np.array([t]))[0]):
+        return None, Reason.TARGET_LOST
+    rel = position(a, t) - comp.enu
+    model = weapons[comp.launcher.missile]
+    velocity = route.velocities(np.array([t]))[0]
+    icpt = predict_intercept(model.flyout, rel, velocity, 0.0, m.max_range_m, m.min_range_m)
+    if not bool(icpt.feasible):
+        return None, Reason.TARGET_LOST
+    point = comp.enu + icpt.point_m
+    agl = float(point[2] - ground_m(point))
+    if agl < m.min_altitude_m or point[2] > m.max_altitude_m:
+        return None, Reason.OUTSIDE_ALTITUDE
+    return icpt, None
