@@ -177,3 +177,18 @@ def test_uncertainty_resumes_from_the_sets_it_kept(ranges, tmp_path, capsys) -> 
     assert main(argv + ["--resume"]) == 0
     assert "0 replications to run (8 already stored)" in capsys.readouterr().err
     assert (out / "sensitivity.csv").read_text() == first
+
+
+def test_gun_sites_count_their_kills_per_unit() -> None:
+    """The ledger's units end with the gun sites of their own (scenario `guns:`): a set's
+    per-unit kills have a column for each, and the guns' kills land there (Caracas: the
+    gun sites kill in some nights)."""
+    from tests.builders import CARACAS
+
+    m = UncertainModel.load(CARACAS)
+    sets = run_sets(m, np.array([m.nominal_values]), 12)
+    guns = [g.id for g in m.nominal_scenario().spec.guns]
+    assert sets.unit_kills.shape == (1, 12, len(sets.units))
+    assert list(sets.units[-len(guns) :]) == guns
+    # every kill of the base case is counted at some unit (weapon unit or gun site)
+    assert sets.unit_kills.sum() >= sets.killed[0].sum()

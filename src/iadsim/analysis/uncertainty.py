@@ -32,6 +32,7 @@ from iadsim.analysis.factors import as_designed
 from iadsim.analysis.runner import ProgressFn, Runner, Tally
 from iadsim.analysis.uncertain_model import UncertainModel
 from iadsim.analysis.variants import Assignment, make_variant
+from iadsim.engine.guns import sightlines_of
 from iadsim.engine.rng import replication_seed
 from iadsim.engine.run import Prepared, prepare, prepare_variant
 from iadsim.errors import ValueRangeError
@@ -138,7 +139,10 @@ def run_sets(
             f"need {len(model.numbers)} values per set, got {values.shape[1]}", parameter="values"
         )
     base = base or prepare(model.nominal_scenario())
-    units = tuple(u.id for u in base.geometry.world.units if u.role("launcher"))
+    # the ledger's units: weapon units, then gun sites of their own (engine.replication)
+    sight = sightlines_of(base.geometry)
+    guns = tuple(site.id for site in sight.sites) if sight is not None else ()
+    units = tuple(u.id for u in base.geometry.world.units if u.role("launcher")) + guns
     ctx = {
         "model": model,
         "base": base,
