@@ -23,11 +23,14 @@ def _record(idx: int) -> dict:
     rep = dict.fromkeys(
         ("wall_s", "n_aircraft", "detected", "tracked", "reported", "engaged", "killed"), 1
     )
+    rep["damaged"] = 0
     rep.update(idx=idx, seed=1000 + idx, launches=idx % 3, destroyed_components=0)
     rep.update(dict.fromkeys(CLASS_COLUMNS, 0), sam_launches=idx % 3)
     return {
         "replication": rep,
-        "aircraft": [(idx, "A", "t", 1, 1, 1, 0, idx % 2, 10.0, None, 12.0, 0, 1, 0, 0)],
+        # ... killed, damaged, first_detected_s, killed_at_s, first_radar_track_s, the
+        # missiles by class, decoy (records.TABLES["aircraft"])
+        "aircraft": [(idx, "A", "t", 1, 1, 1, 0, idx % 2, 0, 10.0, None, 12.0, 0, 1, 0, 0)],
         "ledger": [
             (idx, "A", "SAM", "launched", 7, "MISSED", 12.0)
             + (None,) * N_STAGE_TIMES
