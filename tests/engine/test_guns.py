@@ -19,7 +19,7 @@ NORTH_M = 800.0  # the helicopter hovers this far north of the gun, 100 m up
 HOVER_ALT_M = 100.0
 
 
-def _scenario(tmp_path, atype: str, p_manned: float = 1.0):
+def _scenario(tmp_path, atype: str, p_manned: float = 1.0, fires_back: bool = False):
     lat = 10.0 + NORTH_M / 110_574.0  # WGS84 metres per degree of latitude near 10 N
     spec = make_scenario(
         f"guns-{atype}",
@@ -29,7 +29,8 @@ def _scenario(tmp_path, atype: str, p_manned: float = 1.0):
             aircraft(
                 "H",
                 atype,
-                [
+                loadout={} if fires_back else {"range_m": 0.0},  # its door guns silent
+                route=[
                     {"lat_deg": lat, "lon_deg": -66.0, "alt_m": HOVER_ALT_M, "loiter_s": 120},
                     {"lat_deg": lat + 0.5, "lon_deg": -66.0, "alt_m": HOVER_ALT_M},
                 ],
@@ -126,6 +127,24 @@ def test_damage_is_its_own_outcome_in_ledger_and_events(tmp_path):
     ledger = r.ledger.table().to_pylist()
     row = next(x for x in ledger if x["unit"] == "ZU")
     assert (row["stage"], row["reason"]) == ("intercepted", "DAMAGED")
+
+
+def test_return_fire_at_the_bursts_silences_the_gun(tmp_path):
+    """The helicopter's door guns (catalog: 1,500 m, p_hit 0.3, 8 s reaction, again after
+    60 s) answer the bursts: the gun is silenced in the replications where a reply hits,
+    fires fewer bursts on average, and never after its silencing."""
+    prepared = _scenario(tmp_path, "transport-helicopter", fires_back=True)
+    silenced, bursts = 0, []
+    for seed in range(60):
+        rows = prepared.replicate(seed).events.rows()
+        out = [r[0] for r in rows if r[1] == "destroyed" and r[5] == "return fire on a gun"]
+        fired = [r[0] for r in rows if r[1] == "gun_fire"]
+        bursts.append(len(fired))
+        if out:
+            silenced += 1
+            assert all(t < out[0] for t in fired)
+    assert silenced > 0
+    assert np.mean(bursts) < _hand_odds("transport-helicopter")["bursts"]
 
 
 def test_an_unmanned_gun_does_not_fire(tmp_path):

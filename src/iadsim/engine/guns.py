@@ -16,7 +16,9 @@ A kill is announced as `AircraftDown` (the fight, the ARM carriers and the jamme
 an abort as `AircraftWithdrawn`: the aircraft leaves the fight at once (no longer a target,
 fires and jams no more; the model does not re-plan its way home). A hit that neither kills
 nor turns it back is the DAMAGED event and the ledger's INTERCEPTED stage with reason DAMAGED:
-its own outcome, neither a kill nor a miss.
+its own outcome, neither a kill nor a miss. A burst shows where the gun is (muzzle flash,
+tracers): the raid's return fire answers it as it answers a launch (engine/returnfire.py), and
+a hit silences the site.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import numpy as np
 from iadsim.engagement.gunnery import Damage, fire_burst, p_round_hit
 from iadsim.engine.events import AircraftDown, AircraftWithdrawn, EventKind
 from iadsim.engine.mechanisms import Mechanism
+from iadsim.engine.returnfire import ReturnFireProcess
 from iadsim.engine.scheduler import Context
 from iadsim.geo.line_of_sight import obstruction
 from iadsim.geo.terrain import Obstruction
@@ -153,8 +156,17 @@ class GunProcess:
     KILL records and ledger observations in the sites' ledger columns (`first_column` on).
     """
 
-    def __init__(self, ctx: Context, sight: GunSightlines, first_column: int):
+    def __init__(
+        self,
+        ctx: Context,
+        sight: GunSightlines,
+        first_column: int,
+        return_fire: ReturnFireProcess | None = None,
+        alive: np.ndarray | None = None,
+    ):
         self.ctx, self.sight, self.col0 = ctx, sight, first_column
+        # the raid fires back at a burst it sees, as at a launch (`alive`: the fight's)
+        self.return_fire, self.alive = return_fire, alive
         self.world_aircraft = None
         n_aircraft = sight.slant[0].shape[0]
         self.live = np.ones(n_aircraft, bool)
@@ -165,6 +177,7 @@ class GunProcess:
         ]
         self.rounds = [s.gun.rounds * s.count for s in sight.sites]
         self.laid_on: list[int | None] = [None] * len(sight.sites)
+        self.silenced_at = [np.inf] * len(sight.sites)  # put out of action by return fire
 
     def start(self, aircraft_ids: list[str], vulnerability: list) -> None:
         """Each manned site's first look for a target into the queue."""
@@ -211,6 +224,8 @@ class GunProcess:
         interval later, or a new look."""
         site, t = self.sight.sites[s], self.ctx.now_s
         j = min(int(t / GUN_STEP_S), self.sight.times_s.size - 1)
+        if self.silenced_at[s] <= t:
+            return
         if not (self.live[a] and self.sight.sight[s][a, j]) or self.rounds[s] <= 0:
             self.laid_on[s] = None
             if self.rounds[s] > 0:
@@ -231,7 +246,19 @@ class GunProcess:
         self.ctx.ledger.observe(a, self.col0 + s, Stage.LAUNCHED, Reason.MISSED, t)
         if hits:
             self._hit(s, a, t, hits, worst)
+        if self.return_fire is not None and self.alive is not None:
+            fire, _ = self.return_fire.at_gun(site.id, site.enu, t, self.alive)
+            if fire is not None:
+                self.ctx.queue.schedule(fire.time_s, self._fired_on, s, fire)
         self.ctx.queue.schedule(t + gun.burst_interval_s, self._burst, s, a)
+
+    def _fired_on(self, s: int, fire) -> None:
+        """Return fire lands on site s, unless its shooter is out of the fight by now; a hit
+        silences the site for good."""
+        if not self.alive[self.ids.index(fire.shooter_id)]:
+            return
+        if self.return_fire.gun_lands(self.sight.sites[s].id, fire):
+            self.silenced_at[s] = min(self.silenced_at[s], fire.time_s)
 
     def _hit(self, s: int, a: int, t: float, hits: int, worst: Damage) -> None:
         """Hits on aircraft a: its damage is the worst yet; a kill or an abort is announced."""
@@ -276,13 +303,19 @@ CONTRACTS = (
         module=__name__,
         process="GunProcess",
         reads=("catalog.guns", "catalog.aircraft.vulnerability", "scenario.guns"),
-        owns=("GunProcess.manned", "GunProcess.rounds", "GunProcess.damage", "GunProcess.live"),
+        owns=(
+            "GunProcess.manned",
+            "GunProcess.rounds",
+            "GunProcess.damage",
+            "GunProcess.live",
+            "GunProcess.silenced_at",
+        ),
         hears=(AircraftDown, AircraftWithdrawn),
         emits=(AircraftDown, AircraftWithdrawn),
         route="guns",
         reasons=(Reason.DAMAGED,),
         also_gives=(Reason.CREW_NOT_READY,),
-        records=(EventKind.GUN_FIRE, EventKind.DAMAGED, EventKind.KILL),
+        records=(EventKind.GUN_FIRE, EventKind.DAMAGED, EventKind.KILL),  # return fire's own
         doc="docs/engagement.md",
     ),
 )

@@ -137,7 +137,9 @@ class Replication:
         # guns and small arms at the aircraft their crews see; hits that kill or not
         self.guns = None
         if self.gun_sight is not None:
-            self.guns = GunProcess(ctx, self.gun_sight, len(self.weapon_units))
+            self.guns = GunProcess(
+                ctx, self.gun_sight, len(self.weapon_units), self.return_fire, self.fight.alive
+            )
             self.guns.start([a.id for a in w.aircraft], [a.spec.vulnerability for a in w.aircraft])
         self.fight.start()
         self.queue.run(w.duration_s)

@@ -91,6 +91,28 @@ class ReturnFireProcess:
         trigger = Trigger(t, TriggerKind.LAUNCH, launcher.id, tuple(launcher.enu))
         return self._respond(trigger, alive)
 
+    def at_gun(
+        self, site_id: str, enu: np.ndarray, t: float, alive: np.ndarray
+    ) -> tuple[ReturnFireEvent | None, SuppressionEvent | None]:
+        """A gun site's burst (its muzzle flashes and tracers seen at night) draws fire as a
+        launch does: which aircraft fires and when it lands (None if nobody fires)."""
+        trigger = Trigger(t, TriggerKind.LAUNCH, site_id, tuple(float(x) for x in enu))
+        return self._respond(trigger, alive)
+
+    def gun_lands(self, site_id: str, fire: ReturnFireEvent) -> bool:
+        """The burst lands on a gun site; True if it put the site out of action."""
+        self.log.add(fire.time_s, EventKind.RETURN_FIRE, fire.shooter_id, site_id, site_id)
+        if fire.effect is not ReturnFireEffect.DISABLED:
+            return False
+        self.log.add(
+            fire.time_s,
+            EventKind.DESTROYED,
+            unit=site_id,
+            component=site_id,
+            detail="return fire on a gun",
+        )
+        return True
+
     def lands(
         self, li: int, fire: ReturnFireEvent, supp: SuppressionEvent
     ) -> list[SuppressionEvent]:
