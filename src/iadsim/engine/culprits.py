@@ -16,7 +16,7 @@ import numpy as np
 from iadsim.engine.c2 import Connectivity
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import UnitRt, World
-from iadsim.killchain import GATE_ORDER, REASON_CODE, Reason, Step
+from iadsim.killchain import GATE_ORDER, REASON_CODE, Reason, Stage, Step
 from iadsim.network.kinds import MessageKind
 
 # reasons about geometry, draws or the fight: no element to name
@@ -58,6 +58,8 @@ def failing_element(
     tracked broke on the way to the post, not at its sensors), in `GATE_ORDER`."""
     if reason in NO_ELEMENT or not np.isfinite(t):
         return None
+    if reason is Reason.CREW_NOT_READY and stage >= Stage.FIRE_CONTROL:
+        return f"{unit.id}:crew"  # its crew balked or botched the engagement (engine.crews)
     times = np.array([t])
     code = REASON_CODE[reason]
     comps = world.components
