@@ -16,7 +16,7 @@ import numpy as np
 from iadsim.engine.c2 import Connectivity
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import UnitRt, World
-from iadsim.killchain import GATE_ORDER, REASON_CODE, Reason, Stage, Step
+from iadsim.killchain import GATE_ORDER, REASONS, Reason, Stage, Step
 from iadsim.network.kinds import MessageKind
 
 # reasons about geometry, draws or the fight: no element to name
@@ -56,48 +56,69 @@ def failing_element(
     `sensors`: the component indices feeding the unit, in the gates' order; `stage`: the
     furthest stage reached, so that only the steps not yet passed are searched (a chain that
     tracked broke on the way to the post, not at its sensors), in `GATE_ORDER`."""
-    if reason in NO_ELEMENT or not np.isfinite(t):
-        return None
-    if reason is Reason.CREW_NOT_READY and stage >= Stage.FIRE_CONTROL:
-        return f"{unit.id}:crew"  # its crew balked or botched the engagement (engine.crews)
+    named = failing_elements(world, equipment, conn, sensors, unit, (reason,), t, stage)
+    return named.get(reason)
+
+
+def failing_elements(
+    world: World,
+    equipment: Equipment,
+    conn: Connectivity,
+    sensors: list[int],
+    unit: UnitRt,
+    reasons,
+    t: float,
+    stage: int = 0,
+) -> dict[Reason, str]:
+    """The element behind each of `reasons` (those that have one), in one walk along
+    `GATE_ORDER`: each step's elements are asked once what stops them at t, and each reason
+    takes the first element that gives it."""
+    wanted = {r for r in reasons if r not in NO_ELEMENT}
+    if not wanted or not np.isfinite(t):
+        return {}
+    named: dict[Reason, str] = {}
+    if Reason.CREW_NOT_READY in wanted and stage >= Stage.FIRE_CONTROL:
+        # its crew balked or botched the engagement (engine.crews)
+        named[Reason.CREW_NOT_READY] = f"{unit.id}:crew"
+        if len(named) == len(wanted):
+            return named
     times = np.array([t])
-    code = REASON_CODE[reason]
     comps = world.components
 
-    def component(i: int) -> str | None:
-        if equipment.working(i, times)[0] != code:
+    def component(i: int) -> tuple[Reason, str] | None:
+        code = int(equipment.working(i, times)[0])
+        if code == 0:
             return None
+        r = REASONS[code]
         cause = equipment.causes.component_cause(comps[i].id, t)
-        if cause is not None and cause.reason is reason:
-            return cause.element
-        return comps[i].id
+        return r, (cause.element if cause is not None and cause.reason is r else comps[i].id)
 
-    def path(a: int, b: int, kind: MessageKind) -> str | None:
+    def path(a: int, b: int, kind: MessageKind) -> tuple[Reason, str] | None:
         if a == b:
             return None
         r, who = conn.culprit(comps[a].id, comps[b].id, t, kind)
-        return who if r is reason else None
+        # an interface not integrated is the integration step's, after the post
+        return None if who is None or r is Reason.NOT_INTEGRATED else (r, who)
 
     cps = unit.role("command")
     cp = cps[0] if cps and unit.c2_mode != "autonomous" else None
     launchers = unit.role("launcher")
 
-    def integration(si: int) -> str | None:
-        if reason is not Reason.NOT_INTEGRATED or cp is None:
-            return None
-        return conn.causes.not_integrated.get((comps[si].id, comps[cp].id))
+    def integration(si: int) -> tuple[Reason, str] | None:
+        who = conn.causes.not_integrated.get((comps[si].id, comps[cp].id))
+        return (Reason.NOT_INTEGRATED, who) if who else None
 
-    def track_path(si: int) -> str | None:
-        if cp is None or reason is Reason.NOT_INTEGRATED:
-            return None
-        return path(si, cp, MessageKind.TRACK_REPORT)
-
-    # each step's elements, searched in the stated order (killchain.GATE_ORDER)
+    # each step's elements, asked in the stated order (killchain.GATE_ORDER)
     finders = {
         Step.SENSOR: [lambda si=si: component(si) for si in sensors],
-        Step.SENSOR_TO_POST: [lambda si=si: track_path(si) for si in sensors],
+        Step.SENSOR_TO_POST: [
+            lambda si=si: path(si, cp, MessageKind.TRACK_REPORT)
+            for si in (sensors if cp is not None else ())
+        ],
         Step.POST: [lambda: component(cp)] if cp is not None else [],
-        Step.INTEGRATION: [lambda si=si: integration(si) for si in sensors],
+        Step.INTEGRATION: [
+            lambda si=si: integration(si) for si in (sensors if cp is not None else ())
+        ],
         Step.POST_TO_LAUNCHER: [
             lambda li=li: path(cp, li, MessageKind.TARGET_DESIGNATION)
             for li in (launchers if cp is not None else ())
@@ -114,7 +135,9 @@ def failing_element(
         if stage >= g.passed_at:
             continue
         for find in finders[g.step]:
-            who = find()
-            if who is not None:
-                return who
-    return None
+            got = find()
+            if got is not None and got[0] in wanted and got[0] not in named:
+                named[got[0]] = got[1]
+                if len(named) == len(wanted):
+                    return named
+    return named

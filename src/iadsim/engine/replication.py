@@ -21,7 +21,7 @@ from iadsim.engine.anti_radiation import ArmProcess, Emissions
 from iadsim.engine.authority import Authority
 from iadsim.engine.c2 import replication_network, sample_link_outages
 from iadsim.engine.crews import Crews, strike_suppression
-from iadsim.engine.culprits import failing_element
+from iadsim.engine.culprits import failing_elements
 from iadsim.engine.cyber import Cyber
 from iadsim.engine.electronic_attack import Jamming
 from iadsim.engine.events import (
@@ -219,9 +219,12 @@ class Replication:
                 headline = REASONS[int(self.ledger.reason[a, ci])]
                 t = float(self.ledger.time[a, ci])
                 stage = int(self.ledger.stage[a, ci])
-                named: dict[Reason, str] = {}
-                for reason in reasons_of(int(self.ledger.blocks[a, ci]), headline):
-                    el = self._element_of(chain, sensors, a, ci, reason, t, stage)
+                reasons = reasons_of(int(self.ledger.blocks[a, ci]), headline)
+                named = failing_elements(
+                    self.world, self.equipment, self.network, sensors, chain.unit, reasons, t, stage
+                )
+                for reason in reasons:
+                    el = self._element_of(chain, a, ci, reason, t, named.get(reason))
                     if el is not None:
                         named[reason] = el
                 if named:
@@ -229,11 +232,9 @@ class Replication:
                 if headline in named:
                     self.ledger.element[(a, ci)] = named[headline]
 
-    def _element_of(self, chain, sensors, a: int, ci: int, reason: Reason, t: float, stage: int):
-        """The failing element behind one reason of chain ci against aircraft a, or None."""
-        el = failing_element(
-            self.world, self.equipment, self.network, sensors, chain.unit, reason, t, stage
-        )
+    def _element_of(self, chain, a: int, ci: int, reason: Reason, t: float, el: str | None):
+        """The failing element behind one reason of chain ci against aircraft a: the one the
+        culprits found (`el`), else what the fight or an attack names, or None."""
         if reason is Reason.WEAPONS_HOLD:
             el = f"{chain.unit.id}:authority"
         if el is None and reason is Reason.PICTURE_DENIED:

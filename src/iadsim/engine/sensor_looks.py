@@ -71,8 +71,13 @@ def sensor_looks(st: SensorState) -> SensorLooks:
 
     # every reason that blocks the sensor step: why it stopped, the geometry, its state
     own = bits(np.where(works, 0, st.working[None, :]))
-    blocks = np.where(trk, 0, bits(reason) | bits(geo) | own)
-    fc_blocks = np.where(tracking, 0, bits(fc_blind) | own)  # fc_reason is one of the two
+    blocks = bits(reason)
+    blocks |= bits(geo)
+    blocks |= own
+    blocks[trk] = 0
+    fc_blocks = bits(fc_blind)  # fc_reason is this or the state
+    fc_blocks |= own
+    fc_blocks[tracking] = 0
 
     def ext(x: np.ndarray, last, dtype) -> np.ndarray:
         return np.concatenate([x, np.full((A, 1), last)], axis=1).astype(dtype)
