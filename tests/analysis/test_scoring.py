@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from iadsim.analysis.history import case_scenarios, load_record
-from iadsim.analysis.scoring import CaseRuns, crest_times, score_runs
+from iadsim.analysis.scoring import CaseRuns, crest_times, metric_values, score_runs
 from iadsim.cli import main
 from iadsim.engine.run import prepare
 from iadsim.errors import InputError
@@ -201,3 +201,16 @@ def test_decoys_are_no_sorties_but_missiles_at_them_count(tmp_path) -> None:
     assert metric_values(runs, "sorties", None).tolist() == [1.0] * 4
     assert metric_values(runs, "aircraft_lost", None).tolist() == [0, 1, 0, 1]
     assert metric_values(runs, "launches_sam", None).tolist() == [0, 2, 2, 4]
+
+
+def test_damaged_and_gun_metrics_count_hits_that_did_not_kill() -> None:
+    """`aircraft_damaged` counts the aircraft hit and not lost (run_case stores damaged only
+    where not killed); `launches_gun` sums the bursts at the selected aircraft (by hand)."""
+    killed = np.array([[False, False], [True, False], [False, False]])
+    damaged = np.array([[True, False], [False, False], [True, True]])  # as run_case stores it
+    gun = np.array([[3.0, 0.0], [1.0, 2.0], [0.0, 0.0]])
+    runs = CaseRuns(["A", "B"], killed, np.full((3, 2), np.inf), np.zeros((3, 2)),
+                    np.zeros((3, 2)), np.array([10.0, 10.0]), None, damaged, gun)  # fmt: skip
+    assert metric_values(runs, "aircraft_damaged", None).tolist() == [1.0, 0.0, 2.0]
+    assert metric_values(runs, "aircraft_damaged", ["B"]).tolist() == [0.0, 0.0, 1.0]
+    assert metric_values(runs, "launches_gun", None).tolist() == [3.0, 3.0, 0.0]

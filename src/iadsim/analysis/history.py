@@ -26,6 +26,8 @@ Metric = Literal[
     "launches",
     "launches_sam",
     "launches_manpads",
+    "launches_gun",
+    "aircraft_damaged",
     "aircraft_detected",
     "detected_before_crest",
 ]

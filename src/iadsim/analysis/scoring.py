@@ -48,6 +48,8 @@ class CaseRuns:
     launches_manpads: np.ndarray
     crest_s: np.ndarray  # per aircraft
     decoy: np.ndarray | None = None  # per aircraft: a decoy (not an aircraft lost or sortie)
+    damaged: np.ndarray | None = None  # bool: hit and not lost (flew on or aborted)
+    launches_gun: np.ndarray | None = None  # gun bursts fired at the aircraft
 
     @property
     def n(self) -> int:
@@ -69,6 +71,8 @@ def run_case(prepared: Prepared, n: int, root_seed: int = 1, runner=None) -> Cas
     first = np.full((n, len(ids)), np.inf)
     sam = np.zeros((n, len(ids)))
     manpads = np.zeros((n, len(ids)))
+    damaged = np.zeros((n, len(ids)), bool)
+    gun = np.zeros((n, len(ids)))
     names = TABLES["aircraft"]
     if runner is None:
         with Runner(1) as local:
@@ -84,9 +88,15 @@ def run_case(prepared: Prepared, n: int, root_seed: int = 1, runner=None) -> Cas
                 first[i, a] = row["first_radar_track_s"]
             sam[i, a] = row["sam_missiles"]
             manpads[i, a] = row["manpads_missiles"]
+            gun[i, a] = row["gun_missiles"]
+            damaged[i, a] = bool(row["damaged"]) and not row["killed"]
     crest = np.array([crest_times(prepared)[a] for a in ids])
     decoy = np.array([bool(a.spec.decoy) for a in world.aircraft])
-    return CaseRuns(ids, killed, first, sam, manpads, crest, decoy)
+    return CaseRuns(ids, killed, first, sam, manpads, crest, decoy, damaged, gun)
+
+
+def _or_zero(x: np.ndarray | None, runs: CaseRuns) -> np.ndarray:
+    return np.zeros(runs.killed.shape) if x is None else x
 
 
 METRICS = {
@@ -95,14 +105,17 @@ METRICS = {
     "launches": lambda r, m: (r.launches_sam + r.launches_manpads)[:, m].sum(axis=1),
     "launches_sam": lambda r, m: r.launches_sam[:, m].sum(axis=1),
     "launches_manpads": lambda r, m: r.launches_manpads[:, m].sum(axis=1),
+    "launches_gun": lambda r, m: _or_zero(r.launches_gun, r)[:, m].sum(axis=1),
+    "aircraft_damaged": lambda r, m: _or_zero(r.damaged, r)[:, m].sum(axis=1),
     "aircraft_detected": lambda r, m: np.isfinite(r.first_radar_track_s[:, m]).sum(axis=1),
     "detected_before_crest": lambda r, m: (r.first_radar_track_s[:, m] < r.crest_s[None, m]).sum(
         axis=1
     ),
 }
 """Model metric of each replication, for the aircraft selected by mask m. Launches count
-missiles; `sorties` is the number of aircraft; `aircraft_detected` counts aircraft firmly tracked
-by a defence radar; `detected_before_crest` those so tracked before their crest time."""
+missiles (guns: bursts); `sorties` is the number of aircraft; `aircraft_detected` counts aircraft
+firmly tracked by a defence radar; `detected_before_crest` those so tracked before their crest
+time; `aircraft_damaged` those hit and not lost (flew on or aborted: engine/guns.py)."""
 
 
 def metric_values(runs: CaseRuns, name: str, aircraft: list[str] | None) -> np.ndarray:
