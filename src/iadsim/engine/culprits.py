@@ -14,21 +14,16 @@ from __future__ import annotations
 import numpy as np
 
 from iadsim.engine.c2 import Connectivity
+from iadsim.engine.mechanisms import GEOMETRY_REASONS
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import UnitRt, World
 from iadsim.killchain import GATE_ORDER, REASONS, Reason, Stage, Step
 from iadsim.network.kinds import MessageKind
 
-# reasons about geometry, draws or the fight: no element to name
-NO_ELEMENT = frozenset(
+# reasons about geometry (the mechanisms' GEOMETRY_REASONS), draws or the fight: no element
+NO_ELEMENT = GEOMETRY_REASONS | frozenset(
     {
         Reason.NONE,
-        Reason.OUT_OF_RANGE,
-        Reason.OUTSIDE_ALTITUDE,
-        Reason.BELOW_HORIZON,
-        Reason.TERRAIN_MASKED,
-        Reason.CLUTTER,
-        Reason.NOT_DETECTED,
         Reason.NOT_TRACKED,
         Reason.NO_SENSOR,
         Reason.NOT_ASSIGNED,
