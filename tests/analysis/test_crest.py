@@ -45,8 +45,9 @@ def test_the_record_per_aircraft_is_what_the_events_say(caracas):
             want = min(tracks) if tracks else None
             assert row["first_radar_track_s"] == want
             for c in ("sam", "manpads", "gun"):
-                mine = [e for e in events if e[1] == "launch" and e[2] == ac]
-                fired = sum(e[6] for e in mine if classes.get(e[4]) == c)
+                mine = [e for e in events if e[2] == ac and classes.get(e[4]) == c]
+                fired = sum(e[6] for e in mine if e[1] == "launch")
+                fired += sum(1 for e in mine if e[1] == "gun_fire")  # a gun's bursts
                 assert row[f"{c}_missiles"] == fired
 
 

@@ -116,16 +116,16 @@ def _per_aircraft(
     events: list[tuple], classes: Mapping[str, str], radars: frozenset[str]
 ) -> tuple[dict[str, float], dict[tuple[str, str], int]]:
     """Per aircraft, from the event rows (time_s, kind, aircraft, unit, component, detail,
-    value): the first firm track by a defence radar, and the missiles (a launch's value)
-    fired at it by each weapon class."""
+    value): the first firm track by a defence radar, and what each weapon class fired at it
+    (missiles: a launch's value; guns: bursts, `metrics.FIRE_KINDS`)."""
     first: dict[str, float] = {}
     missiles: dict[tuple[str, str], int] = {}
     for t, kind, ac, _unit, comp, _detail, value in events:
         if kind == "track_firm" and comp in radars:
             first[ac] = min(first.get(ac, t), t)
-        elif kind == "launch" and comp in classes:
-            key = (ac, classes[comp])
-            missiles[key] = missiles.get(key, 0) + int(value or 1)
+        elif kind in FIRE_KINDS and comp in classes:
+            key = (ac, classes[comp])  # a launch counts its missiles, a gun its bursts
+            missiles[key] = missiles.get(key, 0) + (int(value or 1) if kind == "launch" else 1)
     return first, missiles
 
 
