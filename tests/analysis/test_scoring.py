@@ -214,3 +214,10 @@ def test_damaged_and_gun_metrics_count_hits_that_did_not_kill() -> None:
     assert metric_values(runs, "aircraft_damaged", None).tolist() == [1.0, 0.0, 2.0]
     assert metric_values(runs, "aircraft_damaged", ["B"]).tolist() == [0.0, 0.0, 1.0]
     assert metric_values(runs, "launches_gun", None).tolist() == [3.0, 3.0, 0.0]
+
+
+def test_score_takes_a_bundled_name(tmp_path, monkeypatch, capsys) -> None:
+    """`iadsim score caracas` scores the bundled case and its bundled record, from anywhere."""
+    monkeypatch.chdir(tmp_path)  # no scenarios/ here
+    assert main(["score", "caracas", "-n", "1", "--out", str(tmp_path / "o")]) == 0
+    assert "caracas-2026-01-03: 1 replications" in capsys.readouterr().out

@@ -56,7 +56,9 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     if args.n < 1 or args.workers < 1:
         raise InputError("-n and --workers must be at least 1")
-    cases = [Path(p) for p in args.scenarios]
+    from iadsim.bundled import resolve
+
+    cases = [Path(resolve(p)) for p in args.scenarios]  # a bundled name works as a file
     for d in args.sets:
         from iadsim.analysis.history import case_scenarios
 
