@@ -103,6 +103,23 @@ class Gates:
         self.pictures: dict[str, CpPicture] = {}
         self._locks: dict[int, np.ndarray] = {}  # IR launcher -> its lock draws (A, K)
         self._sensor_looks: dict[int, SensorLooks] = {}  # sensor -> its chain per look
+        # a sensor's part of a unit's chain and a unit's launchers, worked out again only
+        # when what they read changed: the sensor's drawn timeline, the network, a component
+        # destroyed (`_unchanged`)
+        self._sensor_chains: dict[tuple, tuple] = {}
+        self._launchers: dict[tuple, tuple] = {}
+
+    def _unchanged(self, memo: dict, key: tuple, *read) -> tuple | None:
+        """What `memo` holds under `key` if it was worked out from the same objects `read`
+        (by identity) and the same equipment version, else None."""
+        hit = memo.get(key)
+        if (
+            hit is not None
+            and hit[1] == self.equipment.version
+            and all(a is b for a, b in zip(hit[0], read, strict=True))
+        ):
+            return hit[2]
+        return None
 
     def use_network(self, network: Connectivity) -> None:
         """The C2 network changed (a component lost, a link's jamming ended): chains asked
@@ -304,6 +321,20 @@ class Gates:
         return j
 
     def _sensor_chain(self, si: int, unit: UnitRt, times: np.ndarray, cp, cp_code, fused: bool):
+        """`_worked_sensor_chain`, kept until the sensor's timeline, the network or the
+        equipment change (a unit's other sensors are not worked out again when one radar's
+        emissions change)."""
+        key = (si, unit.index, cp.index if cp is not None else -1, fused)
+        read = (self.sensors[si], self.conn, times)
+        got = self._unchanged(self._sensor_chains, key, *read)
+        if got is None:
+            got = self._worked_sensor_chain(si, unit, times, cp, cp_code, fused)
+            self._sensor_chains[key] = (read, self.equipment.version, got)
+        return got
+
+    def _worked_sensor_chain(
+        self, si: int, unit: UnitRt, times: np.ndarray, cp, cp_code, fused: bool
+    ):
         """One sensor's chain for the unit: (stage, reason) per aircraft and decision time,
         and every reason blocking its way to the post, whether or not it tracked: its own
         (A, K) and its route's (K,) (masks). Line of sight, detection and track come from
@@ -342,6 +373,16 @@ class Gates:
         return s_stage, s_reason, own, route
 
     def _launchers_available(self, unit: UnitRt, times: np.ndarray, cp):
+        """`_worked_launchers`, kept until the network or the equipment change."""
+        key = (unit.index, cp.index if cp is not None else -1)
+        read = (self.conn, times)
+        got = self._unchanged(self._launchers, key, *read)
+        if got is None:
+            got = self._worked_launchers(unit, times, cp)
+            self._launchers[key] = (read, self.equipment.version, got)
+        return got
+
+    def _worked_launchers(self, unit: UnitRt, times: np.ndarray, cp):
         """Per launcher, whether it works and (centralized) hears the command post; and per
         time why none does: the first break along the way from the post, the path before the
         launcher's own state (the first launcher's reason wins), and every reason blocking

@@ -61,16 +61,26 @@ class ReturnFireProcess:
         self.world, self.rs, self.log = world, rs, log
         self.model = ReturnFire(return_fire_capabilities(world))
         self._ids = [ac.id for ac in world.aircraft]
+        caps = self.model.capabilities
+        self._capable = [a for a, ac in enumerate(world.aircraft) if ac.id in caps]
+        self._agl = [a for a in self._capable if world.aircraft[a].route.agl]
 
     def _aircraft_now(self, t: float, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Positions (A, 3) and airborne-and-alive mask of every aircraft at time t."""
+        """Positions (A, 3) and airborne-and-alive mask of every aircraft at time t. Only the
+        aircraft that can fire back are placed (the others' rows stay zero: `respond` reads
+        no position but a capable shooter's)."""
         w = self.world
         times = np.array([t])
-        pos = np.stack([ac.route.positions(times)[0] for ac in w.aircraft])
-        agl = [a for a, ac in enumerate(w.aircraft) if ac.route.agl]
+        pos = np.zeros((len(w.aircraft), 3))
+        up = np.zeros(len(w.aircraft), bool)
+        for a in self._capable:
+            route = w.aircraft[a].route
+            if alive[a] and route.start_s <= t <= route.end_s:
+                up[a] = True
+                pos[a] = route.positions(times)[0]
+        agl = [a for a in self._agl if up[a]]
         if agl and w.terrain is not None:  # heights above the ground: one terrain lookup
             pos[agl, 2] += w.terrain.ground_m(pos[agl, 0], pos[agl, 1])
-        up = np.array([bool(ac.route.airborne(times)[0]) for ac in w.aircraft]) & alive
         return pos, up
 
     def _respond(

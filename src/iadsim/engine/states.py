@@ -107,6 +107,7 @@ class Equipment:
         # why connections break tonight: comms sets, power, deployment, crews, integration
         self.causes = sample_causes(world.scenario, rs.stream)
         self.destroyed_at, self.strike_disabled_at, self.strikes = sample_strikes(world, rs)
+        self.version = 0  # counts `destroy` calls: what was worked out from the states before
 
     def log_to(self, log: EventLog) -> None:
         """Record the sampled states, the strikes and what they destroyed or disabled."""
@@ -136,6 +137,7 @@ class Equipment:
     def destroy(self, cid: str, time_s: float) -> None:
         """A component is destroyed at `time_s` (kept at the earliest such time)."""
         self.destroyed_at[cid] = min(self.destroyed_at.get(cid, np.inf), time_s)
+        self.version += 1
 
     def outage(self, cid: str) -> Outage:
         """When a component goes out of action (strike, anti-radiation missile) and why."""
