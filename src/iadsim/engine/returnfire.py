@@ -65,17 +65,21 @@ class ReturnFireProcess:
         self._capable = [a for a, ac in enumerate(world.aircraft) if ac.id in caps]
         self._agl = [a for a in self._capable if world.aircraft[a].route.agl]
 
-    def _aircraft_now(self, t: float, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _aircraft_now(
+        self, t: float, alive: np.ndarray, source_id: str
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Positions (A, 3) and airborne-and-alive mask of every aircraft at time t. Only the
-        aircraft that can fire back are placed (the others' rows stay zero: `respond` reads
-        no position but a capable shooter's)."""
+        aircraft that could fire back at `source_id` now are placed (`ReturnFire.free`,
+        `may_answer`); the others' rows stay zero: `respond` reads no other position."""
         w = self.world
         times = np.array([t])
         pos = np.zeros((len(w.aircraft), 3))
         up = np.zeros(len(w.aircraft), bool)
+        if not self.model.may_answer(source_id, t):
+            return pos, up
         for a in self._capable:
             route = w.aircraft[a].route
-            if alive[a] and route.start_s <= t <= route.end_s:
+            if alive[a] and route.start_s <= t <= route.end_s and self.model.free(self._ids[a], t):
                 up[a] = True
                 pos[a] = route.positions(times)[0]
         agl = [a for a in self._agl if up[a]]
@@ -86,7 +90,7 @@ class ReturnFireProcess:
     def _respond(
         self, trigger: Trigger, alive: np.ndarray
     ) -> tuple[ReturnFireEvent | None, SuppressionEvent | None]:
-        now, live = self._aircraft_now(trigger.time_s, alive)
+        now, live = self._aircraft_now(trigger.time_s, alive, trigger.source_id)
         return self.model.respond(
             self.rs.stream(f"returnfire:{trigger.source_id}"), trigger, self._ids, now, alive=live
         )

@@ -121,6 +121,21 @@ class ReturnFire:
         for ac, cap in self.capabilities.items():
             self._rounds[ac] = np.inf if cap.rounds is None else float(cap.rounds)
 
+    def may_answer(self, source_id: str, time_s: float) -> bool:
+        """Whether anybody may fire at this source now (it was not fired at within
+        `reengage_after_s`): where not, `respond` answers None whatever the positions."""
+        last = self._last_fired_at.get(source_id)
+        return last is None or not time_s < last + self.reengage_after_s
+
+    def free(self, aircraft_id: str, time_s: float) -> bool:
+        """Whether the aircraft could fire back now: it has the capability, rounds left and
+        is not busy (`respond` weighs only such aircraft, by their positions)."""
+        return (
+            aircraft_id in self.capabilities
+            and self._rounds.get(aircraft_id, 0.0) > 0
+            and not self._busy_until.get(aircraft_id, -np.inf) > time_s
+        )
+
     def rounds_left(self, aircraft_id: str) -> float:
         """Engagements left to an aircraft (inf if unlimited)."""
         return self._rounds.get(aircraft_id, 0.0)
