@@ -29,10 +29,16 @@ from iadsim.tracking.fast_gnn import gnn
 from iadsim.tracking.fast_linalg import _inv3, _matmul, _scaled_noise
 from iadsim.tracking.models import MIN_RANGE_M
 
-_JITTED = ("_measure", "_innovation", "_update", "_associate", "_grow2", "run_scans")
+_JITTED = (
+    "_measure", "_innovation", "_update", "_associate", "_grow2", "_predict",
+    "_confirm_and_delete", "_birth", "_grow_tracks", "_report", "run_scans",
+)  # fmt: skip
 """The functions compiled here, callees first, after those of `fast_linalg` and `fast_gnn`.
 numba is imported, and they are wrapped, on the first call of `available()`: importing the
 engine does not pay numba's import time."""
+_INLINED = ("_predict", "_confirm_and_delete", "_birth", "_grow_tracks", "_report")
+"""The parts of `run_scans` (written apart to keep functions short), inlined into it when
+compiled: as calls, once per look, they cost a few percent of the tracker's time."""
 _STATE: list[bool] = []
 
 
@@ -53,8 +59,9 @@ def available() -> bool:
                 setattr(module, name, jit(getattr(module, name)))
                 if name in g:
                     g[name] = getattr(module, name)
+        inline = njit(cache=True, nogil=True, inline="always")
         for name in _JITTED:
-            g[name] = jit(g[name])
+            g[name] = (inline if name in _INLINED else jit)(g[name])
         _STATE.append(True)
     return _STATE[0]
 
@@ -159,6 +166,133 @@ def _grow2(a, cap):
     return out
 
 
+def _predict(xs, ps, n, dt, q, f, qm, xn, fp):
+    """CV prediction of tracks 0..n-1 over `dt` in place, as `kalman.predict`: x = F x,
+    P = F P F^T + Q (white-noise acceleration of intensity `q`), symmetrised. `f` and `qm`
+    are scratch 6x6 matrices whose off-diagonal blocks are overwritten here."""
+    adt = abs(dt)
+    b00, b01, b11 = adt**3 / 3 * q, adt**2 / 2 * q, adt * q
+    for ax in range(3):
+        f[2 * ax, 2 * ax + 1] = dt
+        qm[2 * ax, 2 * ax] = b00
+        qm[2 * ax, 2 * ax + 1] = b01
+        qm[2 * ax + 1, 2 * ax] = b01
+        qm[2 * ax + 1, 2 * ax + 1] = b11
+    for i in range(n):
+        for a in range(6):
+            acc = 0.0
+            for c in range(6):
+                acc += f[a, c] * xs[i, c]
+            xn[a] = acc
+        xs[i] = xn
+        for a in range(6):
+            for b in range(6):
+                acc = 0.0
+                for c in range(6):
+                    acc += f[a, c] * ps[i, c, b]
+                fp[a, b] = acc
+        for a in range(6):
+            for b in range(6):
+                acc = 0.0
+                for c in range(6):
+                    acc += fp[a, c] * f[b, c]
+                ps[i, a, b] = acc + qm[a, b]
+        for a in range(6):  # symmetrised, as kalman.predict
+            for b in range(a + 1, 6):
+                ps[i, a, b] = ps[i, b, a] = 0.5 * (ps[i, a, b] + ps[i, b, a])
+
+
+def _confirm_and_delete(
+    n, conf_before, xs, ps, ids, conf, hits, misses, age, truth, confirm_m, confirm_n,
+    delete_misses,
+):  # fmt: skip
+    """M-of-N confirmation, then deletion (a confirmed track after `delete_misses` misses, a
+    tentative one that can no longer reach M hits in N looks), compacting the surviving
+    tracks to the front in their order. Returns how many are left."""
+    keep = 0
+    for i in range(n):
+        if not conf_before[i] and hits[i] >= confirm_m and age[i] + 1 <= confirm_n:
+            conf[i] = True
+        dele = conf_before[i] and misses[i] >= delete_misses
+        if not conf[i] and hits[i] + confirm_n - (age[i] + 1) < confirm_m:
+            dele = True
+        if not dele:
+            if keep != i:
+                xs[keep] = xs[i]
+                ps[keep] = ps[i]
+                ids[keep], conf[keep], hits[keep] = ids[i], conf[i], hits[i]
+                misses[keep], age[keep], truth[keep] = misses[i], age[i], truth[i]
+            keep += 1
+    return keep
+
+
+def _birth(zm, sensor, r, floor_var, init_vel_var, x, p, jj, mm, ppos):
+    """A new track's state `x` and covariance `p` (written in place) from one polar plot
+    `zm`: position at the plot, velocity zero with variance `init_vel_var`, position
+    covariance E M' E^T (`noise.birth_covariance`). `jj`, `mm`, `ppos`: 3x3 scratch."""
+    rg, az, el = zm[0], zm[1], zm[2]
+    rho = rg * math.cos(el)
+    x[:] = 0.0
+    x[0] = sensor[0] + rho * math.sin(az)
+    x[2] = sensor[1] + rho * math.cos(az)
+    x[4] = sensor[2] + rg * math.sin(el)
+    rj = max(rg, MIN_RANGE_M)
+    sa, ca, se, ce = math.sin(az), math.cos(az), math.sin(el), math.cos(el)
+    # E M' E^T (`noise.birth_covariance`): E the range/azimuth/elevation directions
+    jj[0, 0], jj[0, 1], jj[0, 2] = ce * sa, ca, -se * sa
+    jj[1, 0], jj[1, 1], jj[1, 2] = ce * ca, -sa, -se * ca
+    jj[2, 0], jj[2, 1], jj[2, 2] = se, 0.0, ce
+    _scaled_noise(r, np.array([1.0, rj * ce, rj]), floor_var, mm)
+    for a in range(3):
+        for b in range(3):
+            acc = 0.0
+            for c in range(3):
+                acc2 = 0.0
+                for d in range(3):
+                    acc2 += jj[a, d] * mm[d, c]
+                acc += acc2 * jj[b, c]
+            ppos[a, b] = acc
+    p[:, :] = 0.0
+    for a in range(3):
+        for b in range(3):
+            p[2 * a, 2 * b] = 0.5 * (ppos[a, b] + ppos[b, a])
+        p[2 * a + 1, 2 * a + 1] = init_vel_var
+
+
+def _grow_tracks(xs, ps, ids, conf, hits, misses, age, truth, cap):
+    """The track arrays copied into arrays of `cap` rows."""
+    return (
+        _grow2(xs, cap), _grow2(ps, cap), _grow2(ids, cap), _grow2(conf, cap),
+        _grow2(hits, cap), _grow2(misses, cap), _grow2(age, cap), _grow2(truth, cap),
+    )  # fmt: skip
+
+
+def _report(
+    n, k, conf, ids, xs, ps, truth, offset, max_var, firm, r_ids, r_x, r_p, r_truth, n_rows
+):  # fmt: skip
+    """Append look `k`'s report rows (the confirmed tracks) to the report arrays, growing
+    them as needed, and mark firm the aircraft of confirmed tracks whose horizontal position
+    variance is at most `max_var`. Returns the report arrays, the row count and this look's
+    row count."""
+    cnt = 0
+    for i in range(n):
+        if not conf[i]:
+            continue
+        if n_rows == r_ids.size:
+            rcap = 2 * r_ids.size
+            r_ids, r_x, r_p = _grow2(r_ids, rcap), _grow2(r_x, rcap), _grow2(r_p, rcap)
+            r_truth = _grow2(r_truth, rcap)
+        r_ids[n_rows] = ids[i] + offset
+        r_x[n_rows] = xs[i]
+        r_p[n_rows] = ps[i]
+        r_truth[n_rows] = truth[i]
+        n_rows += 1
+        cnt += 1
+        if truth[i] >= 0 and ps[i, 0, 0] + ps[i, 2, 2] <= max_var:
+            firm[truth[i], k] = True
+    return r_ids, r_x, r_p, r_truth, n_rows, cnt
+
+
 def run_scans(
     looks, times, lo, hi, z_all, truth_all, r, sensor, q, gate, init_gate,
     confirm_m, confirm_n, delete_misses, init_vel_var, floor_var, max_var, n_air, n_looks,
@@ -215,42 +349,11 @@ def run_scans(
             t_prev = -_INF
         prev = k
         t = times[k]
-        # predict (CV)
         if t_prev != -_INF and n > 0:
-            dt = t - t_prev
             for i in range(n):
                 age[i] += 1
-            if dt > 0:
-                adt = abs(dt)
-                b00, b01, b11 = adt**3 / 3 * q, adt**2 / 2 * q, adt * q
-                for ax in range(3):
-                    f[2 * ax, 2 * ax + 1] = dt
-                    qm[2 * ax, 2 * ax] = b00
-                    qm[2 * ax, 2 * ax + 1] = b01
-                    qm[2 * ax + 1, 2 * ax] = b01
-                    qm[2 * ax + 1, 2 * ax + 1] = b11
-                for i in range(n):
-                    for a in range(6):
-                        acc = 0.0
-                        for c in range(6):
-                            acc += f[a, c] * xs[i, c]
-                        xn[a] = acc
-                    xs[i] = xn
-                    for a in range(6):
-                        for b in range(6):
-                            acc = 0.0
-                            for c in range(6):
-                                acc += f[a, c] * ps[i, c, b]
-                            fp[a, b] = acc
-                    for a in range(6):
-                        for b in range(6):
-                            acc = 0.0
-                            for c in range(6):
-                                acc += fp[a, c] * f[b, c]
-                            ps[i, a, b] = acc + qm[a, b]
-                    for a in range(6):  # symmetrised, as kalman.predict
-                        for b in range(a + 1, 6):
-                            ps[i, a, b] = ps[i, b, a] = 0.5 * (ps[i, a, b] + ps[i, b, a])
+            if t - t_prev > 0:
+                _predict(xs, ps, n, t - t_prev, q, f, qm, xn, fp)
         t_prev = t
         for i in range(n):
             misses[i] += 1
@@ -272,62 +375,18 @@ def run_scans(
                 sel, free, z, tz, used, xs, ps, hits, misses, truth, sensor, r, floor_var,
                 init_gate,
             )  # fmt: skip
-        # confirmation, then deletion (order kept)
-        keep = 0
-        for i in range(n):
-            if not conf_before[i] and hits[i] >= confirm_m and age[i] + 1 <= confirm_n:
-                conf[i] = True
-            dele = conf_before[i] and misses[i] >= delete_misses
-            if not conf[i] and hits[i] + confirm_n - (age[i] + 1) < confirm_m:
-                dele = True
-            if not dele:
-                if keep != i:
-                    xs[keep] = xs[i]
-                    ps[keep] = ps[i]
-                    ids[keep], conf[keep], hits[keep] = ids[i], conf[i], hits[i]
-                    misses[keep], age[keep], truth[keep] = misses[i], age[i], truth[i]
-                keep += 1
-        n = keep
+        n = _confirm_and_delete(
+            n, conf_before, xs, ps, ids, conf, hits, misses, age, truth, confirm_m, confirm_n,
+            delete_misses,
+        )  # fmt: skip
         # births on the unused plots
         free = np.flatnonzero(~used)
         if n + free.size > xs.shape[0]:
-            cap = 2 * (n + free.size)
-            xs, ps, ids, conf = (
-                _grow2(xs, cap),
-                _grow2(ps, cap),
-                _grow2(ids, cap),
-                _grow2(conf, cap),
+            xs, ps, ids, conf, hits, misses, age, truth = _grow_tracks(
+                xs, ps, ids, conf, hits, misses, age, truth, 2 * (n + free.size)
             )
-            hits, misses, age = _grow2(hits, cap), _grow2(misses, cap), _grow2(age, cap)
-            truth = _grow2(truth, cap)
         for mi in free:
-            rg, az, el = z[mi, 0], z[mi, 1], z[mi, 2]
-            rho = rg * math.cos(el)
-            xs[n, :] = 0.0
-            xs[n, 0] = sensor[0] + rho * math.sin(az)
-            xs[n, 2] = sensor[1] + rho * math.cos(az)
-            xs[n, 4] = sensor[2] + rg * math.sin(el)
-            rj = max(rg, MIN_RANGE_M)
-            sa, ca, se, ce = math.sin(az), math.cos(az), math.sin(el), math.cos(el)
-            # E M' E^T (`noise.birth_covariance`): E the range/azimuth/elevation directions
-            jj[0, 0], jj[0, 1], jj[0, 2] = ce * sa, ca, -se * sa
-            jj[1, 0], jj[1, 1], jj[1, 2] = ce * ca, -sa, -se * ca
-            jj[2, 0], jj[2, 1], jj[2, 2] = se, 0.0, ce
-            _scaled_noise(r, np.array([1.0, rj * ce, rj]), floor_var, mm)
-            for a in range(3):
-                for b in range(3):
-                    acc = 0.0
-                    for c in range(3):
-                        acc2 = 0.0
-                        for d in range(3):
-                            acc2 += jj[a, d] * mm[d, c]
-                        acc += acc2 * jj[b, c]
-                    ppos[a, b] = acc
-            ps[n, :, :] = 0.0
-            for a in range(3):
-                for b in range(3):
-                    ps[n, 2 * a, 2 * b] = 0.5 * (ppos[a, b] + ppos[b, a])
-                ps[n, 2 * a + 1, 2 * a + 1] = init_vel_var
+            _birth(z[mi], sensor, r, floor_var, init_vel_var, xs[n], ps[n], jj, mm, ppos)
             ids[n] = next_id
             next_id += 1
             conf[n] = confirm_m <= 1
@@ -335,23 +394,10 @@ def run_scans(
             n += 1
         # the report (confirmed tracks) and firm tracks
         rep_look[n_rep] = k
-        cnt = 0
-        for i in range(n):
-            if not conf[i]:
-                continue
-            if n_rows == r_ids.size:
-                rcap = 2 * rcap
-                r_ids, r_x, r_p = _grow2(r_ids, rcap), _grow2(r_x, rcap), _grow2(r_p, rcap)
-                r_truth = _grow2(r_truth, rcap)
-            r_ids[n_rows] = ids[i] + offset
-            r_x[n_rows] = xs[i]
-            r_p[n_rows] = ps[i]
-            r_truth[n_rows] = truth[i]
-            n_rows += 1
-            cnt += 1
-            if truth[i] >= 0 and ps[i, 0, 0] + ps[i, 2, 2] <= max_var:
-                firm[truth[i], k] = True
-        rep_count[n_rep] = cnt
+        r_ids, r_x, r_p, r_truth, n_rows, rep_count[n_rep] = _report(
+            n, k, conf, ids, xs, ps, truth, offset, max_var, firm, r_ids, r_x, r_p, r_truth,
+            n_rows,
+        )  # fmt: skip
         n_rep += 1
     if started and prev + 1 < n_looks:
         rep_look[n_rep] = prev + 1
