@@ -84,3 +84,21 @@ CONTRACTS = (
         doc="docs/engagement.md",
     ),
 )
+
+
+def fallback_doctrine(
+    world: World, unit: UnitRt, authority: Authority | None = None
+) -> tuple[bool, float]:
+    """(allowed, delay_s) of a unit's autonomous fallback: the scenario's `fallback.allowed`
+    (an explicit override), else its release authority tonight (engine.authority: free, or
+    tight and delegated), else the catalog's `fallback_delay_s` (None there: not allowed)."""
+    spec = world.scenario.spec.units[unit.index].fallback
+    delay = spec.delay_s if spec.delay_s is not None else unit.spec.fallback_delay_s
+    drawn = authority.fallback_allowed(unit) if authority is not None else None
+    if spec.allowed is not None:
+        allowed = spec.allowed
+    elif drawn is not None:
+        allowed = drawn
+    else:
+        allowed = unit.spec.fallback_delay_s is not None
+    return bool(allowed), float(delay or 0.0)

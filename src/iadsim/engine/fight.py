@@ -204,33 +204,19 @@ class Fight:
     def _engaged_by_sector(self, ci: int, a: int, t: float, other_than: int | None = None):
         """Whether a battery of ci's sector that the sector post hears at t (other than
         `other_than`) is engaging aircraft a."""
-        post = self.sector.post_of[ci]
-        return any(
-            (cj, a) in self.engaged and self.sector.controlled(cj, t)
-            for cj in post.members
-            if cj != other_than
-        )
+        return self.sector.engaging(ci, a, t, self.engaged, other_than)
 
     def _sector_cycle(self, p: int) -> None:
-        """A sector command post's assignment cycle (engine.sector); a changed order is
-        logged as TARGET_ASSIGNED (aircraft, battery, the sector post, the kill probability)."""
-        post = self.sector.posts[p]
-        t = self.queue.now_s
-        before = post.orders[-1][1] if post.orders else {}
-        orders = self.sector.cycle(
-            post,
-            t,
+        """A sector command post's assignment cycle (`SectorCommand.run_cycle`) on the
+        targets each battery could engage now and its free channels."""
+        self.sector.run_cycle(
+            p,
+            self.queue.now_s,
             self._options,
             lambda ci: self.chains[ci].unit.spec.max_channels - self.active[ci],
-            lambda a: self._engaged_by_sector(post.members[0], a, t),
+            self.engaged,
+            self.log,
         )
-        cp_id = self.world.components[post.cp].id
-        for a, (ci, pk) in sorted(orders.items()):
-            if before.get(a) != ci:
-                unit_id = self.chains[ci].unit.id
-                self.log.add(
-                    t, EventKind.TARGET_ASSIGNED, self.world.aircraft[a].id, unit_id, cp_id, "", pk
-                )
 
     def _decide(self, ci: int, k: int, generation: int) -> None:
         """A unit with targets at fire control decides whether and with what to shoot: the

@@ -16,20 +16,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from iadsim.engine.authority import Authority
+from iadsim.engine.authority import Authority, fallback_doctrine
 from iadsim.engine.c2 import Connectivity
 from iadsim.engine.cyber import Cyber
+from iadsim.engine.fire_control_gate import FireControlGate
 from iadsim.engine.fusion_picture import CpPicture, cp_picture, make_feed
 from iadsim.engine.radar_picture import UnitGeometry
 from iadsim.engine.rng import RngStreams
 from iadsim.engine.sensing import Sensing
-from iadsim.engine.sensor_looks import SensorLooks, sensor_looks
+from iadsim.engine.sensor_looks import LookCache
 from iadsim.engine.states import Equipment
 from iadsim.engine.world import UnitRt, World
 from iadsim.killchain import (
-    CODE_NO_FIRE_CONTROL_RADAR,
     CODE_NO_LAUNCHER,
-    CODE_NO_LOCK,
     CODE_NO_SENSOR,
     CODE_NOT_TRACKED,
     Stage,
@@ -55,18 +54,6 @@ class UnitChain:
     blocks: np.ndarray  # (A, K) int64 mask (killchain.BIT): every reason blocking its gate
     ready: dict[int, np.ndarray]  # launcher component -> (A, K) bool: can fire on a now
     candidates: np.ndarray  # decision indices where some aircraft reached fire control
-
-
-def ir_lock(
-    rs: RngStreams, launcher_id: str, aircraft_ids: list[str], p_lock: np.ndarray
-) -> np.ndarray:
-    """The MANPADS seam: (A, K) whether an infrared seeker on `launcher_id` locks on each
-    aircraft at each decision time, one attempt per decision time against the seeker model's
-    lock probability (`UnitGeometry.p_lock`: range, aspect, the aircraft's IR intensity;
-    engagement.manpads.lock_probability); one stream per (launcher, aircraft)."""
-    K = p_lock.shape[1]
-    draws = np.stack([rs.stream(f"lock:{launcher_id}:{ac}").random(K) for ac in aircraft_ids])
-    return draws < p_lock
 
 
 class Gates:
@@ -101,8 +88,8 @@ class Gates:
         self.sensors = sensing.sensors
         self.rs = rs
         self.pictures: dict[str, CpPicture] = {}
-        self._locks: dict[int, np.ndarray] = {}  # IR launcher -> its lock draws (A, K)
-        self._sensor_looks: dict[int, SensorLooks] = {}  # sensor -> its chain per look
+        self.looks = LookCache(self.sensors, self.memo)
+        self.fire_control = FireControlGate(world, sensing, rs, self.looks)
         # a sensor's part of a unit's chain and a unit's launchers, worked out again only
         # when what they read changed: the sensor's drawn timeline, the network, a component
         # destroyed (`_unchanged`)
@@ -125,14 +112,6 @@ class Gates:
         """The C2 network changed (a component lost, a link's jamming ended): chains asked
         from now on are worked out on the new one."""
         self.conn = network
-
-    def _lock(self, li: int, p_lock: np.ndarray) -> np.ndarray:
-        """IR launcher li's lock on each aircraft at each decision time, drawn once per
-        replication (the same draws however often the chains are worked out again)."""
-        if li not in self._locks:
-            ids = [ac.id for ac in self.world.aircraft]
-            self._locks[li] = ir_lock(self.rs, self.world.components[li].id, ids, p_lock)
-        return self._locks[li]
 
     def unit_sensors(self, unit: UnitRt, fallback: bool = False) -> list[int]:
         """The sensors whose picture this unit fights from: its own search sensors, and (when
@@ -251,7 +230,7 @@ class Gates:
         cont &= any_avail[None, :]
         stage[cont] = Stage.ASSIGNED
 
-        ready, fc_reason, fc_blocks = self._fire_control(unit, times, avail, ug)
+        ready, fc_reason, fc_blocks = self.fire_control.ready(unit, times, avail, ug, self.conn)
         any_ready = np.logical_or.reduce(list(ready.values()))
         stopped = cont & ~any_ready
         reason = np.where(stopped, fc_reason, reason)
@@ -296,30 +275,6 @@ class Gates:
         blocks |= routes[None, :]
         return best_stage, best_reason, blocks
 
-    def _looks(self, si: int) -> SensorLooks:
-        """Sensor si's chain on its own look grid (`SensorLooks`), worked out once per drawn
-        timeline: a sensor drawn again (`Sensing.update`) is a new `SensorState`."""
-        st = self.sensors[si]
-        cached = self._sensor_looks.get(si)
-        if cached is None or cached.state is not st:
-            cached = sensor_looks(st)
-            self._sensor_looks[si] = cached
-        return cached
-
-    def _look_index(self, si: int, times: np.ndarray) -> np.ndarray:
-        """Per time the column of sensor si's `SensorLooks` arrays: its latest look at or
-        before that time, else the last column (no look yet). Seed-independent: kept in the
-        geometry's memo, by the identity of the two time grids."""
-        looks = self.sensors[si].geo.times_s
-        key = ("look_index", id(looks), id(times))
-        hit = self.memo.get(key)
-        if hit is not None and hit[0] is looks and hit[1] is times:
-            return hit[2]
-        idx = np.searchsorted(looks, times, side="right") - 1
-        j = np.where(idx >= 0, idx, looks.size)
-        self.memo[key] = (looks, times, j)  # the grids held: their ids are not reused
-        return j
-
     def _sensor_chain(self, si: int, unit: UnitRt, times: np.ndarray, cp, cp_code, fused: bool):
         """`_worked_sensor_chain`, kept until the sensor's timeline, the network or the
         equipment change (a unit's other sensors are not worked out again when one radar's
@@ -339,8 +294,8 @@ class Gates:
         and every reason blocking its way to the post, whether or not it tracked: its own
         (A, K) and its route's (K,) (masks). Line of sight, detection and track come from
         the sensor's look grid (`_looks`); only the report to the post depends on the unit."""
-        pre = self._looks(si)
-        j = self._look_index(si, times)
+        pre = self.looks.looks(si)
+        j = self.looks.index(si, times)
         s_stage = pre.stage.take(j, axis=1)
         s_reason = pre.reason.take(j, axis=1)
         own = pre.blocks.take(j, axis=1)
@@ -410,97 +365,8 @@ class Gates:
         why = first_blocking({Step.POST_TO_LAUNCHER: link_reason, Step.LAUNCHER: state_reason})
         return avail, why, blocks
 
-    def _fire_control(
-        self, unit: UnitRt, times: np.ndarray, avail: dict[int, np.ndarray], ug: UnitGeometry
-    ):
-        """Per launcher, (A, K) whether it can fire now: an IR lock draw for infrared
-        missiles, else a fire-control radar's firm track reaching it. Also why not (the
-        headline) and every reason blocking some fire-control radar's way to an available
-        launcher (a mask)."""
-        w = self.world
-        A, K = len(w.aircraft), len(times)
-        launchers = unit.role("launcher")
-        ready: dict[int, np.ndarray] = {li: np.zeros((A, K), bool) for li in launchers}
-        missile = next(w.components[li].missile for li in launchers)
-        if missile.guidance == "infrared":
-            for li in launchers:
-                ready[li] = avail[li][None, :] & self._lock(li, ug.p_lock[li])
-            return ready, np.full((A, K), CODE_NO_LOCK, np.int8), bits(np.int8(CODE_NO_LOCK))
-        fc_reason = np.full((A, K), CODE_NO_FIRE_CONTROL_RADAR, np.int8)
-        fc_rank = np.zeros((A, K), np.int8)  # how far the best fire-control radar got
-        blocks = np.zeros((A, K), np.int64)
-        for fi in (i for i in unit.role("fire_control") if i in self.sensors):
-            comp = w.components[fi]
-            pre = self._looks(fi)
-            j = self._look_index(fi, times)
-            tracking = pre.fc_tracking.take(j, axis=1)
-            rank, r = pre.fc_rank.take(j, axis=1), pre.fc_reason.take(j, axis=1)
-            links_seen: set[bytes] = set()
-            link_blocks = np.zeros(K, np.int64)
-            for li in launchers:
-                if li == fi:
-                    link_ok = np.ones(K, bool)
-                    link_code = np.zeros(K, np.int8)
-                else:
-                    path = self.conn.status(comp.id, w.components[li].id, times, FIRE_CONTROL)
-                    link_ok, link_code = path.ok, path.code
-                ready[li] |= tracking & (avail[li] & link_ok)[None, :]
-                link_blocks |= np.where(avail[li], bits(link_code), 0)
-                # the best radar and its reason depend on the link only: the same link
-                # timeline again (launchers of one battery) changes nothing
-                seen_key = link_ok.tobytes() + link_code.tobytes()
-                if seen_key in links_seen:
-                    continue
-                links_seen.add(seen_key)
-                fire_rank = rank + (tracking & link_ok[None, :])
-                r_l = first_blocking(
-                    {
-                        Step.FIRE_CONTROL: np.where(tracking, 0, r),
-                        Step.FIRE_CONTROL_TO_LAUNCHER: link_code[None, :],
-                    }
-                )
-                r_l = np.where(r_l == 0, r, r_l)  # a chain it holds: whatever its best says
-                better = fire_rank > fc_rank
-                fc_reason = np.where(better, r_l, fc_reason)
-                fc_rank = np.where(better, fire_rank, fc_rank)
-            # (read only where the chain stops at this gate: some launcher is available)
-            blocks |= pre.fc_blocks.take(j, axis=1)
-            blocks |= link_blocks[None, :]
-        return ready, fc_reason, blocks
-
     def guidance_holds(self, unit: UnitRt, li: int, a: int, t: float) -> bool:
-        """Semi-active missiles from launcher li need a fire-control radar of the unit to keep
-        aircraft a in track, and its data to reach the launcher, at time t."""
-        w = self.world
-        if w.components[li].missile.guidance != "semi_active":
-            return True
-        for fi in unit.role("fire_control"):
-            if fi not in self.sensors:
-                continue
-            idx = int(self.sensing.look(fi, np.array([t]))[0])
-            if idx < 0 or self.sensing.code(fi, np.array([idx]))[0] != 0:
-                continue
-            if not self.sensors[fi].firm[a, idx]:
-                continue
-            fc_id, l_id = w.components[fi].id, w.components[li].id
-            if fi == li or self.conn.status(fc_id, l_id, np.array([t]), FIRE_CONTROL).ok[0]:
-                return True
-        return False
-
-
-def fallback_doctrine(
-    world: World, unit: UnitRt, authority: Authority | None = None
-) -> tuple[bool, float]:
-    """(allowed, delay_s) of a unit's autonomous fallback: the scenario's `fallback.allowed`
-    (an explicit override), else its release authority tonight (engine.authority: free, or
-    tight and delegated), else the catalog's `fallback_delay_s` (None there: not allowed)."""
-    spec = world.scenario.spec.units[unit.index].fallback
-    delay = spec.delay_s if spec.delay_s is not None else unit.spec.fallback_delay_s
-    drawn = authority.fallback_allowed(unit) if authority is not None else None
-    if spec.allowed is not None:
-        allowed = spec.allowed
-    elif drawn is not None:
-        allowed = drawn
-    else:
-        allowed = unit.spec.fallback_delay_s is not None
-    return bool(allowed), float(delay or 0.0)
+        """Whether a semi-active missile from launcher li still has a fire-control radar of
+        the unit holding aircraft a at time t, on the network as it stands
+        (`FireControlGate.guidance_holds`)."""
+        return self.fire_control.guidance_holds(unit, li, a, t, self.conn)

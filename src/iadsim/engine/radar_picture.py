@@ -93,7 +93,7 @@ class Geometry:
     arm: ArmSightlines | None = None  # anti-radiation carriers against every radar
     link_jamming: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     # seed-independent lookups worked out on first use and shared by the replications
-    # (e.g. `Gates._look_index`); keyed by what they were worked out from
+    # (e.g. `LookCache.index`); keyed by what they were worked out from
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 

@@ -172,6 +172,44 @@ class SectorCommand:
         post.orders.append((t + post.delay_s, {a: ci for a, (ci, _) in orders.items()}))
         return orders
 
+    def engaging(
+        self, ci: int, a: int, t: float, engaged: set, other_than: int | None = None
+    ) -> bool:
+        """Whether a battery of ci's sector that the sector post hears at t (other than
+        `other_than`) is engaging aircraft a (`engaged`: the fight's (unit, aircraft) pairs)."""
+        post = self.post_of[ci]
+        return any(
+            (cj, a) in engaged and self.controlled(cj, t) for cj in post.members if cj != other_than
+        )
+
+    def run_cycle(
+        self,
+        p: int,
+        t: float,
+        options: Callable,
+        free_channels: Callable[[int], int],
+        engaged: set,
+        log,
+    ) -> None:
+        """Sector post p's assignment cycle at t (`cycle`); a changed order is logged as
+        TARGET_ASSIGNED (aircraft, battery, the sector post, the kill probability)."""
+        post = self.posts[p]
+        before = post.orders[-1][1] if post.orders else {}
+        orders = self.cycle(
+            post,
+            t,
+            options,
+            free_channels,
+            lambda a: self.engaging(post.members[0], a, t, engaged),
+        )
+        cp_id = self.world.components[post.cp].id
+        for a, (ci, pk) in sorted(orders.items()):
+            if before.get(a) != ci:
+                unit_id = self.chains[ci].unit.id
+                log.add(
+                    t, EventKind.TARGET_ASSIGNED, self.world.aircraft[a].id, unit_id, cp_id, "", pk
+                )
+
     def _pk(self, li: int, a: int, range_m: float) -> float:
         """Kill probability of launcher li's missile against aircraft a at a range, as the
         battery's own assignment rates it (engine.fight)."""

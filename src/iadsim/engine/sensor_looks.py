@@ -92,3 +92,37 @@ def sensor_looks(st: SensorState) -> SensorLooks:
         ext(blocks, int(bits(CODE_BELOW_HORIZON)), np.int64),
         ext(fc_blocks, int(bits(CODE_NOT_DETECTED)), np.int64),
     )
+
+
+class LookCache:
+    """Each sensor's `SensorLooks`, worked out once per drawn timeline (a sensor drawn again,
+    `Sensing.update`, is a new `SensorState`), and per decision time the column of them it
+    reads (`index`: seed-independent, kept in the geometry's memo)."""
+
+    def __init__(self, sensors: dict[int, SensorState], memo: dict):
+        self.sensors = sensors  # the replication's sensor timelines, as they are now
+        self.memo = memo
+        self._looks: dict[int, SensorLooks] = {}
+
+    def looks(self, si: int) -> SensorLooks:
+        """Sensor si's chain on its own look grid, for its timeline as it stands."""
+        st = self.sensors[si]
+        cached = self._looks.get(si)
+        if cached is None or cached.state is not st:
+            cached = sensor_looks(st)
+            self._looks[si] = cached
+        return cached
+
+    def index(self, si: int, times: np.ndarray) -> np.ndarray:
+        """Per time the column of sensor si's `SensorLooks` arrays: its latest look at or
+        before that time, else the last column (no look yet). Kept in the memo by the
+        identity of the two time grids (held there, so their ids are not reused)."""
+        looks = self.sensors[si].geo.times_s
+        key = ("look_index", id(looks), id(times))
+        hit = self.memo.get(key)
+        if hit is not None and hit[0] is looks and hit[1] is times:
+            return hit[2]
+        idx = np.searchsorted(looks, times, side="right") - 1
+        j = np.where(idx >= 0, idx, looks.size)
+        self.memo[key] = (looks, times, j)
+        return j
