@@ -22,12 +22,12 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from iadsim.analysis.conclusions import STATISTICS, Conclusion
 from iadsim.errors import InputError, Problem
-from iadsim.scenario.errors_map import field_path, problems_from_validation
-from iadsim.scenario.yaml_loader import load_yaml, locate
+from iadsim.scenario.errors_map import field_path, load_validated
+from iadsim.scenario.yaml_loader import locate
 
 SNAPSHOT = "conclusions.json"
 """In a case study's OUT: the conclusions its stores were made with."""
@@ -191,13 +191,7 @@ def load_conclusions(path: str | Path) -> Conclusions:
                 "down before its results, in NAME.conclusions.yaml beside the scenario",
             )
         )
-    data, locations = load_yaml(path)
-    if not isinstance(data, dict):
-        raise InputError(Problem(str(path), 1, 1, "", "expected a mapping at the top level"))
-    try:
-        spec = ConclusionsFile.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(problems_from_validation(exc, str(path), locations, ())) from None
+    spec, locations = load_validated(path, ConclusionsFile)
     _cross_check(spec, path, locations)
     return Conclusions(path, spec, locations)
 

@@ -109,28 +109,27 @@ def _deployment(data: dict, catalog: Catalog) -> None:
             dep.pop("since_s")  # on site before the raid
         if dep.get("network_at_start", "up") != "up":
             dep["network_at_start"] = "up"
-    for unit in data.get("units", []):  # the network up at the hour (posture), as designed
-        posture = unit.get("posture")
-        if posture and posture.get("p_network_up", 1.0) != 1.0:
-            posture["p_network_up"] = 1.0
+    _certain(data, "posture", ("p_network_up",))  # the network up at the hour, as designed
 
 
 def _posture(data: dict) -> None:
     # on alert and manned at the hour (the network's set-up at the hour is `deployment`'s)
-    for unit in data.get("units", []):
-        posture = unit.get("posture")
-        for key in ("p_alert", "p_manned"):
-            if posture and posture.get(key, 1.0) != 1.0:
-                posture[key] = 1.0
+    _certain(data, "posture", ("p_alert", "p_manned"))
 
 
 def _authority(data: dict) -> None:
     # released, and weapons free: fights on its own radars when cut off from its post
+    _certain(data, "authority", ("p_released", "p_free"))
+
+
+def _certain(data: dict, part: str, keys: tuple[str, ...]) -> None:
+    """Each unit's probabilities `keys` of its `part` made 1 where written otherwise (an
+    absent one already means 1 and stays absent)."""
     for unit in data.get("units", []):
-        auth = unit.get("authority")
-        for key in ("p_released", "p_free"):
-            if auth and auth.get(key, 1.0) != 1.0:
-                auth[key] = 1.0
+        section = unit.get(part)
+        for key in keys:
+            if section and section.get(key, 1.0) != 1.0:
+                section[key] = 1.0
 
 
 def _integration(data: dict, catalog: Catalog) -> None:

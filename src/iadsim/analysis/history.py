@@ -14,11 +14,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from iadsim.errors import InputError, Problem
-from iadsim.scenario.errors_map import field_path, problems_from_validation
-from iadsim.scenario.yaml_loader import load_yaml, locate
+from iadsim.scenario.errors_map import field_path, load_validated
+from iadsim.scenario.yaml_loader import locate
 
 Metric = Literal[
     "aircraft_lost",
@@ -150,13 +150,7 @@ def record_path(scenario: Path) -> Path:
 def load_record(path: str | Path) -> Record:
     """Read and validate a record file; InputError with FILE:LINE:COL problems if bad."""
     path = Path(path)
-    data, locations = load_yaml(path)
-    if not isinstance(data, dict):
-        raise InputError(Problem(str(path), 1, 1, "", "expected a mapping at the top level"))
-    try:
-        record = Record.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(problems_from_validation(exc, str(path), locations, ())) from None
+    record, locations = load_validated(path, Record)
     _cross_check(record, path, locations)
     return record
 

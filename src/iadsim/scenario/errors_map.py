@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from pathlib import Path
+from typing import TypeVar
 
-from iadsim.errors import Problem
-from iadsim.scenario.yaml_loader import Location, locate
+from pydantic import BaseModel, ValidationError
+
+from iadsim.errors import InputError, Problem
+from iadsim.scenario.yaml_loader import Location, load_yaml, locate
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def field_path(loc: tuple) -> str:
@@ -40,6 +45,20 @@ def problems_from_validation(
                 msg += f" (got {shown})"
         problems.append(Problem(file, line, col, field_path(loc), msg))
     return problems
+
+
+def load_validated(path: Path, model: type[M]) -> tuple[M, dict[tuple, Location]]:
+    """Read the YAML file `path` (a mapping at its top level) and validate it as `model`:
+    the model and its fields' locations (for the checks that follow), or an InputError
+    listing every problem at FILE:LINE:COL. For the files beside a scenario that are not the
+    scenario (a case's record, a case study's conclusions)."""
+    data, locations = load_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError(Problem(str(path), 1, 1, "", "expected a mapping at the top level"))
+    try:
+        return model.model_validate(data), locations
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc, str(path), locations, ())) from None
 
 
 def _drop_union_tags(loc: tuple) -> tuple:
