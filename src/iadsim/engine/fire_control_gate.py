@@ -34,8 +34,11 @@ def ir_lock(
     lock probability (`UnitGeometry.p_lock`: range, aspect, the aircraft's IR intensity;
     engagement.manpads.lock_probability); one stream per (launcher, aircraft)."""
     K = p_lock.shape[1]
-    draws = np.stack([rs.stream(f"lock:{launcher_id}:{ac}").random(K) for ac in aircraft_ids])
-    return draws < p_lock
+    locks = np.zeros(p_lock.shape, bool)
+    for a, ac in enumerate(aircraft_ids):
+        if p_lock[a].any():  # never a chance: no lock whatever the draw, and no stream built
+            locks[a] = rs.stream(f"lock:{launcher_id}:{ac}").random(K) < p_lock[a]
+    return locks
 
 
 class FireControlGate:

@@ -24,7 +24,7 @@ from iadsim.engine.world import World
 from iadsim.errors import ValueRangeError
 from iadsim.killchain import CODE_NOT_DETECTED, CODE_RADAR_OFF
 from iadsim.scenario.readiness import ComponentState
-from iadsim.sensors.measurement import draw_detections
+from iadsim.sensors.measurement import detections
 
 TRACK_M, TRACK_N = 2, 3
 """M-of-N confirmation: a firm track needs M detections in the last N looks."""
@@ -63,6 +63,29 @@ def tracker_of(geo: SensorGeometry, tracker: str | None = None) -> str:
     return name
 
 
+def detection_draws(
+    world: World, sensor_id: str, pd: np.ndarray, rs: RngStreams, dice: dict | None = None
+) -> np.ndarray:
+    """(A, K) detections of one sensor, one stream per sensor-aircraft pair
+    (`sensor:ID:detect:AIRCRAFT`). A pair the sensor cannot detect at any look (Pd 0) draws
+    nothing: its outcome is False whatever the draw, and streams are independent by name, so
+    not building its stream changes no other draw. `dice` (stream name -> the uniforms its
+    fresh stream gives first) keeps the draws of a sensor drawn again from the same seed."""
+    out = np.zeros(pd.shape, bool)
+    for a, ac in enumerate(world.aircraft):
+        p = pd[a]
+        if not p.any():
+            continue
+        name = f"sensor:{sensor_id}:detect:{ac.id}"
+        u = dice.get((name, p.shape)) if dice is not None else None
+        if u is None:
+            u = rs.stream(name).random(p.shape)
+            if dice is not None:
+                dice[(name, p.shape)] = u
+        out[a] = detections(u, p)
+    return out
+
+
 def sensor_state(
     world: World,
     geo: SensorGeometry,
@@ -72,13 +95,16 @@ def sensor_state(
     tracker: str | None = None,
     radiating: np.ndarray | None = None,
     cause_code: np.ndarray | None = None,
+    dice: dict | None = None,
 ) -> SensorState:
     """Draw one sensor's detections of every aircraft (one stream per sensor-aircraft pair)
     and confirm firm tracks: M-of-N, or (radars, `tracker="kalman"`) by the Kalman tracker.
     `tracker=None` takes the geometry's choice (M-of-N for a plain SensorGeometry).
     `radiating` (K,) is the radar's emission-control timeline: a working radar that does not
     radiate is RADAR_OFF and detects nothing (its tracks must be built again after).
-    `cause_code`: per look, a modelled cause stopping the sensor (no power, not deployed)."""
+    `cause_code`: per look, a modelled cause stopping the sensor (no power, not deployed).
+    `dice`: the uniforms of earlier draws from fresh streams of the same seed, kept
+    (`detection_draws`)."""
     name = tracker_of(geo, tracker)
     comp = world.components[geo.component]
     working = working_code(world, comp.index, state, destroyed_at, geo.times_s)
@@ -87,11 +113,7 @@ def sensor_state(
     if radiating is not None:
         working = np.where((working == 0) & ~radiating, CODE_RADAR_OFF, working).astype(np.int8)
     pd = geo.pd_degraded if state == ComponentState.DEGRADED else geo.pd_nominal
-    draws = [
-        draw_detections(rs.stream(f"sensor:{comp.id}:detect:{ac.id}"), pd[a])
-        for a, ac in enumerate(world.aircraft)
-    ]
-    detected = np.stack(draws).reshape(pd.shape) & (working == 0)[None, :]
+    detected = detection_draws(world, comp.id, pd, rs, dice) & (working == 0)[None, :]
     recent = window_count(detected, DETECTION_MEMORY) > 0
     if name == "kalman" and comp.is_radar:
         run = kalman_firm(world, geo, detected, rs)
@@ -125,6 +147,7 @@ class Sensing:
         emissions: Emissions | None = None,
     ):
         self.world, self.equipment, self.seed = world, equipment, rs.seed
+        self._dice: dict = {}  # the detection uniforms of each pair, the same in every draw
         self.emissions = emissions if emissions is not None else Emissions.of(world)
         self.geos: dict[int, SensorGeometry] = dict(geometry.sensors)
         em = self.emissions
@@ -153,6 +176,7 @@ class Sensing:
             None,
             on,
             cause_code=self.equipment.cause_code(i, g.times_s),
+            dice=self._dice,
         )
 
     def _splice(self, i: int, t: float, new: SensorState) -> None:

@@ -82,9 +82,15 @@ def measure(
 def draw_detections(rng: np.random.Generator, pd) -> np.ndarray:
     """One Bernoulli draw per dwell: True where detected; pd any shape (targets x reps)."""
     p = np.asarray(pd, dtype=float)
+    return detections(rng.random(p.shape), p)
+
+
+def detections(uniforms: np.ndarray, pd) -> np.ndarray:
+    """`draw_detections` on uniforms already drawn (the same shape as pd)."""
+    p = np.asarray(pd, dtype=float)
     if np.any((p < 0) | (p > 1) | np.isnan(p)):
         raise ValueRangeError("pd must lie in [0, 1]")
-    return rng.random(p.shape) < p
+    return uniforms < p
 
 
 def cumulative_detection_probability(pd_per_scan, axis: int = -1) -> np.ndarray:
