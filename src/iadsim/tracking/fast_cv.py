@@ -21,31 +21,32 @@ and the engine falls back to `Tracker` otherwise (same tracks, about 4x the cost
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 
-from iadsim.tracking import fast_gnn, fast_linalg
+from iadsim.tracking import fast_ekf, fast_gnn, fast_linalg
+from iadsim.tracking.fast_ekf import _birth, _innovation, _measure, _predict, _update
 from iadsim.tracking.fast_gnn import gnn
-from iadsim.tracking.fast_linalg import _inv3, _matmul, _scaled_noise
-from iadsim.tracking.models import MIN_RANGE_M
 
-_JITTED = (
-    "_measure", "_innovation", "_update", "_associate", "_grow2", "_predict",
-    "_confirm_and_delete", "_birth", "_grow_tracks", "_report", "run_scans",
+JITTED = (
+    "_associate", "_associate_scan", "_grow2", "_new_tracks", "_grow_tracks",
+    "_confirm_and_delete", "_report", "run_scans",
 )  # fmt: skip
-"""The functions compiled here, callees first, after those of `fast_linalg` and `fast_gnn`.
-numba is imported, and they are wrapped, on the first call of `available()`: importing the
-engine does not pay numba's import time."""
-_INLINED = ("_predict", "_confirm_and_delete", "_birth", "_grow_tracks", "_report")
-"""The parts of `run_scans` (written apart to keep functions short), inlined into it when
-compiled: as calls, once per look, they cost a few percent of the tracker's time."""
+"""The functions compiled here, callees first, after those of `fast_linalg`, `fast_gnn` and
+`fast_ekf`. numba is imported, and they are wrapped, on the first call of `available()`:
+importing the engine does not pay numba's import time."""
+INLINED = ("_associate_scan", "_new_tracks", "_grow_tracks", "_confirm_and_delete", "_report")
+"""The parts of `run_scans` (written apart to keep functions short), compiled into it: as
+calls, once per look, they cost a few percent of the tracker's time."""
 _STATE: list[bool] = []
 
 
 def available() -> bool:
     """Whether the compiled tracker can run (numba is installed); on the first call, import
-    numba and wrap the functions of this module, `fast_linalg` and `fast_gnn` (compiled on
-    first use, cached on disk)."""
+    numba and wrap the functions of `fast_linalg`, `fast_gnn`, `fast_ekf` and this module
+    (compiled on first use, cached on disk). A wrapped function replaces the plain one in
+    its module and in every module after it that imported it by name."""
     if not _STATE:
         try:
             from numba import njit
@@ -53,77 +54,20 @@ def available() -> bool:
             _STATE.append(False)
             return False
         jit = njit(cache=True, nogil=True)
-        g = globals()
-        for module in (fast_linalg, fast_gnn):  # their names imported here are rebound too
-            for name in module.JITTED:
-                setattr(module, name, jit(getattr(module, name)))
-                if name in g:
-                    g[name] = getattr(module, name)
         inline = njit(cache=True, nogil=True, inline="always")
-        for name in _JITTED:
-            g[name] = (inline if name in _INLINED else jit)(g[name])
+        modules = (fast_linalg, fast_gnn, fast_ekf, sys.modules[__name__])
+        for i, module in enumerate(modules):
+            for name in module.JITTED:
+                plain = getattr(module, name)
+                wrapped = (inline if name in getattr(module, "INLINED", ()) else jit)(plain)
+                for user in modules[i:]:
+                    if getattr(user, name, None) is plain:
+                        setattr(user, name, wrapped)
         _STATE.append(True)
     return _STATE[0]
 
 
 _INF = math.inf
-_TWO_PI = 2.0 * math.pi
-
-
-def _measure(x, p, sensor, r, floor, zp, jac, pht, s_inv, r_eff):
-    """EKF polar prediction of one track: z, Jacobian (3x3 on position), P H^T, S^-1, and the
-    polar noise with its eigenvalues in metres floored (`noise.update_noise`)."""
-    e = x[0] - sensor[0]
-    n = x[2] - sensor[1]
-    u = x[4] - sensor[2]
-    rho_t = math.hypot(e, n)
-    zp[0] = math.hypot(rho_t, u)
-    zp[1] = math.atan2(e, n)
-    zp[2] = math.atan2(u, rho_t)
-    rho2 = max(e * e + n * n, MIN_RANGE_M**2)
-    rho = math.sqrt(rho2)
-    r2 = max(rho2 + u * u, MIN_RANGE_M**2)
-    rr = math.sqrt(r2)
-    jac[0, 0], jac[0, 1], jac[0, 2] = e / rr, n / rr, u / rr
-    jac[1, 0], jac[1, 1], jac[1, 2] = n / rho2, -e / rho2, 0.0
-    jac[2, 0] = -e * u / (r2 * rho)
-    jac[2, 1] = -n * u / (r2 * rho)
-    jac[2, 2] = rho / r2
-    d = np.array([1.0, rho, rr])
-    _scaled_noise(r, d, floor, r_eff)
-    for i in range(3):
-        for j in range(3):
-            r_eff[i, j] = r_eff[i, j] / (d[i] * d[j])
-    pht[:, :] = _matmul(p[:, ::2], jac.T)  # P H^T: H is J on the position columns
-    _inv3(_matmul(jac, pht[::2, :]) + r_eff, s_inv)
-
-
-def _innovation(z, zp, nu):
-    nu[0] = z[0] - zp[0]
-    a = z[1] - zp[1]
-    nu[1] = ((a + math.pi) % _TWO_PI) - math.pi
-    nu[2] = z[2] - zp[2]
-
-
-def _update(x, p, nu, s_inv, pht, jac, r):
-    """Joseph-form update of one track in place, symmetrised:
-    P = (I - K H) P (I - K H)^T + K R K^T with H the Jacobian on the position columns."""
-    k = _matmul(pht, s_inv)
-    for row in range(6):
-        acc = 0.0
-        for c in range(3):
-            acc += k[row, c] * nu[c]
-        x[row] += acc
-    kj = _matmul(k, jac)  # (K H)[row, 2kk] = (K J)[row, kk]
-    ikh = np.zeros((6, 6))
-    for row in range(6):
-        ikh[row, row] = 1.0
-        for kk in range(3):
-            ikh[row, 2 * kk] -= kj[row, kk]
-    out = _matmul(_matmul(ikh, p), ikh.T) + _matmul(_matmul(k, r), k.T)
-    for a in range(6):
-        for b in range(6):
-            p[a, b] = 0.5 * (out[a, b] + out[b, a])
 
 
 def _associate(sel, zsel, z, tz, used, xs, ps, hits, misses, truth, sensor, r, floor, gate):
@@ -166,42 +110,6 @@ def _grow2(a, cap):
     return out
 
 
-def _predict(xs, ps, n, dt, q, f, qm, xn, fp):
-    """CV prediction of tracks 0..n-1 over `dt` in place, as `kalman.predict`: x = F x,
-    P = F P F^T + Q (white-noise acceleration of intensity `q`), symmetrised. `f` and `qm`
-    are scratch 6x6 matrices whose off-diagonal blocks are overwritten here."""
-    adt = abs(dt)
-    b00, b01, b11 = adt**3 / 3 * q, adt**2 / 2 * q, adt * q
-    for ax in range(3):
-        f[2 * ax, 2 * ax + 1] = dt
-        qm[2 * ax, 2 * ax] = b00
-        qm[2 * ax, 2 * ax + 1] = b01
-        qm[2 * ax + 1, 2 * ax] = b01
-        qm[2 * ax + 1, 2 * ax + 1] = b11
-    for i in range(n):
-        for a in range(6):
-            acc = 0.0
-            for c in range(6):
-                acc += f[a, c] * xs[i, c]
-            xn[a] = acc
-        xs[i] = xn
-        for a in range(6):
-            for b in range(6):
-                acc = 0.0
-                for c in range(6):
-                    acc += f[a, c] * ps[i, c, b]
-                fp[a, b] = acc
-        for a in range(6):
-            for b in range(6):
-                acc = 0.0
-                for c in range(6):
-                    acc += fp[a, c] * f[b, c]
-                ps[i, a, b] = acc + qm[a, b]
-        for a in range(6):  # symmetrised, as kalman.predict
-            for b in range(a + 1, 6):
-                ps[i, a, b] = ps[i, b, a] = 0.5 * (ps[i, a, b] + ps[i, b, a])
-
-
 def _confirm_and_delete(
     n, conf_before, xs, ps, ids, conf, hits, misses, age, truth, confirm_m, confirm_n,
     delete_misses,
@@ -226,37 +134,14 @@ def _confirm_and_delete(
     return keep
 
 
-def _birth(zm, sensor, r, floor_var, init_vel_var, x, p, jj, mm, ppos):
-    """A new track's state `x` and covariance `p` (written in place) from one polar plot
-    `zm`: position at the plot, velocity zero with variance `init_vel_var`, position
-    covariance E M' E^T (`noise.birth_covariance`). `jj`, `mm`, `ppos`: 3x3 scratch."""
-    rg, az, el = zm[0], zm[1], zm[2]
-    rho = rg * math.cos(el)
-    x[:] = 0.0
-    x[0] = sensor[0] + rho * math.sin(az)
-    x[2] = sensor[1] + rho * math.cos(az)
-    x[4] = sensor[2] + rg * math.sin(el)
-    rj = max(rg, MIN_RANGE_M)
-    sa, ca, se, ce = math.sin(az), math.cos(az), math.sin(el), math.cos(el)
-    # E M' E^T (`noise.birth_covariance`): E the range/azimuth/elevation directions
-    jj[0, 0], jj[0, 1], jj[0, 2] = ce * sa, ca, -se * sa
-    jj[1, 0], jj[1, 1], jj[1, 2] = ce * ca, -sa, -se * ca
-    jj[2, 0], jj[2, 1], jj[2, 2] = se, 0.0, ce
-    _scaled_noise(r, np.array([1.0, rj * ce, rj]), floor_var, mm)
-    for a in range(3):
-        for b in range(3):
-            acc = 0.0
-            for c in range(3):
-                acc2 = 0.0
-                for d in range(3):
-                    acc2 += jj[a, d] * mm[d, c]
-                acc += acc2 * jj[b, c]
-            ppos[a, b] = acc
-    p[:, :] = 0.0
-    for a in range(3):
-        for b in range(3):
-            p[2 * a, 2 * b] = 0.5 * (ppos[a, b] + ppos[b, a])
-        p[2 * a + 1, 2 * a + 1] = init_vel_var
+def _new_tracks(cap):
+    """Empty track arrays of `cap` rows: state, covariance, id, confirmed, hits, misses,
+    age (looks since birth), truth (the aircraft of the plot last taken, -1 none)."""
+    return (
+        np.zeros((cap, 6)), np.zeros((cap, 6, 6)), np.zeros(cap, np.int64),
+        np.zeros(cap, np.bool_), np.zeros(cap, np.int64), np.zeros(cap, np.int64),
+        np.zeros(cap, np.int64), np.zeros(cap, np.int64),
+    )  # fmt: skip
 
 
 def _grow_tracks(xs, ps, ids, conf, hits, misses, age, truth, cap):
@@ -293,6 +178,30 @@ def _report(
     return r_ids, r_x, r_p, r_truth, n_rows, cnt
 
 
+def _associate_scan(
+    n, z, tz, conf, xs, ps, hits, misses, truth, sensor, r, floor_var, gate, init_gate
+):  # fmt: skip
+    """One look's association: the confirmed tracks with all plots, then the tentative ones
+    with the plots left, each assigned track updated. Returns the plots taken and which
+    tracks were confirmed before the look."""
+    m = z.shape[0]
+    used = np.zeros(m, np.bool_)
+    conf_before = conf[:n].copy()
+    sel = np.flatnonzero(conf_before)
+    if sel.size and m:
+        _associate(
+            sel, np.arange(m), z, tz, used, xs, ps, hits, misses, truth, sensor, r, floor_var,
+            gate,
+        )  # fmt: skip
+    sel = np.flatnonzero(~conf_before)
+    free = np.flatnonzero(~used)
+    if sel.size and free.size:
+        _associate(
+            sel, free, z, tz, used, xs, ps, hits, misses, truth, sensor, r, floor_var, init_gate
+        )  # fmt: skip
+    return used, conf_before
+
+
 def run_scans(
     looks, times, lo, hi, z_all, truth_all, r, sensor, q, gate, init_gate,
     confirm_m, confirm_n, delete_misses, init_vel_var, floor_var, max_var, n_air, n_looks,
@@ -304,37 +213,21 @@ def run_scans(
     then per row: track id shifted by `id_stride` per stretch, state, covariance, truth),
     exactly what `engine.kalman_tracks.kalman_firm` builds with `Tracker`."""
     firm = np.zeros((n_air, n_looks), np.bool_)
-    cap = 16
-    xs = np.zeros((cap, 6))
-    ps = np.zeros((cap, 6, 6))
-    ids = np.zeros(cap, np.int64)
-    conf = np.zeros(cap, np.bool_)
-    hits = np.zeros(cap, np.int64)
-    misses = np.zeros(cap, np.int64)
-    age = np.zeros(cap, np.int64)
-    truth = np.zeros(cap, np.int64)
+    xs, ps, ids, conf, hits, misses, age, truth = _new_tracks(16)
     n = 0
     next_id = 1
     rep_look = np.zeros(2 * looks.size + 2, np.int64)  # a report per look, a break per stretch
     rep_count = np.zeros(2 * looks.size + 2, np.int64)
     n_rep = 0
-    rcap = 64
-    r_ids = np.zeros(rcap, np.int64)
-    r_x = np.zeros((rcap, 6))
-    r_p = np.zeros((rcap, 6, 6))
-    r_truth = np.zeros(rcap, np.int64)
+    r_ids, r_x, r_p = np.zeros(64, np.int64), np.zeros((64, 6)), np.zeros((64, 6, 6))
+    r_truth = np.zeros(64, np.int64)  # the report rows, grown by _report
     n_rows = 0
     prev = -2
     offset = -id_stride
     t_prev = 0.0
     started = False
-    f = np.eye(6)
-    qm = np.zeros((6, 6))
-    xn = np.empty(6)
-    fp = np.empty((6, 6))
-    jj = np.empty((3, 3))
-    ppos = np.empty((3, 3))
-    mm = np.empty((3, 3))
+    f, qm, fp = np.eye(6), np.zeros((6, 6)), np.empty((6, 6))  # scratch of _predict, _birth
+    xn, jj, ppos, mm = np.empty(6), np.empty((3, 3)), np.empty((3, 3)), np.empty((3, 3))
     for jl in range(looks.size):
         k = looks[jl]
         if k != prev + 1:  # a new stretch: a fresh tracker
@@ -359,22 +252,9 @@ def run_scans(
             misses[i] += 1
         z = z_all[lo[jl] : hi[jl]]
         tz = truth_all[lo[jl] : hi[jl]]
-        m = z.shape[0]
-        used = np.zeros(m, np.bool_)
-        conf_before = conf[:n].copy()
-        sel = np.flatnonzero(conf_before)
-        if sel.size and m:
-            _associate(
-                sel, np.arange(m), z, tz, used, xs, ps, hits, misses, truth, sensor, r, floor_var,
-                gate,
-            )  # fmt: skip
-        sel = np.flatnonzero(~conf_before)
-        free = np.flatnonzero(~used)
-        if sel.size and free.size:
-            _associate(
-                sel, free, z, tz, used, xs, ps, hits, misses, truth, sensor, r, floor_var,
-                init_gate,
-            )  # fmt: skip
+        used, conf_before = _associate_scan(
+            n, z, tz, conf, xs, ps, hits, misses, truth, sensor, r, floor_var, gate, init_gate
+        )
         n = _confirm_and_delete(
             n, conf_before, xs, ps, ids, conf, hits, misses, age, truth, confirm_m, confirm_n,
             delete_misses,
@@ -404,14 +284,9 @@ def run_scans(
         rep_count[n_rep] = 0
         n_rep += 1
     return (
-        firm,
-        rep_look[:n_rep].copy(),
-        rep_count[:n_rep].copy(),
-        r_ids[:n_rows].copy(),
-        r_x[:n_rows].copy(),
-        r_p[:n_rows].copy(),
-        r_truth[:n_rows].copy(),
-    )
+        firm, rep_look[:n_rep].copy(), rep_count[:n_rep].copy(), r_ids[:n_rows].copy(),
+        r_x[:n_rows].copy(), r_p[:n_rows].copy(), r_truth[:n_rows].copy(),
+    )  # fmt: skip
 
 
 def warm_up() -> None:
