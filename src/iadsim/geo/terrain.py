@@ -315,30 +315,10 @@ class Terrain:
             rows_per_block = max(1, BLOCK_SAMPLES // n_samp)
             for b in range(0, distinct.size, rows_per_block):
                 idx = distinct[b : b + rows_per_block]
-                d = dist[idx][:, None] * frac
-                lat = slat[idx][:, None] + (tlat[idx] - slat[idx])[:, None] * frac
-                lon = slon[idx][:, None] + (tlon[idx] - slon[idx])[:, None] * frac
-                ground = self.elevation(lat, lon)
-                # ray on the 4/3 earth: straight line between the two ends in the "flat"
-                # frame where the surface at distance d sits d^2/(2kR) below the sensor's
-                # tangent plane
-                d_t = dist[idx][:, None]
-                t_eff = talt[idx][:, None] - d_t**2 / kr2
-                ray = salt[idx][:, None] + (t_eff - salt[idx][:, None]) * frac
-                drop = d**2 / kr2
-                clear_terrain = (ray - (ground - drop)).min(axis=1)
-                # the smooth earth at the lower of the two end points' ground level
-                datum = np.minimum(
-                    self.elevation(slat[idx], slon[idx]), self.elevation(tlat[idx], tlon[idx])
-                )[:, None]
-                clear_sphere = (ray - (datum - drop)).min(axis=1)
-                vis = clear_terrain >= 0.0
-                visible[idx] = vis
-                kind[idx] = np.where(
-                    vis,
-                    Obstruction.CLEAR,
-                    np.where(clear_sphere < 0.0, Obstruction.HORIZON, Obstruction.TERRAIN),
+                clear_terrain, kind[idx] = self._clearance(
+                    [a[idx] for a in (slat, slon, salt, tlat, tlon, talt)], dist[idx], frac, kr2
                 )
+                visible[idx] = clear_terrain >= 0.0
                 clearance[idx] = clear_terrain
             same = distinct[copies.ravel()]
             visible[chunk_idx] = visible[same]
@@ -349,6 +329,32 @@ class Terrain:
             obstruction=kind.reshape(shape),
             clearance_m=clearance.reshape(shape),
         )
+
+    def _clearance(self, ends, dist, frac, kr2) -> tuple[np.ndarray, np.ndarray]:
+        """The paths `ends` (sensor lat, lon, alt, target lat, lon, alt; ground distance
+        `dist`) sampled at fractions `frac` of their length: each path's terrain clearance (the
+        ray's least height above the ground, metres) and what blocks it (`Obstruction`)."""
+        slat, slon, salt, tlat, tlon, talt = ends
+        d = dist[:, None] * frac
+        lat = slat[:, None] + (tlat - slat)[:, None] * frac
+        lon = slon[:, None] + (tlon - slon)[:, None] * frac
+        ground = self.elevation(lat, lon)
+        # ray on the 4/3 earth: straight line between the two ends in the "flat" frame where
+        # the surface at distance d sits d^2/(2kR) below the sensor's tangent plane
+        d_t = dist[:, None]
+        t_eff = talt[:, None] - d_t**2 / kr2
+        ray = salt[:, None] + (t_eff - salt[:, None]) * frac
+        drop = d**2 / kr2
+        clear_terrain = (ray - (ground - drop)).min(axis=1)
+        # the smooth earth at the lower of the two end points' ground level
+        datum = np.minimum(self.elevation(slat, slon), self.elevation(tlat, tlon))[:, None]
+        clear_sphere = (ray - (datum - drop)).min(axis=1)
+        kind = np.where(
+            clear_terrain >= 0.0,
+            Obstruction.CLEAR,
+            np.where(clear_sphere < 0.0, Obstruction.HORIZON, Obstruction.TERRAIN),
+        )
+        return clear_terrain, kind
 
     def line_of_sight_enu(self, frame, sensor_enu, target_enu, **kwargs) -> LosResult:
         """Line of sight between ENU points of a LocalFrame (converted to geodetic first)."""
