@@ -65,60 +65,15 @@ def register(sub) -> None:
 def cmd_case_study(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from iadsim.analysis.case_study import Precision, any_runs, run_case_study
-    from iadsim.analysis.conclusions_file import (
-        changed_since,
-        check_unchanged,
-        conclusions_path,
-        load_conclusions,
-    )
+    from iadsim.analysis.case_study import any_runs, run_case_study
+    from iadsim.analysis.conclusions_file import check_unchanged, conclusions_path, load_conclusions
     from iadsim.io.outputs import write_json
 
     console = Console(stderr=True)
-    precision = Precision(target=args.target / 100.0, n_max=args.n_max)
-    if args.quick:
-        precision = Precision(
-            target=args.target / 100.0,
-            n_min=min(20, args.n_max),
-            n_max=min(args.n_max, 20),
-            cf_n=20,
-            oat_n_min=4,
-            oat_n_max=8,
-            lhs_sets=6,
-            lhs_n=4,
-            morris_r=1,
-            morris_n=4,
-            record_n=40,
-            quick=True,
-        )
+    precision = _precision(args)
     conclusions = load_conclusions(args.conclusions or conclusions_path(args.scenario))
     if args.render_only:
-        import json
-
-        from iadsim.io.outdir import check_manifest
-
-        check_manifest(  # the result of a complete run, or nothing
-            args.out,
-            kind="case-study",
-            hint="run iadsim case-study without --render-only: the runs kept in --out are reused",
-        )
-        check_unchanged(args.out, conclusions, runs_exist=True)
-        result = json.loads((Path(args.out) / "case-study.json").read_text())
-        if stale := changed_since(result["conclusions"]["forms"], conclusions):
-            from iadsim.errors import InputError, Problem
-
-            raise InputError(
-                Problem(
-                    str(conclusions.path),
-                    None,
-                    None,
-                    "conclusions",
-                    f"{', '.join(stale)} changed (with a recorded reason) since the result in "
-                    f"{args.out} was computed: run iadsim case-study --resume to judge them "
-                    "again on the kept runs",
-                )
-            )
-        return _write_documents(result, args, console)
+        return _render_only(args, conclusions, console)
     if not args.resume and any_runs(Path(args.out)):
         from iadsim.errors import InputError, Problem
 
@@ -156,6 +111,59 @@ def cmd_case_study(args: argparse.Namespace) -> int:
     write_json(result, out / "case-study.json")
 
     write_manifest(out, "case-study")  # last: what --render-only reads
+    return _write_documents(result, args, console)
+
+
+def _precision(args: argparse.Namespace):
+    """The runs' precision from --target and --n-max; --quick: a small smoke-test design."""
+    from iadsim.analysis.case_study import Precision
+
+    if not args.quick:
+        return Precision(target=args.target / 100.0, n_max=args.n_max)
+    return Precision(
+        target=args.target / 100.0,
+        n_min=min(20, args.n_max),
+        n_max=min(args.n_max, 20),
+        cf_n=20,
+        oat_n_min=4,
+        oat_n_max=8,
+        lhs_sets=6,
+        lhs_n=4,
+        morris_r=1,
+        morris_n=4,
+        record_n=40,
+        quick=True,
+    )
+
+
+def _render_only(args: argparse.Namespace, conclusions, console) -> int:
+    """--render-only: the documents again from OUT/case-study.json, refused where the result
+    is incomplete or a conclusion changed since it was computed."""
+    import json
+
+    from iadsim.analysis.conclusions_file import changed_since, check_unchanged
+    from iadsim.errors import InputError, Problem
+    from iadsim.io.outdir import check_manifest
+
+    check_manifest(  # the result of a complete run, or nothing
+        args.out,
+        kind="case-study",
+        hint="run iadsim case-study without --render-only: the runs kept in --out are reused",
+    )
+    check_unchanged(args.out, conclusions, runs_exist=True)
+    result = json.loads((Path(args.out) / "case-study.json").read_text())
+    if stale := changed_since(result["conclusions"]["forms"], conclusions):
+        raise InputError(
+            Problem(
+                str(conclusions.path),
+                None,
+                None,
+                "conclusions",
+                f"{', '.join(stale)} changed (with a recorded reason) since the result in "
+                f"{args.out} was computed: run iadsim case-study --resume to judge them "
+                "again on the kept runs",
+            )
+        )
     return _write_documents(result, args, console)
 
 
