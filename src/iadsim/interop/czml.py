@@ -78,67 +78,9 @@ def to_czml_packets(scene: dict, events: list[dict], coverage: dict | None = Non
         }
     ]
     for u in scene["units"]:
-        point = {
-            "pixelSize": 10,
-            "color": _rgba(31, 95, 191),
-            "outlineColor": _rgba(255, 255, 255),
-            "outlineWidth": 1,
-        }
-        unit = {
-            "id": f"unit/{u['id']}",
-            "name": u["id"],
-            "description": u["type"],
-            "position": {"cartographicDegrees": [u["lon_deg"], u["lat_deg"], u["alt_m"]]},
-            "label": {
-                "text": u["id"],
-                "font": "12px sans-serif",
-                "pixelOffset": {"cartesian2": [22, 0]},
-            },
-        }
-        packets.append(_marker(unit, u.get("sidc"), point))
-        reach = max((c.get("missile_range_m") or 0 for c in u["components"]), default=0)
-        if reach:
-            packets.append(
-                {
-                    "id": f"coverage/{u['id']}",
-                    "name": f"{u['id']} missile reach {reach / 1000:.0f} km",
-                    "parent": f"unit/{u['id']}",
-                    "position": {"cartographicDegrees": [u["lon_deg"], u["lat_deg"], 0.0]},
-                    "ellipse": {
-                        "semiMajorAxis": reach,
-                        "semiMinorAxis": reach,
-                        "fill": False,
-                        "outline": True,
-                        "outlineColor": _rgba(191, 31, 31),
-                    },
-                }
-            )
+        packets += _unit_packets(u)
     for a in scene["aircraft"]:
-        track = flown_track(a, events)
-        t0 = track[0][0]
-        coords = []
-        for p in track:
-            coords += [round(p[0] - t0, 3), p[2], p[1], p[3]]
-        aircraft = {
-            "id": f"aircraft/{a['id']}",
-            "name": a["id"],
-            "description": a["type"],
-            "availability": f"{iso(scene, t0)}/{iso(scene, track[-1][0])}",
-            "position": {"epoch": iso(scene, t0), "cartographicDegrees": coords},
-            "label": {
-                "text": a["id"],
-                "font": "11px sans-serif",
-                "pixelOffset": {"cartesian2": [10, 0]},
-            },
-            "path": {
-                "leadTime": 0,
-                "trailTime": 600,
-                "width": 2,
-                "material": {"solidColor": {"color": _rgba(122, 31, 162)}},
-            },
-        }
-        point = {"pixelSize": 8, "color": _rgba(208, 32, 32)}
-        packets.append(_marker(aircraft, a.get("sidc"), point))
+        packets.append(_aircraft_packet(scene, a, events))
     if coverage:
         packets += _coverage_packets(coverage)
     for k, e in enumerate(shown(events)):
@@ -155,6 +97,75 @@ def to_czml_packets(scene: dict, events: list[dict], coverage: dict | None = Non
             }
         )
     return packets
+
+
+def _unit_packets(u: dict) -> list[dict]:
+    """A unit's marker and, where it has missiles, the circle of their reach."""
+    point = {
+        "pixelSize": 10,
+        "color": _rgba(31, 95, 191),
+        "outlineColor": _rgba(255, 255, 255),
+        "outlineWidth": 1,
+    }
+    unit = {
+        "id": f"unit/{u['id']}",
+        "name": u["id"],
+        "description": u["type"],
+        "position": {"cartographicDegrees": [u["lon_deg"], u["lat_deg"], u["alt_m"]]},
+        "label": {
+            "text": u["id"],
+            "font": "12px sans-serif",
+            "pixelOffset": {"cartesian2": [22, 0]},
+        },
+    }
+    packets = [_marker(unit, u.get("sidc"), point)]
+    reach = max((c.get("missile_range_m") or 0 for c in u["components"]), default=0)
+    if reach:
+        packets.append(
+            {
+                "id": f"coverage/{u['id']}",
+                "name": f"{u['id']} missile reach {reach / 1000:.0f} km",
+                "parent": f"unit/{u['id']}",
+                "position": {"cartographicDegrees": [u["lon_deg"], u["lat_deg"], 0.0]},
+                "ellipse": {
+                    "semiMajorAxis": reach,
+                    "semiMinorAxis": reach,
+                    "fill": False,
+                    "outline": True,
+                    "outlineColor": _rgba(191, 31, 31),
+                },
+            }
+        )
+    return packets
+
+
+def _aircraft_packet(scene: dict, a: dict, events: list[dict]) -> dict:
+    """An aircraft's marker moving along its flown track, with its trail."""
+    track = flown_track(a, events)
+    t0 = track[0][0]
+    coords = []
+    for p in track:
+        coords += [round(p[0] - t0, 3), p[2], p[1], p[3]]
+    aircraft = {
+        "id": f"aircraft/{a['id']}",
+        "name": a["id"],
+        "description": a["type"],
+        "availability": f"{iso(scene, t0)}/{iso(scene, track[-1][0])}",
+        "position": {"epoch": iso(scene, t0), "cartographicDegrees": coords},
+        "label": {
+            "text": a["id"],
+            "font": "11px sans-serif",
+            "pixelOffset": {"cartesian2": [10, 0]},
+        },
+        "path": {
+            "leadTime": 0,
+            "trailTime": 600,
+            "width": 2,
+            "material": {"solidColor": {"color": _rgba(122, 31, 162)}},
+        },
+    }
+    point = {"pixelSize": 8, "color": _rgba(208, 32, 32)}
+    return _marker(aircraft, a.get("sidc"), point)
 
 
 def to_czml(scene: dict, events: list[dict], coverage: dict | None = None) -> str:
