@@ -46,9 +46,12 @@ class Compiled:
             pts.update(tl.breakpoints())
         self.bps = sorted(pts)
         self.bps_arr = np.asarray(self.bps, dtype=float)
-        # id(time grid) -> (the grid, first index of each state met, state per time)
-        self.epochs_of: dict[int, tuple[np.ndarray, list[int], np.ndarray]] = {}
+        # id(time grid) -> (the grid, the epochs met, first index of each, epoch per time)
+        self.epochs_of: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        # (kind index, source, destination) -> breakpoints of that pair's scope
+        self.pair_bps: dict[tuple[int, str, str], np.ndarray] = {}
         rep = np.concatenate(([-INF], self.bps_arr))  # state holds from each epoch's start
+        self.starts = rep
         self.node_ids = list(net.nodes)
         self.link_ids = list(net.links)
         self.nidx = {n: i for i, n in enumerate(self.node_ids)}

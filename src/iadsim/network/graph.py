@@ -60,5 +60,6 @@ class C2Network(Queries, PathSearch, ElementStates, Topology):
         self._shared: set[str] = set()  # elements whose timeline a copy shares
         self._cache_size = int(cache_size)
         self._design_paths: dict = {}
+        self._scopes: dict[tuple[int, str, str], tuple[str, ...]] = {}
         self._c: Compiled | None = None
         self._invalidate()

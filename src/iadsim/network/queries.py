@@ -1,6 +1,7 @@
 """Path queries on a C2 network (a part of `C2Network`): the best available path at a time
 or the reason there is none (read off the design path), routes through waypoints, and the
-same over many times, computed once per distinct network state."""
+same over many times, computed once per epoch of the pair's own scope (`network.scope`):
+the elements that can lie on its paths, not the whole network."""
 
 from __future__ import annotations
 
@@ -12,12 +13,16 @@ import numpy as np
 
 from iadsim.errors import InputError
 from iadsim.killchain import Reason
+from iadsim.network.compiled import Compiled
 from iadsim.network.elements import INF, PathResult, kind_index
 from iadsim.network.kinds import MessageKind
+from iadsim.network.scope import pair_scope
 
 
 class Queries:
     """What the engine asks of a network: paths, latencies, reasons, over time."""
+
+    _scopes: dict[tuple[int, str, str], tuple[str, ...]]
 
     def path(
         self, src: str, dst: str, t: float, kind: MessageKind | str | None = None
@@ -136,26 +141,62 @@ class Queries:
         dist, _ = self._tree(self.state_id(t), kind_index(kind), c.nidx[src])
         return {c.node_ids[i]: float(dist[i]) for i in np.flatnonzero(np.isfinite(dist))}
 
+    def _scope(self, k: int, src: str, dst: str) -> tuple[str, ...]:
+        """The elements whose state can change the answer src -> dst for kind k
+        (`network.scope`), once per design (shared with the network's copies)."""
+        key = (k, src, dst)
+        scope = self._scopes.get(key)
+        if scope is None:
+            for n in (src, dst):
+                if n not in self.nodes:
+                    raise InputError(f"network: unknown node in path query {src!r} -> {dst!r}")
+            scope = self._scopes[key] = pair_scope(self.nodes, self.links, k, src, dst)
+        return scope
+
+    def _pair_breaks(self, c: Compiled, k: int, src: str, dst: str) -> np.ndarray:
+        """Sorted times at which an element of the pair's scope changes state: between two
+        of them the pair's answer does not change, whatever the rest of the network does."""
+        key = (k, src, dst)
+        bps = c.pair_bps.get(key)
+        if bps is None:
+            pts: set[float] = set()
+            for element in self._scope(k, src, dst):
+                pts.update(self._tl[element].breakpoints())
+            bps = c.pair_bps[key] = np.array(sorted(pts), dtype=float)
+        return bps
+
+    def _grid_epochs(self, c: Compiled, times: np.ndarray, flat: np.ndarray):
+        """(the global epochs met by the times, ascending; the first index in `flat` of
+        each; per time the position of its epoch), kept per time grid: the same grids are
+        asked about for many pairs."""
+        hit = c.epochs_of.get(id(times))
+        if hit is not None and hit[0] is times:
+            return hit[1], hit[2], hit[3]
+        ep = np.searchsorted(c.bps_arr, flat, side="right")
+        epochs, first, inv = np.unique(ep, return_index=True, return_inverse=True)
+        inv = inv.ravel()
+        if flat.size > 16:  # a grid (held: its id is not reused), not a single time
+            c.epochs_of[id(times)] = (times, epochs, first, inv)
+        return epochs, first, inv
+
     def _per_epoch(self, src: str, dst: str, times, kind):
-        """(times, the path in each distinct state met, in state order, and per time the
-        index of its state's path)."""
+        """(times, the pair's path in each epoch of its scope met, in time order, and per
+        time the index of its path). The answer is asked once per epoch of the pair's own
+        scope (`_pair_breaks`), at the first time in it: its latency and reason are those
+        at every time of that epoch (a tie between equally fast paths may name either)."""
         times = np.asarray(times, dtype=float)
         flat = times.ravel()
         c = self._compiled()
-        if c.n_states == 1 and flat.size:  # one state throughout: one path
+        k = kind_index(kind)
+        bps = self._pair_breaks(c, k, src, dst) if c.n_states > 1 else c.bps_arr[:0]
+        if not bps.size and flat.size:  # the pair's answer never changes: one path
             return times, [self.path(src, dst, float(flat[0]), kind)], np.zeros(flat.size, int)
-        # the same time grids are asked about for many pairs: their epochs once per grid
-        hit = c.epochs_of.get(id(times))
-        if hit is not None and hit[0] is times:
-            first, inv = hit[1], hit[2]
-        else:
-            ep = c.state_arr[np.searchsorted(c.bps_arr, flat, side="right")]
-            _, first, inv = np.unique(ep, return_index=True, return_inverse=True)
-            first, inv = first.tolist(), inv.ravel()
-            if flat.size > 16:  # a grid (held: its id is not reused), not a single time
-                c.epochs_of[id(times)] = (times, first, inv)
-        per = [self.path(src, dst, float(flat[i]), kind) for i in first]
-        return times, per, inv
+        epochs, first, inv = self._grid_epochs(c, times, flat)
+        # each global epoch lies inside one epoch of the pair (its breakpoints are a subset)
+        mine = np.searchsorted(bps, c.starts[epochs], side="right")
+        _, pick, which = np.unique(mine, return_index=True, return_inverse=True)
+        per = [self.path(src, dst, float(flat[first[j]]), kind) for j in pick]
+        return times, per, which.ravel()[inv]
 
     def paths_by_epoch(
         self,

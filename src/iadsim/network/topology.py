@@ -36,6 +36,7 @@ class Topology:
     _tl: dict[str, ElementTimeline]
     _shared: set[str]
     _design_paths: dict
+    _scopes: dict
 
     def add_node(self, node_id: str, kind: str, up: bool = True) -> Node:
         """Add a node (kind or catalog kind, e.g. engagement_radar); `up=False`: down throughout."""
@@ -122,8 +123,8 @@ class Topology:
 
     def copy(self) -> C2Network:
         """The same network (elements and their state so far) to change apart: the element
-        timelines are shared until either side changes one (copy on write), the cache of
-        design paths is shared (the design does not change with state)."""
+        timelines are shared until either side changes one (copy on write), the caches of
+        design paths and pair scopes are shared (the design does not change with state)."""
         new = object.__new__(type(self))
         new.nodes, new.links = dict(self.nodes), dict(self.links)
         new._tl = dict(self._tl)
@@ -131,6 +132,7 @@ class Topology:
         new._shared = set(self._tl)
         new._cache_size = self._cache_size
         new._design_paths = self._design_paths
+        new._scopes = self._scopes
         new._invalidate()
         return new  # type: ignore[return-value]
 
@@ -141,6 +143,7 @@ class Topology:
         if not up:
             self._tl[element_id].down.add(-INF, INF)
         self._design_paths = {}
+        self._scopes = {}
         self._invalidate()
 
 
