@@ -42,13 +42,28 @@ class SensorLooks:
 def sensor_looks(st: SensorState) -> SensorLooks:
     """Line of sight -> detected -> tracked per aircraft and look of one sensor, and its
     standing as a fire-control radar, with the "no look yet" column appended (stage
-    in_envelope, reason BELOW_HORIZON; as a fire-control radar not working)."""
+    in_envelope, reason BELOW_HORIZON; as a fire-control radar not working). Each array is
+    written into its (A, L + 1) output directly (no concatenation afterwards)."""
     geo = st.geo.geo_code
-    A = geo.shape[0]
+    A, L = geo.shape
+
+    def out(dtype, last) -> tuple[np.ndarray, np.ndarray]:
+        full = np.empty((A, L + 1), dtype)
+        full[:, L] = last
+        return full, full[:, :L]
+
+    stage_x, stage = out(np.int8, int(Stage.IN_ENVELOPE))
+    reason_x, reason = out(np.int8, CODE_BELOW_HORIZON)
+    tracking_x, tracking = out(bool, False)
+    rank_x, rank = out(np.int8, 0)
+    fc_reason_x, fc_reason = out(np.int8, CODE_NOT_DETECTED)
+    blocks_x, blocks = out(np.int64, int(bits(CODE_BELOW_HORIZON)))
+    fc_blocks_x, fc_blocks = out(np.int64, int(bits(CODE_NOT_DETECTED)))
+
     los = (geo != CODE_BELOW_HORIZON) & (geo != CODE_TERRAIN_MASKED)
     works = (st.working == 0)[None, :]
-    stage = np.where(los, int(Stage.LINE_OF_SIGHT), int(Stage.IN_ENVELOPE)).astype(np.int8)
-    reason = np.where(los & ~works, st.working[None, :], geo)
+    np.copyto(stage, np.where(los, int(Stage.LINE_OF_SIGHT), int(Stage.IN_ENVELOPE)))
+    why = np.where(los & ~works, st.working[None, :], geo)
     ok = los & works
     det = ok & st.recent
     blind = np.where(
@@ -56,41 +71,28 @@ def sensor_looks(st: SensorState) -> SensorLooks:
         geo,
         CODE_NOT_DETECTED,
     )
-    reason = np.where(ok & ~det, blind, reason)
+    why = np.where(ok & ~det, blind, why)
     stage[det] = Stage.DETECTED
     trk = det & st.firm
     # a stray detection through jamming that forms no track: jamming is why
     lost = np.where(geo == CODE_JAMMED, CODE_JAMMED, CODE_NOT_TRACKED)
-    reason = np.where(det & ~trk, lost, reason)
+    np.copyto(reason, np.where(det & ~trk, lost, why))
     stage[trk] = Stage.TRACKED
-    tracking = works & los & st.firm
-    rank = works.astype(np.int8) + los + tracking
+    np.logical_and(works & los, st.firm, out=tracking)
+    np.copyto(rank, works.astype(np.int8) + los + tracking)
     # a fire-control radar that sees the target but is jammed says so
     fc_blind = np.where(~los | (geo == CODE_JAMMED), geo, CODE_NO_FIRE_CONTROL_RADAR)
-    fc_reason = np.where(~works, st.working[None, :], fc_blind)
+    np.copyto(fc_reason, np.where(~works, st.working[None, :], fc_blind))
 
     # every reason that blocks the sensor step: why it stopped, the geometry, its state
     own = bits(np.where(works, 0, st.working[None, :]))
-    blocks = bits(reason)
-    blocks |= bits(geo)
+    np.bitwise_or(bits(reason), bits(geo), out=blocks)
     blocks |= own
     blocks[trk] = 0
-    fc_blocks = bits(fc_blind)  # fc_reason is this or the state
-    fc_blocks |= own
+    np.bitwise_or(bits(fc_blind), own, out=fc_blocks)  # fc_reason is fc_blind or the state
     fc_blocks[tracking] = 0
-
-    def ext(x: np.ndarray, last, dtype) -> np.ndarray:
-        return np.concatenate([x, np.full((A, 1), last)], axis=1).astype(dtype)
-
     return SensorLooks(
-        st,
-        ext(stage, int(Stage.IN_ENVELOPE), np.int8),
-        ext(reason, CODE_BELOW_HORIZON, np.int8),
-        ext(tracking, False, bool),
-        ext(rank, 0, np.int8),
-        ext(fc_reason, CODE_NOT_DETECTED, np.int8),
-        ext(blocks, int(bits(CODE_BELOW_HORIZON)), np.int64),
-        ext(fc_blocks, int(bits(CODE_NOT_DETECTED)), np.int64),
+        st, stage_x, reason_x, tracking_x, rank_x, fc_reason_x, blocks_x, fc_blocks_x
     )
 
 
