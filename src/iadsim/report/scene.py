@@ -120,57 +120,6 @@ def build_scene(world: World) -> dict:
     """The scene as a JSON-ready dict (see the module docstring and docs/outputs.md)."""
     spec = world.scenario.spec
     where = site_positions(world)
-    units = []
-    for u in world.units:
-        comps = []
-        for i in u.components:
-            c = world.components[i]
-            comps.append(
-                {
-                    "id": c.id,
-                    "type": c.type,
-                    "kind": str(c.kind),
-                    **_pos(where, c.id),
-                    "radar_range_m": None
-                    if c.radar is None
-                    else round(float(c.radar.max_range_m), 1),
-                    "missile_range_m": None
-                    if c.missile is None
-                    else round(float(c.missile.max_range_m), 1),
-                }
-            )
-        units.append(
-            {
-                "id": u.id,
-                "type": u.type,
-                "c2_mode": u.c2_mode,
-                "weapon": bool(u.role("launcher")),
-                "sidc": unit_sidc(world, u),
-                **_pos(where, u.id),
-                "components": comps,
-            }
-        )
-    aircraft = []
-    for a, ac in enumerate(world.aircraft):
-        t = track_times(ac.route)
-        pos = aircraft_positions(world, a, t)
-        aircraft.append(
-            {
-                "id": ac.id,
-                "type": ac.type,
-                "category": ac.spec.category,
-                "sidc": aircraft_sidc(ac.spec.category),
-                "track": [
-                    [
-                        round(float(ti), 2),
-                        round(float(p[0]), 6),
-                        round(float(p[1]), 6),
-                        round(float(p[2]), 1),
-                    ]
-                    for ti, p in zip(t, pos, strict=True)
-                ],
-            }
-        )
     sites = [
         {
             "id": s.id,
@@ -199,8 +148,8 @@ def build_scene(world: World) -> dict:
         "start_utc": spec.start_utc.isoformat(),
         "duration_s": world.duration_s,
         "origin": {"lat_deg": spec.origin.lat_deg, "lon_deg": spec.origin.lon_deg},
-        "units": units,
-        "aircraft": aircraft,
+        "units": [_unit(world, u, where) for u in world.units],
+        "aircraft": [_aircraft(world, a) for a in range(len(world.aircraft))],
         "sites": sites,
         "strikes": strikes,
         "links": links,
@@ -211,6 +160,56 @@ def build_scene(world: World) -> dict:
     w, s_, e, n = scene["bounds"]
     scene["land"] = land_polygons((w - 2.0, s_ - 2.0, e + 2.0, n + 2.0))  # past the view
     return scene
+
+
+def _unit(world: World, u, where: dict) -> dict:
+    """A unit of the scene: where it stands, its symbol and its components' reach."""
+    comps = []
+    for i in u.components:
+        c = world.components[i]
+        comps.append(
+            {
+                "id": c.id,
+                "type": c.type,
+                "kind": str(c.kind),
+                **_pos(where, c.id),
+                "radar_range_m": None if c.radar is None else round(float(c.radar.max_range_m), 1),
+                "missile_range_m": None
+                if c.missile is None
+                else round(float(c.missile.max_range_m), 1),
+            }
+        )
+    return {
+        "id": u.id,
+        "type": u.type,
+        "c2_mode": u.c2_mode,
+        "weapon": bool(u.role("launcher")),
+        "sidc": unit_sidc(world, u),
+        **_pos(where, u.id),
+        "components": comps,
+    }
+
+
+def _aircraft(world: World, a: int) -> dict:
+    """Aircraft `a` of the scene: its symbol and its planned track (time, lat, lon, alt)."""
+    ac = world.aircraft[a]
+    t = track_times(ac.route)
+    pos = aircraft_positions(world, a, t)
+    return {
+        "id": ac.id,
+        "type": ac.type,
+        "category": ac.spec.category,
+        "sidc": aircraft_sidc(ac.spec.category),
+        "track": [
+            [
+                round(float(ti), 2),
+                round(float(p[0]), 6),
+                round(float(p[1]), 6),
+                round(float(p[2]), 1),
+            ]
+            for ti, p in zip(t, pos, strict=True)
+        ],
+    }
 
 
 def scene_bounds(scene: dict, margin_deg: float = 0.05) -> list[float]:
