@@ -101,6 +101,10 @@ class Crews:
         self.heard: list[SuppressionEvent] = []
         self._arrays: tuple[int, tuple] | None = None
         self._perceived: dict[tuple[str, float], tuple[int, tuple]] = {}
+        # per event heard, in hearing order: the radio networks it hit, and per unit the
+        # (delay, weight) with which its crew perceives it; extended as events are heard
+        self._nets: list[frozenset[int]] = []
+        self._seen_by: dict[str, tuple[list[float], list[float]]] = {}
         self._network = radio_networks(world)
 
     def hear(self, event: SuppressionEvent | None) -> None:
@@ -197,33 +201,50 @@ class Crews:
         cached = self._perceived.get(key)
         if cached is not None and cached[0] == n:
             return cached[1]
-        times, xy, sev, nets = self._suppressive_events()
-        d = np.hypot(xy[:, 0] - unit.enu[0], xy[:, 1] - unit.enu[1])
-        mine = self._network.get(unit.id)
-        perceived_at, weight = [], []
-        for k in range(times.size):
-            delay, w = perceived(float(d[k]), mine in nets[k], DEFAULT_SUPPRESSION)
-            perceived_at.append(times[k] + delay)
-            weight.append(w)
-        at, w = np.asarray(perceived_at, float), np.asarray(weight, float)
+        times, _, sev, _, order = self._suppressive_events()
+        delay, weight = self._perceptions(unit)
+        at = times + np.asarray(delay, float)[order]
+        w = np.asarray(weight, float)[order]
         seen = w > 0
         out = (at[seen], (sensitivity * sev[seen]) * w[seen])
         self._perceived[key] = (n, out)
         return out
 
+    def _perceptions(self, unit: UnitRt) -> tuple[list[float], list[float]]:
+        """Per event heard, in hearing order: (delay, weight) with which `unit`'s crew
+        perceives it. Worked out once per unit and event (it reads only the two), as the
+        events are heard: asking again after a new event costs that event, not them all
+        (units x events instead of units x events^2). Needs `_nets` up to date
+        (`_suppressive_events`)."""
+        delay, weight = self._seen_by.setdefault(unit.id, ([], []))
+        new = self.heard[len(delay) :]
+        if new:
+            xy = np.asarray([e.position_m[:2] for e in new], float).reshape(-1, 2)
+            d = np.hypot(xy[:, 0] - unit.enu[0], xy[:, 1] - unit.enu[1])
+            mine = self._network.get(unit.id)
+            for k, nets in enumerate(self._nets[len(delay) : len(self.heard)]):
+                dt, w = perceived(float(d[k]), mine in nets, DEFAULT_SUPPRESSION)
+                delay.append(dt)
+                weight.append(w)
+        return delay, weight
+
     def _suppressive_events(self):
-        """(times, ENU xy, severities, networks) of the events heard, in time order (stable:
-        same-time events keep the order they were heard); networks: the radio networks of the
-        units the event hit. Cached until a new event is heard."""
+        """(times, ENU xy, severities, networks, hearing index) of the events heard, in time
+        order (stable: same-time events keep the order they were heard); networks: the radio
+        networks of the units the event hit, worked out once per event. Cached until a new
+        event is heard."""
         n = len(self.heard)
         if self._arrays is not None and self._arrays[0] == n:
             return self._arrays[1]
-        events = sorted(self.heard, key=lambda e: e.time_s)
+        self._nets.extend(self._event_networks(e) for e in self.heard[len(self._nets) :])
+        order = sorted(range(n), key=lambda i: self.heard[i].time_s)
+        events = [self.heard[i] for i in order]
         out = (
             np.asarray([e.time_s for e in events], float),
             np.asarray([e.position_m[:2] for e in events], float).reshape(-1, 2),
             np.asarray([severity_of(e.kind) for e in events], float),
-            [self._event_networks(e) for e in events],
+            [self._nets[i] for i in order],
+            np.asarray(order, dtype=np.int64),
         )
         self._arrays = (n, out)
         return out
