@@ -143,11 +143,12 @@ class Fight:
                 continue
             new = chains.get(ci)
             if new is not None:
-                chain.stage[:, k0:] = new.stage[:, k0:]
-                chain.reason[:, k0:] = new.reason[:, k0:]
-                chain.blocks[:, k0:] = new.blocks[:, k0:]
+                d = k0 - new.k0  # the new chain's arrays begin at its decision index k0
+                chain.stage[:, k0:] = new.stage[:, d:]
+                chain.reason[:, k0:] = new.reason[:, d:]
+                chain.blocks[:, k0:] = new.blocks[:, d:]
                 for li, ready in chain.ready.items():
-                    ready[:, k0:] = new.ready[li][:, k0:]
+                    ready[:, k0:] = new.ready[li][:, d:]
                 stage = chain.stage
                 chain.candidates = np.flatnonzero((stage == Stage.FIRE_CONTROL).any(axis=0))
                 self._fire_control_order[ci] = fire_control_order(chain)

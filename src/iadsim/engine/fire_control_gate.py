@@ -62,7 +62,7 @@ class FireControlGate:
     def ready(
         self,
         unit: UnitRt,
-        times: np.ndarray,
+        span: slice,
         avail: dict[int, np.ndarray],
         ug: UnitGeometry,
         conn: Connectivity,
@@ -70,15 +70,16 @@ class FireControlGate:
         """Per launcher, (A, K) whether it can fire now: an IR lock draw for infrared
         missiles, else a fire-control radar's firm track reaching it. Also why not (the
         headline) and every reason blocking some fire-control radar's way to an available
-        launcher (a mask)."""
+        launcher (a mask). At the unit's decision indices `span` (`avail`: at those)."""
         w = self.world
+        times = ug.times_s[span]
         A, K = len(w.aircraft), len(times)
         launchers = unit.role("launcher")
         ready: dict[int, np.ndarray] = {li: np.zeros((A, K), bool) for li in launchers}
         missile = next(w.components[li].missile for li in launchers)
         if missile.guidance == "infrared":
             for li in launchers:
-                ready[li] = avail[li][None, :] & self._lock(li, ug.p_lock[li])
+                ready[li] = avail[li][None, :] & self._lock(li, ug.p_lock[li])[:, span]
             return ready, np.full((A, K), CODE_NO_LOCK, np.int8), bits(np.int8(CODE_NO_LOCK))
         fc_reason = np.full((A, K), CODE_NO_FIRE_CONTROL_RADAR, np.int8)
         fc_rank = np.zeros((A, K), np.int8)  # how far the best fire-control radar got
@@ -86,7 +87,7 @@ class FireControlGate:
         for fi in (i for i in unit.role("fire_control") if i in self.sensors):
             comp = w.components[fi]
             pre = self.looks.looks(fi)
-            j = self.looks.index(fi, times)
+            j = self.looks.index(fi, ug.times_s)[span]
             tracking = pre.fc_tracking.take(j, axis=1)
             rank, r = pre.fc_rank.take(j, axis=1), pre.fc_reason.take(j, axis=1)
             links_seen: set[bytes] = set()

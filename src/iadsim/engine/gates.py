@@ -54,6 +54,16 @@ class UnitChain:
     blocks: np.ndarray  # (A, K) int64 mask (killchain.BIT): every reason blocking its gate
     ready: dict[int, np.ndarray]  # launcher component -> (A, K) bool: can fire on a now
     candidates: np.ndarray  # decision indices where some aircraft reached fire control
+    # the first decision index the arrays cover (a chain worked out again from an outcome's
+    # time on covers the decision times from then: columns k0.. of the unit's grid)
+    k0: int = 0
+
+
+def _within(x: np.ndarray | dict, cols: slice) -> np.ndarray | dict:
+    """Timeline arrays (last axis: decision times; or a dict of them) at columns `cols`."""
+    if isinstance(x, dict):
+        return {k: v[..., cols] for k, v in x.items()}
+    return x[..., cols]
 
 
 class Gates:
@@ -96,16 +106,22 @@ class Gates:
         self._sensor_chains: dict[tuple, tuple] = {}
         self._launchers: dict[tuple, tuple] = {}
 
-    def _unchanged(self, memo: dict, key: tuple, *read) -> tuple | None:
-        """What `memo` holds under `key` if it was worked out from the same objects `read`
-        (by identity) and the same equipment version, else None."""
+    def _unchanged(self, memo: dict, key: tuple, span: slice, *read) -> tuple | None:
+        """What `memo` holds under `key` at the decision indices `span`, if it was worked out
+        from the same objects `read` (by identity) and the same equipment version over those
+        indices or more, else None. Its arrays' last axis is the decision times."""
         hit = memo.get(key)
         if (
             hit is not None
             and hit[1] == self.equipment.version
+            and hit[2].start <= span.start
+            and span.stop <= hit[2].stop
             and all(a is b for a, b in zip(hit[0], read, strict=True))
         ):
-            return hit[2]
+            if hit[2] == span:
+                return hit[3]
+            cols = slice(span.start - hit[2].start, span.stop - hit[2].start)
+            return tuple(_within(x, cols) for x in hit[3])
         return None
 
     def use_network(self, network: Connectivity) -> None:
@@ -157,27 +173,77 @@ class Gates:
         self.pictures[unit.id] = pic
         return pic
 
-    def unit_chain(self, unit: UnitRt, ug: UnitGeometry) -> UnitChain:
-        """The unit's kill chain against every aircraft at every decision time, gate by gate:
-        envelope, the search sensors' picture at the command post, an available launcher,
-        fire control. A centralized unit whose doctrine allows it fights on its launchers'
-        own radars once it has lost its command post for the fallback delay."""
+    def unit_chain(self, unit: UnitRt, ug: UnitGeometry, from_s: float | None = None) -> UnitChain:
+        """The unit's kill chain against every aircraft at every decision time (from time
+        `from_s` on, when given: an outcome changed it then), gate by gate: envelope, the
+        search sensors' picture at the command post, an available launcher, fire control.
+        A centralized unit whose doctrine allows it fights on its launchers' own radars once
+        it has lost its command post for the fallback delay."""
         w = self.world
-        times = ug.times_s
         cps = unit.role("command")
         centralized = unit.c2_mode != "autonomous" and bool(cps)
         cp = w.components[cps[0]] if centralized else None
-        stage, reason, blocks, ready = self._chain(unit, ug, cp)
+        k0 = self._first_column(unit, ug, cp, from_s)
+        K = ug.times_s.size
+        active = None
         if cp is not None:
-            active = self.fallback_active(unit, times, cp)
-            if active.any():
-                s2, r2, b2, ready2 = self._chain(unit, ug, None, fallback=True)
-                stage = np.where(active[None, :], s2, stage).astype(np.int8)
-                reason = np.where(active[None, :], r2, reason).astype(np.int8)
-                blocks = np.where(active[None, :], b2, blocks)
-                ready = {li: np.where(active[None, :], ready2[li], ready[li]) for li in ready}
-        candidates = np.flatnonzero((stage == Stage.FIRE_CONTROL).any(axis=0))
-        return UnitChain(unit, ug, stage, reason.astype(np.int8), blocks, ready, candidates)
+            active = self.fallback_active(unit, ug.times_s, cp)[k0:]
+        if active is None or not active.any():
+            stage, reason, blocks, ready = self._chain(unit, ug, cp, slice(k0, K))
+        else:
+            stage, reason, blocks, ready = self._with_fallback(unit, ug, cp, k0, active)
+        candidates = np.flatnonzero((stage == Stage.FIRE_CONTROL).any(axis=0)) + k0
+        return UnitChain(unit, ug, stage, reason.astype(np.int8), blocks, ready, candidates, k0)
+
+    def _with_fallback(self, unit: UnitRt, ug: UnitGeometry, cp, k0: int, active: np.ndarray):
+        """The chain from decision index k0 on of a unit fighting on its own where `active`:
+        its launchers' own radars there, its command post's picture elsewhere. Each chain is
+        worked out over the span of decision times that holds its columns only (the gates
+        are worked out column by column: a span's columns equal the whole timeline's),
+        except where the post fuses a picture (Kalman mode), which numbers its tracks from
+        the start."""
+        K = ug.times_s.size
+        on, off = np.flatnonzero(active), np.flatnonzero(~active)
+        c_end = k0 + int(off[-1]) + 1 if off.size else k0  # its post's picture: [k0, c_end)
+        f_start = k0 + int(on[0])  # on its own: [f_start, K)
+        if any(self.sensors[si].reports is not None for si in self.unit_sensors(unit)):
+            c_end = K
+        own = self._chain(unit, ug, None, slice(f_start, K), fallback=True)
+        if c_end == k0:
+            return own
+        post = self._chain(unit, ug, cp, slice(k0, c_end))
+        d, act = f_start - k0, active[f_start - k0 :]  # c_end >= f_start: no column left out
+
+        def merged(x_post: np.ndarray, x_own: np.ndarray) -> np.ndarray:
+            out = np.empty(x_post.shape[:-1] + (K - k0,), x_post.dtype)
+            out[..., : c_end - k0] = x_post
+            tail = out[..., d:]
+            tail[..., act] = x_own[..., act]
+            return out
+
+        stage, reason, blocks = (merged(a, b) for a, b in zip(post[:3], own[:3], strict=True))
+        ready = {li: merged(post[3][li], own[3][li]) for li in post[3]}
+        return stage, reason, blocks, ready
+
+    def _first_column(self, unit: UnitRt, ug: UnitGeometry, cp, from_s: float | None) -> int:
+        """The first decision index a chain worked out from time `from_s` on must cover: the
+        first at or after it, else earlier where a later column reads an earlier one (a
+        frozen picture holds what it held before the freeze began; a fused picture, Kalman
+        mode, numbers its tracks from the start). Every other gate is worked out column by
+        column, so columns from there on equal those of the whole timeline."""
+        times = ug.times_s
+        if from_s is None or times.size == 0:
+            return 0
+        k0 = min(int(np.searchsorted(times, from_s, side="left")), times.size - 1)
+        if cp is None:
+            return k0
+        if any(self.sensors[si].reports is not None for si in self.unit_sensors(unit)):
+            return 0
+        if self.cyber is not None:
+            for win in self.cyber.stale(cp.id):
+                if win.end_s > times[k0]:  # its held column may lie before k0
+                    k0 = min(k0, max(int(np.searchsorted(times, win.start_s, "right")) - 1, 0))
+        return k0
 
     def fallback_active(self, unit: UnitRt, times: np.ndarray, cp) -> np.ndarray:
         """(K,) where the unit fights on its own: its doctrine allows it (`fallback`, else the
@@ -201,19 +267,23 @@ class Gates:
         run_start = times[np.maximum.accumulate(np.where(began, k, 0))]
         return lost & (times - run_start >= delay)
 
-    def _chain(self, unit: UnitRt, ug: UnitGeometry, cp, fallback: bool = False):
+    def _chain(self, unit: UnitRt, ug: UnitGeometry, cp, span: slice, fallback: bool = False):
         """(stage, reason, blocks, ready) of the unit's chain with command post `cp` (None:
         fighting without one, on its own sensors; `fallback`: on its launchers' own radars
-        only). `blocks`: every reason blocking the gate where the chain stops (a mask)."""
-        times = ug.times_s
-        stage = np.where(ug.airborne, int(Stage.NONE), -1).astype(np.int8)
-        reason = ug.env_code.copy()
+        only), at the decision indices `span` (a slice). `blocks`: every reason blocking the
+        gate where the chain stops (a mask)."""
+        times = ug.times_s[span]
+        airborne, env_code = ug.airborne[:, span], ug.env_code[:, span]
+        stage = np.where(airborne, int(Stage.NONE), -1).astype(np.int8)
+        reason = env_code.copy()
         blocks = bits(reason)
-        cont = ug.airborne & (ug.env_code == 0)
+        cont = airborne & (env_code == 0)
         stage[cont] = Stage.IN_ENVELOPE
 
         cp_code = self.equipment.working(cp.index, times) if cp is not None else None
-        best_stage, best_reason, best_blocks = self._search_gate(unit, times, cp, cp_code, fallback)
+        best_stage, best_reason, best_blocks = self._search_gate(
+            unit, ug.times_s, span, cp, cp_code, fallback
+        )
         if cp is not None and self.cyber is not None:
             best_stage, best_reason = self.cyber.freeze(cp.id, times, best_stage, best_reason)
         stage = np.where(cont, np.maximum(best_stage, int(Stage.IN_ENVELOPE)), stage)
@@ -222,7 +292,7 @@ class Gates:
         blocks = np.where(cont, searched, blocks)
         cont &= best_stage >= Stage.REPORTED
 
-        avail, why, l_blocks = self._launchers_available(unit, times, cp)
+        avail, why, l_blocks = self._launchers_available(unit, ug.times_s, span, cp)
         any_avail = np.logical_or.reduce(list(avail.values()))
         stopped = cont & ~any_avail[None, :]
         reason = np.where(stopped, why[None, :], reason)
@@ -230,7 +300,7 @@ class Gates:
         cont &= any_avail[None, :]
         stage[cont] = Stage.ASSIGNED
 
-        ready, fc_reason, fc_blocks = self.fire_control.ready(unit, times, avail, ug, self.conn)
+        ready, fc_reason, fc_blocks = self.fire_control.ready(unit, span, avail, ug, self.conn)
         any_ready = np.logical_or.reduce(list(ready.values()))
         stopped = cont & ~any_ready
         reason = np.where(stopped, fc_reason, reason)
@@ -241,12 +311,16 @@ class Gates:
         blocks = np.where(cont, 0, blocks)
         return stage, reason.astype(np.int8), blocks, ready
 
-    def _search_gate(self, unit: UnitRt, times: np.ndarray, cp, cp_code, fallback=False):
+    def _search_gate(
+        self, unit: UnitRt, all_times: np.ndarray, span: slice, cp, cp_code, fallback=False
+    ):
         """Line of sight -> detected -> tracked -> reported, per feeding sensor; the sensor
         that got furthest speaks for the unit (the first one on ties). In Kalman mode the
         command post's fused picture decides `reported`. Returns (stage, reason, blocks)
         (A, K); blocks: every reason blocking a sensor's way to the post, over all sensors
-        (the gate is blocked only if every sensor's way is)."""
+        (the gate is blocked only if every sensor's way is). At the decision times
+        `all_times[span]`."""
+        times = all_times[span]
         A, K = len(self.world.aircraft), len(times)
         best_stage = np.full((A, K), -1, np.int8)
         best_reason = np.full((A, K), CODE_NO_SENSOR, np.int8)
@@ -260,7 +334,7 @@ class Gates:
         )
         for si in unit_sensors:
             s_stage, s_reason, own, route = self._sensor_chain(
-                si, unit, times, cp, cp_code, si in fused
+                si, unit, all_times, span, cp, cp_code, si in fused
             )
             blocks |= own
             routes |= route
@@ -275,27 +349,31 @@ class Gates:
         blocks |= routes[None, :]
         return best_stage, best_reason, blocks
 
-    def _sensor_chain(self, si: int, unit: UnitRt, times: np.ndarray, cp, cp_code, fused: bool):
+    def _sensor_chain(
+        self, si: int, unit: UnitRt, all_times: np.ndarray, span: slice, cp, cp_code, fused: bool
+    ):
         """`_worked_sensor_chain`, kept until the sensor's timeline, the network or the
         equipment change (a unit's other sensors are not worked out again when one radar's
-        emissions change)."""
+        emissions change), at the decision indices `span`."""
         key = (si, unit.index, cp.index if cp is not None else -1, fused)
-        read = (self.sensors[si], self.conn, times)
-        got = self._unchanged(self._sensor_chains, key, *read)
+        read = (self.sensors[si], self.conn, all_times)
+        got = self._unchanged(self._sensor_chains, key, span, *read)
         if got is None:
-            got = self._worked_sensor_chain(si, unit, times, cp, cp_code, fused)
-            self._sensor_chains[key] = (read, self.equipment.version, got)
+            got = self._worked_sensor_chain(si, unit, all_times, span, cp, cp_code, fused)
+            self._sensor_chains[key] = (read, self.equipment.version, span, got)
         return got
 
     def _worked_sensor_chain(
-        self, si: int, unit: UnitRt, times: np.ndarray, cp, cp_code, fused: bool
+        self, si: int, unit: UnitRt, all_times: np.ndarray, span: slice, cp, cp_code, fused: bool
     ):
         """One sensor's chain for the unit: (stage, reason) per aircraft and decision time,
         and every reason blocking its way to the post, whether or not it tracked: its own
         (A, K) and its route's (K,) (masks). Line of sight, detection and track come from
-        the sensor's look grid (`_looks`); only the report to the post depends on the unit."""
+        the sensor's look grid (`_looks`); only the report to the post depends on the unit.
+        At the decision times `all_times[span]`."""
+        times = all_times[span]
         pre = self.looks.looks(si)
-        j = self.looks.index(si, times)
+        j = self.looks.index(si, all_times)[span]
         s_stage = pre.stage.take(j, axis=1)
         s_reason = pre.reason.take(j, axis=1)
         own = pre.blocks.take(j, axis=1)
@@ -327,14 +405,15 @@ class Gates:
             s_stage[trk & reaches[None, :]] = Stage.REPORTED
         return s_stage, s_reason, own, route
 
-    def _launchers_available(self, unit: UnitRt, times: np.ndarray, cp):
-        """`_worked_launchers`, kept until the network or the equipment change."""
+    def _launchers_available(self, unit: UnitRt, all_times: np.ndarray, span: slice, cp):
+        """`_worked_launchers` at the decision times `all_times[span]`, kept until the network
+        or the equipment change."""
         key = (unit.index, cp.index if cp is not None else -1)
-        read = (self.conn, times)
-        got = self._unchanged(self._launchers, key, *read)
+        read = (self.conn, all_times)
+        got = self._unchanged(self._launchers, key, span, *read)
         if got is None:
-            got = self._worked_launchers(unit, times, cp)
-            self._launchers[key] = (read, self.equipment.version, got)
+            got = self._worked_launchers(unit, all_times[span], cp)
+            self._launchers[key] = (read, self.equipment.version, span, got)
         return got
 
     def _worked_launchers(self, unit: UnitRt, times: np.ndarray, cp):

@@ -150,14 +150,19 @@ class Replication:
             self.world, self.equipment, self.outages, self.jamming.link_windows
         )
 
-    def _chains(self, sensors: set[int] | None = None, component: int | None = None) -> dict:
-        """Weapon unit position -> its chain worked out as things stand: every unit's, or
-        (`sensors`) only those of the units fed by one of these sensors or (`component`)
-        having that component."""
+    def _chains(
+        self,
+        sensors: set[int] | None = None,
+        component: int | None = None,
+        from_s: float | None = None,
+    ) -> dict:
+        """Weapon unit position -> its chain worked out as things stand (from time `from_s`
+        on, when given): every unit's, or (`sensors`) only those of the units fed by one of
+        these sensors or (`component`) having that component."""
         w = self.world
         owner = w.components[component].unit if component is not None else None
         return {
-            ci: self.gates.unit_chain(u, self.geom.units[u.index])
+            ci: self.gates.unit_chain(u, self.geom.units[u.index], from_s)
             for ci, u in enumerate(self.weapon_units)
             if sensors is None or sensors & self.gates.feeding(u) or u.id == owner
         }
@@ -199,15 +204,15 @@ class Replication:
             self.sector.conn = self.network
         redrawn = self.sensing.update(t, self.network, changed, geos)
         if not network:
-            self.fight.rechain(t, self._chains(redrawn))
+            self.fight.rechain(t, self._chains(redrawn, from_s=t))
         elif isinstance(outcome, ComponentLost) and not self._relays(outcome.component):
             # an end point lost (a radar, a launcher): no path between two others changes,
             # so only its unit's chain and those its sensor fed change; every unit's next
             # decision goes back in the queue, as after any change of the network
-            lost = self._chains(redrawn, outcome.component)
+            lost = self._chains(redrawn, outcome.component, from_s=t)
             self.fight.rechain(t, lost, requeue=range(len(self.weapon_units)))
         else:
-            self.fight.rechain(t, self._chains())
+            self.fight.rechain(t, self._chains(from_s=t))
 
     def _name_failing_elements(self) -> None:
         """The ledger's `element` and `elements`: which link, set, generator or component
