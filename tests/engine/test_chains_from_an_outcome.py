@@ -4,7 +4,9 @@ each of its two chains worked out only over the span of times it reads
 (`Gates._with_fallback`). The reference for both is the plain computation: every chain worked
 out over the whole night, once, on the state the night ended in. Outcomes only change what
 holds from their time on (a component lost at t works before t; a radar gone dark at t looked
-before t), so the merged timelines must equal it column for column."""
+before t), so the merged timelines must equal it column for column; and that is why the
+ledger's reasons can be worked out after the fight, at the columns it reads (`Gates.explain`),
+by a second code path whose stages must equal the fight's."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import pytest
 from iadsim.engine.gates import Gates
 from iadsim.engine.replication import Replication
 from iadsim.engine.run import prepare
+from iadsim.killchain import Stage
 
 CARACAS = Path(__file__).resolve().parents[2] / "scenarios" / "caracas-2026-01-03.yaml"
 
@@ -26,26 +29,24 @@ def caracas():
 
 
 def _whole_night(rep: Replication, chain):
-    """The unit's chain over every decision time on the final state, fallback by `np.where`
-    over two whole-night chains (no spans, no caches)."""
+    """The unit's (stage, ready) over every decision time on the final state, fallback by
+    `np.where` over two whole-night chains (no spans, no caches)."""
     gates = rep.gates
-    gates._sensor_chains.clear()
+    gates.search._stages.clear()
     gates._launchers.clear()
     unit, ug = chain.unit, chain.geo
     whole = slice(0, ug.times_s.size)
-    post = gates._chain(unit, ug, None, whole)
-    cps = unit.role("command")
-    if unit.c2_mode == "autonomous" or not cps:
-        return post
-    cp = rep.world.components[cps[0]]
+    cp = gates._post(unit)
+    if cp is None:
+        return gates._chain(unit, ug, None, whole)
     post = gates._chain(unit, ug, cp, whole)
     active = gates.fallback_active(unit, ug.times_s, cp)
     if not active.any():
         return post
     own = gates._chain(unit, ug, None, whole, fallback=True)
     pick = active[None, :]
-    stage, reason, blocks = (np.where(pick, o, p) for p, o in zip(post[:3], own[:3], strict=True))
-    return stage, reason, blocks, {li: np.where(pick, own[3][li], post[3][li]) for li in post[3]}
+    stage = np.where(pick, own[0], post[0])
+    return stage, {li: np.where(pick, own[1][li], post[1][li]) for li in post[1]}
 
 
 def test_chains_worked_out_from_each_outcome_equal_the_whole_night_on_its_final_state(
@@ -65,23 +66,41 @@ def test_chains_worked_out_from_each_outcome_equal_the_whole_night_on_its_final_
         rep = Replication(caracas.geometry, seed)
         rep.run()
         for chain in rep.fight.chains:
-            stage, reason, blocks, ready = _whole_night(rep, chain)
+            stage, ready = _whole_night(rep, chain)
             assert np.array_equal(chain.stage, stage), (seed, chain.unit.id)
-            assert np.array_equal(chain.reason, reason), (seed, chain.unit.id)
-            assert np.array_equal(chain.blocks, blocks), (seed, chain.unit.id)
             for li in ready:
                 assert np.array_equal(chain.ready[li], ready[li]), (seed, chain.unit.id, li)
-        cps = [c for c in rep.fight.chains if c.unit.role("command")]
-        fallen_back += sum(
-            bool(
-                rep.gates.fallback_active(
-                    c.unit, c.geo.times_s, rep.world.components[c.unit.role("command")[0]]
-                ).any()
-            )
-            for c in cps
-        )
+            cp = rep.gates._post(chain.unit)
+            if cp is not None:
+                fallen_back += bool(
+                    rep.gates.fallback_active(chain.unit, chain.geo.times_s, cp).any()
+                )
     # the seeds exercise both: chains worked out again mid-raid, batteries on their own
     assert len(calls) > 5 and fallen_back > 0
+
+
+def test_the_reasons_worked_out_after_the_fight_agree_with_its_chains(caracas):
+    """`Gates.explain` works out a chain's stage again with its reasons, at some columns
+    only: its stages equal the fight's there, and its reasons equal those of the whole
+    night at the same columns (each column is worked out on its own)."""
+    rng = np.random.default_rng(7)
+    for seed in (2, 5, 9):
+        rep = Replication(caracas.geometry, seed)
+        rep.run()
+        for chain in rep.fight.chains:
+            K = chain.geo.times_s.size
+            every = np.arange(K)
+            stage, reason, blocks = rep.gates.explain(chain.unit, chain.geo, every)
+            assert np.array_equal(stage, chain.stage), (seed, chain.unit.id)
+            # a chain stopped short of fire control has a reason; one there has none
+            at_fc = stage == Stage.FIRE_CONTROL
+            assert not reason[at_fc].any() and not blocks[at_fc].any()
+            held = (stage >= 0) & ~at_fc
+            assert np.all((blocks[held] >> reason[held].astype(np.int64)) & 1)
+            cols = np.unique(rng.integers(0, K, 25))
+            s2, r2, b2 = rep.gates.explain(chain.unit, chain.geo, cols)
+            assert np.array_equal(s2, stage[:, cols])
+            assert np.array_equal(r2, reason[:, cols]) and np.array_equal(b2, blocks[:, cols])
 
 
 def test_a_chain_from_an_outcome_covers_the_times_from_then_on(caracas):
@@ -94,5 +113,6 @@ def test_a_chain_from_an_outcome_covers_the_times_from_then_on(caracas):
     k0 = int(np.searchsorted(times, t))
     assert late.k0 <= k0 and late.stage.shape[1] == times.size - late.k0
     assert np.array_equal(late.stage, chain.stage[:, late.k0 :])
-    assert np.array_equal(late.blocks, chain.blocks[:, late.k0 :])
+    for li, ready in late.ready.items():
+        assert np.array_equal(ready, chain.ready[li][:, late.k0 :])
     assert np.all(late.candidates >= late.k0)

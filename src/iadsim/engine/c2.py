@@ -124,6 +124,15 @@ class Connectivity:
             self._cache[key] = status
         return status
 
+    def status_at(
+        self, a: str, b: str, grid: np.ndarray, at: slice | np.ndarray, kind: str | None = None
+    ) -> PathStatus:
+        """`status` at the times `grid[at]`, worked out (and kept) over the whole time grid:
+        the parts of a grid asked for one after another (chains worked out again from an
+        outcome's time on, the ledger's rows after the fight) share one answer."""
+        whole = self.status(a, b, grid, kind)
+        return PathStatus(whole.ok[at], whole.latency_s[at], whole.code[at])
+
 
 def sample_link_outages(world: World, rs: RngStreams) -> dict[str, list[tuple[float, float]]]:
     """Random failure and repair of links with an MTBF/MTTR, over the scenario's duration

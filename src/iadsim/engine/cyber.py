@@ -149,8 +149,8 @@ class Cyber:
         return [w for w in self.windows if w.effect == "stale" and cp_id in w.components]
 
     def freeze(
-        self, cp_id: str, times: np.ndarray, stage: np.ndarray, reason: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+        self, cp_id: str, times: np.ndarray, stage: np.ndarray, reason: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """The search gate's (stage, reason) (A, K) at a command post whose picture is
         frozen: see `freeze_picture`."""
         for w in self.stale(cp_id):
@@ -168,7 +168,7 @@ class Cyber:
 def freeze_picture(
     times: np.ndarray,
     stage: np.ndarray,
-    reason: np.ndarray,
+    reason: np.ndarray | None,
     start_s: float,
     end_s: float,
     coast_s: float,
@@ -191,7 +191,8 @@ def freeze_picture(
     keep = held[:, None] & fresh[None, :]
     lose = inside[None, :] & (stage >= Stage.REPORTED) & ~keep
     stage = np.where(lose, int(Stage.TRACKED), stage).astype(np.int8)
-    reason = np.where(lose, CODE_PICTURE_DENIED, reason).astype(np.int8)
+    if reason is not None:  # None: the stages alone are asked (engine.gates, in the fight)
+        reason = np.where(lose, CODE_PICTURE_DENIED, reason).astype(np.int8)
     return stage, reason
 
 

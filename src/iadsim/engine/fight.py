@@ -145,8 +145,6 @@ class Fight:
             if new is not None:
                 d = k0 - new.k0  # the new chain's arrays begin at its decision index k0
                 chain.stage[:, k0:] = new.stage[:, d:]
-                chain.reason[:, k0:] = new.reason[:, d:]
-                chain.blocks[:, k0:] = new.blocks[:, d:]
                 for li, ready in chain.ready.items():
                     ready[:, k0:] = new.ready[li][:, d:]
                 stage = chain.stage

@@ -62,44 +62,54 @@ class FireControlGate:
     def ready(
         self,
         unit: UnitRt,
-        span: slice,
+        span: slice | np.ndarray,
         avail: dict[int, np.ndarray],
         ug: UnitGeometry,
         conn: Connectivity,
-    ):
+    ) -> dict[int, np.ndarray]:
         """Per launcher, (A, K) whether it can fire now: an IR lock draw for infrared
-        missiles, else a fire-control radar's firm track reaching it. Also why not (the
-        headline) and every reason blocking some fire-control radar's way to an available
-        launcher (a mask). At the unit's decision indices `span` (`avail`: at those)."""
+        missiles, else a fire-control radar's firm track reaching it. At the unit's decision
+        indices `span` (`avail`: at those)."""
         w = self.world
-        times = ug.times_s[span]
-        A, K = len(w.aircraft), len(times)
         launchers = unit.role("launcher")
+        if self._infrared(unit):
+            return {
+                li: avail[li][None, :] & self._lock(li, ug.p_lock[li])[:, span] for li in launchers
+            }
+        A, K = len(w.aircraft), len(ug.times_s[span])
         ready: dict[int, np.ndarray] = {li: np.zeros((A, K), bool) for li in launchers}
-        missile = next(w.components[li].missile for li in launchers)
-        if missile.guidance == "infrared":
-            for li in launchers:
-                ready[li] = avail[li][None, :] & self._lock(li, ug.p_lock[li])[:, span]
-            return ready, np.full((A, K), CODE_NO_LOCK, np.int8), bits(np.int8(CODE_NO_LOCK))
-        fc_reason = np.full((A, K), CODE_NO_FIRE_CONTROL_RADAR, np.int8)
-        fc_rank = np.zeros((A, K), np.int8)  # how far the best fire-control radar got
-        blocks = np.zeros((A, K), np.int64)
-        for fi in (i for i in unit.role("fire_control") if i in self.sensors):
-            comp = w.components[fi]
-            pre = self.looks.looks(fi)
+        for fi in self._radars(unit):
             j = self.looks.index(fi, ug.times_s)[span]
-            tracking = pre.fc_tracking.take(j, axis=1)
-            rank, r = pre.fc_rank.take(j, axis=1), pre.fc_reason.take(j, axis=1)
-            links_seen: set[bytes] = set()
-            link_blocks = np.zeros(K, np.int64)
-            for li in launchers:
-                if li == fi:
-                    link_ok = np.ones(K, bool)
-                    link_code = np.zeros(K, np.int8)
-                else:
-                    path = conn.status(comp.id, w.components[li].id, times, FIRE_CONTROL)
-                    link_ok, link_code = path.ok, path.code
+            tracking = self.looks.stages(fi).fc_tracking.take(j, axis=1)
+            for li, link_ok, _ in self._links(fi, launchers, ug.times_s, span, conn):
                 ready[li] |= tracking & (avail[li] & link_ok)[None, :]
+        return ready
+
+    def explain(
+        self,
+        unit: UnitRt,
+        cols: np.ndarray,
+        avail: dict[int, np.ndarray],
+        ug: UnitGeometry,
+        conn: Connectivity,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Why no launcher can fire (the headline, (A, C)) and every reason blocking some
+        fire-control radar's way to an available launcher (a mask), at the unit's decision
+        indices `cols` (`avail`: at those): the best radar (the one that got furthest, the
+        first listed on ties) speaks."""
+        A, C = len(self.world.aircraft), len(cols)
+        if self._infrared(unit):
+            return np.full((A, C), CODE_NO_LOCK, np.int8), bits(np.int8(CODE_NO_LOCK))
+        launchers = unit.role("launcher")
+        fc_reason = np.full((A, C), CODE_NO_FIRE_CONTROL_RADAR, np.int8)
+        fc_rank = np.zeros((A, C), np.int8)  # how far the best fire-control radar got
+        blocks = np.zeros((A, C), np.int64)
+        for fi in self._radars(unit):
+            pre = self.looks.explained(fi, ug.times_s, cols)
+            tracking, rank, r = pre.fc_tracking, pre.fc_rank, pre.fc_reason
+            links_seen: set[bytes] = set()
+            link_blocks = np.zeros(C, np.int64)
+            for li, link_ok, link_code in self._links(fi, launchers, ug.times_s, cols, conn):
                 link_blocks |= np.where(avail[li], bits(link_code), 0)
                 # the best radar and its reason depend on the link only: the same link
                 # timeline again (launchers of one battery) changes nothing
@@ -119,9 +129,32 @@ class FireControlGate:
                 fc_reason = np.where(better, r_l, fc_reason)
                 fc_rank = np.where(better, fire_rank, fc_rank)
             # (read only where the chain stops at this gate: some launcher is available)
-            blocks |= pre.fc_blocks.take(j, axis=1)
+            blocks |= pre.fc_blocks
             blocks |= link_blocks[None, :]
-        return ready, fc_reason, blocks
+        return fc_reason, blocks
+
+    def _infrared(self, unit: UnitRt) -> bool:
+        w = self.world
+        return next(w.components[li].missile for li in unit.role("launcher")).guidance == (
+            "infrared"
+        )
+
+    def _radars(self, unit: UnitRt) -> list[int]:
+        """The unit's fire-control radars that are sensors of the replication."""
+        return [i for i in unit.role("fire_control") if i in self.sensors]
+
+    def _links(self, fi: int, launchers: list[int], grid: np.ndarray, at, conn: Connectivity):
+        """(launcher, ok, code) of the fire-control link from radar fi to each launcher at
+        the times `grid[at]` (a radar on its own launcher needs none)."""
+        w = self.world
+        n = len(grid[at])
+        for li in launchers:
+            if li == fi:
+                yield li, np.ones(n, bool), np.zeros(n, np.int8)
+            else:
+                fc_id, l_id = w.components[fi].id, w.components[li].id
+                path = conn.status_at(fc_id, l_id, grid, at, FIRE_CONTROL)
+                yield li, path.ok, path.code
 
     def guidance_holds(self, unit: UnitRt, li: int, a: int, t: float, conn: Connectivity) -> bool:
         """Semi-active missiles from launcher li need a fire-control radar of the unit to keep

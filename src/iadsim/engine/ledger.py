@@ -42,6 +42,15 @@ LEDGER_SCHEMA = pa.schema(
 )
 
 
+def stops(stage: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each aircraft's chain stopped in a (A, K) timeline of stages: its furthest stage
+    (-1: never observed) and the last decision index at it (the ledger's row reads its
+    reason there)."""
+    best = stage.max(axis=1)
+    at_best = stage == best[:, None]
+    return best, stage.shape[1] - 1 - np.argmax(at_best[:, ::-1], axis=1)
+
+
 class Ledger:
     """Accumulates kill-chain observations for A aircraft x U weapon units."""
 
@@ -63,19 +72,20 @@ class Ledger:
         stage: np.ndarray,
         reason: np.ndarray,
         blocks: np.ndarray | None = None,
+        cols: np.ndarray | None = None,
     ) -> None:
-        """Fold a (A, K) timeline of stages/reasons for unit u; stage -1 means not observed.
-        `blocks`: (A, K) masks of every reason blocking the gate (None: the reason alone)."""
+        """Fold a (A, K) timeline of stages for unit u; stage -1 means not observed. `reason`
+        and `blocks` ((A, K) masks of every reason blocking the gate; None: the reason
+        alone) are read at each aircraft's stop (`stops`) only: given at the decision
+        indices `cols` (A, C) when `cols` is given, which must hold every stop."""
         if stage.shape[1] == 0:
             return
-        best = stage.max(axis=1)
-        # the last time each aircraft was at its best stage
-        at_best = stage == best[:, None]
-        last = stage.shape[1] - 1 - np.argmax(at_best[:, ::-1], axis=1)
+        best, last = stops(stage)
+        at = last if cols is None else np.searchsorted(cols, last)
         rows = np.arange(stage.shape[0])
         for a in np.flatnonzero(best >= 0):
-            code = int(reason[a, last[a]])
-            mask = int(blocks[a, last[a]]) if blocks is not None else int(BIT[code])
+            code = int(reason[a, at[a]])
+            mask = int(blocks[a, at[a]]) if blocks is not None else int(BIT[code])
             self._merge(a, u, int(best[a]), code, float(times_s[last[a]]), mask, weak=True)
         for s in range(1, N_STAGES):
             reached = stage >= s

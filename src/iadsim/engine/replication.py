@@ -36,7 +36,7 @@ from iadsim.engine.events import (
 from iadsim.engine.fight import Fight
 from iadsim.engine.gates import Gates
 from iadsim.engine.guns import GunProcess, sightlines_of
-from iadsim.engine.ledger import Ledger
+from iadsim.engine.ledger import Ledger, stops
 from iadsim.engine.radar_picture import Geometry
 from iadsim.engine.returnfire import ReturnFireProcess
 from iadsim.engine.rng import RngStreams
@@ -255,7 +255,13 @@ class Replication:
         for ci, chain in enumerate(fight.chains):
             after = chain.geo.times_s[None, :] > fight.out_time[:, None]
             stage = np.where(after, -1, chain.stage).astype(np.int8)
-            self.ledger.observe_timeline(ci, chain.geo.times_s, stage, chain.reason, chain.blocks)
+            if stage.shape[1] == 0:
+                continue
+            # why each chain stopped, worked out where it stopped only (`Gates.explain`)
+            best, last = stops(stage)
+            cols = np.unique(last[best >= 0])
+            _, reason, blocks = self.gates.explain(chain.unit, chain.geo, cols)
+            self.ledger.observe_timeline(ci, chain.geo.times_s, stage, reason, blocks, cols)
         if self.guns is not None:
             self.guns.fold_into(self.ledger, fight.out_time)
         self._name_failing_elements()
