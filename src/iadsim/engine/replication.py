@@ -267,9 +267,12 @@ class Replication:
         self._name_failing_elements()
         guns = self.guns
         summary, decoys = [], []
+        ends = np.array([min(fight.out_time[a], ac.route.end_s) for a, ac in enumerate(w.aircraft)])
+        seen, first_seen, held, changes = self.sensing.track_changes(ends)
         for a, ac in enumerate(w.aircraft):
-            end = min(fight.out_time[a], ac.route.end_s)
-            detected, first_det, tracked = self.sensing.log_track_changes(self.log, a, end)
+            for t, kind, unit, component in changes[a]:  # each sensor's track firm and lost
+                self.log.add(t, kind, ac.id, unit, component)
+            detected, first_det, tracked = bool(seen[a]), float(first_seen[a]), bool(held[a])
             if not np.isfinite(fight.kill_time[a]):
                 self.log.add(ac.route.end_s, EventKind.AIRCRAFT_END, aircraft=ac.id)
             (decoys if ac.spec.decoy else summary).append(

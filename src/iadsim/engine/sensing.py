@@ -15,7 +15,7 @@ import numpy as np
 
 from iadsim.engine.anti_radiation import Emissions
 from iadsim.engine.c2 import Connectivity
-from iadsim.engine.events import EventKind, EventLog
+from iadsim.engine.events import EventKind
 from iadsim.engine.kalman_tracks import TrackReports, kalman_firm
 from iadsim.engine.radar_picture import Geometry, SensorGeometry
 from iadsim.engine.rng import RngStreams
@@ -253,29 +253,28 @@ class Sensing:
         st = self.sensors[si]
         return np.where(idx >= 0, st.working[np.maximum(idx, 0)], CODE_NOT_DETECTED).astype(np.int8)
 
-    def log_track_changes(self, log: EventLog, a: int, until_s: float) -> tuple[bool, float, bool]:
-        """Log when each sensor's track on aircraft a becomes firm and is dropped, up to
-        `until_s`; returns (detected, first detection time, tracked) over all sensors."""
-        detected = tracked = False
-        first_det = np.inf
+    def track_changes(self, until_s: np.ndarray):
+        """Per aircraft, over every sensor's looks up to its `until_s` (A,): whether any
+        sensor detected it, the first detection time (inf: none), whether any held a firm
+        track, and the times each sensor's track became firm or was dropped (in sensor
+        order, then time: `(time, TRACK_FIRM or TRACK_LOST, unit, component)`), worked out
+        per sensor over all aircraft at once."""
+        A = len(until_s)
+        detected, tracked = np.zeros(A, bool), np.zeros(A, bool)
+        first_det = np.full(A, np.inf)
+        changes: list[list[tuple]] = [[] for _ in range(A)]
         for si, st in self.sensors.items():
-            before = st.geo.times_s <= until_s
-            d = st.detected[a] & before
-            if d.any():
-                detected = True
-                first_det = min(first_det, float(st.geo.times_s[np.argmax(d)]))
-            f = st.firm[a] & before
-            tracked |= bool(f.any())
-            self._log_changes(log, si, a, f)
-        return detected, first_det, tracked
-
-    def _log_changes(self, log: EventLog, si: int, a: int, firm: np.ndarray) -> None:
-        if not firm.any():
-            return
-        w = self.world
-        comp = w.components[si]
-        times = self.sensors[si].geo.times_s
-        change = np.diff(firm.astype(np.int8), prepend=0)
-        for k in np.flatnonzero(change):
-            kind = EventKind.TRACK_FIRM if change[k] > 0 else EventKind.TRACK_LOST
-            log.add(float(times[k]), kind, w.aircraft[a].id, comp.unit, comp.id)
+            times = st.geo.times_s
+            before = times[None, :] <= until_s[:, None]
+            d = st.detected & before
+            seen = d.any(axis=1)
+            detected |= seen
+            first_det = np.minimum(first_det, np.where(seen, times[np.argmax(d, axis=1)], np.inf))
+            firm = st.firm & before
+            tracked |= firm.any(axis=1)
+            step = np.diff(firm.astype(np.int8), axis=1, prepend=0)
+            comp = self.world.components[si]
+            for a, k in zip(*np.nonzero(step), strict=True):
+                kind = EventKind.TRACK_FIRM if step[a, k] > 0 else EventKind.TRACK_LOST
+                changes[a].append((float(times[k]), kind, comp.unit, comp.id))
+        return detected, first_det, tracked, changes
