@@ -181,16 +181,17 @@ class Crews:
         times = self._suppressive_events()[0]
         if times.size == 0 or not times[0] <= t:  # sorted: none heard yet
             return 1.0
-        at, amp = self._perceived_by(unit, profile.suppression_sensitivity)
-        done = at <= t
-        if not np.logical_or.reduce(done):
-            return 1.0
-        decay = np.exp(-(t - at[done]) / DEFAULT_SUPPRESSION.recovery_s)
-        # clip to [0, 1] with the ufuncs themselves (np.clip's Python wrapper costs more)
-        return float(np.multiply.reduce(np.minimum(np.maximum(1.0 - amp[done] * decay, 0.0), 1.0)))
+        # a short loop in plain floats (a handful of events per crew; numpy's per-call cost
+        # is more than the arithmetic): the same operations in the same order as the
+        # vectorised form, so the same numbers
+        factor, tau = 1.0, DEFAULT_SUPPRESSION.recovery_s
+        for at, amp in self._perceived_by(unit, profile.suppression_sensitivity):
+            if at <= t:
+                factor *= min(max(1.0 - amp * math.exp(-(t - at) / tau), 0.0), 1.0)
+        return factor
 
-    def _perceived_by(self, unit: UnitRt, sensitivity: float) -> tuple[np.ndarray, np.ndarray]:
-        """(times perceived, amplitudes) of the events heard that `unit`'s crew perceives
+    def _perceived_by(self, unit: UnitRt, sensitivity: float) -> list[tuple[float, float]]:
+        """(time perceived, amplitude) of each event heard that `unit`'s crew perceives
         (readiness.suppression.perceived: its distance to the event and whether the event
         hit its radio network; weight 0, not perceived, left out); amplitude: sensitivity x
         severity x weight. They depend only on the unit, the sensitivity and the events
@@ -206,7 +207,8 @@ class Crews:
         at = times + np.asarray(delay, float)[order]
         w = np.asarray(weight, float)[order]
         seen = w > 0
-        out = (at[seen], (sensitivity * sev[seen]) * w[seen])
+        amp = (sensitivity * sev[seen]) * w[seen]
+        out = list(zip(at[seen].tolist(), amp.tolist(), strict=True))
         self._perceived[key] = (n, out)
         return out
 

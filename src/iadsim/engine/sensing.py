@@ -24,7 +24,6 @@ from iadsim.engine.world import World
 from iadsim.errors import ValueRangeError
 from iadsim.killchain import CODE_NOT_DETECTED, CODE_RADAR_OFF
 from iadsim.scenario.readiness import ComponentState
-from iadsim.sensors.measurement import detections
 
 TRACK_M, TRACK_N = 2, 3
 """M-of-N confirmation: a firm track needs M detections in the last N looks."""
@@ -72,17 +71,19 @@ def detection_draws(
     not building its stream changes no other draw. `dice` (stream name -> the uniforms its
     fresh stream gives first) keeps the draws of a sensor drawn again from the same seed."""
     out = np.zeros(pd.shape, bool)
-    for a, ac in enumerate(world.aircraft):
-        p = pd[a]
-        if not p.any():
-            continue
-        name = f"sensor:{sensor_id}:detect:{ac.id}"
-        u = dice.get((name, p.shape)) if dice is not None else None
+    if not pd.size:
+        return out
+    if np.any((pd < 0) | (pd > 1) | np.isnan(pd)):  # checked once for every pair
+        raise ValueRangeError("pd must lie in [0, 1]")
+    shape = pd.shape[1:]
+    for a in np.flatnonzero(pd.any(axis=1)).tolist():
+        name = f"sensor:{sensor_id}:detect:{world.aircraft[a].id}"
+        u = dice.get((name, shape)) if dice is not None else None
         if u is None:
-            u = rs.stream(name).random(p.shape)
+            u = rs.stream(name).random(shape)
             if dice is not None:
-                dice[(name, p.shape)] = u
-        out[a] = detections(u, p)
+                dice[(name, shape)] = u
+        out[a] = u < pd[a]
     return out
 
 
