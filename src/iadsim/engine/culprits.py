@@ -77,11 +77,10 @@ def failing_elements(
         named[Reason.CREW_NOT_READY] = f"{unit.id}:crew"
         if len(named) == len(wanted):
             return named
-    times = np.array([t])
     comps = world.components
 
     def component(i: int) -> tuple[Reason, str] | None:
-        code = int(equipment.working(i, times)[0])
+        code = equipment.working_at(i, t)
         if code == 0:
             return None
         r = REASONS[code]

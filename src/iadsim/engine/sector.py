@@ -104,11 +104,11 @@ class SectorCommand:
         if post is None:
             return False
         own = self.chains[ci].unit.role("command")
+        if not own or self.equipment.working_at(post.cp, t) != 0:
+            return False
+        if self.equipment.working_at(own[0], t) != 0:
+            return False
         times = np.array([t])
-        if not own or self.equipment.working(post.cp, times)[0] != 0:
-            return False
-        if self.equipment.working(own[0], times)[0] != 0:
-            return False
         comps = self.world.components
         path = self.conn.status(
             comps[post.cp].id, comps[own[0]].id, times, MessageKind.TARGET_DESIGNATION

@@ -51,7 +51,7 @@ def sample_strikes(
 def state_code(world: World, comp_index: int, state: str) -> int:
     """The reason code a component's readiness state gives when it is not usable (0 if usable)."""
     comp = world.components[comp_index]
-    st = ComponentState(state)
+    st = state if isinstance(state, ComponentState) else ComponentState(state)
     if st.is_available:
         return 0
     if st is ComponentState.IN_STORAGE:
@@ -152,6 +152,21 @@ class Equipment:
             return code  # its readiness state comes first (in storage before not deployed)
         cause = self.cause_code(index, times_s)
         return np.where(cause != 0, cause, code).astype(np.int8)
+
+    def working_at(self, index: int, t: float) -> int:
+        """`working` at the one time t (a number, not an array): 0 if component `index`
+        works, else the reason code why not, by the same precedence (state, then the first
+        modelled cause holding, then the outage)."""
+        w = self.world
+        base = state_code(w, index, self.states[index])
+        if base != 0:
+            return base
+        cid = w.components[index].id
+        cause = self.causes.component_cause(cid, t)
+        if cause is not None:
+            return REASON_CODE[cause.reason]
+        t_down, why = self.outage(cid)
+        return why if t >= t_down else 0
 
     def cause_code(self, index: int, times_s: np.ndarray) -> np.ndarray:
         """Per time: the reason code of the first modelled cause stopping component `index`
