@@ -33,6 +33,8 @@ MAX_MANOEUVRE_MISS_M = 250.0
 """Notional: a target further than this from the predicted intercept point when the
 missiles arrive has out-manoeuvred them (no guidance laws are modelled)."""
 
+INF = float("inf")
+
 
 class Fight:
     """The fight of one replication: launch decisions, launches and intercepts, in the event
@@ -175,23 +177,21 @@ class Fight:
         salvos left under its doctrine. `blocked` collects (aircraft, reason) of those
         stopped by no usable or no loaded launcher."""
         chain = self.chains[ci]
-        order = [a for a in self._fire_control_order[ci].get(k, ()) if self.alive[a]]
+        alive, engaged, salvos = self.alive, self.engaged, self.salvos
+        allowed = self.doctrines[ci].salvos_allowed
+        ready, disabled, magazines = chain.ready.items(), self.disabled_at, self.magazines
         targets, loaded_by = [], {}
-        for a in order:
-            if (ci, a) in self.engaged:
+        for a in self._fire_control_order[ci].get(k, ()):
+            if not alive[a] or (ci, a) in engaged:
                 continue
-            if self.salvos.get((ci, a), 0) >= self.doctrines[ci].salvos_allowed:
+            if salvos.get((ci, a), 0) >= allowed:
                 continue  # the doctrine fires no more at this target
-            usable = [
-                li
-                for li, r in chain.ready.items()
-                if r[a, k] and self.disabled_at.get(li, np.inf) > t
-            ]
+            usable = [li for li, r in ready if r[a, k] and disabled.get(li, INF) > t]
             if not usable:
                 if blocked is not None:
                     blocked.append((a, Reason.NODE_DESTROYED))
                 continue
-            loaded = [li for li in usable if self.magazines[li].available(t) > 0]
+            loaded = [li for li in usable if magazines[li].available(t) > 0]
             if not loaded:
                 if blocked is not None:
                     blocked.append((a, Reason.NO_MISSILES))
@@ -294,8 +294,11 @@ class Fight:
         free = chain.unit.spec.max_channels - self.active[ci]
         if free <= 0 or not targets:
             return {}
+        if len(targets) == 1:  # the nearest (only) target, its first loaded launcher
+            a = targets[0]
+            return {a: loaded_by[a][0]}
         launchers = sorted({li for a in targets for li in loaded_by[a]})
-        if len(targets) == 1 or len(launchers) == 1:
+        if len(launchers) == 1:
             plan, used = {}, set()
             for a in targets[:free]:
                 li = next((li for li in loaded_by[a] if li not in used), None)
