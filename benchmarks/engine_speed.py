@@ -8,14 +8,23 @@ others too), the minimum over `--repeats` rounds: the least disturbed measuremen
 same work. A replication's figure is the mean over the same `--n` seeds in each round.
 Last line: `caracas_rep_ms=<r> prepare_s=<p> variant_s=<v> repeats=<k>`.
 
-    .venv/bin/python benchmarks/engine_speed.py [--n 30] [--repeats 3]
+`--phases` then runs the same seeds once more with a thread-time timer around each phase of
+`engine.replication.Replication.run` (the processes' set-up, the chains, the event loop, the
+finish) and each kind of event handler, and prints their mean per replication: where the
+time goes, to profile before optimising (the timers add a little to each; phases nest: the
+chains worked out again inside an event count in that event's handler and in the chains).
+
+    .venv/bin/python benchmarks/engine_speed.py [--n 30] [--repeats 3] [--phases]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import heapq
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +53,72 @@ def pk_variant(scenario):
     return dataclasses.replace(scenario, catalog=catalog)
 
 
+# the steps of Replication.run timed by --phases: names in engine.replication it calls
+PHASES = {
+    "readiness and strikes (Equipment)": "Equipment",
+    "cyber": "Cyber",
+    "crews": "Crews",
+    "network": "replication_network",
+    "sensing": "Sensing",
+    "sector command": "SectorCommand",
+    "fight set-up": "Fight",
+}
+
+
+@contextlib.contextmanager
+def phase_timers(acc: dict[str, float]):
+    """Thread time accumulated into `acc` per phase of a replication and per event handler
+    (by qualified name), while the context is open; the engine is restored afterwards."""
+    from iadsim.engine import replication as rep
+    from iadsim.engine.scheduler import EventQueue
+
+    def timed(label, fn):
+        def wrapper(*args, **kwargs):
+            t0 = time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                acc[label] += time.thread_time() - t0
+
+        return wrapper
+
+    def run_queue(queue, end_s):  # EventQueue.run with each handler timed
+        heap = queue._heap
+        while heap and heap[0][0] <= end_s:
+            time_s, _, handler, args = heapq.heappop(heap)
+            queue.now_s = time_s
+            t0 = time.thread_time()
+            handler(*args)
+            acc["event: " + handler.__qualname__] += time.thread_time() - t0
+
+    saved = [(rep, name, getattr(rep, name)) for name in PHASES.values()]
+    saved += [(rep.Replication, n, getattr(rep.Replication, n)) for n in ("_chains", "_finish")]
+    saved += [(rep.Replication, "run", rep.Replication.run), (EventQueue, "run", EventQueue.run)]
+    try:
+        for label, name in PHASES.items():
+            setattr(rep, name, timed(label, getattr(rep, name)))
+        rep.Replication._chains = timed("chains (gates)", rep.Replication._chains)
+        rep.Replication._finish = timed("finish (ledger, elements)", rep.Replication._finish)
+        rep.Replication.run = timed("TOTAL", rep.Replication.run)
+        EventQueue.run = run_queue
+        yield acc
+    finally:
+        for owner, name, value in saved:
+            setattr(owner, name, value)
+
+
+def print_phases(prepared, seeds) -> None:
+    """Mean thread time per replication of each phase and event handler over `seeds`."""
+    acc: dict[str, float] = defaultdict(float)
+    with phase_timers(acc):
+        _replicate_all(prepared, seeds)
+    events = sum(v for k, v in acc.items() if k.startswith("event: "))
+    acc["event loop (sum of handlers)"] = events
+    print("phase (mean CPU ms per replication):")
+    for label, v in sorted(acc.items(), key=lambda kv: -kv[1]):
+        print(f"  {label:45s} {1e3 * v / len(seeds):8.2f}")
+
+
 def main(argv: list[str] | None = None) -> dict:
     from iadsim.engine.rng import replication_seed
     from iadsim.engine.run import prepare, prepare_variant
@@ -53,6 +128,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--n", type=int, default=30, help="replications per round")
     ap.add_argument("--repeats", type=int, default=3, help="rounds (the minimum is reported)")
     ap.add_argument("--scenario", default=str(CARACAS))
+    ap.add_argument("--phases", action="store_true", help="then time each phase and handler")
     args = ap.parse_args(argv)
 
     scenario = load_scenario(args.scenario)
@@ -74,6 +150,8 @@ def main(argv: list[str] | None = None) -> dict:
             f"replication {rep_ms[-1]:.1f} ms",
             flush=True,
         )
+    if args.phases:
+        print_phases(prepared, seeds)
     out = {"caracas_rep_ms": min(rep_ms), "prepare_s": min(prep_s), "variant_s": min(var_s)}
     print(
         f"caracas_rep_ms={out['caracas_rep_ms']:.1f} prepare_s={out['prepare_s']:.2f} "
