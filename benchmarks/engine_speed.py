@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import heapq
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -72,6 +71,8 @@ def phase_timers(acc: dict[str, float]):
     from iadsim.engine import replication as rep
     from iadsim.engine.scheduler import EventQueue
 
+    original_schedule = EventQueue.schedule
+
     def timed(label, fn):
         def wrapper(*args, **kwargs):
             t0 = time.thread_time()
@@ -82,25 +83,21 @@ def phase_timers(acc: dict[str, float]):
 
         return wrapper
 
-    def run_queue(queue, end_s):  # EventQueue.run with each handler timed
-        heap = queue._heap
-        while heap and heap[0][0] <= end_s:
-            time_s, _, handler, args = heapq.heappop(heap)
-            queue.now_s = time_s
-            t0 = time.thread_time()
-            handler(*args)
-            acc["event: " + handler.__qualname__] += time.thread_time() - t0
+    def schedule(queue, time_s, handler, *args):  # each handler timed when it runs
+        label = "event: " + handler.__qualname__
+        original_schedule(queue, time_s, timed(label, handler), *args)
 
     saved = [(rep, name, getattr(rep, name)) for name in PHASES.values()]
     saved += [(rep.Replication, n, getattr(rep.Replication, n)) for n in ("_chains", "_finish")]
-    saved += [(rep.Replication, "run", rep.Replication.run), (EventQueue, "run", EventQueue.run)]
+    saved += [(rep.Replication, "run", rep.Replication.run)]
+    saved += [(EventQueue, "schedule", original_schedule)]
     try:
         for label, name in PHASES.items():
             setattr(rep, name, timed(label, getattr(rep, name)))
         rep.Replication._chains = timed("chains (gates)", rep.Replication._chains)
         rep.Replication._finish = timed("finish (ledger, elements)", rep.Replication._finish)
         rep.Replication.run = timed("TOTAL", rep.Replication.run)
-        EventQueue.run = run_queue
+        EventQueue.schedule = schedule
         yield acc
     finally:
         for owner, name, value in saved:

@@ -33,8 +33,6 @@ MAX_MANOEUVRE_MISS_M = 250.0
 """Notional: a target further than this from the predicted intercept point when the
 missiles arrive has out-manoeuvred them (no guidance laws are modelled)."""
 
-INF = float("inf")
-
 
 class Fight:
     """The fight of one replication: launch decisions, launches and intercepts, in the event
@@ -186,7 +184,7 @@ class Fight:
                 continue
             if salvos.get((ci, a), 0) >= allowed:
                 continue  # the doctrine fires no more at this target
-            usable = [li for li, r in ready if r[a, k] and disabled.get(li, INF) > t]
+            usable = [li for li, r in ready if r[a, k] and disabled.get(li, np.inf) > t]
             if not usable:
                 if blocked is not None:
                     blocked.append((a, Reason.NODE_DESTROYED))

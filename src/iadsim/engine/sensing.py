@@ -24,6 +24,7 @@ from iadsim.engine.world import World
 from iadsim.errors import ValueRangeError
 from iadsim.killchain import CODE_NOT_DETECTED, CODE_RADAR_OFF
 from iadsim.scenario.readiness import ComponentState
+from iadsim.sensors.measurement import check_pd
 
 TRACK_M, TRACK_N = 2, 3
 """M-of-N confirmation: a firm track needs M detections in the last N looks."""
@@ -70,11 +71,8 @@ def detection_draws(
     nothing: its outcome is False whatever the draw, and streams are independent by name, so
     not building its stream changes no other draw. `dice` (stream name -> the uniforms its
     fresh stream gives first) keeps the draws of a sensor drawn again from the same seed."""
+    pd = check_pd(pd)  # once for every pair
     out = np.zeros(pd.shape, bool)
-    if not pd.size:
-        return out
-    if np.any((pd < 0) | (pd > 1) | np.isnan(pd)):  # checked once for every pair
-        raise ValueRangeError("pd must lie in [0, 1]")
     shape = pd.shape[1:]
     for a in np.flatnonzero(pd.any(axis=1)).tolist():
         name = f"sensor:{sensor_id}:detect:{world.aircraft[a].id}"

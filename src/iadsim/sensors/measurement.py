@@ -85,12 +85,17 @@ def draw_detections(rng: np.random.Generator, pd) -> np.ndarray:
     return detections(rng.random(p.shape), p)
 
 
-def detections(uniforms: np.ndarray, pd) -> np.ndarray:
-    """`draw_detections` on uniforms already drawn (the same shape as pd)."""
+def check_pd(pd) -> np.ndarray:
+    """pd as a float array; ValueRangeError unless every value lies in [0, 1]."""
     p = np.asarray(pd, dtype=float)
     if np.any((p < 0) | (p > 1) | np.isnan(p)):
         raise ValueRangeError("pd must lie in [0, 1]")
-    return uniforms < p
+    return p
+
+
+def detections(uniforms: np.ndarray, pd) -> np.ndarray:
+    """`draw_detections` on uniforms already drawn (the same shape as pd)."""
+    return uniforms < check_pd(pd)
 
 
 def cumulative_detection_probability(pd_per_scan, axis: int = -1) -> np.ndarray:
