@@ -72,7 +72,9 @@ class Fight:
         self.out_time = np.full(len(w.aircraft), np.inf)  # lost or withdrawn (aborted)
         self._index_of = {ac.id: i for i, ac in enumerate(w.aircraft)}
         self._grounds: dict[tuple[float, float], float] = {}  # (east, north) -> ground (m)
-        self._wta_solved: dict[tuple, np.ndarray] = {}  # a WTA problem -> its assignment
+        # a WTA problem -> its assignment, kept for the replications (`plan_launchers`)
+        self._wta_solved: dict[tuple, np.ndarray] = geometry.memo.setdefault("wta", {})
+        self._pk_rows: list[dict] = [{} for _ in chains]  # per unit: (missile, aircraft) -> Pk
         self.disabled_at: dict[int, float] = {}
         self.magazines = {
             c.index: Magazine(
@@ -305,7 +307,15 @@ class Fight:
                     used.add(li)
             return plan
         return plan_launchers(
-            self.world, self.geom.weapons, chain, k, targets, loaded_by, free, self._wta_solved
+            self.world,
+            self.geom.weapons,
+            chain,
+            k,
+            targets,
+            loaded_by,
+            free,
+            self._wta_solved,
+            self._pk_rows[ci],
         )
 
     def _engage(self, ci: int, a: int) -> None:

@@ -52,6 +52,26 @@ def fire_control_order(chain: UnitChain) -> FireControlOrder:
     return FireControlOrder(order, at_fc.sum(axis=0).tolist(), cand.tolist())
 
 
+def _pk_row(
+    world: World,
+    weapons: dict,
+    chain: UnitChain,
+    pk_rows: dict[tuple[str, int], list[float]],
+    missile: str,
+    a: int,
+) -> list[float]:
+    """Single-shot Pk of `missile` against aircraft a at each of the unit's decision times
+    (its range then; aspect and height are not known before an intercept point is), kept in
+    `pk_rows`."""
+    row = pk_rows.get((missile, a))
+    if row is None:
+        category = world.aircraft[a].spec.category
+        row = pk_rows[(missile, a)] = (
+            weapons[missile].pk_model.pk(category, chain.geo.range_m[a]).tolist()
+        )
+    return row
+
+
 def plan_launchers(
     world: World,
     weapons: dict,
@@ -61,36 +81,38 @@ def plan_launchers(
     loaded_by: dict[int, list[int]],
     free: int,
     solved: dict[tuple, np.ndarray],
+    pk_rows: dict[tuple[str, int], list[float]],
 ) -> dict[int, int]:
     """{aircraft: launcher} at the unit's decision k: one launcher per target, at most
     `free` targets, the pairs of the optimal (or greedy, `unit.wta`) assignment on Pk
-    (one Pk per missile type and target), highest Pk first. `solved` keeps the assignment
-    of each problem met in the replication (the same one comes back decision after
-    decision: Pk is flat inside the knee range)."""
+    (one Pk per missile type and target), highest Pk first.
+
+    `pk_rows` keeps, per (missile, aircraft), the Pk at each of the unit's decision times
+    (worked out on the first decision that weighs the pair, for the replication). `solved`
+    keeps the assignment of each problem met, keyed by all it is worked out from (the
+    method, the launchers' and targets' ids, Pk and feasibility): the same one comes back
+    decision after decision (Pk is flat inside the knee range) and replication after
+    replication, so it is kept in the geometry's memo."""
     launchers = sorted({li for a in targets for li in loaded_by[a]})
     feasible = np.array([[li in loaded_by[a] for a in targets] for li in launchers])
     # one Pk per missile type and target (the launchers of a type share it)
-    cats = [world.aircraft[a].spec.category for a in targets]
-    ranges = chain.geo.range_m[targets, k]
-    by_missile: dict[str, np.ndarray] = {}
+    by_missile: dict[str, list[float]] = {}
     pk = np.zeros(feasible.shape)
     for i, li in enumerate(launchers):
         missile = world.components[li].launcher.missile
-        if missile not in by_missile:
-            by_missile[missile] = weapons[missile].pk_model.pk(cats, ranges)
-        pk[i] = np.where(feasible[i], by_missile[missile], 0.0)
-    # the same problem comes back decision after decision (Pk is flat inside the knee
-    # range): solved once per replication
-    key = (chain.unit.wta, tuple(launchers), tuple(targets), pk.tobytes(), feasible.tobytes())
+        row = by_missile.get(missile)
+        if row is None:
+            row = by_missile[missile] = [
+                _pk_row(world, weapons, chain, pk_rows, missile, a)[k] for a in targets
+            ]
+        pk[i] = np.where(feasible[i], row, 0.0)
+    launcher_ids = tuple(world.components[li].id for li in launchers)
+    target_ids = tuple(world.aircraft[a].id for a in targets)
+    key = ("wta", chain.unit.wta, launcher_ids, target_ids, pk.tobytes(), feasible.tobytes())
     matrix = solved.get(key)
     if matrix is None:
         problem = WTAProblem.build(
-            [world.components[li].id for li in launchers],
-            [world.aircraft[a].id for a in targets],
-            pk,
-            feasible=feasible,
-            channels=1,
-            max_units_per_target=1,
+            launcher_ids, target_ids, pk, feasible=feasible, channels=1, max_units_per_target=1
         )
         matrix = solved[key] = assign(problem, chain.unit.wta).matrix
     pairs = [(pk[i, j], targets[j], launchers[i]) for i, j in np.argwhere(matrix)]
