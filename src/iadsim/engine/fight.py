@@ -122,14 +122,30 @@ class Fight:
             self.kill_time[a] = t
 
     def _schedule_next_decision(self, ci: int, start: int) -> None:
-        """Put unit ci's first decision at or after index `start` where some aircraft is at
-        fire control (its chain's candidates) in the queue."""
+        """Put unit ci's first decision at or after index `start` where some aircraft it may
+        still engage is at fire control (`_may_engage`) in the queue.
+
+        A decision where every aircraft at fire control is down, already engaged by the unit
+        or out of salvos does nothing (no record, no draw), so it is not put in the queue:
+        the first two last until the unit frees a channel (`_disengage` then looks again)
+        and the others for good."""
         c = self._candidates[ci]
-        pos = bisect_left(c, start)
-        if pos < len(c):
+        order = self._fire_control_order[ci]
+        for pos in range(bisect_left(c, start), len(c)):
             k = c[pos]
-            t = float(self.chains[ci].geo.times_s[k])
-            self.queue.schedule(t, self._decide, ci, k, self._generation[ci])
+            if any(self._may_engage(ci, a) for a in order.get(k)):
+                t = float(self.chains[ci].geo.times_s[k])
+                self.queue.schedule(t, self._decide, ci, k, self._generation[ci])
+                return
+
+    def _may_engage(self, ci: int, a: int) -> bool:
+        """Whether unit ci may still engage aircraft a: flying, no channel of the unit on it,
+        salvos left under its doctrine (what `_options` checks before the launchers)."""
+        return (
+            bool(self.alive[a])
+            and (ci, a) not in self.engaged
+            and self.salvos.get((ci, a), 0) < self.doctrines[ci].salvos_allowed
+        )
 
     def rechain(self, t: float, chains: dict[int, UnitChain], requeue: Iterable[int] = ()) -> None:
         """An outcome changed some units' chains from time t on (`chains`: unit position ->
@@ -324,10 +340,18 @@ class Fight:
         self.active[ci] += 1
 
     def _disengage(self, ci: int, a: int) -> None:
-        """Unit ci frees the channel it had on aircraft a (if any)."""
-        if (ci, a) in self.engaged:
-            self.engaged.remove((ci, a))
-            self.active[ci] -= 1
+        """Unit ci frees the channel it had on aircraft a (if any). If the unit may engage a
+        again, its decisions from now on are looked for again: those it skipped while a was
+        engaged (`_schedule_next_decision`) may have something to do now."""
+        if (ci, a) not in self.engaged:
+            return
+        self.engaged.remove((ci, a))
+        self.active[ci] -= 1
+        if self._may_engage(ci, a):
+            self._generation[ci] += 1
+            times = self.chains[ci].geo.times_s
+            k_now = int(np.searchsorted(times, self.queue.now_s, side="left"))
+            self._schedule_next_decision(ci, max(k_now, self._decided[ci] + 1))
 
     def _launch_failure_p(self, li: int) -> float:
         """Chance that a launch attempt fails: only degraded launchers fail (per type)."""
