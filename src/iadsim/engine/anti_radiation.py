@@ -233,9 +233,25 @@ class ArmProcess:
         self._schedule(0)
 
     def _schedule(self, j: int) -> None:
-        if j < len(self.sight.opportunities):
-            k = self.sight.opportunities[j][0]
-            self.ctx.queue.schedule(float(self.sight.times_s[k]), self._listen, j)
+        """Put the first listening step from opportunity j on in the queue where some carrier
+        in sight of a radar may still fire at it (`_spent`): a step where none can does
+        nothing, and none of them can again later."""
+        opportunities, times = self.sight.opportunities, self.sight.times_s
+        for jj in range(j, len(opportunities)):
+            k, paths = opportunities[jj]
+            t = float(times[k])
+            if not all(self._spent(p.aircraft, p.radar, t) for p in paths):
+                self.ctx.queue.schedule(t, self._listen, jj)
+                return
+
+    def _spent(self, a: int, ci: int, t: float) -> bool:
+        """Whether carrier a can no longer fire at radar ci from time t on: shot down, out
+        of rounds, or the radar out of action before the carrier's reaction time is up
+        (what `_listen` checks first; each can only become true, never false again)."""
+        if a in self.down or self.rounds[a] <= 0:
+            return True
+        launch = t + self.sight.arms[a].reaction_time_s
+        return self.equipment.outage(self.world.components[ci].id)[0] <= launch
 
     def hear(self, outcome) -> None:
         """AircraftDown: a carrier fires nothing more; a change of readiness or emissions:
@@ -269,12 +285,10 @@ class ArmProcess:
         for p in paths:
             a, ci = p.aircraft, p.radar
             arm = self.sight.arms[a]
-            if a in self.down or self.rounds[a] <= 0 or self.busy[a] > t or ci in self.targeted:
+            if self.busy[a] > t or ci in self.targeted or self._spent(a, ci, t):
                 continue
             launch = t + arm.reaction_time_s
             comp = w.components[ci]
-            if self.equipment.outage(comp.id)[0] <= launch:
-                continue
             if not self._works_and_radiates(ci, arm.reaction_time_s)[k]:
                 continue
             # the missile flies from where the carrier is at launch to the fixed radar
