@@ -3,13 +3,16 @@ ground height under ENU points, and terrain masking of sensor-to-target paths.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from iadsim.geo.frames import LocalFrame
 from iadsim.geo.terrain import Obstruction, Terrain
+
+GROUND_MEMO = 8192
+"""Sets of points whose ground `LocalTerrain.ground_m` keeps (then it starts afresh)."""
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,10 @@ class LocalTerrain:
 
     terrain: Terrain
     frame: LocalFrame
+    # ground heights asked before, keyed by the exact points asked (`ground_m`)
+    _grounds: dict[tuple[bytes, bytes], np.ndarray] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def _latlon(self, east_m, north_m):
         e, n = np.broadcast_arrays(np.asarray(east_m, float), np.asarray(north_m, float))
@@ -25,9 +32,22 @@ class LocalTerrain:
         return lat, lon
 
     def ground_m(self, east_m, north_m) -> np.ndarray:
-        """Terrain elevation (m MSL) under local east/north positions."""
-        lat, lon = self._latlon(east_m, north_m)
-        return self.terrain.elevation(lat, lon)
+        """Terrain elevation (m MSL) under local east/north positions.
+
+        Kept per exact set of points asked (up to `GROUND_MEMO` of them): the replications of
+        a scenario ask again for the same points (aircraft on their routes at the gun sites'
+        burst times), and each answer costs a geodetic conversion."""
+        e, n = np.broadcast_arrays(np.asarray(east_m, float), np.asarray(north_m, float))
+        key = (e.tobytes(), n.tobytes())
+        hit = self._grounds.get(key)
+        if hit is not None and hit.shape == e.shape:
+            return hit.copy()
+        lat, lon = self._latlon(e, n)
+        ground = np.asarray(self.terrain.elevation(lat, lon), float)
+        if len(self._grounds) >= GROUND_MEMO:
+            self._grounds.clear()
+        self._grounds[key] = ground.copy()
+        return ground
 
     @property
     def lowest_m(self) -> float:
