@@ -131,12 +131,16 @@ class Fight:
         and the others for good."""
         c = self._candidates[ci]
         order = self._fire_control_order[ci]
+        # `_may_engage` written out: this loop runs over every index a unit skips
+        alive, engaged, salvos = self.alive, self.engaged, self.salvos
+        allowed = self.doctrines[ci].salvos_allowed
         for pos in range(bisect_left(c, start), len(c)):
             k = c[pos]
-            if any(self._may_engage(ci, a) for a in order.get(k)):
-                t = float(self.chains[ci].geo.times_s[k])
-                self.queue.schedule(t, self._decide, ci, k, self._generation[ci])
-                return
+            for a in order.get(k):
+                if alive[a] and (ci, a) not in engaged and salvos.get((ci, a), 0) < allowed:
+                    t = float(self.chains[ci].geo.times_s[k])
+                    self.queue.schedule(t, self._decide, ci, k, self._generation[ci])
+                    return
 
     def _may_engage(self, ci: int, a: int) -> bool:
         """Whether unit ci may still engage aircraft a: flying, no channel of the unit on it,
