@@ -46,10 +46,12 @@ class SensorState:
     reports: TrackReports | None = None  # Kalman radars: confirmed tracks sent per look
 
 
-def window_count(x: np.ndarray, n: int) -> np.ndarray:
+def window_count(x: np.ndarray, n: int, running: np.ndarray | None = None) -> np.ndarray:
     """Number of True values in the last n >= 1 samples along axis 1 (inclusive): the
-    running count minus the count n samples earlier (nothing to subtract in the first n)."""
-    c = np.cumsum(x, axis=1, dtype=np.int32)
+    running count minus the count n samples earlier (nothing to subtract in the first n).
+    `running`: x's running count along axis 1 (int32), when the caller already has it
+    (several windows over the same samples)."""
+    c = np.cumsum(x, axis=1, dtype=np.int32) if running is None else running
     out = c.copy()
     out[:, n:] -= c[:, :-n]
     return out
@@ -113,12 +115,13 @@ def sensor_state(
         working = np.where((working == 0) & ~radiating, CODE_RADAR_OFF, working).astype(np.int8)
     pd = geo.pd_degraded if state == ComponentState.DEGRADED else geo.pd_nominal
     detected = detection_draws(world, comp.id, pd, rs, dice) & (working == 0)[None, :]
-    recent = window_count(detected, DETECTION_MEMORY) > 0
+    running = np.cumsum(detected, axis=1, dtype=np.int32)  # both windows count from it
+    recent = window_count(detected, DETECTION_MEMORY, running) > 0
     if name == "kalman" and comp.is_radar:
         run = kalman_firm(world, geo, detected, rs)
         return SensorState(geo, working, detected, recent, run.firm, run.reports)
     m, n = (TRACK_M, TRACK_N) if comp.is_radar else (1, DETECTION_MEMORY)
-    firm = window_count(detected, n) >= m
+    firm = window_count(detected, n, running) >= m
     return SensorState(geo, working, detected, recent, firm)
 
 

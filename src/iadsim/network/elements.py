@@ -55,6 +55,11 @@ class PathResult:
     detail: str = ""
 
 
+_KIND_INDEX: dict[str | None, int] = {None: -1} | {str(k): i for i, k in enumerate(MESSAGE_KINDS)}
+"""kind_index's answers (a MessageKind is its string): asked at every path query."""
+
+
 def kind_index(kind: MessageKind | str | None) -> int:
     """-1 for any kind, else the kind's position in MESSAGE_KINDS."""
-    return -1 if kind is None else MESSAGE_KINDS.index(MessageKind(kind))
+    i = _KIND_INDEX.get(kind)
+    return i if i is not None else MESSAGE_KINDS.index(MessageKind(kind))
