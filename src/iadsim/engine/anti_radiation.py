@@ -227,6 +227,8 @@ class ArmProcess:
         self.shots: list[ArmShot] = []
         self._on_air: dict[tuple[int, float], np.ndarray] = {}
         self._version = 0  # bumped when readiness or emissions change: on-air answers expire
+        self._out: dict[int, float] = {}  # radar -> out of action from (`_out_at`)
+        self._out_version = -1
 
     def start(self) -> None:
         """Put the first listening step in the queue."""
@@ -250,8 +252,18 @@ class ArmProcess:
         (what `_listen` checks first; each can only become true, never false again)."""
         if a in self.down or self.rounds[a] <= 0:
             return True
-        launch = t + self.sight.arms[a].reaction_time_s
-        return self.equipment.outage(self.world.components[ci].id)[0] <= launch
+        return self._out_at(ci) <= t + self.sight.arms[a].reaction_time_s
+
+    def _out_at(self, ci: int) -> float:
+        """When radar ci goes out of action (`Equipment.outage`), kept until a component is
+        destroyed (`Equipment.version`)."""
+        if self._out_version != self.equipment.version:
+            self._out.clear()
+            self._out_version = self.equipment.version
+        t = self._out.get(ci)
+        if t is None:
+            t = self._out[ci] = self.equipment.outage(self.world.components[ci].id)[0]
+        return t
 
     def hear(self, outcome) -> None:
         """AircraftDown: a carrier fires nothing more; a change of readiness or emissions:
