@@ -265,18 +265,32 @@ class Sensing:
         detected, tracked = np.zeros(A, bool), np.zeros(A, bool)
         first_det = np.full(A, np.inf)
         changes: list[list[tuple]] = [[] for _ in range(A)]
+        rows = np.arange(A)
         for si, st in self.sensors.items():
             times = st.geo.times_s
-            before = times[None, :] <= until_s[:, None]
-            d = st.detected & before
-            seen = d.any(axis=1)
+            # each aircraft's looks up to its end: the first n of the sensor's
+            n = np.searchsorted(times, until_s, side="right")
+            k_det = np.argmax(st.detected, axis=1)  # the first detection (0 if none)
+            seen = st.detected[rows, k_det] & (k_det < n)
             detected |= seen
-            first_det = np.minimum(first_det, np.where(seen, times[np.argmax(d, axis=1)], np.inf))
-            firm = st.firm & before
-            tracked |= firm.any(axis=1)
-            step = np.diff(firm.astype(np.int8), axis=1, prepend=0)
+            first_det = np.minimum(first_det, np.where(seen, times[k_det], np.inf))
+            k_firm = np.argmax(st.firm, axis=1)
+            tracked |= st.firm[rows, k_firm] & (k_firm < n)
             comp = self.world.components[si]
-            for a, k in zip(*np.nonzero(step), strict=True):
-                kind = EventKind.TRACK_FIRM if step[a, k] > 0 else EventKind.TRACK_LOST
-                changes[a].append((float(times[k]), kind, comp.unit, comp.id))
+            # where the firm track starts or ends: flat indices of a boolean array are much
+            # cheaper to find than np.nonzero's pairs
+            firm = st.firm
+            edge = np.empty_like(firm)
+            edge[:, 0] = firm[:, 0]
+            np.not_equal(firm[:, 1:], firm[:, :-1], out=edge[:, 1:])
+            aa, kk = np.divmod(np.flatnonzero(edge), firm.shape[1])
+            # a firm track still held at the end is dropped at the next look
+            held = st.firm[rows, np.maximum(n - 1, 0)] & (n > 0) & (n < times.size)
+            t_look, ends = times.tolist(), n.tolist()
+            for a, k, rises in zip(aa.tolist(), kk.tolist(), firm[aa, kk].tolist(), strict=True):
+                if k < ends[a]:
+                    kind = EventKind.TRACK_FIRM if rises else EventKind.TRACK_LOST
+                    changes[a].append((t_look[k], kind, comp.unit, comp.id))
+            for a in np.flatnonzero(held).tolist():
+                changes[a].append((t_look[ends[a]], EventKind.TRACK_LOST, comp.unit, comp.id))
         return detected, first_det, tracked, changes
