@@ -194,7 +194,12 @@ class Queries:
         epochs, first, inv = self._grid_epochs(c, times, flat)
         # each global epoch lies inside one epoch of the pair (its breakpoints are a subset)
         mine = np.searchsorted(bps, c.starts[epochs], side="right")
-        _, pick, which = np.unique(mine, return_index=True, return_inverse=True)
+        # the epochs are in time order, so the pair's epochs met are runs: each run's first
+        # position and per global epoch its run's number (np.unique's answer, without sorting)
+        new = np.empty(mine.size, bool)
+        new[:1] = True
+        np.not_equal(mine[1:], mine[:-1], out=new[1:])
+        pick, which = np.flatnonzero(new), np.cumsum(new) - 1
         per = [self.path(src, dst, float(flat[first[j]]), kind) for j in pick]
         return times, per, which.ravel()[inv]
 
