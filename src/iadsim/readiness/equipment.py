@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 
 from iadsim.readiness.maintenance import DEFAULT_PARAMS, MaintenanceParams, WeibullHazard
 from iadsim.readiness.spec import distribution_from_readiness, prior_for_component
@@ -18,8 +19,11 @@ from iadsim.readiness.states import ComponentState
 from iadsim.scenario.readiness import MaintenanceSpec
 
 
+@lru_cache(maxsize=256)
 def ageing_params(degradation_eta_years: float, failure_eta_years: float) -> MaintenanceParams:
-    """The default maintenance parameters with this equipment's Weibull scales."""
+    """The default maintenance parameters with this equipment's Weibull scales (the same
+    object for the same scales: the parameters are frozen, and every replication asks for
+    each item's again)."""
     return replace(
         DEFAULT_PARAMS,
         degradation=WeibullHazard(DEFAULT_PARAMS.degradation.beta, degradation_eta_years),
