@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from iadsim.engine import fight as fight_module
 from iadsim.engine import replication as replication_module
 from iadsim.engine.anti_radiation import ArmProcess
 from iadsim.engine.fight import Fight
@@ -64,7 +65,11 @@ def _outputs(geometry, seed):
 
 
 @pytest.mark.parametrize("seed", [0, 4, 6, 7])
-def test_skipping_idle_steps_changes_nothing(caracas, monkeypatch, seed):
+@pytest.mark.parametrize("skip_at_most", [fight_module.SKIP_AT_MOST, 1])
+def test_skipping_idle_steps_changes_nothing(caracas, monkeypatch, seed, skip_at_most):
+    """Also when the search for the next decision stops after one index (its stop, a
+    decision with nothing to do, then searches on)."""
+    monkeypatch.setattr(fight_module, "SKIP_AT_MOST", skip_at_most)
     rep, fast = _outputs(caracas.geometry, seed)
     with monkeypatch.context() as m:
         m.setattr(replication_module, "Fight", EveryDecision)

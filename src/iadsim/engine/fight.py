@@ -29,6 +29,12 @@ from iadsim.killchain import Reason, Stage
 from iadsim.scenario.readiness import ComponentState
 from iadsim.threats.returnfire import ReturnFireEffect
 
+SKIP_AT_MOST = 32
+"""Decision indices a unit's search for its next decision passes over at most: then it puts
+that one in the queue all the same (a decision with nothing to do, which searches on). The
+search starts again whenever the unit frees a channel or its chain changes, so an unbounded
+one would walk the rest of the night each time (channels freed x decisions left)."""
+
 MAX_MANOEUVRE_MISS_M = 250.0
 """Notional: a target further than this from the predicted intercept point when the
 missiles arrive has out-manoeuvred them (no guidance laws are modelled)."""
@@ -128,19 +134,25 @@ class Fight:
         A decision where every aircraft at fire control is down, already engaged by the unit
         or out of salvos does nothing (no record, no draw), so it is not put in the queue:
         the first two last until the unit frees a channel (`_disengage` then looks again)
-        and the others for good."""
+        and the others for good. The search passes over `SKIP_AT_MOST` indices at most."""
         c = self._candidates[ci]
         order = self._fire_control_order[ci]
         # `_may_engage` written out: this loop runs over every index a unit skips
         alive, engaged, salvos = self.alive, self.engaged, self.salvos
         allowed = self.doctrines[ci].salvos_allowed
-        for pos in range(bisect_left(c, start), len(c)):
+        first = bisect_left(c, start)
+        for pos in range(first, len(c)):
             k = c[pos]
-            for a in order.get(k):
-                if alive[a] and (ci, a) not in engaged and salvos.get((ci, a), 0) < allowed:
-                    t = float(self.chains[ci].geo.times_s[k])
-                    self.queue.schedule(t, self._decide, ci, k, self._generation[ci])
-                    return
+            due = pos - first >= SKIP_AT_MOST  # searched far enough: queue this one
+            if not due:
+                for a in order.get(k):
+                    if alive[a] and (ci, a) not in engaged and salvos.get((ci, a), 0) < allowed:
+                        due = True
+                        break
+            if due:
+                t = float(self.chains[ci].geo.times_s[k])
+                self.queue.schedule(t, self._decide, ci, k, self._generation[ci])
+                return
 
     def _may_engage(self, ci: int, a: int) -> bool:
         """Whether unit ci may still engage aircraft a: flying, no channel of the unit on it,
