@@ -85,12 +85,18 @@ class Compiled:
             [self.node_code, self.node_norelay.astype(np.int32), self.link_own], axis=1
         )
         if e > 1 and both.shape[1]:
-            uniq, inv = np.unique(both, axis=0, return_inverse=True)
+            # numbered in order of first appearance, by the bytes of each epoch's row (a
+            # dictionary: np.unique's sort of whole rows costs more, and any numbering will do)
+            numbers: dict[bytes, int] = {}
+            inv = np.fromiter(
+                (numbers.setdefault(row.tobytes(), len(numbers)) for row in both), np.int64, e
+            )
+            n_states = len(numbers)
         else:
-            uniq, inv = both[:1], np.zeros(e, dtype=np.int64)
-        self.state_of: list[int] = [int(i) for i in inv.ravel()]
-        self.state_arr = np.asarray(self.state_of, dtype=np.int64)
-        self.n_states = len(uniq)
+            inv, n_states = np.zeros(e, dtype=np.int64), len(both[:1])
+        self.state_of: list[int] = inv.tolist()
+        self.state_arr = inv
+        self.n_states = n_states
         first = np.zeros(self.n_states, dtype=np.int64)
         first[inv.ravel()[::-1]] = np.arange(e)[::-1]  # first epoch of each state
         self.node_code = self.node_code[first]
