@@ -77,7 +77,6 @@ class Fight:
         self.kill_time = np.full(len(w.aircraft), np.inf)
         self.out_time = np.full(len(w.aircraft), np.inf)  # lost or withdrawn (aborted)
         self._index_of = {ac.id: i for i, ac in enumerate(w.aircraft)}
-        self._grounds: dict[tuple[float, float], float] = {}  # (east, north) -> ground (m)
         # a WTA problem -> its assignment, kept for the replications (`plan_launchers`)
         self._wta_solved: dict[tuple, np.ndarray] = geometry.memo.setdefault("wta", {})
         self._pk_rows: list[dict] = [{} for _ in chains]  # per unit: (missile, aircraft) -> Pk
@@ -104,7 +103,6 @@ class Fight:
         # stale: the chain changed since it was put in the queue) and the last index decided
         self._generation = [0] * len(chains)
         self._decided = [-1] * len(chains)
-        self._disarmed = [False] * len(chains)  # every launcher out of action (return fire)
 
     def start(self) -> None:
         """Put every sector post's assignment cycles (before any decision at the same time)
@@ -129,7 +127,8 @@ class Fight:
 
     def _schedule_next_decision(self, ci: int, start: int) -> None:
         """Put unit ci's first decision at or after index `start` where some aircraft it may
-        still engage is at fire control (`_may_engage`) in the queue.
+        still engage (flying, no channel of the unit on it, salvos left) is at fire control
+        in the queue.
 
         A decision where every aircraft at fire control is down, already engaged by the unit
         or out of salvos does nothing (no record, no draw), so it is not put in the queue:
@@ -137,7 +136,7 @@ class Fight:
         and the others for good. The search passes over `SKIP_AT_MOST` indices at most."""
         c = self._candidates[ci]
         order = self._fire_control_order[ci]
-        # `_may_engage` written out: this loop runs over every index a unit skips
+        # what `_options` checks first, for every index a unit skips
         alive, engaged, salvos = self.alive, self.engaged, self.salvos
         allowed = self.doctrines[ci].salvos_allowed
         first = bisect_left(c, start)
@@ -154,14 +153,11 @@ class Fight:
                 self.queue.schedule(t, self._decide, ci, k, self._generation[ci])
                 return
 
-    def _may_engage(self, ci: int, a: int) -> bool:
-        """Whether unit ci may still engage aircraft a: flying, no channel of the unit on it,
-        salvos left under its doctrine (what `_options` checks before the launchers)."""
-        return (
-            bool(self.alive[a])
-            and (ci, a) not in self.engaged
-            and self.salvos.get((ci, a), 0) < self.doctrines[ci].salvos_allowed
-        )
+    def _look_again(self, ci: int) -> None:
+        """Unit ci's pending decision is stale: its next one is looked for from now on."""
+        self._generation[ci] += 1
+        k_now = int(np.searchsorted(self.chains[ci].geo.times_s, self.queue.now_s, side="left"))
+        self._schedule_next_decision(ci, max(k_now, self._decided[ci] + 1))
 
     def rechain(self, t: float, chains: dict[int, UnitChain], requeue: Iterable[int] = ()) -> None:
         """An outcome changed some units' chains from time t on (`chains`: unit position ->
@@ -185,9 +181,7 @@ class Fight:
                 chain.candidates = np.flatnonzero((stage == Stage.FIRE_CONTROL).any(axis=0))
                 self._fire_control_order[ci] = fire_control_order(chain)
                 self._candidates[ci] = chain.candidates.tolist()
-            self._generation[ci] += 1
-            k_now = int(np.searchsorted(times, self.queue.now_s, side="left"))
-            self._schedule_next_decision(ci, max(k_now, self._decided[ci] + 1))
+            self._look_again(ci)
 
     def _position(self, a: int, t: float) -> np.ndarray:
         w = self.world
@@ -195,13 +189,8 @@ class Fight:
         return w.aircraft[a].route.positions(np.array([t]), ground)[0]
 
     def _ground_m(self, point: np.ndarray) -> float:
-        """Terrain height under a point, asked once per point (an intercept point's ground
-        is needed when its solution is found and again at the launch)."""
-        key = (float(point[0]), float(point[1]))
-        g = self._grounds.get(key)
-        if g is None:
-            g = self._grounds[key] = float(self.world.ground_m(point[0], point[1]))
-        return g
+        """Terrain height under a point (the terrain keeps the points asked before)."""
+        return float(self.world.ground_m(point[0], point[1]))
 
     def _options(self, ci: int, k: int, t: float, blocked: list | None = None):
         """The targets unit ci could engage at its decision k (time t), nearest first, and
@@ -257,9 +246,6 @@ class Fight:
         if generation != self._generation[ci]:
             return  # its chain changed since: the decision was put in the queue again
         self._decided[ci] = k
-        if self._disarmed[ci]:
-            self._decide_disarmed(ci, k)
-            return
         chain = self.chains[ci]
         unit, t = chain.unit, float(chain.geo.times_s[k])
         blocked: list = []
@@ -289,7 +275,9 @@ class Fight:
             if refusal is not None:
                 self.ledger.observe(a, ci, Stage.FIRE_CONTROL, refusal, t)
                 continue
-            delay = self.crews.reaction_delay_s(unit, self._reaction_factor(li), li)
+            degraded = self._degraded(li)
+            factor = degraded.reaction_time_factor if degraded is not None else 1.0
+            delay = self.crews.reaction_delay_s(unit, factor, li)
             self._engage(ci, a)
             self.log.add(
                 t,
@@ -300,21 +288,6 @@ class Fight:
                 value=delay,
             )
             self.queue.schedule(t + delay, self._launch, ci, a, li)
-        self._schedule_next_decision(ci, k + 1)
-
-    def _decide_disarmed(self, ci: int, k: int) -> None:
-        """`_decide` for a unit whose launchers return fire has all put out of action (for
-        good): each target it would have weighed is blocked (NODE_DESTROYED), the same
-        records in the same order as `_options` gives, without weighing launchers."""
-        t = float(self.chains[ci].geo.times_s[k])
-        allowed = self.doctrines[ci].salvos_allowed
-        for a in self._fire_control_order[ci].get(k, ()):
-            if (
-                self.alive[a]
-                and (ci, a) not in self.engaged
-                and self.salvos.get((ci, a), 0) < allowed
-            ):
-                self.ledger.observe(a, ci, Stage.FIRE_CONTROL, Reason.NODE_DESTROYED, t)
         self._schedule_next_decision(ci, k + 1)
 
     def _assign(self, ci: int, k: int, targets: list[int], loaded_by: dict[int, list[int]]):
@@ -363,23 +336,15 @@ class Fight:
             return
         self.engaged.remove((ci, a))
         self.active[ci] -= 1
-        if self._may_engage(ci, a):
-            self._generation[ci] += 1
-            times = self.chains[ci].geo.times_s
-            k_now = int(np.searchsorted(times, self.queue.now_s, side="left"))
-            self._schedule_next_decision(ci, max(k_now, self._decided[ci] + 1))
+        if self.alive[a] and self.salvos.get((ci, a), 0) < self.doctrines[ci].salvos_allowed:
+            self._look_again(ci)
 
-    def _launch_failure_p(self, li: int) -> float:
-        """Chance that a launch attempt fails: only degraded launchers fail (per type)."""
+    def _degraded(self, li: int):
+        """Launcher li's type's numbers when degraded (slower crews, failed launches), or
+        None when it is not degraded."""
         if self.equipment.state(li) != ComponentState.DEGRADED:
-            return 0.0
-        return self.world.components[li].degraded.launch_failure_prob
-
-    def _reaction_factor(self, li: int) -> float:
-        """How much slower the crew is with this launcher: degraded ones are (per type)."""
-        if self.equipment.state(li) != ComponentState.DEGRADED:
-            return 1.0
-        return self.world.components[li].degraded.reaction_time_factor
+            return None
+        return self.world.components[li].degraded
 
     def _launch(self, ci: int, a: int, li: int) -> None:
         """The crew fires a salvo if the target is still there and a predicted intercept
@@ -404,7 +369,9 @@ class Fight:
             if not decision.allowed:
                 icpt, why = None, decision.block.reason
         # a degraded launcher sometimes fails to launch (one draw per attempt, always)
-        fails = self.rs.stream(f"launch:{comp.id}").random() < self._launch_failure_p(li)
+        degraded = self._degraded(li)
+        p_fail = degraded.launch_failure_prob if degraded is not None else 0.0
+        fails = self.rs.stream(f"launch:{comp.id}").random() < p_fail
         if icpt is not None and fails:
             icpt, why = None, Reason.NOT_MISSION_CAPABLE
         if icpt is None:
@@ -442,12 +409,6 @@ class Fight:
             self.crews.hear(event)
         if fire.effect is ReturnFireEffect.DISABLED:
             self.disabled_at[li] = min(self.disabled_at.get(li, np.inf), fire.time_s)
-            now = self.queue.now_s
-            for ci, chain in enumerate(self.chains):
-                if li in chain.ready and all(
-                    self.disabled_at.get(lj, np.inf) <= now for lj in chain.ready
-                ):
-                    self._disarmed[ci] = True  # no launcher of the unit can fire again
 
     def _intercept(self, ci: int, a: int, li: int, n: int, pk: float, point: np.ndarray) -> None:
         """The salvo reaches the predicted intercept point: it needs the target near it and,
