@@ -42,3 +42,32 @@ def test_streams_are_numpys_seed_sequence_with_the_name_as_spawn_key():
             got = streams.stream(name)
             assert got.bit_generator.state == want.bit_generator.state
             np.testing.assert_array_equal(got.random(3), want.random(3))
+
+
+def test_streams_worked_out_together_equal_numpys_one_by_one():
+    """The seed words of the streams known from earlier seeds are worked out together
+    (`rng._SeedStates`): the same states as numpy's SeedSequence, for many names and seeds,
+    and names first asked at a seed take numpy's own path there."""
+    from iadsim.engine import rng
+
+    rs = np.random.default_rng(3)
+    names = [f"sensor:R{i}:detect:A{j}" for i in range(7) for j in range(9)] + ["ü:x", "a" * 300]
+    seeds = [0, 1, 2**32 - 1, 2**63 + 11, 2**128 - 1] + rs.integers(0, 2**63, 20).tolist()
+    for seed in seeds:
+        streams = RngStreams(int(seed))
+        fresh = f"fresh-at-{seed}"  # unknown until now: numpy's own path
+        for name in [*names, fresh]:
+            key = rng._name_key(name)
+            want = np.random.Generator(
+                np.random.PCG64(np.random.SeedSequence(entropy=int(seed), spawn_key=key))
+            )
+            assert streams.stream(name).bit_generator.state == want.bit_generator.state
+        batch = rng._seed_states(int(seed), rng._seed_words(int(seed)))
+        assert batch.get(names[0]) is not None or seed == seeds[0]  # known after the first
+        assert batch.get(fresh) is None
+    # beyond four words the seed's words are not the pool: numpy's path, the same states
+    big = 2**130 + 7
+    want = np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(entropy=big, spawn_key=rng._name_key(names[1])))
+    )
+    assert RngStreams(big).stream(names[1]).bit_generator.state == want.bit_generator.state

@@ -11,6 +11,7 @@ import hashlib
 from functools import lru_cache
 
 import numpy as np
+from numpy.random.bit_generator import ISeedSequence
 
 
 @lru_cache(maxsize=65536)
@@ -52,6 +53,122 @@ def replication_seed(root_seed: int, index: int) -> int:
     return int(seq.generate_state(2, dtype=np.uint64)[0] >> np.uint64(1))
 
 
+# numpy's SeedSequence (numpy/random/bit_generator.pyx): its hash constants and shift
+_INIT_A, _MULT_A = 0x43B0D7E5, 0x931E8875
+_INIT_B, _MULT_B = 0x8B51F9DD, 0x58F38DED
+_MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
+_XSHIFT = 16
+_M32 = 0xFFFFFFFF
+
+
+def _hash_consts(init: int, mult: int, n: int) -> list[int]:
+    """The hash constant after each of n steps (it does not depend on the data)."""
+    out, h = [], init
+    for _ in range(n):
+        h = (h * mult) & _M32
+        out.append(h)
+    return out
+
+
+_HA = [_INIT_A, *_hash_consts(_INIT_A, _MULT_A, 32)]  # before and after each hashmix
+_HB = [_INIT_B, *_hash_consts(_INIT_B, _MULT_B, 8)]  # the same for the output words
+
+
+def _hashmix(value: int, step: int) -> int:
+    """numpy's hashmix of one word at the step-th use of the hash constant."""
+    value = ((value ^ _HA[step]) * _HA[step + 1]) & _M32
+    return value ^ (value >> _XSHIFT)
+
+
+def _mix(x, y):
+    """numpy's mix of two words (ints, or uint32 arrays: they wrap the same way)."""
+    r = (_MIX_L * x - _MIX_R * y) & _M32
+    return r ^ (r >> _XSHIFT)
+
+
+class _Words(ISeedSequence):
+    """A SeedSequence's state words worked out already: PCG64 is seeded from them alone."""
+
+    __slots__ = ("words",)
+
+    def __init__(self, words: np.ndarray):
+        self.words = words
+
+    def generate_state(self, n_words, dtype=np.uint64):
+        if n_words != self.words.size or np.dtype(dtype) != self.words.dtype:
+            raise ValueError("these words seed PCG64 (4 uint64) only")
+        return self.words
+
+
+class _SeedStates:
+    """The PCG64 seed words of many named streams of one seed, worked out together.
+
+    numpy's SeedSequence costs about 12 us a stream (its hashing runs word by word under
+    np.errstate), a replication asks for a few hundred, and the replications of a scenario
+    ask for the same names. The entropy of a stream is the seed's four words, then the
+    name's (`RngStreams.stream`), and SeedSequence's hash constants do not depend on the
+    data: so the pool after the seed's words is worked out once per seed, each name's hashed
+    words once per name, and the rest, mixing them and making the output words, for every
+    name known at once as uint32 arrays. `tests/engine/test_rng.py` holds the states to
+    numpy's."""
+
+    names: dict[str, int] = {}  # every name asked for so far (in this process)
+    rows: list[list[list[int]]] = []  # per name: its 4 words hashed at steps 16..31
+    hashed = np.zeros((0, 4, POOL_SIZE), dtype=np.uint64)  # `rows` as an array, when made
+
+    def __init__(self, seed_words: np.ndarray):
+        pool = [_hashmix(int(w), i) for i, w in enumerate(seed_words)]
+        step = POOL_SIZE
+        for i_src in range(POOL_SIZE):
+            for i_dst in range(POOL_SIZE):
+                if i_src != i_dst:
+                    pool[i_dst] = _mix(pool[i_dst], _hashmix(pool[i_src], step))
+                    step += 1
+        self.pool, self.known = pool, len(self.names)
+        self.words = self._words() if self.known else None
+
+    @classmethod
+    def learn(cls, name: str) -> None:
+        """Know `name` from the next seed on: hash its words (steps 16 to 31)."""
+        if name not in cls.names:
+            words, first = _name_key(name), POOL_SIZE * POOL_SIZE
+            cls.rows.append(
+                [[_hashmix(w, first + 4 * i + j) for j in range(4)] for i, w in enumerate(words)]
+            )
+            cls.names[name] = len(cls.names)
+
+    def _words(self) -> np.ndarray:
+        """(names known, 4) uint64: each name's PCG64 seed words."""
+        if len(_SeedStates.hashed) < self.known:
+            _SeedStates.hashed = np.array(self.rows, dtype=np.uint64)
+        g = self.hashed[: self.known]
+        pool = np.broadcast_to(np.array(self.pool, dtype=np.uint64), (g.shape[0], POOL_SIZE))
+        for i_src in range(4):
+            pool = _mix(pool, g[:, i_src, :])
+        out = np.empty((g.shape[0], 8), dtype=np.uint64)
+        for i in range(8):  # generate_state(4, uint64): 8 words, cycling over the pool
+            v = ((pool[:, i % POOL_SIZE] ^ _HB[i]) * _HB[i + 1]) & _M32
+            out[:, i] = v ^ (v >> _XSHIFT)
+        return out.astype("<u4").view("<u8").astype(np.uint64)
+
+    def get(self, name: str) -> np.ndarray | None:
+        """The name's PCG64 seed words, None when it was not known at this seed."""
+        i = self.names.get(name)
+        return None if i is None or i >= self.known else self.words[i]
+
+
+_last_seed: tuple[int, _SeedStates] | None = None
+
+
+def _seed_states(seed: int, seed_words: np.ndarray) -> _SeedStates:
+    """The seed's `_SeedStates`, kept for the last seed asked (the streams of one
+    replication). Names first asked at this seed are known from the next seed on."""
+    global _last_seed
+    if _last_seed is None or _last_seed[0] != seed:
+        _last_seed = (seed, _SeedStates(seed_words))
+    return _last_seed[1]
+
+
 class RngStreams:
     """Factory of named, independent numpy Generators for one replication."""
 
@@ -72,8 +189,15 @@ class RngStreams:
         a few hundred). `tests/engine/test_rng.py` checks the states are the same."""
         gen = self._cache.get(name)
         if gen is None:
-            words = np.concatenate((self._seed_words, _name_words(name)))
-            seq = np.random.SeedSequence(entropy=words, pool_size=POOL_SIZE)
+            state = None
+            if self._seed_words.size == POOL_SIZE:  # seeds below 2**128
+                state = _seed_states(self.seed, self._seed_words).get(name)
+            if state is None:
+                words = np.concatenate((self._seed_words, _name_words(name)))
+                seq = np.random.SeedSequence(entropy=words, pool_size=POOL_SIZE)
+                _SeedStates.learn(name)
+            else:
+                seq = _Words(state)
             gen = np.random.Generator(np.random.PCG64(seq))
             self._cache[name] = gen
         return gen
