@@ -97,6 +97,7 @@ class Crews:
         self.world, self.rs, self.log = world, rs, log
         self.courage: dict[str, float] = {}
         self.blocked: dict[tuple[str, int], float] = {}
+        self._crews: dict[tuple[int, int | None], tuple] = {}  # (unit, launcher) -> `_crew`
         self.pending: dict[str, float] = {}
         self.heard: list[SuppressionEvent] = []
         self._arrays: tuple[int, tuple] | None = None
@@ -116,10 +117,16 @@ class Crews:
     def _crew(self, unit: UnitRt, launcher: int | None):
         """(CrewSpec, CrewProfile) of the crew firing `launcher`: its own (a MANPADS team
         with its own settings), else the unit's."""
-        comp = self.world.components[launcher] if launcher is not None else None
-        if comp is not None and comp.crew is not None:
-            return comp.crew, comp.crew_profile or DEFAULT_CREW
-        return unit.crew, unit.crew_profile or DEFAULT_CREW
+        key = (unit.index, launcher)
+        got = self._crews.get(key)
+        if got is None:
+            comp = self.world.components[launcher] if launcher is not None else None
+            if comp is not None and comp.crew is not None:
+                got = comp.crew, comp.crew_profile or DEFAULT_CREW
+            else:
+                got = unit.crew, unit.crew_profile or DEFAULT_CREW
+            self._crews[key] = got
+        return got
 
     def refusal(self, unit: UnitRt, a: int, t: float, launcher: int | None = None) -> Reason | None:
         """Why the crew (of `launcher`, else the unit's) does not fire now (CREW_NOT_READY,
@@ -178,14 +185,14 @@ class Crews:
         The same numbers as `readiness.suppression.willingness` (baseline 1, the perceived
         weights), computed from the per-unit arrays `_perceived_by` keeps: only the events
         perceived by t count, each recovering with tau."""
-        times = self._suppressive_events()[0]
-        if times.size == 0 or not times[0] <= t:  # sorted: none heard yet
+        if not self.heard:
             return 1.0
+        perceived = self._perceived_by(unit, profile.suppression_sensitivity)
         # a short loop in plain floats (a handful of events per crew; numpy's per-call cost
         # is more than the arithmetic): the same operations in the same order as the
         # vectorised form, so the same numbers
         factor, tau = 1.0, DEFAULT_SUPPRESSION.recovery_s
-        for at, amp in self._perceived_by(unit, profile.suppression_sensitivity):
+        for at, amp in perceived:  # none before it is heard (perceived after, or never)
             if at <= t:
                 factor *= min(max(1.0 - amp * math.exp(-(t - at) / tau), 0.0), 1.0)
         return factor

@@ -94,6 +94,7 @@ class Fight:
         self.engaged: set[tuple[int, int]] = set()
         self.active = [0] * len(chains)  # channels in use per weapon unit
         self.doctrines = [Doctrine.of(chain.unit.spec) for chain in chains]
+        self._allowed = [d.salvos_allowed for d in self.doctrines]  # salvos per target
         self.salvos: dict[tuple[int, int], int] = {}  # salvos fired per (unit, aircraft)
         # (aircraft, unit) -> the last time a sector post's orders withheld the target
         self.withheld: dict[tuple[int, int], float] = {}
@@ -138,7 +139,7 @@ class Fight:
         order = self._fire_control_order[ci]
         # what `_options` checks first, for every index a unit skips
         alive, engaged, salvos = self.alive, self.engaged, self.salvos
-        allowed = self.doctrines[ci].salvos_allowed
+        allowed = self._allowed[ci]
         first = bisect_left(c, start)
         for pos in range(first, len(c)):
             k = c[pos]
@@ -199,7 +200,7 @@ class Fight:
         stopped by no usable or no loaded launcher."""
         chain = self.chains[ci]
         alive, engaged, salvos = self.alive, self.engaged, self.salvos
-        allowed = self.doctrines[ci].salvos_allowed
+        allowed = self._allowed[ci]
         ready, disabled, magazines = chain.ready.items(), self.disabled_at, self.magazines
         targets, loaded_by = [], {}
         for a in self._fire_control_order[ci].get(k, ()):

@@ -23,6 +23,7 @@ SEP = ";"
 same order; an empty entry where a reason names no element)."""
 
 N_STAGES = len(Stage)
+_BITS: list[int] = BIT.tolist()  # killchain.BIT as ints: read one at a time, per observation
 
 LEDGER_SCHEMA = pa.schema(
     [
@@ -85,7 +86,7 @@ class Ledger:
         rows = np.arange(stage.shape[0])
         for a in np.flatnonzero(best >= 0):
             code = int(reason[a, at[a]])
-            mask = int(blocks[a, at[a]]) if blocks is not None else int(BIT[code])
+            mask = int(blocks[a, at[a]]) if blocks is not None else _BITS[code]
             self._merge(a, u, int(best[a]), code, float(times_s[last[a]]), mask, weak=True)
         for s in range(1, N_STAGES):
             reached = stage >= s
@@ -98,7 +99,7 @@ class Ledger:
         """Fold a single observation from the event loop."""
         stage = int(stage)
         code = REASON_CODE[reason]
-        self._merge(a, u, stage, code, time_s, int(BIT[code]))
+        self._merge(a, u, stage, code, time_s, _BITS[code])
         # first[a, u] never decreases along the stages (reaching a stage reaches those
         # before it), so nothing is earlier when this stage's first time is not later
         if stage >= 1 and time_s < self.first[a, u, stage]:
@@ -115,7 +116,7 @@ class Ledger:
             self.stage[a, u] = stage
             self.reason[a, u] = reason
             self.time[a, u] = time_s
-            self.blocks[a, u] = mask | int(BIT[reason])
+            self.blocks[a, u] = mask | _BITS[reason]
 
     def table(self) -> pa.Table:
         """One row per (aircraft, unit) pair."""
@@ -152,7 +153,7 @@ class Ledger:
             return ()
         code = REASON_CODE[headline]
         mask = int(self.blocks[a, u]) if code == self.reason[a, u] else 0
-        return reasons_of(mask | int(BIT[code]), headline)
+        return reasons_of(mask | _BITS[code], headline)
 
     def blocking(self, a: int, u: int, headline: Reason) -> tuple[list[str], list[str]]:
         """(reasons, elements) of pair (a, u) as the table writes them."""
