@@ -78,7 +78,7 @@ class Fight:
         self.out_time = np.full(len(w.aircraft), np.inf)  # lost or withdrawn (aborted)
         self._index_of = {ac.id: i for i, ac in enumerate(w.aircraft)}
         # a WTA problem -> its assignment, kept for the replications (`plan_launchers`)
-        self._wta_solved: dict[tuple, np.ndarray] = geometry.memo.setdefault("wta", {})
+        self._wta_solved: dict[tuple, list[tuple[int, int]]] = geometry.memo.setdefault("wta", {})
         self._pk_rows: list[dict] = [{} for _ in chains]  # per unit: (missile, aircraft) -> Pk
         self.disabled_at: dict[int, float] = {}
         self.magazines = {

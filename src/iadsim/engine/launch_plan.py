@@ -80,7 +80,7 @@ def plan_launchers(
     targets: list[int],
     loaded_by: dict[int, list[int]],
     free: int,
-    solved: dict[tuple, np.ndarray],
+    solved: dict[tuple, list[tuple[int, int]]],
     pk_rows: dict[tuple[str, int], list[float]],
 ) -> dict[int, int]:
     """{aircraft: launcher} at the unit's decision k: one launcher per target, at most
@@ -94,28 +94,38 @@ def plan_launchers(
     decision after decision (Pk is flat inside the knee range) and replication after
     replication, so it is kept in the geometry's memo."""
     launchers = sorted({li for a in targets for li in loaded_by[a]})
-    feasible = np.array([[li in loaded_by[a] for a in targets] for li in launchers])
-    # one Pk per missile type and target (the launchers of a type share it)
+    feasible = [tuple(li in loaded_by[a] for a in targets) for li in launchers]
+    # one Pk per missile type and target (the launchers of a type share it); 0 where the
+    # launcher cannot fire at the target. Plain floats: the problems are a few launchers
+    # by a few targets, where numpy's cost per call is all there is
     by_missile: dict[str, list[float]] = {}
-    pk = np.zeros(feasible.shape)
-    for i, li in enumerate(launchers):
+    pk = []
+    for li, can in zip(launchers, feasible, strict=True):
         missile = world.components[li].launcher.missile
         row = by_missile.get(missile)
         if row is None:
             row = by_missile[missile] = [
                 _pk_row(world, weapons, chain, pk_rows, missile, a)[k] for a in targets
             ]
-        pk[i] = np.where(feasible[i], row, 0.0)
+        pk.append(tuple(x if c else 0.0 for x, c in zip(row, can, strict=True)))
     launcher_ids = tuple(world.components[li].id for li in launchers)
     target_ids = tuple(world.aircraft[a].id for a in targets)
-    key = ("wta", chain.unit.wta, launcher_ids, target_ids, pk.tobytes(), feasible.tobytes())
-    matrix = solved.get(key)
-    if matrix is None:
+    key = ("wta", chain.unit.wta, launcher_ids, target_ids, tuple(pk), tuple(feasible))
+    chosen = solved.get(key)
+    if chosen is None:
         problem = WTAProblem.build(
-            launcher_ids, target_ids, pk, feasible=feasible, channels=1, max_units_per_target=1
+            launcher_ids,
+            target_ids,
+            np.array(pk, float),
+            feasible=np.array(feasible, bool),
+            channels=1,
+            max_units_per_target=1,
         )
-        matrix = solved[key] = assign(problem, chain.unit.wta).matrix
-    pairs = [(pk[i, j], targets[j], launchers[i]) for i, j in np.argwhere(matrix)]
+        # the (launcher, target) positions assigned, row by row
+        chosen = solved[key] = [
+            tuple(ij) for ij in np.argwhere(assign(problem, chain.unit.wta).matrix).tolist()
+        ]
+    pairs = [(pk[i][j], targets[j], launchers[i]) for i, j in chosen]
     pairs.sort(key=lambda p: -p[0])
     return {a: li for _, a, li in pairs[:free]}
 
