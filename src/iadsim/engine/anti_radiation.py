@@ -107,6 +107,16 @@ class ArmSightlines:
             for k in sorted(by_time)
         )
 
+    @cached_property
+    def carriers(self) -> tuple[frozenset[int], ...]:
+        """Per opportunity, the carriers of its paths."""
+        return tuple(frozenset(p.aircraft for p in paths) for _, paths in self.opportunities)
+
+    @cached_property
+    def times_list(self) -> list[float]:
+        """`times_s` as floats (read one at a time)."""
+        return self.times_s.tolist()
+
 
 def arm_sightlines(world) -> ArmSightlines:
     """Slant range, flight and line of sight from every ARM carrier to every radar."""
@@ -224,6 +234,8 @@ class ArmProcess:
         self.busy = {a: -np.inf for a in sight.arms}
         self.targeted: set[int] = set()
         self.down: dict[int, float] = {}  # carrier -> kill time
+        # carriers shot down or out of rounds: they fire no more (`_spent`'s first part)
+        self._done = {a for a, n in self.rounds.items() if n <= 0}
         self.shots: list[ArmShot] = []
         self._on_air: dict[tuple[int, float], np.ndarray] = {}
         self._version = 0  # bumped when readiness or emissions change: on-air answers expire
@@ -238,10 +250,13 @@ class ArmProcess:
         """Put the first listening step from opportunity j on in the queue where some carrier
         in sight of a radar may still fire at it (`_spent`): a step where none can does
         nothing, and none of them can again later."""
-        opportunities, times = self.sight.opportunities, self.sight.times_s
+        opportunities, times = self.sight.opportunities, self.sight.times_list
+        carriers, done = self.sight.carriers, self._done
         for jj in range(j, len(opportunities)):
+            if done >= carriers[jj]:  # every carrier there is down or out of rounds
+                continue
             k, paths = opportunities[jj]
-            t = float(times[k])
+            t = times[k]
             if not all(self._spent(p.aircraft, p.radar, t) for p in paths):
                 self.ctx.queue.schedule(t, self._listen, jj)
                 return
@@ -270,6 +285,7 @@ class ArmProcess:
         the radars' on-air timelines are worked out again when next asked."""
         if isinstance(outcome, AircraftDown | AircraftWithdrawn):
             self.down.setdefault(outcome.aircraft, outcome.time_s)
+            self._done.add(outcome.aircraft)
         else:
             self._version += 1
             self._on_air.clear()
@@ -311,6 +327,8 @@ class ArmProcess:
             if not np.isfinite(tof):
                 continue
             self.rounds[a] -= 1
+            if self.rounds[a] <= 0:
+                self._done.add(a)
             self.busy[a] = launch
             self.targeted.add(ci)
             self.ctx.queue.schedule(launch, self._launch, a, ci, slant, tof)
