@@ -100,6 +100,7 @@ class Fight:
         self.withheld: dict[tuple[int, int], float] = {}
         self._fire_control_order = [fire_control_order(chain) for chain in chains]
         self._candidates = [chain.candidates.tolist() for chain in chains]
+        self._times = [chain.geo.times_s.tolist() for chain in chains]  # decision times
         # per unit: the generation of its pending decision (a decision of an older one is
         # stale: the chain changed since it was put in the queue) and the last index decided
         self._generation = [0] * len(chains)
@@ -150,7 +151,7 @@ class Fight:
                         due = True
                         break
             if due:
-                t = float(self.chains[ci].geo.times_s[k])
+                t = self._times[ci][k]
                 self.queue.schedule(t, self._decide, ci, k, self._generation[ci])
                 return
 
@@ -248,7 +249,7 @@ class Fight:
             return  # its chain changed since: the decision was put in the queue again
         self._decided[ci] = k
         chain = self.chains[ci]
-        unit, t = chain.unit, float(chain.geo.times_s[k])
+        unit, t = chain.unit, self._times[ci][k]
         blocked: list = []
         targets, loaded_by = self._options(ci, k, t, blocked)
         for a, why in blocked:
