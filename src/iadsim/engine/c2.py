@@ -11,6 +11,7 @@ timelines (down, jammed, destroyed, cannot relay) and the cached shortest paths 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -78,6 +79,18 @@ class Connectivity:
         self.causes.apply(net)
         self.net = net
         self._cache: dict[tuple, PathStatus] = {}
+        # what `replication_network` built it from that changes during a replication
+        self.built_from: tuple | None = None
+
+    def with_destroyed(self, more: Mapping[str, float], built_from: tuple) -> Connectivity:
+        """This network with the components `more` destroyed at their times, as a copy
+        (what this one answered stays as it was)."""
+        new = copy.copy(self)
+        new.net = self.net.copy()
+        for cid, t in more.items():
+            new.net.destroy(cid, t)
+        new._cache, new.built_from = {}, built_from
+        return new
 
     def designed(self, a: str, b: str, kind: str | None = None) -> bool:
         """Whether a and b are connected for a message kind in the network as designed."""
@@ -152,6 +165,7 @@ def replication_network(
     equipment: Equipment,
     outages: Mapping[str, list[tuple[float, float]]],
     jam_windows: Mapping[str, list[tuple[float, float]]] | None = None,
+    previous: Connectivity | None = None,
 ) -> Connectivity:
     """The C2 network of one replication as it stands: the links as given, failing at random
     (`outages`, from `sample_link_outages`, drawn once per replication), cut where strikes and
@@ -160,17 +174,35 @@ def replication_network(
     components whose readiness state keeps them from working, and broken where the modelled
     causes say (failed sets, no power, not deployed, crews). Built again when an outcome
     changes it (a component lost, a jammer shot down): what it answers before that time is
-    unchanged."""
-    return Connectivity(
+    unchanged.
+
+    `previous`, the network built before in this replication, is copied with the
+    components destroyed since when nothing else it was built from changed (the strikes'
+    outages, the jamming): destruction is one time per element, whatever the order it is
+    set in, so the copy is the network a build from scratch gives, for less."""
+    destroyed = dict(equipment.destroyed_at)
+    disabled = equipment.strike_outages()
+    if previous is not None and previous.built_from is not None:
+        was_destroyed, was_disabled, was_jammed = previous.built_from
+        if (
+            was_jammed is jam_windows
+            and was_disabled == disabled
+            and all(destroyed.get(cid) == t for cid, t in was_destroyed.items())
+        ):
+            more = {cid: t for cid, t in destroyed.items() if cid not in was_destroyed}
+            return previous.with_destroyed(more, (destroyed, disabled, jam_windows))
+    conn = Connectivity(
         {c.id: c.kind for c in world.components},
         world.links,
-        equipment.destroyed_at,
+        destroyed,
         equipment.out_of_service(),
         outages,
-        equipment.strike_outages(),
+        disabled,
         jam_windows,
         equipment.causes,
     )
+    conn.built_from = (destroyed, disabled, jam_windows)
+    return conn
 
 
 CONTRACTS = (

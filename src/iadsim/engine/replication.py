@@ -19,7 +19,7 @@ import numpy as np
 from iadsim.engagement.gunnery import Damage
 from iadsim.engine.anti_radiation import ArmProcess, Emissions
 from iadsim.engine.authority import Authority
-from iadsim.engine.c2 import replication_network, sample_link_outages
+from iadsim.engine.c2 import Connectivity, replication_network, sample_link_outages
 from iadsim.engine.crews import Crews, strike_suppression
 from iadsim.engine.culprits import failing_elements
 from iadsim.engine.cyber import Cyber
@@ -82,6 +82,7 @@ class Replication:
         )
         self.queue = EventQueue()
         self.ctx = Context(self.queue, self.log, self.ledger, self.rs, self.emit)
+        self.network: Connectivity | None = None  # the C2 network as it stands (`_network`)
 
     def run(self) -> ReplicationResult:
         """The story of one replication."""
@@ -147,7 +148,11 @@ class Replication:
 
     def _network(self):
         return replication_network(
-            self.world, self.equipment, self.outages, self.jamming.link_windows
+            self.world,
+            self.equipment,
+            self.outages,
+            self.jamming.link_windows,
+            previous=self.network,
         )
 
     def _chains(
