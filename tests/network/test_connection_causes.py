@@ -243,6 +243,37 @@ def test_p_working_is_remembered_per_argument_set() -> None:
     assert p_working(None, newer, ageing_params(5.0, 12.0), t) == pytest.approx(p[0] + p[1])
 
 
+def test_p_working_by_identity_and_by_content_agree() -> None:
+    """The same objects asked again come back by identity; equal objects that are not the
+    same ones, and objects that differ, by content: every answer is the model's own
+    (`_p_working`, not memoised)."""
+    from datetime import UTC, datetime
+
+    from iadsim.readiness.equipment import _p_working
+
+    t = datetime(2026, 1, 1, tzinfo=UTC)
+    params = ageing_params(5.0, 12.0)
+    m = MaintenanceSpec(years_since_overhaul=4, regime="none", supplier_support=False)
+    older = m.model_copy(update={"years_since_overhaul": 30})
+    first = {"operational": 0.5, "degraded": 0.25, "not_mission_capable": 0.25}
+    other = {"operational": 0.1, "degraded": 0.1, "not_mission_capable": 0.8}
+    asked = [
+        (first, m),
+        (first, m),  # the same objects
+        (dict(first), m.model_copy()),  # equal, not the same
+        (other, m),
+        (None, older),
+        (None, m),
+        (first, older),
+        (first, None),
+        (other, None),
+    ]
+    for readiness, maint in asked:
+        assert p_working(readiness, maint, params, t) == _p_working(readiness, maint, params, t)
+    assert p_working(None, m, params, t) != p_working(None, older, params, t)
+    assert p_working(first, None, params, t) != p_working(other, None, params, t)
+
+
 def test_unknown_support_references_are_refused_at_their_line(tmp_path) -> None:
     from iadsim.errors import ScenarioError
 

@@ -33,6 +33,9 @@ def ageing_params(degradation_eta_years: float, failure_eta_years: float) -> Mai
 
 _P_WORKING: dict[tuple, float] = {}
 _P_WORKING_SIZE = 4096
+# the same answers by the identity of the objects asked (a scenario's specs, frozen, asked
+# again every replication): their reprs, the content key, cost more than the lookup
+_P_BY_OBJECT: dict[tuple, tuple] = {}
 
 
 def p_working(
@@ -48,13 +51,21 @@ def p_working(
 
     A pure function of its arguments, memoised on their full reprs: every replication of a
     scenario asks it again for the same items (the maintenance model behind it is the costly
-    part), and gets the same number."""
+    part), and gets the same number. The objects asked are first looked up by identity
+    (scenario specs are frozen models, never changed in place: a what-if is a new scenario)."""
+    ids = (id(readiness), id(maintenance), id(params), scenario_time)
+    same = _P_BY_OBJECT.get(ids)
+    if same is not None:  # the very objects asked before: held there, their ids not reused
+        return same[3]
     key = (repr(readiness), repr(maintenance), repr(params), scenario_time)
     p = _P_WORKING.get(key)
     if p is None:
         if len(_P_WORKING) >= _P_WORKING_SIZE:
             _P_WORKING.clear()
         p = _P_WORKING[key] = _p_working(readiness, maintenance, params, scenario_time)
+    if len(_P_BY_OBJECT) >= _P_WORKING_SIZE:
+        _P_BY_OBJECT.clear()
+    _P_BY_OBJECT[ids] = (readiness, maintenance, params, p)
     return p
 
 
