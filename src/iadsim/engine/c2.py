@@ -84,12 +84,20 @@ class Connectivity:
 
     def with_destroyed(self, more: Mapping[str, float], built_from: tuple) -> Connectivity:
         """This network with the components `more` destroyed at their times, as a copy
-        (what this one answered stays as it was)."""
+        (what this one answered stays as it was). It keeps this one's answers for the pairs
+        whose scope (`network.scope`: the elements that can carry their traffic) holds none
+        of them: those answers are the same at every time."""
         new = copy.copy(self)
         new.net = self.net.copy()
         for cid, t in more.items():
             new.net.destroy(cid, t)
-        new._cache, new.built_from = {}, built_from
+        lost = set(more)
+        new._cache = {
+            key: status
+            for key, status in self._cache.items()
+            if lost.isdisjoint(self.net.scope(key[0], key[1], key[2]))
+        }
+        new.built_from = built_from
         return new
 
     def designed(self, a: str, b: str, kind: str | None = None) -> bool:

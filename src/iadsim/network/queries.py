@@ -141,6 +141,12 @@ class Queries:
         dist, _ = self._tree(self.state_id(t), kind_index(kind), c.nidx[src])
         return {c.node_ids[i]: float(dist[i]) for i in np.flatnonzero(np.isfinite(dist))}
 
+    def scope(self, src: str, dst: str, kind: MessageKind | str | None = None) -> tuple[str, ...]:
+        """The elements whose state can change the answer src -> dst for `kind`
+        (`network.scope`): another network of this design whose elements in it are in the
+        same state answers the pair alike."""
+        return self._scope(kind_index(kind), src, dst)
+
     def _scope(self, k: int, src: str, dst: str) -> tuple[str, ...]:
         """The elements whose state can change the answer src -> dst for kind k
         (`network.scope`), once per design (shared with the network's copies)."""
