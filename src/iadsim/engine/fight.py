@@ -103,8 +103,7 @@ class Fight:
         self._times = [chain.geo.times_s.tolist() for chain in chains]  # decision times
         # per unit: the generation of its pending decision (a decision of an older one is
         # stale: the chain changed since it was put in the queue) and the last index decided
-        self._generation = [0] * len(chains)
-        self._decided = [-1] * len(chains)
+        self._generation, self._decided = [0] * len(chains), [-1] * len(chains)
 
     def start(self) -> None:
         """Put every sector post's assignment cycles (before any decision at the same time)
