@@ -307,7 +307,7 @@ class ArmProcess:
         the nearest radar in sight and range that works and radiates (now and at its launch,
         one reaction time on) and nobody has fired at yet."""
         k, paths = self.sight.opportunities[j]
-        t = float(self.sight.times_s[k])
+        t = self.sight.times_list[k]
         w = self.world
         ground = w.terrain.ground_m if w.terrain is not None else None
         for p in paths:

@@ -300,29 +300,10 @@ class Fight:
         free = chain.unit.spec.max_channels - self.active[ci]
         if free <= 0 or not targets:
             return {}
-        if len(targets) == 1:  # the nearest (only) target, its first loaded launcher
-            a = targets[0]
-            return {a: loaded_by[a][0]}
-        launchers = sorted({li for a in targets for li in loaded_by[a]})
-        if len(launchers) == 1:
-            plan, used = {}, set()
-            for a in targets[:free]:
-                li = next((li for li in loaded_by[a] if li not in used), None)
-                if li is not None:
-                    plan[a] = li
-                    used.add(li)
-            return plan
         return plan_launchers(
-            self.world,
-            self.geom.weapons,
-            chain,
-            k,
-            targets,
-            loaded_by,
-            free,
-            self._wta_solved,
-            self._pk_rows[ci],
-        )
+            self.world, self.geom.weapons, chain, k, targets, loaded_by, free,
+            self._wta_solved, self._pk_rows[ci],
+        )  # fmt: skip
 
     def _engage(self, ci: int, a: int) -> None:
         """Unit ci commits a fire channel to aircraft a."""
@@ -337,7 +318,7 @@ class Fight:
             return
         self.engaged.remove((ci, a))
         self.active[ci] -= 1
-        if self.alive[a] and self.salvos.get((ci, a), 0) < self.doctrines[ci].salvos_allowed:
+        if self.alive[a] and self.salvos.get((ci, a), 0) < self._allowed[ci]:
             self._look_again(ci)
 
     def _degraded(self, li: int):

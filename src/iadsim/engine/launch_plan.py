@@ -92,8 +92,21 @@ def plan_launchers(
     keeps the assignment of each problem met, keyed by all it is worked out from (the
     method, the launchers' and targets' ids, Pk and feasibility): the same one comes back
     decision after decision (Pk is flat inside the knee range) and replication after
-    replication, so it is kept in the geometry's memo."""
+    replication, so it is kept in the geometry's memo.
+
+    With no choice to weigh there is no problem to solve: one target takes its first loaded
+    launcher; with one launcher, the targets nearest first take the launchers in turn."""
+    if len(targets) == 1:
+        return {targets[0]: loaded_by[targets[0]][0]}
     launchers = sorted({li for a in targets for li in loaded_by[a]})
+    if len(launchers) == 1:
+        plan, used = {}, set()
+        for a in targets[:free]:
+            li = next((li for li in loaded_by[a] if li not in used), None)
+            if li is not None:
+                plan[a] = li
+                used.add(li)
+        return plan
     feasible = [tuple(li in loaded_by[a] for a in targets) for li in launchers]
     # one Pk per missile type and target (the launchers of a type share it); 0 where the
     # launcher cannot fire at the target. Plain floats: the problems are a few launchers

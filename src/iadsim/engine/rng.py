@@ -81,7 +81,7 @@ def _hashmix(value: int, step: int) -> int:
 
 
 def _mix(x, y):
-    """numpy's mix of two words (ints, or uint32 arrays: they wrap the same way)."""
+    """numpy's mix of two 32-bit words (ints, or uint64 arrays of them: masked alike)."""
     r = (_MIX_L * x - _MIX_R * y) & _M32
     return r ^ (r >> _XSHIFT)
 
@@ -109,8 +109,8 @@ class _SeedStates:
     name's (`RngStreams.stream`), and SeedSequence's hash constants do not depend on the
     data: so the pool after the seed's words is worked out once per seed, each name's hashed
     words once per name, and the rest, mixing them and making the output words, for every
-    name known at once as uint32 arrays. `tests/engine/test_rng.py` holds the states to
-    numpy's."""
+    name known at once as arrays (32-bit words in uint64, masked). `tests/engine/test_rng.py`
+    holds the states to numpy's."""
 
     names: dict[str, int] = {}  # every name asked for so far (in this process)
     rows: list[list[list[int]]] = []  # per name: its 4 words hashed at steps 16..31
