@@ -10,6 +10,7 @@ import pytest
 from iadsim.errors import InputError, ValueRangeError
 from iadsim.killchain import Reason
 from iadsim.network.graph import C2Network, Intervals
+from iadsim.network.timeline import ElementTimeline, Fault, FaultTable
 
 
 def diamond() -> C2Network:
@@ -184,8 +185,13 @@ def test_intervals_merge_and_contains() -> None:
     iv = Intervals([(5, 7), (1, 2), (2, 3), (6, 9)])
     assert iv.as_list() == [(1.0, 3.0), (5.0, 9.0)]
     assert iv.contains(1.0) and not iv.contains(3.0) and iv.contains(8.9)
-    np.testing.assert_array_equal(iv.contains_many(np.array([0, 1, 3, 5, 9])), [0, 1, 0, 1, 0])
     assert iv.total(0, 6) == pytest.approx(3.0)
+    # spans: the index ranges of sorted times the intervals contain, as `contains` says
+    rep = [-np.inf, 0.0, 1.0, 2.0, 3.0, 5.0, 8.9, 9.0, 12.0]
+    inside = [j for lo, hi in iv.spans(rep) for j in range(lo, hi)]
+    assert inside == [j for j, t in enumerate(rep) if iv.contains(t)] == [2, 3, 5, 6]
+    whole = Intervals([(-np.inf, 1.0), (9.0, np.inf)])
+    assert whole.spans(rep) == [(0, 2), (7, 9)]
 
 
 def test_route_through_waypoints() -> None:
@@ -346,3 +352,25 @@ def test_copy_on_write_keeps_the_original_and_the_copy_apart():
     assert not base.path("r", "cp", 35.0).ok
     assert copy.path("r", "cp", 35.0).ok
     assert copy.design_path("r", "cp") == base.design_path("r", "cp") == (("r", "cp"), ("l",))
+
+
+def test_timeline_codes_agree_with_the_state_at_each_time() -> None:
+    """The compiled codes per epoch (slices of sorted times) name the fault `fault(t)` gives
+    at each time: destroyed over down over the modelled faults (first added first) over
+    jammed."""
+    tl = ElementTimeline()
+    tl.jammed.add(0.0, 50.0)
+    tl.add_fault(Fault(Reason.NO_POWER, "gen"), 10.0, 30.0)
+    tl.add_fault(Fault(Reason.DATALINK_FAILED, "set"), 20.0, 40.0)
+    tl.down.add(25.0, 28.0)
+    tl.destroyed_at = 45.0
+    rep = [-np.inf, *sorted(set(tl.breakpoints()) | {5.0, 60.0})]
+    table = FaultTable()
+    codes = tl.codes(rep, table.code, Reason.NODE_DESTROYED)
+    want = [tl.fault(t, Reason.NODE_DESTROYED) for t in rep]
+    assert [table[c] for c in codes] == want
+    assert [f.reason if f else None for f in want] == [
+        None, Reason.JAMMED, Reason.JAMMED, Reason.NO_POWER, Reason.NO_POWER,
+        Reason.LINK_DOWN, Reason.NO_POWER, Reason.DATALINK_FAILED, Reason.JAMMED,
+        Reason.NODE_DESTROYED, Reason.NODE_DESTROYED, Reason.NODE_DESTROYED,
+    ]  # fmt: skip

@@ -41,9 +41,11 @@ class Compiled:
     """Epoch breakpoints, the state id of each epoch, and each state's element codes."""
 
     def __init__(self, net: C2Network) -> None:
+        # each element's breakpoints (the pairs' scopes read them, `Queries._pair_breaks`)
+        self.element_bps = {eid: tl.breakpoints() for eid, tl in net._tl.items()}
         pts: set[float] = set()
-        for tl in net._tl.values():
-            pts.update(tl.breakpoints())
+        for b in self.element_bps.values():
+            pts.update(b)
         self.bps = sorted(pts)
         self.bps_arr = np.asarray(self.bps, dtype=float)
         # id(time grid) -> (the grid, the epochs met, first index of each, epoch per time)
@@ -52,6 +54,7 @@ class Compiled:
         self.pair_bps: dict[tuple[int, str, str], np.ndarray] = {}
         rep = np.concatenate(([-INF], self.bps_arr))  # state holds from each epoch's start
         self.starts = rep
+        rep_list = [-INF, *self.bps]
         self.node_ids = list(net.nodes)
         self.link_ids = list(net.links)
         self.nidx = {n: i for i, n in enumerate(self.node_ids)}
@@ -63,12 +66,12 @@ class Compiled:
         self.node_norelay = np.zeros((e, len(self.node_ids)), dtype=bool)
         for i, n in enumerate(self.node_ids):
             tl = net._tl[n]
-            self.node_code[:, i] = tl.codes(rep, code_of, Reason.NODE_DESTROYED)
-            if tl.norelay.starts:
-                self.node_norelay[:, i] = tl.norelay.contains_many(rep)
+            self.node_code[:, i] = tl.codes(rep_list, code_of, Reason.NODE_DESTROYED)
+            for lo, hi in tl.norelay.spans(rep_list):
+                self.node_norelay[lo:hi, i] = True
         self.link_own = np.zeros((e, len(self.link_ids)), dtype=np.int32)
         for i, lid in enumerate(self.link_ids):
-            self.link_own[:, i] = net._tl[lid].codes(rep, code_of, Reason.LINK_DOWN)
+            self.link_own[:, i] = net._tl[lid].codes(rep_list, code_of, Reason.LINK_DOWN)
         self.never_relay = np.array([not net.nodes[n].relays for n in self.node_ids], dtype=bool)
         links = [net.links[lid] for lid in self.link_ids]
         a = np.array([self.nidx[lk.a] for lk in links], dtype=np.int64)

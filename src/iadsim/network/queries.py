@@ -167,7 +167,7 @@ class Queries:
         if bps is None:
             pts: set[float] = set()
             for element in self._scope(k, src, dst):
-                pts.update(self._tl[element].breakpoints())
+                pts.update(c.element_bps[element])
             bps = c.pair_bps[key] = np.array(sorted(pts), dtype=float)
         return bps
 

@@ -11,7 +11,7 @@ ledger can say which set or generator broke the chain, not only why.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -57,15 +57,6 @@ class Intervals:
         i = bisect_right(self.starts, t) - 1
         return i >= 0 and t < self.ends[i]
 
-    def contains_many(self, t: np.ndarray) -> np.ndarray:
-        """Vectorized contains over an array of times."""
-        t = np.asarray(t, dtype=float)
-        if not self.starts:
-            return np.zeros(t.shape, dtype=bool)
-        i = np.searchsorted(np.asarray(self.starts), t, side="right") - 1
-        ends = np.asarray(self.ends)
-        return (i >= 0) & (t < ends[np.clip(i, 0, None)])
-
     def total(self, lo: float = -INF, hi: float = INF) -> float:
         """Total length of the intervals clipped to [lo, hi]."""
         return float(
@@ -88,6 +79,14 @@ class Intervals:
     def breakpoints(self) -> list[float]:
         """Every finite start and end."""
         return [x for x in (*self.starts, *self.ends) if math.isfinite(x)]
+
+    def spans(self, rep: list[float]) -> list[tuple[int, int]]:
+        """Per interval, the slice [lo, hi) of the sorted times `rep` that it contains
+        (those with start <= t < end): `contains` over sorted times, as index ranges."""
+        return [
+            (bisect_left(rep, s), bisect_left(rep, e))
+            for s, e in zip(self.starts, self.ends, strict=True)
+        ]
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -165,16 +164,24 @@ class ElementTimeline:
             pts.append(self.destroyed_at)
         return pts
 
-    def codes(self, rep: np.ndarray, code_of, destroyed_reason: Reason) -> np.ndarray:
-        """Per epoch start time in `rep`, the code (`code_of(Fault)`, 0 = up) of its state."""
-        code = np.zeros(rep.shape, dtype=np.int32)
+    def codes(self, rep: list[float], code_of, destroyed_reason: Reason) -> np.ndarray:
+        """Per epoch start time in `rep` (sorted, a list), the code (`code_of(Fault)`, 0 = up)
+        of its state. Codes are asked of `code_of` in the same order whatever the state
+        (the table numbers faults on first use); each interval sets a slice of epochs."""
+        code = np.zeros(len(rep), dtype=np.int32)
         if self.jammed.starts:
-            code[self.jammed.contains_many(rep)] = code_of(Fault(Reason.JAMMED))
+            c = code_of(Fault(Reason.JAMMED))
+            for lo, hi in self.jammed.spans(rep):
+                code[lo:hi] = c
         for f, iv in reversed(self.faults):
-            code[iv.contains_many(rep)] = code_of(f)
+            c = code_of(f)
+            for lo, hi in iv.spans(rep):
+                code[lo:hi] = c
         if self.down.starts:
-            code[self.down.contains_many(rep)] = code_of(Fault(Reason.LINK_DOWN))
-        code[rep >= self.destroyed_at] = code_of(Fault(destroyed_reason))
+            c = code_of(Fault(Reason.LINK_DOWN))
+            for lo, hi in self.down.spans(rep):
+                code[lo:hi] = c
+        code[bisect_left(rep, self.destroyed_at) :] = code_of(Fault(destroyed_reason))
         return code
 
 
