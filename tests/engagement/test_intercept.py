@@ -70,3 +70,33 @@ def test_aspect_angle():
     assert aspect_angle_rad([1000.0, 0, 0], [1.0, 0, 0]) == pytest.approx(np.pi)
     assert aspect_angle_rad([1000.0, 0, 0], [0.0, 5.0, 0]) == pytest.approx(np.pi / 2)
     assert aspect_angle_rad([1000.0, 0, 0], [0.0, 0.0, 0]) == pytest.approx(0.0)
+
+
+def test_one_target_equals_the_batch_to_the_bit():
+    """One target takes plain floats (`_one_intercept`); a batch of one is the same problem
+    worked out as arrays: every output must be equal to the bit, over targets that catch up
+    at once, on the grid, after Newton settles or only by bisection, or never."""
+    flyouts = [
+        CONST,
+        Flyout(10.0, 120.0, 3.55e-5, min_speed_mps=300.0, max_time_s=200.0),
+        Flyout(3.0, 250.0, 1e-4, launch_speed_mps=30.0, min_speed_mps=200.0, max_time_s=60.0),
+    ]
+    rng = np.random.default_rng(11)
+    fields = ("feasible", "time_s", "time_of_flight_s", "point_m", "slant_range_m", "aspect_rad")
+    seen = {"feasible": 0, "infeasible": 0}
+    for f in flyouts:
+        for _ in range(300):
+            p = rng.uniform(-40000, 40000, 3) * rng.choice([1e-3, 0.1, 1.0])
+            v = rng.uniform(-700, 700, 3) * rng.choice([0.0, 0.3, 1.0])
+            delay = float(rng.choice([0.0, 1.5, 7.0]))
+            lo_hi = {"max_range_m": float(rng.uniform(5e3, 6e4)), "min_range_m": 300.0}
+            kw = lo_hi if rng.random() < 0.5 else {}
+            one = predict_intercept(f, p, v, delay, **kw)
+            batch = predict_intercept(f, p[None, :], v[None, :], delay, **kw)
+            for name in fields:
+                a, b = np.asarray(getattr(one, name)), np.asarray(getattr(batch, name))[0]
+                assert a.shape == b.shape and a.dtype == b.dtype, name
+                np.testing.assert_array_equal(a, b, err_msg=name)
+                assert np.array_equal(np.signbit(a), np.signbit(b)), name
+            seen["feasible" if bool(one.feasible) else "infeasible"] += 1
+    assert min(seen.values()) > 100

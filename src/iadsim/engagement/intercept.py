@@ -3,7 +3,9 @@
 The missile leaves the launcher `launch_delay_s` after now and flies straight (no guidance
 law) with the flyout's reach s(t). Intercept is the first time t at which the missile's reach
 equals the launcher-target distance: s(t - delay) = |p0 + v t|. The root is bracketed on the
-flyout's time grid for all targets at once, then refined by vectorized bisection.
+flyout's time grid for all targets at once, then refined by Newton steps and, where they
+do not settle, by bisection: as arrays for a batch, in plain floats for one target (the
+same operations, the same numbers).
 
 Guidance matters only as a dependency: semi-active and command-guided missiles need the
 engagement radar to hold the target in track until intercept, or the shot is lost
@@ -12,6 +14,7 @@ engagement radar to hold the target in track until intercept, or the shot is los
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,19 +70,21 @@ def predict_intercept(
     """
     p = np.asarray(rel_position_m, float)
     v = np.asarray(velocity_mps, float)
+    if p.shape == (3,) and v.shape == (3,):  # one target: the same steps in plain floats
+        return _one_intercept(
+            flyout, p.tolist(), v.tolist(), launch_delay_s, max_range_m, min_range_m
+        )
     p, v = np.broadcast_arrays(p, v)
     batch = p.shape[:-1]
     p2 = p.reshape(-1, 3)
     v2 = v.reshape(-1, 3)
     n = p2.shape[0]
     delay = float(launch_delay_s)
-    t_end = flyout.end_time_s
     r_max = (
         flyout.max_range_m if max_range_m is None else min(float(max_range_m), flyout.max_range_m)
     )
 
-    tau = np.linspace(0.0, t_end, _GRID_POINTS)
-    reach = flyout.range_at(tau)
+    tau, reach = _reach_grid(flyout)
     t = delay + tau
     pos = p2[:, None, :] + v2[:, None, :] * t[None, :, None]
     gap = reach[None, :] - np.linalg.norm(pos, axis=-1)  # >= 0 once the missile has caught up
@@ -133,4 +138,137 @@ def predict_intercept(
         point_m=np.where(ok[:, None], point, np.nan).reshape(batch + (3,)),
         slant_range_m=np.where(ok, slant, nan).reshape(batch),
         aspect_rad=np.where(ok, aspect, nan).reshape(batch),
+    )
+
+
+def _reach_grid(flyout: Flyout) -> tuple[np.ndarray, np.ndarray]:
+    """The flyout's time grid for bracketing an intercept and its reach there, worked out
+    once per flyout (a pure function of it; read-only)."""
+    got = _REACH_GRIDS.get(id(flyout))
+    if got is None or got[0] is not flyout:
+        tau = np.linspace(0.0, flyout.end_time_s, _GRID_POINTS)
+        reach = flyout.range_at(tau)
+        tau.flags.writeable = reach.flags.writeable = False
+        got = _REACH_GRIDS[id(flyout)] = (flyout, tau, reach)
+    return got[1], got[2]
+
+
+_REACH_GRIDS: dict[int, tuple[Flyout, np.ndarray, np.ndarray]] = {}
+"""id(flyout) -> (the flyout, held so that its id is not reused; tau; reach)."""
+
+
+def _norm(x: float, y: float, z: float) -> float:
+    """|(x, y, z)| summed in numpy's order for a last axis of three, ((x^2 + y^2) + z^2)."""
+    return math.sqrt(x * x + y * y + z * z)
+
+
+def _range_at(f: Flyout, x: float) -> float:
+    """`Flyout.range_at` at one time, operation for operation (numpy's log1p)."""
+    tb, a, vl, k = f.boost_time_s, f.boost_accel_mps2, f.launch_speed_mps, f.drag_k_per_m
+    t = max(x, 0.0)
+    if t <= tb:
+        tt = min(t, tb)
+        return vl * tt + 0.5 * a * tt * tt
+    vb, sb = f.burnout_speed_mps, f.burnout_range_m
+    tau = max(t - tb, 0.0)
+    return sb + float(np.log1p(k * vb * tau)) / k if k > 0 else sb + vb * tau
+
+
+def _speed_at(f: Flyout, x: float) -> float:
+    """`Flyout.speed_at` at one time, operation for operation."""
+    tb, a, vl, k = f.boost_time_s, f.boost_accel_mps2, f.launch_speed_mps, f.drag_k_per_m
+    t = max(x, 0.0)
+    if t <= tb:
+        return vl + a * t
+    vb = f.burnout_speed_mps
+    return vb / (1.0 + k * vb * max(t - tb, 0.0))
+
+
+def _one_intercept(
+    flyout: Flyout,
+    p: list[float],
+    v: list[float],
+    launch_delay_s: float,
+    max_range_m: float | None,
+    min_range_m: float,
+) -> Intercept:
+    """`predict_intercept` for one target: the bracket on the grid as arrays, then the
+    Newton steps and the bisection in plain floats, each operation as the batch does it
+    (the same numbers to the bit, tests/engagement/test_intercept.py): one target per
+    launch is what the fight asks, where numpy's cost per call was all the cost."""
+    delay = float(launch_delay_s)
+    r_max = (
+        flyout.max_range_m if max_range_m is None else min(float(max_range_m), flyout.max_range_m)
+    )
+    tau, reach = _reach_grid(flyout)
+    t = delay + tau
+    pos = np.asarray(p)[None, :] + np.asarray(v)[None, :] * t[:, None]
+    gap = reach - np.linalg.norm(pos, axis=-1)
+    caught = gap >= 0.0
+    idx = int(np.argmax(caught))
+    if not caught[idx]:  # never caught: no intercept
+        return _infeasible()
+    (p0, p1, p2), (v0, v1, v2) = p, v
+
+    def gap_at(x: float) -> tuple[float, float, float, float, float]:
+        r0, r1, r2 = p0 + v0 * (delay + x), p1 + v1 * (delay + x), p2 + v2 * (delay + x)
+        dist = _norm(r0, r1, r2)
+        return _range_at(flyout, x) - dist, dist, r0, r1, r2
+
+    x = 0.0
+    if idx > 0:
+        lo, hi = float(tau[idx - 1]), float(tau[idx])
+        g_lo, g_hi = float(gap[idx - 1]), float(gap[idx])
+        x = lo - g_lo * (hi - lo) / (g_hi - g_lo) if g_hi > g_lo else hi
+        for _ in range(_NEWTON_STEPS):
+            g, dist, r0, r1, r2 = gap_at(x)
+            if g >= 0.0:
+                hi = x
+            else:
+                lo = x
+            dg = _speed_at(flyout, x) - (r0 * v0 + r1 * v1 + r2 * v2) / (dist if dist > 0 else 1.0)
+            step = x - g / dg if dg != 0.0 else math.nan
+            x = step if math.isfinite(step) and lo < step < hi else 0.5 * (lo + hi)
+        g = gap_at(x)[0]
+        if g >= 0.0:
+            hi = x
+        else:
+            lo = x
+        if not abs(g) <= _TOL_M:  # rare: Newton did not settle; bisect
+            for _ in range(_BISECTIONS):
+                mid = 0.5 * (lo + hi)
+                if gap_at(mid)[0] >= 0.0:
+                    hi = mid
+                else:
+                    lo = mid
+            x = hi
+    t_int = delay + x
+    point = [p0 + v0 * t_int, p1 + v1 * t_int, p2 + v2 * t_int]
+    slant = _norm(*point)
+    if not (slant <= r_max * (1 + 1e-12) and slant >= min_range_m):
+        return _infeasible()
+    q0, q1, q2 = -point[0], -point[1], -point[2]  # the target to the launcher
+    num = q0 * v0 + q1 * v1 + q2 * v2
+    den = _norm(q0, q1, q2) * _norm(v0, v1, v2)
+    c = num / den if den > 0 else 1.0
+    return Intercept(
+        feasible=np.array(True),
+        time_s=np.array(t_int),
+        time_of_flight_s=np.array(x),
+        point_m=np.array(point),
+        slant_range_m=np.array(slant),
+        aspect_rad=np.arccos(np.clip(np.array(c), -1.0, 1.0)),
+    )
+
+
+def _infeasible() -> Intercept:
+    """One target with no intercept: NaN everywhere, not feasible."""
+    nan = np.array(np.nan)
+    return Intercept(
+        feasible=np.array(False),
+        time_s=nan,
+        time_of_flight_s=nan,
+        point_m=np.full(3, np.nan),
+        slant_range_m=nan,
+        aspect_rad=nan,
     )
