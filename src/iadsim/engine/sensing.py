@@ -65,6 +65,29 @@ def tracker_of(geo: SensorGeometry, tracker: str | None = None) -> str:
     return name
 
 
+_CHECKED: dict[int, tuple[np.ndarray, list[int]]] = {}
+"""id(pd) -> (pd, made read-only and held so that its id is not reused; the rows with some
+Pd above 0): a geometry's Pd is checked once, not in every replication."""
+
+
+def _checked_rows(pd) -> tuple[np.ndarray, list[int]]:
+    """pd checked to lie in [0, 1] (`check_pd`), and the aircraft (rows) with some Pd above
+    0. Kept for the geometry's arrays, which are read-only from then on (a geometry is
+    shared by the replications and never changed in place)."""
+    got = _CHECKED.get(id(pd))
+    if got is not None and got[0] is pd:
+        return got
+    p = check_pd(pd)
+    rows = np.flatnonzero(p.any(axis=1)).tolist()
+    if p is not pd or pd.base is not None:  # a view or a copy: not a geometry's own array
+        return p, rows
+    if len(_CHECKED) >= 4096:
+        _CHECKED.clear()
+    pd.flags.writeable = False
+    _CHECKED[id(pd)] = (pd, rows)
+    return pd, rows
+
+
 def detection_draws(
     world: World, sensor_id: str, pd: np.ndarray, rs: RngStreams, dice: dict | None = None
 ) -> np.ndarray:
@@ -73,10 +96,10 @@ def detection_draws(
     nothing: its outcome is False whatever the draw, and streams are independent by name, so
     not building its stream changes no other draw. `dice` (stream name -> the uniforms its
     fresh stream gives first) keeps the draws of a sensor drawn again from the same seed."""
-    pd = check_pd(pd)  # once for every pair
+    pd, rows = _checked_rows(pd)
     out = np.zeros(pd.shape, bool)
     shape = pd.shape[1:]
-    for a in np.flatnonzero(pd.any(axis=1)).tolist():
+    for a in rows:
         name = f"sensor:{sensor_id}:detect:{world.aircraft[a].id}"
         u = dice.get((name, shape)) if dice is not None else None
         if u is None:
