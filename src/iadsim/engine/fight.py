@@ -201,14 +201,16 @@ class Fight:
         chain = self.chains[ci]
         alive, engaged, salvos = self.alive, self.engaged, self.salvos
         allowed = self._allowed[ci]
-        ready, disabled, magazines = chain.ready.items(), self.disabled_at, self.magazines
+        disabled, magazines = self.disabled_at, self.magazines
+        # the launchers return fire has not put out of action by t, with their readiness
+        ready = [(li, r) for li, r in chain.ready.items() if disabled.get(li, np.inf) > t]
         targets, loaded_by = [], {}
         for a in self._fire_control_order[ci].get(k, ()):
             if not alive[a] or (ci, a) in engaged:
                 continue
             if salvos.get((ci, a), 0) >= allowed:
                 continue  # the doctrine fires no more at this target
-            usable = [li for li, r in ready if r[a, k] and disabled.get(li, np.inf) > t]
+            usable = [li for li, r in ready if r[a, k]]
             if not usable:
                 if blocked is not None:
                     blocked.append((a, Reason.NODE_DESTROYED))
@@ -253,6 +255,9 @@ class Fight:
         targets, loaded_by = self._options(ci, k, t, blocked)
         for a, why in blocked:
             self.ledger.observe(a, ci, Stage.FIRE_CONTROL, why, t)
+        if not targets:  # every one blocked, or none left to engage
+            self._schedule_next_decision(ci, k + 1)
+            return
         if self.sector is not None and ci in self.sector.post_of:
             kept = []
             for a in targets:

@@ -309,11 +309,14 @@ class Sensing:
             aa, kk = np.divmod(np.flatnonzero(edge), firm.shape[1])
             # a firm track still held at the end is dropped at the next look
             held = st.firm[rows, np.maximum(n - 1, 0)] & (n > 0) & (n < times.size)
-            t_look, ends = times.tolist(), n.tolist()
-            for a, k, rises in zip(aa.tolist(), kk.tolist(), firm[aa, kk].tolist(), strict=True):
-                if k < ends[a]:
-                    kind = EventKind.TRACK_FIRM if rises else EventKind.TRACK_LOST
-                    changes[a].append((t_look[k], kind, comp.unit, comp.id))
-            for a in np.flatnonzero(held).tolist():
-                changes[a].append((t_look[ends[a]], EventKind.TRACK_LOST, comp.unit, comp.id))
+            # the look times of the changes only (a grid holds thousands of looks)
+            inside = kk < n[aa]
+            aa, kk = aa[inside], kk[inside]
+            rising = firm[aa, kk].tolist()
+            for a, t, rises in zip(aa.tolist(), times[kk].tolist(), rising, strict=True):
+                kind = EventKind.TRACK_FIRM if rises else EventKind.TRACK_LOST
+                changes[a].append((t, kind, comp.unit, comp.id))
+            dropped = np.flatnonzero(held)
+            for a, t in zip(dropped.tolist(), times[n[dropped]].tolist(), strict=True):
+                changes[a].append((t, EventKind.TRACK_LOST, comp.unit, comp.id))
         return detected, first_det, tracked, changes
