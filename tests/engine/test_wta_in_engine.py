@@ -51,3 +51,32 @@ def test_two_targets_two_launchers_one_each(tmp_path):
                 assert len({d["component"] for d in same}) == len(same)
                 assert len({d["aircraft"] for d in same}) == len(same)
             assert {d["aircraft"] for d in ds} == {"A", "B"}
+
+
+def test_an_assignment_reads_pk_and_feasibility_not_the_names():
+    """The launch plan keeps solved problems by (method, Pk, feasibility) alone, so that
+    units and targets with other names share them: an assignment must not depend on the
+    names. Random problems solved under two sets of names give the same pairs."""
+    import numpy as np
+
+    from iadsim.engagement.assignment import WTAProblem, assign
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        u, t = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+        pk = np.round(rng.uniform(0, 1, (u, t)), int(rng.integers(1, 3)))  # ties happen
+        feasible = rng.random((u, t)) < 0.8
+        for method in ("optimal", "greedy"):
+            got = [
+                assign(
+                    WTAProblem.build(
+                        units, targets, pk, feasible=feasible, channels=1, max_units_per_target=1
+                    ),
+                    method,
+                ).matrix
+                for units, targets in (
+                    ([f"L{i}" for i in range(u)], [f"A{j}" for j in range(t)]),
+                    ([f"z{u - i}" for i in range(u)], [f"b{t - j}" for j in range(t)]),
+                )
+            ]
+            np.testing.assert_array_equal(got[0], got[1])

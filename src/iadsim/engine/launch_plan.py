@@ -90,9 +90,9 @@ def plan_launchers(
     `pk_rows` keeps, per (missile, aircraft), the Pk at each of the unit's decision times
     (worked out on the first decision that weighs the pair, for the replication). `solved`
     keeps the assignment of each problem met, keyed by all it is worked out from (the
-    method, the launchers' and targets' ids, Pk and feasibility): the same one comes back
-    decision after decision (Pk is flat inside the knee range) and replication after
-    replication, so it is kept in the geometry's memo.
+    method, Pk and feasibility; the ids only name its rows and columns): the same one comes
+    back decision after decision (Pk is flat inside the knee range), unit after unit and
+    replication after replication, so it is kept in the geometry's memo.
 
     With no choice to weigh there is no problem to solve: one target takes its first loaded
     launcher; with one launcher, the targets nearest first take the launchers in turn."""
@@ -121,14 +121,12 @@ def plan_launchers(
                 _pk_row(world, weapons, chain, pk_rows, missile, a)[k] for a in targets
             ]
         pk.append(tuple(x if c else 0.0 for x, c in zip(row, can, strict=True)))
-    launcher_ids = tuple(world.components[li].id for li in launchers)
-    target_ids = tuple(world.aircraft[a].id for a in targets)
-    key = ("wta", chain.unit.wta, launcher_ids, target_ids, tuple(pk), tuple(feasible))
+    key = ("wta", chain.unit.wta, tuple(pk), tuple(feasible))
     chosen = solved.get(key)
     if chosen is None:
         problem = WTAProblem.build(
-            launcher_ids,
-            target_ids,
+            tuple(world.components[li].id for li in launchers),
+            tuple(world.aircraft[a].id for a in targets),
             np.array(pk, float),
             feasible=np.array(feasible, bool),
             channels=1,
