@@ -13,6 +13,8 @@ observation (a crew's refusal, a miss) brings its one reason.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyarrow as pa
 
@@ -23,6 +25,7 @@ SEP = ";"
 same order; an empty entry where a reason names no element)."""
 
 N_STAGES = len(Stage)
+INF = math.inf
 _BITS: list[int] = BIT.tolist()  # killchain.BIT as ints: read one at a time, per observation
 
 LEDGER_SCHEMA = pa.schema(
@@ -58,13 +61,61 @@ class Ledger:
     def __init__(self, aircraft: list[str], units: list[str]):
         self.aircraft, self.units = aircraft, units
         shape = (len(aircraft), len(units))
-        self.stage = np.full(shape, -1, np.int8)
-        self.reason = np.full(shape, REASON_CODE[Reason.OUT_OF_RANGE], np.int8)
-        self.time = np.full(shape, np.nan)
-        self.first = np.full(shape + (N_STAGES,), np.inf)
-        self.blocks = np.zeros(shape, np.int64)  # mask of every blocking reason (killchain.BIT)
+        self._stage = np.full(shape, -1, np.int8)
+        self._reason = np.full(shape, REASON_CODE[Reason.OUT_OF_RANGE], np.int8)
+        self._time = np.full(shape, np.nan)
+        self._first = np.full(shape + (N_STAGES,), np.inf)
+        self._blocks = np.zeros(shape, np.int64)  # mask of every blocking reason (killchain.BIT)
         self.element: dict[tuple[int, int], str] = {}  # (a, u) -> failing element
         self.elements: dict[tuple[int, int], dict[Reason, str]] = {}  # of each blocking reason
+        # the event loop's observations not yet folded into the arrays, per pair: the one
+        # that wins by the rule [stage, reason code, time, mask], and the first time at each
+        # stage (a few hundred a replication: plain Python, folded in when the ledger is read)
+        self._live: dict[tuple[int, int], list] = {}
+        self._live_first: dict[tuple[int, int], list[float]] = {}
+
+    def _settle(self) -> None:
+        """Fold the event loop's observations kept per pair into the arrays: the same as
+        merging each when it came (the rule keeps one winner whatever came between)."""
+        if not self._live:
+            return
+        for (a, u), (stage, code, time_s, mask) in self._live.items():
+            self._merge(a, u, stage, code, time_s, mask)
+        for (a, u), firsts in self._live_first.items():
+            first = self._first[a, u]  # a view: updated in place
+            np.minimum(first, firsts, out=first)
+        self._live.clear()
+        self._live_first.clear()
+
+    @property
+    def stage(self) -> np.ndarray:
+        """(A, U) int8: the furthest stage reached (-1: never observed)."""
+        self._settle()
+        return self._stage
+
+    @property
+    def reason(self) -> np.ndarray:
+        """(A, U) int8: the code of the headline reason where each chain stopped."""
+        self._settle()
+        return self._reason
+
+    @property
+    def time(self) -> np.ndarray:
+        """(A, U): the time of the record (NaN: none)."""
+        self._settle()
+        return self._time
+
+    @property
+    def first(self) -> np.ndarray:
+        """(A, U, stages): when each stage was first reached (inf: never)."""
+        self._settle()
+        return self._first
+
+    @property
+    def blocks(self) -> np.ndarray:
+        """(A, U) int64: the mask of every reason blocking the gate where it stopped."""
+        self._settle()
+        return self._blocks
 
     def observe_timeline(
         self,
@@ -81,6 +132,7 @@ class Ledger:
         indices `cols` (A, C) when `cols` is given, which must hold every stop."""
         if stage.shape[1] == 0:
             return
+        self._settle()
         best, last = stops(stage)
         at = last if cols is None else np.searchsorted(cols, last)
         rows = np.arange(stage.shape[0])
@@ -93,30 +145,38 @@ class Ledger:
             any_reached = reached.any(axis=1)
             first_k = np.argmax(reached, axis=1)
             t_first = np.where(any_reached, times_s[first_k], np.inf)
-            self.first[rows, u, s] = np.minimum(self.first[rows, u, s], t_first)
+            self._first[rows, u, s] = np.minimum(self._first[rows, u, s], t_first)
 
     def observe(self, a: int, u: int, stage: Stage, reason: Reason, time_s: float) -> None:
         """Fold a single observation from the event loop."""
         stage = int(stage)
         code = REASON_CODE[reason]
-        self._merge(a, u, stage, code, time_s, _BITS[code])
-        # first[a, u] never decreases along the stages (reaching a stage reaches those
-        # before it), so nothing is earlier when this stage's first time is not later
-        if stage >= 1 and time_s < self.first[a, u, stage]:
-            first = self.first[a, u, 1 : stage + 1]  # a view: updated in place
-            np.minimum(first, time_s, out=first)
+        key = (a, u)
+        cur = self._live.get(key)
+        if cur is None or stage > cur[0] or (stage == cur[0] and not time_s < cur[2]):
+            self._live[key] = [stage, code, time_s, _BITS[code]]  # `_merge`'s rule
+        if stage >= 1:
+            first = self._live_first.get(key)
+            if first is None:
+                first = self._live_first[key] = [INF] * N_STAGES
+            # first never decreases along the stages (reaching a stage reaches those
+            # before it), so nothing is earlier when this stage's first time is not later
+            if time_s < first[stage]:
+                for s in range(1, stage + 1):
+                    if time_s < first[s]:
+                        first[s] = time_s
 
     def _merge(
         self, a: int, u: int, stage: int, reason: int, time_s: float, mask: int, weak=False
     ) -> None:
         """Keep the further stage; at the same stage the later reason, unless this record is
         weak (a timeline fold), which never overrides an event-loop observation at its stage."""
-        cur = self.stage[a, u]
-        if stage > cur or (not weak and stage == cur and not time_s < self.time[a, u]):
-            self.stage[a, u] = stage
-            self.reason[a, u] = reason
-            self.time[a, u] = time_s
-            self.blocks[a, u] = mask | _BITS[reason]
+        cur = self._stage[a, u]
+        if stage > cur or (not weak and stage == cur and not time_s < self._time[a, u]):
+            self._stage[a, u] = stage
+            self._reason[a, u] = reason
+            self._time[a, u] = time_s
+            self._blocks[a, u] = mask | _BITS[reason]
 
     def table(self) -> pa.Table:
         """One row per (aircraft, unit) pair."""
