@@ -194,6 +194,26 @@ def test_intervals_merge_and_contains() -> None:
     assert whole.spans(rep) == [(0, 2), (7, 9)]
 
 
+def test_intervals_added_one_by_one_are_their_union() -> None:
+    """In any order (in time order most take the appending shortcut): the union of the
+    intervals, touching ones merged, against a plain sweep of them all at once."""
+    rng = np.random.default_rng(4)
+    for _ in range(300):
+        raw = [
+            (float(s), float(s + rng.choice([0.0, 1.0, 2.5, np.inf])))
+            for s in rng.integers(0, 30, int(rng.integers(1, 9)))
+        ]
+        if rng.random() < 0.5:
+            raw.sort()
+        merged: list[list[float]] = []
+        for s, e in sorted(x for x in raw if x[1] > x[0]):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        assert Intervals(raw).as_list() == [tuple(m) for m in merged]
+
+
 def test_route_through_waypoints() -> None:
     net = diamond()
     r = net.route(["R", "CP", "L"], 0.0)

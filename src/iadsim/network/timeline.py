@@ -41,6 +41,10 @@ class Intervals:
             raise ValueRangeError(f"interval [{start}, {end}) must have start <= end")
         if end == start:
             return
+        if not self.starts or start > self.ends[-1]:  # after the others, apart: appended
+            self.starts.append(start)
+            self.ends.append(end)
+            return
         pairs = list(zip(self.starts, self.ends, strict=True)) + [(start, end)]
         pairs.sort()
         merged: list[list[float]] = []
