@@ -97,41 +97,44 @@ def failing_elements(
     cps = unit.role("command")
     cp = cps[0] if cps and unit.c2_mode != "autonomous" else None
     launchers = unit.role("launcher")
+    radars = unit.role("fire_control")
 
     def integration(si: int) -> tuple[Reason, str] | None:
         who = conn.causes.not_integrated.get((comps[si].id, comps[cp].id))
         return (Reason.NOT_INTEGRATED, who) if who else None
 
+    def found(step: Step):
+        """What stops each of one step's elements at t (None: nothing), in order, asked
+        only when the walk reaches the step; without a command post, the steps through one
+        have no elements."""
+        if step is Step.SENSOR:
+            return (component(si) for si in sensors)
+        if step is Step.LAUNCHER:
+            return (component(li) for li in launchers)
+        if step is Step.FIRE_CONTROL:
+            return (component(fi) for fi in radars)
+        if step is Step.FIRE_CONTROL_TO_LAUNCHER:
+            return (path(fi, li, MessageKind.FIRE_CONTROL) for fi in radars for li in launchers)
+        if cp is None:
+            return ()
+        if step is Step.SENSOR_TO_POST:
+            return (path(si, cp, MessageKind.TRACK_REPORT) for si in sensors)
+        if step is Step.POST:
+            return (component(i) for i in (cp,))
+        if step is Step.INTEGRATION:
+            return (integration(si) for si in sensors)
+        if step is Step.POST_TO_LAUNCHER:
+            return (path(cp, li, MessageKind.TARGET_DESIGNATION) for li in launchers)
+        raise ValueError(f"no elements known for the step {step}")  # a step added to Step
+
     # each step's elements, asked in the stated order (killchain.GATE_ORDER)
-    finders = {
-        Step.SENSOR: [lambda si=si: component(si) for si in sensors],
-        Step.SENSOR_TO_POST: [
-            lambda si=si: path(si, cp, MessageKind.TRACK_REPORT)
-            for si in (sensors if cp is not None else ())
-        ],
-        Step.POST: [lambda: component(cp)] if cp is not None else [],
-        Step.INTEGRATION: [
-            lambda si=si: integration(si) for si in (sensors if cp is not None else ())
-        ],
-        Step.POST_TO_LAUNCHER: [
-            lambda li=li: path(cp, li, MessageKind.TARGET_DESIGNATION)
-            for li in (launchers if cp is not None else ())
-        ],
-        Step.LAUNCHER: [lambda li=li: component(li) for li in launchers],
-        Step.FIRE_CONTROL: [lambda fi=fi: component(fi) for fi in unit.role("fire_control")],
-        Step.FIRE_CONTROL_TO_LAUNCHER: [
-            lambda fi=fi, li=li: path(fi, li, MessageKind.FIRE_CONTROL)
-            for fi in unit.role("fire_control")
-            for li in launchers
-        ],
-    }
     for g in GATE_ORDER:
         if stage >= g.passed_at:
             continue
-        for find in finders[g.step]:
-            got = find()
+        for got in found(g.step):
             if got is not None and got[0] in wanted and got[0] not in named:
                 named[got[0]] = got[1]
                 if len(named) == len(wanted):
                     return named
+    return named
     return named

@@ -223,13 +223,15 @@ class Replication:
         """The ledger's `element` and `elements`: which link, set, generator or component
         gave each blocking reason of each chain (engine.culprits), at the time it stopped;
         for a target its sector post's orders withheld (NOT_ASSIGNED then), the sector post."""
+        ledger = self.ledger
+        codes, times = ledger.reason.tolist(), ledger.time.tolist()
+        stages, masks = ledger.stage.tolist(), ledger.blocks.tolist()
         for ci, chain in enumerate(self.fight.chains):
             sensors = self.gates.unit_sensors(chain.unit)
             for a in range(len(self.world.aircraft)):
-                headline = REASONS[int(self.ledger.reason[a, ci])]
-                t = float(self.ledger.time[a, ci])
-                stage = int(self.ledger.stage[a, ci])
-                reasons = reasons_of(int(self.ledger.blocks[a, ci]), headline)
+                headline = REASONS[codes[a][ci]]
+                t, stage = times[a][ci], stages[a][ci]
+                reasons = reasons_of(masks[a][ci], headline)
                 named = failing_elements(
                     self.world, self.equipment, self.network, sensors, chain.unit, reasons, t, stage
                 )
