@@ -22,7 +22,11 @@ cost growing no worse than linearly in R x A x duration.
 `--raid` (issue 23) grows a synthetic night on the Caracas DEM and catalog instead: 3 and 30
 defence units (SAM batteries, early-warning sites, MANPADS sections) against 5, 50 and 150
 aircraft (helicopters terrain-following, fighters at altitude), 30 min; CPU time per
-replication and the fitted exponents in units, aircraft and units x aircraft.
+replication and the fitted exponents in units, aircraft and units x aircraft. Beside them,
+the work the night gives the engine: the (unit, aircraft, decision time) cells inside a
+unit's envelope, and those at fire control (where the fight decides), which grow faster
+than the units when a denser defence networks more sensors to each battery's post; and
+the cost's exponent against them.
 """
 
 from __future__ import annotations
@@ -279,9 +283,13 @@ def make_raid_scenario(n_units: int, n_aircraft: int, duration_s: float = 1800.0
 
 def run_raid_point(n_units: int, n_aircraft: int, duration_s: float, reps: int) -> dict:
     """In a fresh process: prepare one synthetic Caracas night and time its replications
-    (CPU seconds of this thread; the median of `reps`)."""
+    (CPU seconds of this thread; the median of `reps`). Also the work the night gives the
+    engine: the (unit, aircraft, decision time) cells in a unit's envelope (seed-independent)
+    and, per replication, those at fire control, where the fight decides."""
+    from iadsim.engine.replication import Replication
     from iadsim.engine.rng import replication_seed
     from iadsim.engine.run import prepare
+    from iadsim.killchain import Stage
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "raid.yaml"
@@ -289,13 +297,28 @@ def run_raid_point(n_units: int, n_aircraft: int, duration_s: float, reps: int) 
         c0 = time.thread_time()
         prepared = prepare(path)
         prep_s = time.thread_time() - c0
-    prepared.replicate(replication_seed(99, 0))  # first-call paths out of the timing
-    times = []
-    for i in range(reps):
+    geometry = prepared.geometry
+    envelope = sum(
+        int((ug.airborne & (ug.env_code == 0)).sum())
+        for unit, ug in zip(geometry.world.units, geometry.units, strict=True)
+        if unit.role("launcher")
+    )
+    Replication(geometry, replication_seed(99, 0)).run()  # first-call paths out of the timing
+    times, at_fc = [], []
+    for i in range(reps):  # what `prepared.replicate` runs, kept to count its chains' cells
         c0 = time.thread_time()
-        prepared.replicate(replication_seed(1, i))
+        rep = Replication(geometry, replication_seed(1, i))
+        rep.run()
         times.append(time.thread_time() - c0)
-    return {"R": n_units, "A": n_aircraft, "prepare_s": prep_s, "rep_s": float(np.median(times))}
+        at_fc.append(sum(int((c.stage == Stage.FIRE_CONTROL).sum()) for c in rep.fight.chains))
+    return {
+        "R": n_units,
+        "A": n_aircraft,
+        "prepare_s": prep_s,
+        "rep_s": float(np.median(times)),
+        "envelope_cells": envelope,
+        "fire_control_cells": float(np.mean(at_fc)),
+    }
 
 
 def _raid_in_fresh_process(point) -> dict:
@@ -320,17 +343,33 @@ def raid_table(duration_s: float = 1800.0, reps: int = 2) -> tuple[list[dict], f
     DEM and catalog, one fresh process per point) and the fitted exponents (units, aircraft,
     and units x aircraft; 1 = linear). Printed as a table; the last line
     `raid_exponent=<e> units_exponent=<alpha> aircraft_exponent=<beta>`."""
-    print(f"{'units':>5} {'aircraft':>8} {'prepare [s]':>11} {'rep [ms]':>9} {'ms / (U*A)':>10}")
+    print(
+        f"{'units':>5} {'aircraft':>8} {'prepare [s]':>11} {'rep [ms]':>9} {'ms / (U*A)':>10} "
+        f"{'envelope cells':>14} {'fire-control cells':>18} {'us / fc cell':>12}"
+    )
     rows = []
     for units, aircraft in RAID_GRID:
         r = _raid_in_fresh_process((units, aircraft, duration_s, reps))
         rows.append(r)
         print(
             f"{units:>5} {aircraft:>8} {r['prepare_s']:>11.2f} {1e3 * r['rep_s']:>9.1f} "
-            f"{1e3 * r['rep_s'] / (units * aircraft):>10.3f}",
+            f"{1e3 * r['rep_s'] / (units * aircraft):>10.3f} {r['envelope_cells']:>14,} "
+            f"{r['fire_control_cells']:>18,.0f} "
+            f"{1e6 * r['rep_s'] / max(r['fire_control_cells'], 1):>12.1f}",
             flush=True,
         )
     alpha, beta, exponent = raid_exponents(rows)
+    # the work the night gives the fight: how the cost grows with it, and how it grows with
+    # the units (a denser defence networks more sensors to each battery's post)
+    fc = np.log([max(r["fire_control_cells"], 1.0) for r in rows])
+    cost_vs_work = float(np.polyfit(fc, np.log([r["rep_s"] for r in rows]), 1)[0])
+    small, large = min(r["R"] for r in rows), max(r["R"] for r in rows)
+    growth = [
+        b["fire_control_cells"] / max(a["fire_control_cells"], 1.0)
+        for a in rows
+        for b in rows
+        if a["R"] == small and b["R"] == large and a["A"] == b["A"]
+    ]
 
     def verdict(e: float) -> str:
         return "no worse than linear" if e <= 1.05 else "WORSE THAN LINEAR"
@@ -338,6 +377,10 @@ def raid_table(duration_s: float = 1800.0, reps: int = 2) -> tuple[list[dict], f
     print(f"fitted cost ~ (units x aircraft)^{exponent:.2f}: {verdict(exponent)}")
     print(
         f"each alone: units^{alpha:.2f} ({verdict(alpha)}), aircraft^{beta:.2f} ({verdict(beta)})"
+    )
+    print(
+        f"fire-control cells grow x{', x'.join(f'{g:.0f}' for g in growth)} from {small} to "
+        f"{large} units (per raid size); cost ~ (fire-control cells)^{cost_vs_work:.2f}"
     )
     print(f"raid_exponent={exponent:.2f} units_exponent={alpha:.2f} aircraft_exponent={beta:.2f}")
     return rows, exponent
