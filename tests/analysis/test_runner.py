@@ -82,3 +82,30 @@ def test_progress_is_one_protocol(tutorial_prepared, tmp_path):
     )
     assert calls[0] == (0, 3, "mc") and calls[-1] == (3, 3, "mc")
     assert [d for d, _, _ in calls] == sorted(d for d, _, _ in calls)
+
+
+def _freeze_count_in_a_job(shipped, job):
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_long_lived_objects_are_left_out_of_collections_while_a_batch_runs_here():
+    """The batch's objects from its start are frozen (`gc.freeze`) while it runs in this
+    process, and handed back at the end; an outer freeze is left as it is."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    with Runner(workers=1) as r:
+        seen: list = []
+        r.map(_freeze_count_in_a_job, {"x": 1}, [(0,), (1,)], lambda done: seen.extend(done))
+    assert len(seen) == 2 and all(n > 0 for _, n in seen)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        outer = gc.get_freeze_count()
+        with runner.long_lived_frozen():
+            assert gc.get_freeze_count() == outer
+        assert gc.get_freeze_count() == outer  # not unfrozen by the inner one
+    finally:
+        gc.unfreeze()

@@ -24,6 +24,7 @@ planned for the step `what` (a callable; `report.progress` draws it on a termina
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import pickle
@@ -107,10 +108,32 @@ def require_distributed() -> None:
 
 
 def _receive(token: str, blob: bytes) -> None:
-    """Pool initializer: unpickle what the batch ships; Ctrl-C is the parent's to handle."""
+    """Pool initializer: unpickle what the batch ships; Ctrl-C is the parent's to handle. The
+    worker's objects from then on are long-lived (`long_lived_frozen`: the worker serves this
+    batch only)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _SHIPPED[token] = pickle.loads(blob)
     _exit_when_orphaned(os.getppid())
+    gc.freeze()
+
+
+@contextmanager
+def long_lived_frozen() -> Iterator[None]:
+    """While a batch runs here, the objects that exist when it starts (the modules imported,
+    the prepared scenarios) are left out of the cyclic garbage collector's passes
+    (`gc.freeze`), and handed back to it at the end. A full pass otherwise walks every one of
+    them: about 75 ms in a process with iadsim's dependencies imported (some 110,000
+    objects), once every 30 or so Caracas replications, 2-3 ms a replication. A replication's
+    own objects are collected as before. Does nothing where objects are frozen already (a
+    pool worker, an outer batch, the caller's own `gc.freeze`)."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _exit_when_orphaned(parent: int, period_s: float = 1.0) -> None:
@@ -252,7 +275,8 @@ class Runner:
         elif self.workers == 1 or n_jobs == 1:
             _SHIPPED[token] = shipped
             try:
-                yield _HereExecutor(), 1
+                with long_lived_frozen():
+                    yield _HereExecutor(), 1
             finally:
                 _SHIPPED.pop(token, None)
         else:
