@@ -55,8 +55,28 @@ def stops(stage: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return best, stage.shape[1] - 1 - np.argmax(at_best[:, ::-1], axis=1)
 
 
+class _Folded:
+    """One of the ledger's arrays, read with the event loop's observations folded in first
+    (`Ledger._settle`); kept as `_<name>`."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.attr = f"_{name}"
+
+    def __get__(self, ledger: Ledger | None, owner: type | None = None) -> np.ndarray:
+        if ledger is None:
+            return self  # type: ignore[return-value]
+        ledger._settle()
+        return getattr(ledger, self.attr)
+
+
 class Ledger:
     """Accumulates kill-chain observations for A aircraft x U weapon units."""
+
+    stage = _Folded()  # (A, U) int8: the furthest stage reached (-1: never observed)
+    reason = _Folded()  # (A, U) int8: the code of the headline reason where it stopped
+    time = _Folded()  # (A, U): the time of the record (NaN: none)
+    first = _Folded()  # (A, U, stages): when each stage was first reached (inf: never)
+    blocks = _Folded()  # (A, U) int64: every reason blocking the gate where it stopped
 
     def __init__(self, aircraft: list[str], units: list[str]):
         self.aircraft, self.units = aircraft, units
@@ -86,36 +106,6 @@ class Ledger:
             np.minimum(first, firsts, out=first)
         self._live.clear()
         self._live_first.clear()
-
-    @property
-    def stage(self) -> np.ndarray:
-        """(A, U) int8: the furthest stage reached (-1: never observed)."""
-        self._settle()
-        return self._stage
-
-    @property
-    def reason(self) -> np.ndarray:
-        """(A, U) int8: the code of the headline reason where each chain stopped."""
-        self._settle()
-        return self._reason
-
-    @property
-    def time(self) -> np.ndarray:
-        """(A, U): the time of the record (NaN: none)."""
-        self._settle()
-        return self._time
-
-    @property
-    def first(self) -> np.ndarray:
-        """(A, U, stages): when each stage was first reached (inf: never)."""
-        self._settle()
-        return self._first
-
-    @property
-    def blocks(self) -> np.ndarray:
-        """(A, U) int64: the mask of every reason blocking the gate where it stopped."""
-        self._settle()
-        return self._blocks
 
     def observe_timeline(
         self,
