@@ -35,3 +35,16 @@ def test_pd_outside_zero_one_is_refused(bad):
         detection_draws(WORLD, "r1", pd, RngStreams(7))
     with pytest.raises(ValueRangeError):  # and again: a refused array is not kept
         detection_draws(WORLD, "r1", pd, RngStreams(7))
+
+
+def test_a_kept_pd_goes_with_its_array():
+    """The check is kept by a weak reference: an array no longer used leaves no entry (a
+    geometry redrawn in every replication must not pile up)."""
+    from iadsim.engine import sensing
+
+    pd = np.full((3, 4), 0.5)
+    detection_draws(WORLD, "r1", pd, RngStreams(7))
+    key = id(pd)
+    assert sensing._CHECKED[key][0]() is pd
+    del pd
+    assert key not in sensing._CHECKED

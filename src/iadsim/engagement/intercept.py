@@ -15,6 +15,7 @@ engagement radar to hold the target in track until intercept, or the shot is los
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,17 +145,19 @@ def predict_intercept(
 def _reach_grid(flyout: Flyout) -> tuple[np.ndarray, np.ndarray]:
     """The flyout's time grid for bracketing an intercept and its reach there, worked out
     once per flyout (a pure function of it; read-only)."""
-    got = _REACH_GRIDS.get(id(flyout))
-    if got is None or got[0] is not flyout:
+    key = id(flyout)
+    got = _REACH_GRIDS.get(key)
+    if got is None or got[0]() is not flyout:
         tau = np.linspace(0.0, flyout.end_time_s, _GRID_POINTS)
         reach = flyout.range_at(tau)
         tau.flags.writeable = reach.flags.writeable = False
-        got = _REACH_GRIDS[id(flyout)] = (flyout, tau, reach)
+        gone = weakref.ref(flyout, lambda _, key=key: _REACH_GRIDS.pop(key, None))
+        got = _REACH_GRIDS[key] = (gone, tau, reach)
     return got[1], got[2]
 
 
-_REACH_GRIDS: dict[int, tuple[Flyout, np.ndarray, np.ndarray]] = {}
-"""id(flyout) -> (the flyout, held so that its id is not reused; tau; reach)."""
+_REACH_GRIDS: dict[int, tuple[weakref.ref, np.ndarray, np.ndarray]] = {}
+"""id(flyout) -> (a weak reference to it; tau; reach): an entry goes with its flyout."""
 
 
 def _norm(x: float, y: float, z: float) -> float:

@@ -9,6 +9,7 @@ radars a `KalmanSensorGeometry`) or is passed explicitly."""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,26 +66,25 @@ def tracker_of(geo: SensorGeometry, tracker: str | None = None) -> str:
     return name
 
 
-_CHECKED: dict[int, tuple[np.ndarray, list[int]]] = {}
-"""id(pd) -> (pd, made read-only and held so that its id is not reused; the rows with some
-Pd above 0): a geometry's Pd is checked once, not in every replication."""
+_CHECKED: dict[int, tuple[weakref.ref, list[int]]] = {}
+"""id(pd) -> (a weak reference to pd, made read-only; the rows with some Pd above 0): a
+geometry's Pd is checked once, not in every replication. An entry goes with its array."""
 
 
 def _checked_rows(pd) -> tuple[np.ndarray, list[int]]:
     """pd checked to lie in [0, 1] (`check_pd`), and the aircraft (rows) with some Pd above
     0. Kept for the geometry's arrays, which are read-only from then on (a geometry is
     shared by the replications and never changed in place)."""
-    got = _CHECKED.get(id(pd))
-    if got is not None and got[0] is pd:
-        return got
+    key = id(pd)
+    got = _CHECKED.get(key)
+    if got is not None and got[0]() is pd:
+        return pd, got[1]
     p = check_pd(pd)
     rows = np.flatnonzero(p.any(axis=1)).tolist()
     if p is not pd or pd.base is not None:  # a view or a copy: not a geometry's own array
         return p, rows
-    if len(_CHECKED) >= 4096:
-        _CHECKED.clear()
     pd.flags.writeable = False
-    _CHECKED[id(pd)] = (pd, rows)
+    _CHECKED[key] = (weakref.ref(pd, lambda _, key=key: _CHECKED.pop(key, None)), rows)
     return pd, rows
 
 
