@@ -81,9 +81,7 @@ def predict_intercept(
     v2 = v.reshape(-1, 3)
     n = p2.shape[0]
     delay = float(launch_delay_s)
-    r_max = (
-        flyout.max_range_m if max_range_m is None else min(float(max_range_m), flyout.max_range_m)
-    )
+    r_max = _max_range(flyout, max_range_m)
 
     tau, reach = _reach_grid(flyout)
     t = delay + tau
@@ -140,6 +138,14 @@ def predict_intercept(
         slant_range_m=np.where(ok, slant, nan).reshape(batch),
         aspect_rad=np.where(ok, aspect, nan).reshape(batch),
     )
+
+
+def _max_range(flyout: Flyout, max_range_m: float | None) -> float:
+    """The largest intercept slant range: `max_range_m`, within the flyout's kinematic
+    range (which it defaults to)."""
+    if max_range_m is None:
+        return flyout.max_range_m
+    return min(float(max_range_m), flyout.max_range_m)
 
 
 def _reach_grid(flyout: Flyout) -> tuple[np.ndarray, np.ndarray]:
@@ -200,9 +206,7 @@ def _one_intercept(
     (the same numbers to the bit, tests/engagement/test_intercept.py): one target per
     launch is what the fight asks, where numpy's cost per call was all the cost."""
     delay = float(launch_delay_s)
-    r_max = (
-        flyout.max_range_m if max_range_m is None else min(float(max_range_m), flyout.max_range_m)
-    )
+    r_max = _max_range(flyout, max_range_m)
     tau, reach = _reach_grid(flyout)
     t = delay + tau
     pos = np.asarray(p)[None, :] + np.asarray(v)[None, :] * t[:, None]

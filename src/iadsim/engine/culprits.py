@@ -137,4 +137,3 @@ def failing_elements(
                 if len(named) == len(wanted):
                     return named
     return named
-    return named

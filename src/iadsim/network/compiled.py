@@ -67,8 +67,7 @@ class Compiled:
         for i, n in enumerate(self.node_ids):
             tl = net._tl[n]
             self.node_code[:, i] = tl.codes(rep_list, code_of, Reason.NODE_DESTROYED)
-            for lo, hi in tl.norelay.spans(rep_list):
-                self.node_norelay[lo:hi, i] = True
+            tl.norelay.fill(self.node_norelay[:, i], rep_list, True)  # a view: set in place
         self.link_own = np.zeros((e, len(self.link_ids)), dtype=np.int32)
         for i, lid in enumerate(self.link_ids):
             self.link_own[:, i] = net._tl[lid].codes(rep_list, code_of, Reason.LINK_DOWN)

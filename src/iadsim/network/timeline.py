@@ -92,6 +92,11 @@ class Intervals:
             for s, e in zip(self.starts, self.ends, strict=True)
         ]
 
+    def fill(self, out: np.ndarray, rep: list[float], value) -> None:
+        """Set `out[j] = value` wherever the sorted time `rep[j]` lies inside an interval."""
+        for lo, hi in self.spans(rep):
+            out[lo:hi] = value
+
     def __len__(self) -> int:
         return len(self.starts)
 
@@ -174,17 +179,11 @@ class ElementTimeline:
         (the table numbers faults on first use); each interval sets a slice of epochs."""
         code = np.zeros(len(rep), dtype=np.int32)
         if self.jammed.starts:
-            c = code_of(Fault(Reason.JAMMED))
-            for lo, hi in self.jammed.spans(rep):
-                code[lo:hi] = c
+            self.jammed.fill(code, rep, code_of(Fault(Reason.JAMMED)))
         for f, iv in reversed(self.faults):
-            c = code_of(f)
-            for lo, hi in iv.spans(rep):
-                code[lo:hi] = c
+            iv.fill(code, rep, code_of(f))
         if self.down.starts:
-            c = code_of(Fault(Reason.LINK_DOWN))
-            for lo, hi in self.down.spans(rep):
-                code[lo:hi] = c
+            self.down.fill(code, rep, code_of(Fault(Reason.LINK_DOWN)))
         code[bisect_left(rep, self.destroyed_at) :] = code_of(Fault(destroyed_reason))
         return code
 
