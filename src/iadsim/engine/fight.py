@@ -19,7 +19,7 @@ from iadsim.engine.authority import Authority
 from iadsim.engine.crews import Crews
 from iadsim.engine.events import AircraftDown, AircraftWithdrawn, EventKind
 from iadsim.engine.gates import Gates, UnitChain
-from iadsim.engine.launch_plan import fire_control_order, intercept_solution, plan_launchers
+from iadsim.engine.launch_plan import FireControlOrder, intercept_solution, plan_launchers
 from iadsim.engine.radar_picture import Geometry
 from iadsim.engine.returnfire import ReturnFireProcess
 from iadsim.engine.scheduler import Context
@@ -98,7 +98,7 @@ class Fight:
         self.salvos: dict[tuple[int, int], int] = {}  # salvos fired per (unit, aircraft)
         # (aircraft, unit) -> the last time a sector post's orders withheld the target
         self.withheld: dict[tuple[int, int], float] = {}
-        self._fire_control_order = [fire_control_order(chain) for chain in chains]
+        self._fire_control_order = [FireControlOrder(chain) for chain in chains]
         self._candidates = [chain.candidates.tolist() for chain in chains]
         self._times = [chain.geo.times_s.tolist() for chain in chains]  # decision times
         # per unit: the generation of its pending decision (a decision of an older one is
@@ -178,9 +178,11 @@ class Fight:
                 chain.stage[:, k0:] = new.stage[:, d:]
                 for li, ready in chain.ready.items():
                     ready[:, k0:] = new.ready[li][:, d:]
-                stage = chain.stage
-                chain.candidates = np.flatnonzero((stage == Stage.FIRE_CONTROL).any(axis=0))
-                self._fire_control_order[ci] = fire_control_order(chain)
+                # the decisions with an aircraft at fire control: those before k0 as they were
+                later = np.flatnonzero((chain.stage[:, k0:] == Stage.FIRE_CONTROL).any(axis=0))
+                kept = chain.candidates[: np.searchsorted(chain.candidates, k0)]
+                chain.candidates = np.concatenate((kept, later + k0))
+                self._fire_control_order[ci].forget_from(k0)
                 self._candidates[ci] = chain.candidates.tolist()
             self._look_again(ci)
 

@@ -1,4 +1,4 @@
-"""The targets a weapon unit weighs at each decision (`fire_control_order`), which
+"""The targets a weapon unit weighs at each decision (`FireControlOrder`), which
 launcher engages which target when there is a choice (`plan_launchers`: the engagement
 room's weapon-target assignment on the Pk of each launcher's missile against each target,
 the best pairs first within the unit's free channels), and where a salvo launched now would
@@ -18,38 +18,31 @@ _FIRE_CONTROL = int(Stage.FIRE_CONTROL)
 
 
 class FireControlOrder:
-    """Per decision index where some aircraft reached fire control: those aircraft, nearest
-    first (ties by aircraft index), as a list made when first asked (a unit meets only the
-    decisions it reaches; the order is sorted once per chain)."""
+    """Per decision index: the aircraft at fire control then, nearest first (ties by
+    aircraft index), sorted when first asked. A unit meets only the decisions it reaches,
+    so most indices are never sorted. The order reads the chain's stages as they stand:
+    when an outcome changes them from an index on (`Fight.rechain`), `forget_from` drops
+    the lists made from that index on."""
 
-    __slots__ = ("_order", "_counts", "_column", "_lists")
+    __slots__ = ("_stage", "_range", "_lists")
 
-    def __init__(self, order: np.ndarray, counts: list[int], candidates: list[int]):
-        self._order, self._counts = order, counts
-        self._column = dict(zip(candidates, range(len(candidates)), strict=True))
+    def __init__(self, chain: UnitChain):
+        self._stage, self._range = chain.stage, chain.geo.range_m
         self._lists: dict[int, list[int]] = {}
 
     def get(self, k: int, default=()):
         """The aircraft at fire control at decision k, nearest first (`default` if none)."""
         got = self._lists.get(k)
         if got is None:
-            j = self._column.get(k)
-            if j is None:
-                return default
-            got = self._lists[k] = self._order[: self._counts[j], j].tolist()
-        return got
+            at = np.flatnonzero(self._stage[:, k] == _FIRE_CONTROL)
+            # a stable sort of the ascending indices: by range, then by aircraft index
+            got = self._lists[k] = at[np.argsort(self._range[at, k], kind="stable")].tolist()
+        return got if got else default
 
-
-def fire_control_order(chain: UnitChain) -> FireControlOrder:
-    """Per decision index where some aircraft reached fire control (`chain.candidates`): those
-    aircraft, nearest first (ties by aircraft index). The chain is fixed before the event
-    loop, so this is sorted once per unit and replication; the fight keeps those still alive.
-    """
-    cand = chain.candidates
-    at_fc = chain.stage[:, cand] == _FIRE_CONTROL  # (A, C)
-    # stable: within the aircraft at fire control, by range, then by aircraft index
-    order = np.lexsort((chain.geo.range_m[:, cand], ~at_fc), axis=0)
-    return FireControlOrder(order, at_fc.sum(axis=0).tolist(), cand.tolist())
+    def forget_from(self, k0: int) -> None:
+        """The chain's stages changed from decision k0 on: sort those indices again."""
+        for k in [k for k in self._lists if k >= k0]:
+            del self._lists[k]
 
 
 def _pk_row(
