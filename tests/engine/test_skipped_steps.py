@@ -1,13 +1,15 @@
 """Steps the event loop leaves out because they would do nothing: a unit's launch decisions
 where every aircraft at fire control is down, already engaged by the unit or out of salvos
-(`Fight._schedule_next_decision`), and anti-radiation listening steps where every carrier in
-sight of a radar is down, out of rounds or too late for the radar (`ArmProcess._schedule`).
+(`Fight._schedule_next_decision`); anti-radiation listening steps where every carrier in
+sight of a radar is down, out of rounds or too late for the radar (`ArmProcess._schedule`);
+and, within a listening step, the paths of carriers busy, down or out of rounds and of
+radars fired at (`ArmProcess._weighed`).
 
 The reference runs every step, as the engine did before: a fight that queues a decision at
 every index where some aircraft is at fire control, and an ARM process that queues every
-listening opportunity. The event logs, ledgers and aircraft summaries must be the same, on
-Caracas nights where channels are taken and freed, MANPADS teams are disarmed by return fire
-and ARM carriers run out of rounds."""
+listening opportunity and weighs every path in it. The event logs, ledgers and aircraft
+summaries must be the same, on Caracas nights where channels are taken and freed, MANPADS
+teams are disarmed by return fire and ARM carriers run out of rounds."""
 
 from __future__ import annotations
 
@@ -43,7 +45,10 @@ class EveryDecision(Fight):
 
 
 class EveryListen(ArmProcess):
-    """Every listening opportunity in the queue (no skipping)."""
+    """Every listening opportunity in the queue, every path in it weighed (no skipping)."""
+
+    def _weighed(self, j: int, t: float) -> list[int]:
+        return list(range(len(self.sight.opportunities[j][1])))
 
     def _schedule(self, j: int) -> None:
         if j < len(self.sight.opportunities):

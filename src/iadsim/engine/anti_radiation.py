@@ -108,6 +108,18 @@ class ArmSightlines:
         )
 
     @cached_property
+    def pair_indices(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """Per opportunity, its paths' (carrier indices, radar indices), in the paths' order:
+        to pick at once the paths a listening step still has to weigh."""
+        return tuple(
+            (
+                np.array([p.aircraft for p in paths], dtype=np.intp),
+                np.array([p.radar for p in paths], dtype=np.intp),
+            )
+            for _, paths in self.opportunities
+        )
+
+    @cached_property
     def carriers(self) -> tuple[frozenset[int], ...]:
         """Per opportunity, the carriers of its paths."""
         return tuple(frozenset(p.aircraft for p in paths) for _, paths in self.opportunities)
@@ -241,6 +253,7 @@ class ArmProcess:
         self._version = 0  # bumped when readiness or emissions change: on-air answers expire
         self._out: dict[int, float] = {}  # radar -> out of action from (`_out_at`)
         self._out_version = -1
+        self._free_carrier = np.zeros(len(world.aircraft), bool)  # `_listen`'s: may fire now
 
     def start(self) -> None:
         """Put the first listening step in the queue."""
@@ -302,6 +315,20 @@ class ArmProcess:
             self._on_air[key] = ok
         return self._on_air[key]
 
+    def _weighed(self, j: int, t: float) -> list[int]:
+        """The positions of opportunity j's paths a listening step at t weighs, in order.
+        A carrier busy, down or out of rounds at the step's start stays so through it, and
+        a radar fired at stays so: their paths would be passed over wherever they come in
+        the order, so they are left out at once (a step of a big raid holds thousands)."""
+        free = self._free_carrier
+        for a in self.sight.carriers[j]:
+            free[a] = self.busy[a] <= t and a not in self._done
+        carrier, radar = self.sight.pair_indices[j]
+        weighed = free[carrier]
+        if self.targeted:
+            weighed &= ~np.isin(radar, list(self.targeted))
+        return np.flatnonzero(weighed).tolist()
+
     def _listen(self, j: int) -> None:
         """A listening step: each carrier with rounds left, not busy and still flying takes
         the nearest radar in sight and range that works and radiates (now and at its launch,
@@ -310,7 +337,8 @@ class ArmProcess:
         t = self.sight.times_list[k]
         w = self.world
         ground = w.terrain.ground_m if w.terrain is not None else None
-        for p in paths:
+        for i in self._weighed(j, t):
+            p = paths[i]
             a, ci = p.aircraft, p.radar
             arm = self.sight.arms[a]
             if self.busy[a] > t or ci in self.targeted or self._spent(a, ci, t):
