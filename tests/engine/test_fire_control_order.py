@@ -21,7 +21,13 @@ def _chain(rng, n_aircraft=9, n_times=40):
     )
     # coarse ranges: many ties, broken by the aircraft index
     range_m = rng.integers(1, 5, size=(n_aircraft, n_times)).astype(float) * 1000.0
-    return SimpleNamespace(stage=stage, geo=SimpleNamespace(range_m=range_m))
+    return SimpleNamespace(
+        stage=stage, geo=SimpleNamespace(range_m=range_m), candidates=_candidates(stage)
+    )
+
+
+def _candidates(stage: np.ndarray) -> np.ndarray:
+    return np.flatnonzero((stage == Stage.FIRE_CONTROL).any(axis=0))
 
 
 def test_nearest_first_ties_by_index_against_a_plain_sort():
@@ -44,7 +50,8 @@ def test_a_rewritten_chain_is_sorted_again_from_its_index_on_only():
         before = [list(order.get(k, ())) for k in range(n_times)]
         k0 = int(rng.integers(0, n_times))
         chain.stage[:, k0:] = _chain(rng).stage[:, k0:]  # in place, as the fight does
-        order.forget_from(k0)
+        chain.candidates = _candidates(chain.stage)
+        order.resort_from(chain, k0)
         for k in range(n_times):
             want = _reference(chain.stage, chain.geo.range_m, k)
             assert list(order.get(k, ())) == want

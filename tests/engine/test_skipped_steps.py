@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from iadsim.engine import anti_radiation as arm_module
 from iadsim.engine import fight as fight_module
 from iadsim.engine import replication as replication_module
 from iadsim.engine.anti_radiation import ArmProcess
@@ -70,11 +71,15 @@ def _outputs(geometry, seed):
 
 
 @pytest.mark.parametrize("seed", [0, 4, 6, 7])
-@pytest.mark.parametrize("skip_at_most", [fight_module.SKIP_AT_MOST, 1])
-def test_skipping_idle_steps_changes_nothing(caracas, monkeypatch, seed, skip_at_most):
+@pytest.mark.parametrize(
+    "skip_at_most, pick_above", [(fight_module.SKIP_AT_MOST, arm_module.PICK_ABOVE), (1, 0)]
+)
+def test_skipping_idle_steps_changes_nothing(caracas, monkeypatch, seed, skip_at_most, pick_above):
     """Also when the search for the next decision stops after one index (its stop, a
-    decision with nothing to do, then searches on)."""
+    decision with nothing to do, then searches on), and when every listening step picks
+    the paths it weighs (Caracas's steps are too small to pick by default)."""
     monkeypatch.setattr(fight_module, "SKIP_AT_MOST", skip_at_most)
+    monkeypatch.setattr(arm_module, "PICK_ABOVE", pick_above)
     rep, fast = _outputs(caracas.geometry, seed)
     with monkeypatch.context() as m:
         m.setattr(replication_module, "Fight", EveryDecision)

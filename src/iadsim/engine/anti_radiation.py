@@ -24,6 +24,7 @@ sensing, the network and the gates take it from then on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -46,6 +47,8 @@ from iadsim.threats.emcon import NO_EMCON, EmconDoctrine, radiating, radiating_t
 from iadsim.threats.returnfire import SuppressionEvent
 
 ARM_CHECK_S = 5.0
+# a listening step with more paths than this picks the ones to weigh (`ArmProcess._weighed`)
+PICK_ABOVE = 64
 """How often a carrier's radar-warning receiver is checked against the radars (notional)."""
 EMCON_WARNING_DELAY_S = 5.0
 """From an ARM launch to the radar's crew shutting down under a silent-on-warning doctrine
@@ -315,11 +318,14 @@ class ArmProcess:
             self._on_air[key] = ok
         return self._on_air[key]
 
-    def _weighed(self, j: int, t: float) -> list[int]:
+    def _weighed(self, j: int, t: float) -> Sequence[int]:
         """The positions of opportunity j's paths a listening step at t weighs, in order.
         A carrier busy, down or out of rounds at the step's start stays so through it, and
         a radar fired at stays so: their paths would be passed over wherever they come in
-        the order, so they are left out at once (a step of a big raid holds thousands)."""
+        the order, so they are left out at once (a step of a big raid holds thousands).
+        A step of at most `PICK_ABOVE` paths weighs them all: picking would cost more."""
+        if len(self.sight.opportunities[j][1]) <= PICK_ABOVE:
+            return range(len(self.sight.opportunities[j][1]))
         free = self._free_carrier
         for a in self.sight.carriers[j]:
             free[a] = self.busy[a] <= t and a not in self._done

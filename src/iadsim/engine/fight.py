@@ -182,7 +182,7 @@ class Fight:
                 later = np.flatnonzero((chain.stage[:, k0:] == Stage.FIRE_CONTROL).any(axis=0))
                 kept = chain.candidates[: np.searchsorted(chain.candidates, k0)]
                 chain.candidates = np.concatenate((kept, later + k0))
-                self._fire_control_order[ci].forget_from(k0)
+                self._fire_control_order[ci].resort_from(chain, k0)
                 self._candidates[ci] = chain.candidates.tolist()
             self._look_again(ci)
 

@@ -6,6 +6,8 @@ meet its target (`intercept_solution`)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import numpy as np
 
 from iadsim.engagement.assignment import WTAProblem, assign
@@ -18,31 +20,47 @@ _FIRE_CONTROL = int(Stage.FIRE_CONTROL)
 
 
 class FireControlOrder:
-    """Per decision index: the aircraft at fire control then, nearest first (ties by
-    aircraft index), sorted when first asked. A unit meets only the decisions it reaches,
-    so most indices are never sorted. The order reads the chain's stages as they stand:
-    when an outcome changes them from an index on (`Fight.rechain`), `forget_from` drops
-    the lists made from that index on."""
+    """Per decision index where some aircraft reached fire control (`chain.candidates`): those
+    aircraft, nearest first (ties by aircraft index). Sorted for the whole chain at once (one
+    `np.lexsort`), and again only from the index on where an outcome changed the chain
+    (`resort_from`); each index's list is made when first asked."""
 
-    __slots__ = ("_stage", "_range", "_lists")
+    __slots__ = ("_order", "_counts", "_candidates", "_column", "_lists")
 
     def __init__(self, chain: UnitChain):
-        self._stage, self._range = chain.stage, chain.geo.range_m
+        self._order = np.empty((chain.stage.shape[0], 0), dtype=np.intp)
+        self._counts: list[int] = []
+        self._candidates: list[int] = []
+        self._column: dict[int, int] = {}
         self._lists: dict[int, list[int]] = {}
+        self.resort_from(chain, 0)
 
     def get(self, k: int, default=()):
         """The aircraft at fire control at decision k, nearest first (`default` if none)."""
         got = self._lists.get(k)
         if got is None:
-            at = np.flatnonzero(self._stage[:, k] == _FIRE_CONTROL)
-            # a stable sort of the ascending indices: by range, then by aircraft index
-            got = self._lists[k] = at[np.argsort(self._range[at, k], kind="stable")].tolist()
-        return got if got else default
+            j = self._column.get(k)
+            if j is None:
+                return default
+            got = self._lists[k] = self._order[: self._counts[j], j].tolist()
+        return got
 
-    def forget_from(self, k0: int) -> None:
-        """The chain's stages changed from decision k0 on: sort those indices again."""
-        for k in [k for k in self._lists if k >= k0]:
-            del self._lists[k]
+    def resort_from(self, chain: UnitChain, k0: int) -> None:
+        """The chain's stages (and candidates) are as they stand from decision k0 on: sort
+        those decisions again, keep the ones before."""
+        kept = bisect_left(self._candidates, k0)
+        for k in self._candidates[kept:]:
+            self._column.pop(k, None)
+            self._lists.pop(k, None)
+        cand = chain.candidates[np.searchsorted(chain.candidates, k0) :]
+        at_fc = chain.stage[:, cand] == _FIRE_CONTROL  # (A, C)
+        # stable: within the aircraft at fire control, by range, then by aircraft index
+        order = np.lexsort((chain.geo.range_m[:, cand], ~at_fc), axis=0)
+        self._order = np.concatenate((self._order[:, :kept], order), axis=1)
+        self._counts = self._counts[:kept] + at_fc.sum(axis=0).tolist()
+        new = cand.tolist()
+        self._column.update(zip(new, range(kept, kept + len(new)), strict=True))
+        self._candidates = self._candidates[:kept] + new
 
 
 def _pk_row(
