@@ -23,43 +23,34 @@ class FireControlOrder:
     """Per decision index where some aircraft reached fire control (`chain.candidates`): those
     aircraft, nearest first (ties by aircraft index). Sorted for the whole chain at once (one
     `np.lexsort`), and again only from the index on where an outcome changed the chain
-    (`resort_from`); each index's list is made when first asked."""
+    (`resort_from`)."""
 
-    __slots__ = ("_order", "_counts", "_candidates", "_column", "_lists")
+    __slots__ = ("_candidates", "_lists")
 
     def __init__(self, chain: UnitChain):
-        self._order = np.empty((chain.stage.shape[0], 0), dtype=np.intp)
-        self._counts: list[int] = []
         self._candidates: list[int] = []
-        self._column: dict[int, int] = {}
         self._lists: dict[int, list[int]] = {}
         self.resort_from(chain, 0)
 
     def get(self, k: int, default=()):
         """The aircraft at fire control at decision k, nearest first (`default` if none)."""
-        got = self._lists.get(k)
-        if got is None:
-            j = self._column.get(k)
-            if j is None:
-                return default
-            got = self._lists[k] = self._order[: self._counts[j], j].tolist()
-        return got
+        return self._lists.get(k, default)
 
     def resort_from(self, chain: UnitChain, k0: int) -> None:
         """The chain's stages (and candidates) are as they stand from decision k0 on: sort
         those decisions again, keep the ones before."""
         kept = bisect_left(self._candidates, k0)
         for k in self._candidates[kept:]:
-            self._column.pop(k, None)
-            self._lists.pop(k, None)
+            del self._lists[k]
         cand = chain.candidates[np.searchsorted(chain.candidates, k0) :]
         at_fc = chain.stage[:, cand] == _FIRE_CONTROL  # (A, C)
         # stable: within the aircraft at fire control, by range, then by aircraft index
         order = np.lexsort((chain.geo.range_m[:, cand], ~at_fc), axis=0)
-        self._order = np.concatenate((self._order[:, :kept], order), axis=1)
-        self._counts = self._counts[:kept] + at_fc.sum(axis=0).tolist()
         new = cand.tolist()
-        self._column.update(zip(new, range(kept, kept + len(new)), strict=True))
+        counts = at_fc.sum(axis=0).tolist()
+        self._lists.update(
+            (k, row[:n]) for k, row, n in zip(new, order.T.tolist(), counts, strict=True)
+        )
         self._candidates = self._candidates[:kept] + new
 
 
