@@ -22,7 +22,18 @@ LAYERS: list[set[str]] = [
     {"engine"},
     {"sensors", "tracking", "network", "readiness", "engagement", "threats", "killchain"},
     {"scenario", "geo"},
-    {"io", "errors", "limits", "bands", "catalog", "data", "_version", "bundled", "scenarios"},
+    {
+        "io",
+        "errors",
+        "limits",
+        "memo",
+        "bands",
+        "catalog",
+        "data",
+        "_version",
+        "bundled",
+        "scenarios",
+    },
 ]
 RANK = {room: rank for rank, rooms in enumerate(LAYERS) for room in rooms}
 MODELS = LAYERS[4] | {"engine"}

@@ -33,7 +33,7 @@ class EveryDecision(Fight):
     """A decision at every index where some aircraft is at fire control (no skipping)."""
 
     def _schedule_next_decision(self, ci: int, start: int) -> None:
-        c = self._candidates[ci]
+        c = self._fire_control_order[ci].candidates
         pos = bisect_left(c, start)
         if pos < len(c):
             t = float(self.chains[ci].geo.times_s[c[pos]])

@@ -15,12 +15,12 @@ engagement radar to hold the target in track until intercept, or the shot is los
 from __future__ import annotations
 
 import math
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
 from iadsim.engagement.flyout import Flyout
+from iadsim.memo import ByIdentity
 
 _GRID_POINTS = 256
 _NEWTON_STEPS = 4
@@ -151,19 +151,17 @@ def _max_range(flyout: Flyout, max_range_m: float | None) -> float:
 def _reach_grid(flyout: Flyout) -> tuple[np.ndarray, np.ndarray]:
     """The flyout's time grid for bracketing an intercept and its reach there, worked out
     once per flyout (a pure function of it; read-only)."""
-    key = id(flyout)
-    got = _REACH_GRIDS.get(key)
-    if got is None or got[0]() is not flyout:
+    got = _REACH_GRIDS.value_for(flyout)
+    if got is None:
         tau = np.linspace(0.0, flyout.end_time_s, _GRID_POINTS)
         reach = flyout.range_at(tau)
         tau.flags.writeable = reach.flags.writeable = False
-        gone = weakref.ref(flyout, lambda _, key=key: _REACH_GRIDS.pop(key, None))
-        got = _REACH_GRIDS[key] = (gone, tau, reach)
-    return got[1], got[2]
+        got = _REACH_GRIDS.keep(flyout, (tau, reach))
+    return got
 
 
-_REACH_GRIDS: dict[int, tuple[weakref.ref, np.ndarray, np.ndarray]] = {}
-"""id(flyout) -> (a weak reference to it; tau; reach): an entry goes with its flyout."""
+_REACH_GRIDS: ByIdentity[tuple[np.ndarray, np.ndarray]] = ByIdentity()
+"""A flyout -> (tau, reach): an entry goes with its flyout."""
 
 
 def _norm(x: float, y: float, z: float) -> float:

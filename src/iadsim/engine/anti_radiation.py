@@ -47,9 +47,10 @@ from iadsim.threats.emcon import NO_EMCON, EmconDoctrine, radiating, radiating_t
 from iadsim.threats.returnfire import SuppressionEvent
 
 ARM_CHECK_S = 5.0
-# a listening step with more paths than this picks the ones to weigh (`ArmProcess._weighed`)
-PICK_ABOVE = 64
 """How often a carrier's radar-warning receiver is checked against the radars (notional)."""
+PICK_ABOVE = 64
+"""A listening step with more paths than this picks the ones it weighs (`ArmProcess._weighed`);
+a smaller one weighs them all, which costs less than picking."""
 EMCON_WARNING_DELAY_S = 5.0
 """From an ARM launch to the radar's crew shutting down under a silent-on-warning doctrine
 (notional: missile-launch warning over the net or from an observer, and the switch)."""
@@ -324,8 +325,9 @@ class ArmProcess:
         a radar fired at stays so: their paths would be passed over wherever they come in
         the order, so they are left out at once (a step of a big raid holds thousands).
         A step of at most `PICK_ABOVE` paths weighs them all: picking would cost more."""
-        if len(self.sight.opportunities[j][1]) <= PICK_ABOVE:
-            return range(len(self.sight.opportunities[j][1]))
+        n_paths = len(self.sight.opportunities[j][1])
+        if n_paths <= PICK_ABOVE:
+            return range(n_paths)
         free = self._free_carrier
         for a in self.sight.carriers[j]:
             free[a] = self.busy[a] <= t and a not in self._done

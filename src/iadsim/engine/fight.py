@@ -99,7 +99,6 @@ class Fight:
         # (aircraft, unit) -> the last time a sector post's orders withheld the target
         self.withheld: dict[tuple[int, int], float] = {}
         self._fire_control_order = [FireControlOrder(chain) for chain in chains]
-        self._candidates = [chain.candidates.tolist() for chain in chains]
         self._times = [chain.geo.times_s.tolist() for chain in chains]  # decision times
         # per unit: the generation of its pending decision (a decision of an older one is
         # stale: the chain changed since it was put in the queue) and the last index decided
@@ -135,8 +134,8 @@ class Fight:
         or out of salvos does nothing (no record, no draw), so it is not put in the queue:
         the first two last until the unit frees a channel (`_disengage` then looks again)
         and the others for good. The search passes over `SKIP_AT_MOST` indices at most."""
-        c = self._candidates[ci]
         order = self._fire_control_order[ci]
+        c = order.candidates
         # what `_options` checks first, for every index a unit skips
         alive, engaged, salvos = self.alive, self.engaged, self.salvos
         allowed = self._allowed[ci]
@@ -178,12 +177,12 @@ class Fight:
                 chain.stage[:, k0:] = new.stage[:, d:]
                 for li, ready in chain.ready.items():
                     ready[:, k0:] = new.ready[li][:, d:]
-                # the decisions with an aircraft at fire control: those before k0 as they were
-                later = np.flatnonzero((chain.stage[:, k0:] == Stage.FIRE_CONTROL).any(axis=0))
+                # the decisions with an aircraft at fire control: those before k0 as they
+                # were, the new chain's (found by the gates) from k0 on
                 kept = chain.candidates[: np.searchsorted(chain.candidates, k0)]
-                chain.candidates = np.concatenate((kept, later + k0))
+                later = new.candidates[np.searchsorted(new.candidates, k0) :]
+                chain.candidates = np.concatenate((kept, later))
                 self._fire_control_order[ci].resort_from(chain, k0)
-                self._candidates[ci] = chain.candidates.tolist()
             self._look_again(ci)
 
     def _position(self, a: int, t: float) -> np.ndarray:

@@ -25,10 +25,10 @@ class FireControlOrder:
     `np.lexsort`), and again only from the index on where an outcome changed the chain
     (`resort_from`)."""
 
-    __slots__ = ("_candidates", "_lists")
+    __slots__ = ("candidates", "_lists")
 
     def __init__(self, chain: UnitChain):
-        self._candidates: list[int] = []
+        self.candidates: list[int] = []  # `chain.candidates` as a list, sorted
         self._lists: dict[int, list[int]] = {}
         self.resort_from(chain, 0)
 
@@ -39,8 +39,8 @@ class FireControlOrder:
     def resort_from(self, chain: UnitChain, k0: int) -> None:
         """The chain's stages (and candidates) are as they stand from decision k0 on: sort
         those decisions again, keep the ones before."""
-        kept = bisect_left(self._candidates, k0)
-        for k in self._candidates[kept:]:
+        kept = bisect_left(self.candidates, k0)
+        for k in self.candidates[kept:]:
             del self._lists[k]
         cand = chain.candidates[np.searchsorted(chain.candidates, k0) :]
         at_fc = chain.stage[:, cand] == _FIRE_CONTROL  # (A, C)
@@ -51,7 +51,7 @@ class FireControlOrder:
         self._lists.update(
             (k, row[:n]) for k, row, n in zip(new, order.T.tolist(), counts, strict=True)
         )
-        self._candidates = self._candidates[:kept] + new
+        self.candidates = self.candidates[:kept] + new
 
 
 def _pk_row(

@@ -9,7 +9,6 @@ radars a `KalmanSensorGeometry`) or is passed explicitly."""
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +23,7 @@ from iadsim.engine.states import Equipment, Outage, state_code, working_code
 from iadsim.engine.world import World
 from iadsim.errors import ValueRangeError
 from iadsim.killchain import CODE_NOT_DETECTED, CODE_RADAR_OFF
+from iadsim.memo import ByIdentity
 from iadsim.scenario.readiness import ComponentState
 from iadsim.sensors.measurement import check_pd
 
@@ -66,26 +66,24 @@ def tracker_of(geo: SensorGeometry, tracker: str | None = None) -> str:
     return name
 
 
-_CHECKED: dict[int, tuple[weakref.ref, list[int]]] = {}
-"""id(pd) -> (a weak reference to pd, made read-only; the rows with some Pd above 0): a
-geometry's Pd is checked once, not in every replication. An entry goes with its array."""
+_CHECKED: ByIdentity[list[int]] = ByIdentity()
+"""A geometry's Pd array (made read-only) -> the rows with some Pd above 0: a geometry's Pd
+is checked once, not in every replication. An entry goes with its array."""
 
 
 def _checked_rows(pd) -> tuple[np.ndarray, list[int]]:
     """pd checked to lie in [0, 1] (`check_pd`), and the aircraft (rows) with some Pd above
     0. Kept for the geometry's arrays, which are read-only from then on (a geometry is
     shared by the replications and never changed in place)."""
-    key = id(pd)
-    got = _CHECKED.get(key)
-    if got is not None and got[0]() is pd:
-        return pd, got[1]
+    rows = _CHECKED.value_for(pd)
+    if rows is not None:
+        return pd, rows
     p = check_pd(pd)
     rows = np.flatnonzero(p.any(axis=1)).tolist()
     if p is not pd or pd.base is not None:  # a view or a copy: not a geometry's own array
         return p, rows
     pd.flags.writeable = False
-    _CHECKED[key] = (weakref.ref(pd, lambda _, key=key: _CHECKED.pop(key, None)), rows)
-    return pd, rows
+    return pd, _CHECKED.keep(pd, rows)
 
 
 def detection_draws(
